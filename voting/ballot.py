@@ -1,0 +1,177 @@
+"""A ballot's record and lifecycle: draft -> open -> closed, or cancelled.
+
+Also the refusals a vote can meet. Each refusal has a stable ``code`` so that
+an adapter (the Telegram bot, the CLI) can say it in the voter's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from voting.electorate import Electorate
+from voting.rules import (
+    BallotKind,
+    BallotRules,
+    Comparison,
+    QuorumBasis,
+    QuorumCounts,
+    QuorumRule,
+    Threshold,
+)
+from voting.tally import TallyResult, tally
+
+
+class BallotState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class BallotMode(StrEnum):
+    MEETING = "meeting"
+    """Held in a session: who is present comes from attendance."""
+    WRITTEN = "written"
+    """Consultation écrite: no meeting; valid only if half of the members take part."""
+
+
+class VotingError(Exception):
+    """A refused operation. Nothing was written."""
+
+    code = "voting_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class BallotNotFound(VotingError):
+    code = "ballot_not_found"
+
+
+class BallotNotOpen(VotingError):
+    code = "ballot_not_open"
+
+
+class DeadlinePassed(VotingError):
+    code = "deadline_passed"
+
+
+class NotInElectorate(VotingError):
+    code = "not_in_electorate"
+
+
+class NotEntitled(VotingError):
+    code = "not_entitled"
+
+
+class InvalidOption(VotingError):
+    code = "invalid_option"
+
+
+class VoteChangeNotAllowed(VotingError):
+    code = "vote_change_not_allowed"
+
+
+class InvalidTransition(VotingError):
+    code = "invalid_transition"
+
+
+class InvalidElectorate(VotingError):
+    code = "invalid_electorate"
+
+
+@dataclass(frozen=True)
+class BallotDraft:
+    groupement_id: str
+    instance_id: str
+    question: str
+    kind: BallotKind
+    options: tuple[str, ...]
+    mode: BallotMode = BallotMode.MEETING
+    allow_vote_change: bool = True
+    deadline: datetime | None = None
+    meeting_id: int | None = None
+    created_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Ballot:
+    id: int
+    draft: BallotDraft
+    state: BallotState
+    created_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+    rules: BallotRules | None
+    weight_table_id: str | None
+    electorate: Electorate | None
+    chair: str | None
+    second_convocation: bool
+    result: Mapping[str, Any] | None
+
+    @property
+    def secret(self) -> bool:
+        return self.draft.kind is BallotKind.SECRET
+
+    def weight_of(self, member: str) -> Decimal:
+        if self.electorate is None or member not in self.electorate.weights:
+            raise NotInElectorate(f"{member!r} is not in the electorate of ballot {self.id}")
+        return self.electorate.weights[member]
+
+
+@dataclass(frozen=True)
+class CastVote:
+    """One row of a ballot's vote history."""
+
+    id: int
+    ballot_id: int
+    member_id: str
+    option: str
+    cast_by: str
+    cast_at: datetime
+
+
+@dataclass(frozen=True)
+class VoteReceipt:
+    """What the voter is told once the vote is on disk."""
+
+    vote: CastVote
+    weight: Decimal
+    previous_option: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.previous_option is not None and self.previous_option != self.vote.option
+
+
+WRITTEN_CONSULTATION_QUORUM = QuorumRule(
+    QuorumBasis.MEMBERS, Threshold(1, 2, Comparison.AT_LEAST), QuorumCounts.PRESENT
+)
+"""A written consultation is valid only if at least half of the members take part."""
+
+
+def judge(ballot: Ballot, votes: Mapping[str, str]) -> TallyResult:
+    """The result of ``ballot`` given its effective votes, from its frozen snapshot alone."""
+    if ballot.electorate is None or ballot.rules is None:
+        raise BallotNotOpen(f"ballot {ballot.id} was never opened", state=ballot.state.value)
+    electorate, rules = ballot.electorate, ballot.rules
+    if ballot.draft.mode is BallotMode.WRITTEN:
+        # Taking part is what counts: the voters stand in for the members present.
+        electorate = Electorate(electorate.weights, frozenset(votes), {})
+        rules = replace(rules, quorum=WRITTEN_CONSULTATION_QUORUM)
+    return tally(
+        electorate,
+        votes,
+        rules,
+        options=ballot.draft.options,
+        secret=ballot.secret,
+        chair=ballot.chair,
+        second_convocation=ballot.second_convocation,
+    )

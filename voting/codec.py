@@ -1,0 +1,203 @@
+"""JSON shapes of a tally's input and result.
+
+Used by ``scrutin tally`` and by the ballot store, which freezes a ballot's
+electorate and keeps its result. Decimals always travel as strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from voting.electorate import Electorate
+from voting.explain import explain
+from voting.rules import BallotRules, RuleError, rules_from_mapping
+from voting.tally import MOTION_OPTIONS, Count, TallyError, TallyResult, tally
+
+
+class TallyInputError(ValueError):
+    """A tally file that cannot be read; the message names the key at fault."""
+
+
+@dataclass(frozen=True)
+class TallyInput:
+    electorate: Electorate
+    votes: Mapping[str, str]
+    rules: BallotRules
+    options: tuple[str, ...] = MOTION_OPTIONS
+    secret: bool = False
+    chair: str | None = None
+    second_convocation: bool = False
+
+    def run(self) -> TallyResult:
+        return tally(
+            self.electorate,
+            self.votes,
+            self.rules,
+            options=self.options,
+            secret=self.secret,
+            chair=self.chair,
+            second_convocation=self.second_convocation,
+        )
+
+
+def parse_weight(value: object, where: str) -> Decimal:
+    """A weight from a string, an integer or a JSON number read as Decimal; never a float."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise TallyInputError(
+            f"{where}: {value!r} must be a decimal written as a string, such as \"1.5\""
+        )
+    try:
+        weight = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise TallyInputError(f"{where}: {value!r} is not a decimal number") from None
+    if not weight.is_finite() or weight <= 0:
+        raise TallyInputError(f"{where}: {value!r} must be a positive number")
+    return weight
+
+
+def _string_map(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key, {})
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TallyInputError(f"{key}: expected an object of strings to strings")
+    return dict(value)
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise TallyInputError(f"{key}: {value!r} is not true or false")
+    return value
+
+
+def tally_input_from_mapping(data: object) -> TallyInput:
+    if not isinstance(data, dict):
+        raise TallyInputError("the file must hold a JSON object")
+    known = {
+        "weights", "present", "proxies", "votes", "secret", "chair",
+        "second_convocation", "rules", "options",
+    }
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise TallyInputError(f"unknown keys {unknown}; expected some of {sorted(known)}")
+    raw_weights = data.get("weights")
+    if not isinstance(raw_weights, dict) or not raw_weights:
+        raise TallyInputError("weights: expected a non-empty object of member -> \"decimal\"")
+    weights = {
+        str(member): parse_weight(value, f"weights.{member}")
+        for member, value in raw_weights.items()
+    }
+    present = data.get("present", [])
+    if not isinstance(present, list) or not all(isinstance(p, str) for p in present):
+        raise TallyInputError("present: expected a list of member ids")
+    options = data.get("options", list(MOTION_OPTIONS))
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise TallyInputError("options: expected a list of option names")
+    chair = data.get("chair")
+    if chair is not None and chair not in weights:
+        raise TallyInputError(f"chair: {chair!r} is not in weights")
+    rules_data = data.get("rules")
+    if not isinstance(rules_data, dict):
+        raise TallyInputError("rules: expected an object with quorum, majority and tie")
+    try:
+        rules = rules_from_mapping(rules_data)
+    except RuleError as error:
+        raise TallyInputError(f"rules.{error}") from None
+    return TallyInput(
+        electorate=Electorate(
+            weights=weights, present=frozenset(present), proxies=_string_map(data, "proxies")
+        ),
+        votes=_string_map(data, "votes"),
+        rules=rules,
+        options=tuple(options),
+        secret=_flag(data, "secret"),
+        chair=chair,
+        second_convocation=_flag(data, "second_convocation"),
+    )
+
+
+def run_tally_mapping(data: object) -> TallyResult:
+    """Parse and judge, turning every refusal into :class:`TallyInputError`."""
+    request = tally_input_from_mapping(data)
+    try:
+        return request.run()
+    except TallyError as error:
+        raise TallyInputError(str(error)) from None
+
+
+def electorate_to_mapping(electorate: Electorate) -> dict[str, Any]:
+    return {
+        "weights": {m: str(w) for m, w in electorate.weights.items()},
+        "present": sorted(electorate.present),
+        "proxies": dict(sorted(electorate.proxies.items())),
+    }
+
+
+def electorate_from_mapping(data: Mapping[str, Any]) -> Electorate:
+    return Electorate(
+        weights={m: Decimal(w) for m, w in data["weights"].items()},
+        present=frozenset(data["present"]),
+        proxies=dict(data["proxies"]),
+    )
+
+
+def _count(count: Count) -> dict[str, Any]:
+    return {"weight": _decimal_text(count.weight), "heads": count.heads}
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """``9`` rather than ``9.0``: an amount reads the same however it was summed."""
+    if value is None:
+        return None
+    # A boundary such as 2/3 of 16 does not end; 10 places say enough for a reader.
+    exact = value.normalize()
+    if len(exact.as_tuple().digits) > 20:
+        exact = value.quantize(Decimal("1e-10")).normalize()
+    return format(exact, "f")
+
+
+def result_to_mapping(result: TallyResult) -> dict[str, Any]:
+    quorum = result.quorum
+    return {
+        "outcome": result.outcome.value,
+        "casting_vote_used": result.casting_vote_used,
+        "tie": result.tie,
+        "winner": result.winner,
+        "secret": result.secret,
+        "options": list(result.options),
+        "quorum": {
+            "required": quorum.required,
+            "met": quorum.met,
+            "members": quorum.members,
+            "weight": _decimal_text(quorum.weight),
+            "total_members": quorum.total_members,
+            "total_weight": _decimal_text(quorum.total_weight),
+            "required_members": quorum.required_members,
+            "required_weight": _decimal_text(quorum.required_weight),
+            "fraction": quorum.threshold.fraction_text if quorum.threshold else None,
+            "comparison": quorum.threshold.comparison.value if quorum.threshold else None,
+            "counts": quorum.counts.value,
+            "second_convocation": quorum.second_convocation,
+        },
+        "totals": {option: _count(count) for option, count in result.totals.items()},
+        "expressed": _count(result.expressed),
+        "voted": _count(result.voted),
+        "electorate": _count(result.electorate),
+        "present": _count(result.present),
+        "represented": _count(result.represented),
+        "majority": {
+            "base": result.majority_base_kind.value,
+            "base_amount": _count(result.majority_base),
+            "fraction": result.threshold.fraction_text,
+            "comparison": result.threshold.comparison.value,
+            "double": result.double_majority,
+            "required_heads": result.required_heads,
+        },
+        "required": _decimal_text(result.required),
+        "explanation": {"fr": explain(result, "fr"), "en": explain(result, "en")},
+    }
+

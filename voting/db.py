@@ -1,0 +1,98 @@
+"""The SQLite database every part of Scrutin shares, and its numbered migrations.
+
+Each package owns its tables and ships an ordered list of SQL scripts; a
+script runs once, in its own transaction, and is recorded in
+``schema_migrations``. The connection runs in autocommit mode so that every
+write path opens its transaction explicitly with :meth:`Database.transaction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_db_time(moment: datetime) -> str:
+    """An aware datetime as the UTC ISO text the database stores."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: times must carry a time zone")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
+
+
+_BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    component TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    applied_at_utc TEXT NOT NULL,
+    PRIMARY KEY (component, version)
+)
+"""
+
+
+class Database:
+    """One aiosqlite connection in WAL mode, with explicit transactions."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        self.connection = connection
+        self.clock = clock
+
+    @classmethod
+    async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        await connection.execute(_BOOKKEEPING)
+        return cls(connection, clock)
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+    async def migrate(self, component: str, scripts: Sequence[str]) -> list[int]:
+        """Run the scripts of ``component`` not yet applied; return their numbers (1-based)."""
+        if not component.isidentifier():
+            raise ValueError(f"component name {component!r} must be an identifier")
+        cursor = await self.connection.execute(
+            "SELECT version FROM schema_migrations WHERE component = ?", (component,)
+        )
+        done = {row[0] for row in await cursor.fetchall()}
+        applied: list[int] = []
+        for version, script in enumerate(scripts, start=1):
+            if version in done:
+                continue
+            # executescript cannot take parameters, and component names are ours, not users'.
+            record = (
+                "INSERT INTO schema_migrations (component, version, applied_at_utc) "
+                f"VALUES ('{component}', {version}, '{to_db_time(self.clock())}');"
+            )
+            await self.connection.executescript(f"BEGIN IMMEDIATE;\n{script}\n{record}\nCOMMIT;")
+            applied.append(version)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction that takes the lock at once, so checks and writes agree."""
+        await self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            await self.connection.execute("ROLLBACK")
+            raise
+        await self.connection.execute("COMMIT")

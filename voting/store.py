@@ -1,0 +1,352 @@
+"""Ballots and votes on disk (SQLite through aiosqlite).
+
+Every check and the write it guards happen in one ``BEGIN IMMEDIATE``
+transaction, so a vote that was acknowledged is on disk and a vote that was
+refused changed nothing. Votes are append-only: a change of vote is a new row,
+and the effective vote of a member is its latest row.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from voting.ballot import (
+    Ballot,
+    BallotDraft,
+    BallotMode,
+    BallotNotFound,
+    BallotNotOpen,
+    BallotState,
+    CastVote,
+    DeadlinePassed,
+    InvalidElectorate,
+    InvalidOption,
+    InvalidTransition,
+    NotEntitled,
+    NotInElectorate,
+    VoteChangeNotAllowed,
+    VoteReceipt,
+    judge,
+)
+from voting.codec import electorate_from_mapping, electorate_to_mapping, result_to_mapping
+from voting.db import Database, from_db_time, to_db_time
+from voting.electorate import Electorate
+from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
+from voting.tally import TallyError, TallyResult
+
+COMPONENT = "voting"
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE ballots (
+        id INTEGER PRIMARY KEY,
+        groupement_id TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        meeting_id INTEGER,
+        question TEXT NOT NULL CHECK (length(trim(question)) > 0),
+        kind TEXT NOT NULL CHECK (kind IN ('public', 'secret')),
+        mode TEXT NOT NULL CHECK (mode IN ('meeting', 'written')),
+        options TEXT NOT NULL,
+        allow_vote_change INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed', 'cancelled')),
+        deadline_utc TEXT,
+        created_by TEXT,
+        created_at_utc TEXT NOT NULL,
+        opened_at_utc TEXT,
+        closed_at_utc TEXT,
+        cancelled_at_utc TEXT,
+        rules TEXT,
+        weight_table_id TEXT,
+        electorate TEXT,
+        chair TEXT,
+        second_convocation INTEGER NOT NULL DEFAULT 0,
+        result TEXT
+    );
+    CREATE INDEX ballots_by_state ON ballots (state, deadline_utc);
+    CREATE TABLE votes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ballot_id INTEGER NOT NULL REFERENCES ballots (id),
+        member_id TEXT NOT NULL,
+        option TEXT NOT NULL,
+        cast_by TEXT NOT NULL,
+        cast_at_utc TEXT NOT NULL
+    );
+    CREATE INDEX votes_by_member ON votes (ballot_id, member_id, id);
+    CREATE TRIGGER votes_are_not_updated BEFORE UPDATE ON votes
+    BEGIN SELECT RAISE(ABORT, 'votes are append-only'); END;
+    CREATE TRIGGER votes_are_not_deleted BEFORE DELETE ON votes
+    BEGIN SELECT RAISE(ABORT, 'votes are append-only'); END;
+    """,
+)
+
+_EFFECTIVE_VOTES = """
+    SELECT member_id, option FROM votes AS v
+    WHERE ballot_id = ? AND id = (
+        SELECT MAX(id) FROM votes WHERE ballot_id = v.ballot_id AND member_id = v.member_id
+    )
+    ORDER BY member_id
+"""
+
+
+def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
+    deadline = from_db_time(row["deadline_utc"])
+    created_at = from_db_time(row["created_at_utc"])
+    assert created_at is not None
+    return Ballot(
+        id=row["id"],
+        draft=BallotDraft(
+            groupement_id=row["groupement_id"],
+            instance_id=row["instance_id"],
+            question=row["question"],
+            kind=BallotKind(row["kind"]),
+            options=tuple(json.loads(row["options"])),
+            mode=BallotMode(row["mode"]),
+            allow_vote_change=bool(row["allow_vote_change"]),
+            deadline=deadline,
+            meeting_id=row["meeting_id"],
+            created_by=row["created_by"],
+        ),
+        state=BallotState(row["state"]),
+        created_at=created_at,
+        opened_at=from_db_time(row["opened_at_utc"]),
+        closed_at=from_db_time(row["closed_at_utc"]),
+        cancelled_at=from_db_time(row["cancelled_at_utc"]),
+        rules=rules_from_mapping(json.loads(row["rules"])) if row["rules"] else None,
+        weight_table_id=row["weight_table_id"],
+        electorate=electorate_from_mapping(json.loads(row["electorate"]))
+        if row["electorate"]
+        else None,
+        chair=row["chair"],
+        second_convocation=bool(row["second_convocation"]),
+        result=json.loads(row["result"]) if row["result"] else None,
+    )
+
+
+def _vote_from_row(row: aiosqlite.Row) -> CastVote:
+    cast_at = from_db_time(row["cast_at_utc"])
+    assert cast_at is not None
+    return CastVote(
+        id=row["id"],
+        ballot_id=row["ballot_id"],
+        member_id=row["member_id"],
+        option=row["option"],
+        cast_by=row["cast_by"],
+        cast_at=cast_at,
+    )
+
+
+class BallotStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @property
+    def _now(self) -> datetime:
+        return self.database.clock()
+
+    async def migrate(self) -> None:
+        await self.database.migrate(COMPONENT, MIGRATIONS)
+
+    async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
+        cursor = await connection.execute("SELECT * FROM ballots WHERE id = ?", (ballot_id,))
+        row = await cursor.fetchone()
+        if row is None:
+            raise BallotNotFound(f"no ballot {ballot_id}", ballot_id=ballot_id)
+        return _ballot_from_row(row)
+
+    async def get(self, ballot_id: int) -> Ballot:
+        return await self._fetch(self.database.connection, ballot_id)
+
+    async def create(self, draft: BallotDraft) -> Ballot:
+        if not draft.question.strip():
+            raise InvalidTransition("a ballot needs a question")
+        if len(set(draft.options)) != len(draft.options) or len(draft.options) < 2:
+            raise InvalidOption(f"options {list(draft.options)} must be two or more distinct names")
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                """INSERT INTO ballots (groupement_id, instance_id, meeting_id, question, kind,
+                       mode, options, allow_vote_change, state, deadline_utc, created_by,
+                       created_at_utc)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)""",
+                (
+                    draft.groupement_id,
+                    draft.instance_id,
+                    draft.meeting_id,
+                    draft.question.strip(),
+                    draft.kind.value,
+                    draft.mode.value,
+                    json.dumps(list(draft.options), ensure_ascii=False),
+                    int(draft.allow_vote_change),
+                    to_db_time(draft.deadline) if draft.deadline else None,
+                    draft.created_by,
+                    to_db_time(self._now),
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return await self._fetch(connection, cursor.lastrowid)
+
+    async def open(
+        self,
+        ballot_id: int,
+        *,
+        electorate: Electorate,
+        rules: BallotRules,
+        weight_table_id: str | None,
+        chair: str | None = None,
+        second_convocation: bool = False,
+    ) -> Ballot:
+        """Freeze the electorate and the rules, and start taking votes."""
+        problems = electorate.problems(rules.max_proxies_per_holder)
+        if chair is not None and chair not in electorate.weights:
+            problems.append(f"chair {chair!r} is not in the electorate")
+        if problems:
+            raise InvalidElectorate("; ".join(problems), problems=problems)
+        async with self.database.transaction() as connection:
+            ballot = await self._fetch(connection, ballot_id)
+            if ballot.state is not BallotState.DRAFT:
+                raise InvalidTransition(
+                    f"ballot {ballot_id} is {ballot.state.value}, only a draft can be opened",
+                    state=ballot.state.value,
+                )
+            if ballot.draft.deadline is not None and ballot.draft.deadline <= self._now:
+                raise DeadlinePassed(f"the deadline of ballot {ballot_id} is already past")
+            await connection.execute(
+                """UPDATE ballots SET state = 'open', opened_at_utc = ?, rules = ?,
+                       weight_table_id = ?, electorate = ?, chair = ?, second_convocation = ?
+                   WHERE id = ?""",
+                (
+                    to_db_time(self._now),
+                    json.dumps(rules_to_mapping(rules)),
+                    weight_table_id,
+                    json.dumps(electorate_to_mapping(electorate), ensure_ascii=False),
+                    chair,
+                    int(second_convocation),
+                    ballot_id,
+                ),
+            )
+            return await self._fetch(connection, ballot_id)
+
+    async def cast(self, ballot_id: int, member_id: str, option: str, cast_by: str) -> VoteReceipt:
+        """Record ``member_id``'s vote, cast by the person ``cast_by``; refuse with a reason."""
+        now = self._now
+        async with self.database.transaction() as connection:
+            ballot = await self._fetch(connection, ballot_id)
+            if ballot.state is not BallotState.OPEN:
+                raise BallotNotOpen(
+                    f"ballot {ballot_id} is {ballot.state.value}", state=ballot.state.value
+                )
+            if ballot.draft.deadline is not None and now >= ballot.draft.deadline:
+                raise DeadlinePassed(f"ballot {ballot_id} closed at its deadline")
+            electorate = ballot.electorate
+            assert electorate is not None
+            if member_id not in electorate.weights:
+                raise NotInElectorate(
+                    f"{member_id!r} is not in the electorate of ballot {ballot_id}",
+                    member_id=member_id,
+                )
+            if ballot.draft.mode is BallotMode.MEETING and not electorate.can_vote(member_id):
+                raise NotEntitled(
+                    f"{member_id!r} is neither present nor represented", member_id=member_id
+                )
+            if option not in ballot.draft.options:
+                raise InvalidOption(
+                    f"{option!r} is not an option of ballot {ballot_id}", option=option
+                )
+            cursor = await connection.execute(
+                "SELECT option FROM votes WHERE ballot_id = ? AND member_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (ballot_id, member_id),
+            )
+            previous = await cursor.fetchone()
+            previous_option: str | None = previous["option"] if previous else None
+            if previous_option is not None and not ballot.draft.allow_vote_change:
+                raise VoteChangeNotAllowed(
+                    f"{member_id!r} has voted and this ballot does not allow a change",
+                    option=previous_option,
+                )
+            cursor = await connection.execute(
+                """INSERT INTO votes (ballot_id, member_id, option, cast_by, cast_at_utc)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (ballot_id, member_id, option, cast_by, to_db_time(now)),
+            )
+            assert cursor.lastrowid is not None
+            vote = CastVote(cursor.lastrowid, ballot_id, member_id, option, cast_by, now)
+        return VoteReceipt(vote, electorate.weights[member_id], previous_option)
+
+    async def effective_votes(self, ballot_id: int) -> dict[str, str]:
+        cursor = await self.database.connection.execute(_EFFECTIVE_VOTES, (ballot_id,))
+        return {row["member_id"]: row["option"] for row in await cursor.fetchall()}
+
+    async def history(self, ballot_id: int) -> list[CastVote]:
+        cursor = await self.database.connection.execute(
+            "SELECT * FROM votes WHERE ballot_id = ? ORDER BY id", (ballot_id,)
+        )
+        return [_vote_from_row(row) for row in await cursor.fetchall()]
+
+    async def close(self, ballot_id: int) -> tuple[Ballot, TallyResult]:
+        """Stop taking votes, judge the ballot and keep its result."""
+        async with self.database.transaction() as connection:
+            ballot = await self._fetch(connection, ballot_id)
+            if ballot.state is not BallotState.OPEN:
+                raise InvalidTransition(
+                    f"ballot {ballot_id} is {ballot.state.value}, only an open ballot closes",
+                    state=ballot.state.value,
+                )
+            cursor = await connection.execute(_EFFECTIVE_VOTES, (ballot_id,))
+            votes = {row["member_id"]: row["option"] for row in await cursor.fetchall()}
+            try:
+                result = judge(ballot, votes)
+            except TallyError as error:
+                raise InvalidElectorate(str(error)) from None
+            await connection.execute(
+                "UPDATE ballots SET state = 'closed', closed_at_utc = ?, result = ? WHERE id = ?",
+                (
+                    to_db_time(self._now),
+                    json.dumps(result_to_mapping(result), ensure_ascii=False),
+                    ballot_id,
+                ),
+            )
+            return await self._fetch(connection, ballot_id), result
+
+    async def cancel(self, ballot_id: int) -> Ballot:
+        async with self.database.transaction() as connection:
+            ballot = await self._fetch(connection, ballot_id)
+            if ballot.state not in (BallotState.DRAFT, BallotState.OPEN):
+                raise InvalidTransition(
+                    f"ballot {ballot_id} is {ballot.state.value} and cannot be cancelled",
+                    state=ballot.state.value,
+                )
+            await connection.execute(
+                "UPDATE ballots SET state = 'cancelled', cancelled_at_utc = ? WHERE id = ?",
+                (to_db_time(self._now), ballot_id),
+            )
+            return await self._fetch(connection, ballot_id)
+
+    async def find(
+        self, *, state: BallotState | None = None, groupement_id: str | None = None
+    ) -> list[Ballot]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(state.value)
+        if groupement_id is not None:
+            clauses.append("groupement_id = ?")
+            params.append(groupement_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = await self.database.connection.execute(
+            f"SELECT * FROM ballots {where} ORDER BY id", params
+        )
+        return [_ballot_from_row(row) for row in await cursor.fetchall()]
+
+    async def due_for_closing(self) -> list[Ballot]:
+        """Open ballots whose deadline has passed, for the closing job."""
+        cursor = await self.database.connection.execute(
+            "SELECT * FROM ballots WHERE state = 'open' AND deadline_utc IS NOT NULL "
+            "AND deadline_utc <= ? ORDER BY deadline_utc",
+            (to_db_time(self._now),),
+        )
+        return [_ballot_from_row(row) for row in await cursor.fetchall()]

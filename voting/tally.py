@@ -1,0 +1,287 @@
+"""The weighted tally: from an electorate, its votes and the rules, to an outcome.
+
+Pure functions only. Every amount is a :class:`~decimal.Decimal` and every
+threshold is checked by cross-multiplication (:meth:`Threshold.is_met`), so a
+result never depends on how a division rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from voting.electorate import Electorate, ElectorateError
+from voting.rules import BallotRules, Comparison, MajorityBase, QuorumCounts, Threshold, TieRule
+
+FOR = "for"
+AGAINST = "against"
+ABSTAIN = "abstain"
+MOTION_OPTIONS: tuple[str, ...] = (FOR, AGAINST, ABSTAIN)
+
+
+class TallyError(ValueError):
+    """Votes that cannot be counted against this electorate."""
+
+
+class Outcome(StrEnum):
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    NO_QUORUM = "no_quorum"
+
+
+@dataclass(frozen=True)
+class Count:
+    """An amount of votes, in weight and in heads."""
+
+    weight: Decimal = Decimal(0)
+    heads: int = 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.weight + other.weight, self.heads + other.heads)
+
+
+def count_of(members: Iterable[str], weights: Mapping[str, Decimal]) -> Count:
+    chosen = list(members)
+    return Count(sum((weights[m] for m in chosen), Decimal(0)), len(chosen))
+
+
+@dataclass(frozen=True)
+class QuorumReport:
+    required: bool
+    """False when the rule asks for none, or on a second convocation."""
+    met: bool
+    members: int
+    weight: Decimal
+    total_members: int
+    total_weight: Decimal
+    required_members: int | None
+    required_weight: Decimal | None
+    threshold: Threshold | None
+    counts: QuorumCounts
+    second_convocation: bool
+
+
+@dataclass(frozen=True)
+class TallyResult:
+    outcome: Outcome
+    options: tuple[str, ...]
+    totals: Mapping[str, Count]
+    expressed: Count
+    voted: Count
+    electorate: Count
+    present: Count
+    represented: Count
+    majority_base: Count
+    majority_base_kind: MajorityBase
+    threshold: Threshold
+    required: Decimal
+    """The weight the "for" total is compared against (for display; see ``threshold``)."""
+    required_heads: int | None
+    """The headcount a double majority needs, else None."""
+    double_majority: bool
+    quorum: QuorumReport
+    tie: bool
+    casting_vote_used: bool
+    chair: str | None
+    winner: str | None
+    """The option carried: ``for`` for an adopted motion, the chosen name for a choice."""
+    secret: bool
+
+    @property
+    def is_motion(self) -> bool:
+        return is_motion(self.options)
+
+
+def is_motion(options: Sequence[str]) -> bool:
+    return set(options) == set(MOTION_OPTIONS)
+
+
+def _check_votes(
+    electorate: Electorate, votes: Mapping[str, str], options: Sequence[str]
+) -> None:
+    problems: list[str] = []
+    for member, option in votes.items():
+        if member not in electorate.weights:
+            problems.append(f"{member!r} is not in the electorate")
+        elif not electorate.can_vote(member):
+            problems.append(f"{member!r} is neither present nor represented")
+        if option not in options:
+            problems.append(f"{member!r} voted {option!r}, which is not among {list(options)}")
+    if problems:
+        raise TallyError("; ".join(problems))
+
+
+def _quorum(
+    electorate: Electorate, rules: BallotRules, second_convocation: bool
+) -> QuorumReport:
+    rule = rules.quorum
+    counted = set(electorate.present)
+    if rule.counts is QuorumCounts.PRESENT_OR_REPRESENTED:
+        counted |= electorate.represented
+    amount = count_of(counted, electorate.weights)
+    total_members = len(electorate.weights)
+    total_weight = electorate.total_weight
+    threshold = rule.threshold
+    required = threshold is not None and not second_convocation
+    met = True
+    if threshold is not None and required:
+        if rule.checks_members:
+            met = met and threshold.is_met(amount.heads, total_members)
+        if rule.checks_weight:
+            met = met and threshold.is_met(amount.weight, total_weight)
+    return QuorumReport(
+        required=required,
+        met=met,
+        members=amount.heads,
+        weight=amount.weight,
+        total_members=total_members,
+        total_weight=total_weight,
+        required_members=(
+            threshold.minimum_heads(total_members)
+            if threshold is not None and rule.checks_members
+            else None
+        ),
+        required_weight=(
+            threshold.boundary(total_weight)
+            if threshold is not None and rule.checks_weight
+            else None
+        ),
+        threshold=threshold,
+        counts=rule.counts,
+        second_convocation=second_convocation,
+    )
+
+
+def _majority_base(
+    kind: MajorityBase, expressed: Count, electorate: Electorate
+) -> Count:
+    if kind is MajorityBase.EXPRESSED:
+        return expressed
+    if kind is MajorityBase.PRESENT_OR_REPRESENTED:
+        return count_of(electorate.present | electorate.represented, electorate.weights)
+    return count_of(electorate.members, electorate.weights)
+
+
+def _passes(threshold: Threshold, carried: Count, base: Count, double: bool) -> bool:
+    if carried.weight <= 0:
+        return False
+    weight_ok = threshold.is_met(carried.weight, base.weight)
+    return weight_ok and (not double or threshold.is_met(carried.heads, base.heads))
+
+
+def _splits_evenly(
+    threshold: Threshold, leaders: Sequence[Count], base: Count, double: bool
+) -> bool:
+    """Whether the leading options share the votes equally and miss only by equality.
+
+    That is the "partage égal des voix" that a casting vote may break; a motion
+    that simply lacks votes is not a tie.
+    """
+    if len(leaders) < 2 or leaders[0].weight <= 0:
+        return False
+    if any(count.weight != leaders[0].weight for count in leaders):
+        return False
+    if threshold.comparison is not Comparison.MORE_THAN:
+        return False
+    if not threshold.is_boundary(leaders[0].weight, base.weight):
+        return False
+    if double:
+        heads_split = all(count.heads == leaders[0].heads for count in leaders)
+        heads_ok = threshold.is_met(leaders[0].heads, base.heads)
+        return heads_ok or (heads_split and threshold.is_boundary(leaders[0].heads, base.heads))
+    return True
+
+
+def tally(
+    electorate: Electorate,
+    votes: Mapping[str, str],
+    rules: BallotRules,
+    *,
+    options: Sequence[str] = MOTION_OPTIONS,
+    secret: bool = False,
+    chair: str | None = None,
+    second_convocation: bool = False,
+) -> TallyResult:
+    """Judge one ballot.
+
+    ``votes`` maps each member (not each person) to its effective option. For a
+    motion the options are ``for``/``against``/``abstain``; otherwise each
+    option is a named choice and ``abstain`` is the only one not expressed.
+    """
+    try:
+        electorate.check(rules.max_proxies_per_holder)
+    except ElectorateError as error:
+        raise TallyError(str(error)) from None
+    if len(set(options)) != len(options) or len(options) < 2:
+        raise TallyError(f"options {list(options)} must be at least two distinct names")
+    _check_votes(electorate, votes, options)
+
+    weights = electorate.weights
+    totals = {
+        option: count_of((m for m, v in votes.items() if v == option), weights)
+        for option in options
+    }
+    expressed_options = [o for o in options if o != ABSTAIN]
+    if is_motion(options):
+        expressed_options = [FOR, AGAINST]
+    expressed = sum((totals[o] for o in expressed_options), Count())
+    voted = count_of(votes, weights)
+    quorum = _quorum(electorate, rules, second_convocation)
+    majority = rules.majority
+    base = _majority_base(majority.base, expressed, electorate)
+
+    candidates = [FOR] if is_motion(options) else expressed_options
+    passing = [o for o in candidates if _passes(majority.threshold, totals[o], base, majority.double)]
+    # Several choices can pass a threshold below one half; the largest carries it.
+    passing.sort(key=lambda o: (totals[o].weight, totals[o].heads), reverse=True)
+    winner = passing[0] if passing else None
+    if len(passing) > 1 and totals[passing[0]] == totals[passing[1]]:
+        winner = None
+
+    leading_options = expressed_options
+    if winner is None and leading_options:
+        top = max(totals[o].weight for o in leading_options)
+        leaders = [o for o in leading_options if totals[o].weight == top]
+    else:
+        leaders = []
+    tie = winner is None and _splits_evenly(
+        majority.threshold, [totals[o] for o in leaders], base, majority.double
+    )
+    casting_vote_used = False
+    if tie and rules.tie is TieRule.CHAIR and not secret and chair is not None:
+        chair_choice = votes.get(chair)
+        if chair_choice in leaders:
+            casting_vote_used = True
+            winner = chair_choice if chair_choice != AGAINST else None
+
+    if quorum.required and not quorum.met:
+        outcome = Outcome.NO_QUORUM
+        winner = None
+        casting_vote_used = False
+    else:
+        outcome = Outcome.ADOPTED if winner is not None else Outcome.REJECTED
+
+    return TallyResult(
+        outcome=outcome,
+        options=tuple(options),
+        totals=totals,
+        expressed=expressed,
+        voted=voted,
+        electorate=count_of(electorate.members, weights),
+        present=count_of(electorate.present, weights),
+        represented=count_of(electorate.represented, weights),
+        majority_base=base,
+        majority_base_kind=majority.base,
+        threshold=majority.threshold,
+        required=majority.threshold.boundary(base.weight),
+        required_heads=majority.threshold.minimum_heads(base.heads) if majority.double else None,
+        double_majority=majority.double,
+        quorum=quorum,
+        tie=tie,
+        casting_vote_used=casting_vote_used,
+        chair=chair,
+        winner=winner,
+        secret=secret,
+    )
