@@ -11,9 +11,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from config.loader import ConfigError, default_config_dir, load_config_dir
 from config.summary import summarize
@@ -21,6 +22,7 @@ from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
 from voting.explain import summary_lines
 
 EXIT_INVALID = 2
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _fail(message: str) -> int:
@@ -57,7 +59,7 @@ def _config_check(args: argparse.Namespace) -> int:
             print(f"scrutin: {problem}", file=sys.stderr)
         print(f"scrutin: {len(error.problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_INVALID
-    on = date.fromisoformat(args.on) if args.on else date.today()
+    on = date.fromisoformat(args.on) if args.on else datetime.now(PARIS).date()
     print(summarize(governance, on))
     return 0
 

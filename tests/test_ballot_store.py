@@ -61,7 +61,9 @@ def draft(**changes: object) -> BallotDraft:
     return BallotDraft(**fields)  # type: ignore[arg-type]
 
 
-async def opened(store: BallotStore, electorate: Electorate | None = None, **changes: object) -> int:
+async def opened(
+    store: BallotStore, electorate: Electorate | None = None, **changes: object
+) -> int:
     ballot = await store.create(draft(**changes))
     return await opened_after(store, ballot.id, electorate)
 
@@ -93,8 +95,13 @@ async def test_lifecycle_freezes_rules_and_electorate_and_keeps_the_result(
     assert reopened.electorate.weights["region"] == Decimal("4.5")
     assert reopened.opened_at == START
 
-    for member, option in [("region", "for"), ("moselle", "against"), ("ardennes", "against"),
-                           ("aube", "against"), ("marne", "against")]:
+    for member, option in [
+        ("region", "for"),
+        ("moselle", "against"),
+        ("ardennes", "against"),
+        ("aube", "against"),
+        ("marne", "against"),
+    ]:
         await store.cast(ballot_id, member, option, cast_by=f"tg:{member}")
     clock.advance(timedelta(minutes=30))
     closed, result = await store.close(ballot_id)
@@ -104,7 +111,6 @@ async def test_lifecycle_freezes_rules_and_electorate_and_keeps_the_result(
     assert closed.result is not None
     assert closed.result["outcome"] == "adopted"
     assert closed.result["totals"]["for"] == {"weight": "4.5", "heads": 1}
-
 
 
 async def test_a_change_of_vote_is_a_new_row_and_the_last_one_counts(store: BallotStore) -> None:
@@ -204,7 +210,7 @@ async def test_votes_are_on_disk_and_append_only(tmp_path: Path, clock: FakeCloc
     # A second, independent connection sees the acknowledged vote.
     async with aiosqlite.connect(path) as raw:
         cursor = await raw.execute("SELECT member_id, option FROM votes")
-        assert await cursor.fetchall() == [("region", "for")]
+        assert [tuple(row) for row in await cursor.fetchall()] == [("region", "for")]
         with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
             await raw.execute("UPDATE votes SET option = 'against'")
         with pytest.raises(aiosqlite.IntegrityError, match="append-only"):

@@ -75,11 +75,9 @@ def test_text_format_is_a_french_summary(
     assert "Abstention : 6 voix (5 membres)" in lines
 
 
-def test_json_numbers_are_read_exactly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    text = WORKED_EXAMPLE.read_text(encoding="utf-8").replace('"4.5"', "4.5").replace(
-        '"1.5"', "1.5"
+def test_json_numbers_are_read_exactly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        WORKED_EXAMPLE.read_text(encoding="utf-8").replace('"4.5"', "4.5").replace('"1.5"', "1.5")
     )
     status, out, _ = run_tally(tmp_path, capsys, text)
     assert status == 0 and json.loads(out)["totals"]["for"]["weight"] == "4.5"
@@ -111,9 +109,7 @@ def test_invalid_input_gets_a_clear_message_and_status_2(
     assert "Traceback" not in err
 
 
-def test_unreadable_files_get_status_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unreadable_files_get_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run_tally(tmp_path, capsys, "{not json")
     assert status == 2 and "not valid JSON" in err
     assert main(["tally", str(tmp_path / "missing.json")]) == 2

@@ -111,7 +111,9 @@ def test_simple_majority_message_matches_the_minutes_wording() -> None:
     votes["vosges"] = ABSTAIN
     result = tally(everyone(), votes, COGOUV, chair="region")
     assert result.outcome is Outcome.ADOPTED
-    assert explain(result) == "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5."
+    assert (
+        explain(result) == "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5."
+    )
     assert explain(result, "en") == (
         "Adopted: 9 votes for out of 13 cast, required majority: more than 6.5."
     )
@@ -150,9 +152,7 @@ def test_proxies_count_toward_quorum_when_represented_counts() -> None:
 
 def test_second_convocation_decides_without_quorum() -> None:
     electorate = Electorate(WEIGHTS_2022, frozenset({"meuse", "vosges"}))
-    result = tally(
-        electorate, {"meuse": FOR, "vosges": AGAINST}, COGOUV, second_convocation=True
-    )
+    result = tally(electorate, {"meuse": FOR, "vosges": AGAINST}, COGOUV, second_convocation=True)
     assert result.quorum.required is False and result.quorum.met
     # A tie with no chair present: rejected.
     assert result.outcome is Outcome.REJECTED
@@ -272,7 +272,9 @@ def test_named_choices_are_tallied_the_same_way() -> None:
         (Electorate(WEIGHTS_2022, frozenset({"region", "cea"}), {"cea": "region"}), "present"),
         (Electorate(WEIGHTS_2022, frozenset({"region"}), {"cea": "cea"}), "itself"),
         (
-            Electorate(WEIGHTS_2022, frozenset({"region"}), {"cea": "moselle", "moselle": "region"}),
+            Electorate(
+                WEIGHTS_2022, frozenset({"region"}), {"cea": "moselle", "moselle": "region"}
+            ),
             "gave its own proxy",
         ),
         (
@@ -314,17 +316,17 @@ def test_two_proxies_allowed_when_the_limit_says_so() -> None:
         ("1/2", "roughly", "comparison"),
     ],
 )
-def test_rules_that_cannot_be_met_are_refused(
-    fraction: str, comparison: str, message: str
-) -> None:
+def test_rules_that_cannot_be_met_are_refused(fraction: str, comparison: str, message: str) -> None:
     with pytest.raises(RuleError, match=message):
         Threshold.parse(fraction, comparison)
 
 
 def test_rules_round_trip_through_their_mapping() -> None:
     assert rules_from_mapping(rules_to_mapping(COGOUV)) == COGOUV
-    with pytest.raises(RuleError, match="quorum.basis"):
-        rules_from_mapping({"quorum": {"basis": "most"}, "majority": rules_to_mapping(COGOUV)["majority"]})
+    with pytest.raises(RuleError, match=r"quorum\.basis"):
+        rules_from_mapping(
+            {"quorum": {"basis": "most"}, "majority": rules_to_mapping(COGOUV)["majority"]}
+        )
 
 
 def test_threshold_boundary_is_exact_for_weights_that_do_not_divide() -> None:

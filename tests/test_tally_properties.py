@@ -61,15 +61,15 @@ def ballots_st(
     size = draw(st.integers(min_value=1, max_value=12))
     members = [f"m{i:02d}" for i in range(size)]
     weights = {m: draw(weights_st) for m in members}
-    present = [m for m in members if draw(st.booleans())]
+    present: list[str] = draw(st.lists(st.sampled_from(members), unique=True))
     absent = [m for m in members if m not in present]
-    proxies: dict[str, str] = {}
-    free_holders = list(present)
-    for giver in absent:
-        if free_holders and draw(st.booleans()):
-            proxies[giver] = free_holders.pop(draw(st.integers(0, len(free_holders) - 1)))
+    givers: list[str] = draw(st.lists(st.sampled_from(absent), unique=True)) if absent else []
+    holders: list[str] = draw(st.permutations(present))
+    # One proxy at most per holder, as the default limit says.
+    proxies = dict(zip(givers, holders, strict=False))
     voters = present + list(proxies)
-    votes = {m: draw(st.sampled_from(MOTION_OPTIONS)) for m in voters if draw(st.booleans())}
+    voting: list[str] = draw(st.lists(st.sampled_from(voters), unique=True)) if voters else []
+    votes = {m: draw(st.sampled_from(MOTION_OPTIONS)) for m in voting}
     chair = draw(st.sampled_from([None, *members]))
     secret = draw(st.booleans())
     return (
@@ -133,7 +133,7 @@ def test_permuting_members_never_changes_anything(ballot: Ballot, random: Random
 @settings(max_examples=300)
 @given(ballots_st())
 def test_options_add_up_to_the_weight_that_voted(ballot: Ballot) -> None:
-    electorate, votes, _rules, _chair, _secret = ballot
+    electorate, votes, *_ = ballot
     result = judge(ballot)
     total = sum((c.weight for c in result.totals.values()), Decimal(0))
     heads = sum(c.heads for c in result.totals.values())
@@ -144,7 +144,7 @@ def test_options_add_up_to_the_weight_that_voted(ballot: Ballot) -> None:
 @settings(max_examples=300)
 @given(ballots_st())
 def test_outcome_is_consistent_with_quorum_and_casting_vote(ballot: Ballot) -> None:
-    electorate, votes, rules, chair, secret = ballot
+    _electorate, votes, rules, chair, secret = ballot
     result = judge(ballot)
     if result.quorum.required and not result.quorum.met:
         assert result.outcome is Outcome.NO_QUORUM

@@ -47,7 +47,7 @@ def parse_weight(value: object, where: str) -> Decimal:
     """A weight from a string, an integer or a JSON number read as Decimal; never a float."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise TallyInputError(
-            f"{where}: {value!r} must be a decimal written as a string, such as \"1.5\""
+            f'{where}: {value!r} must be a decimal written as a string, such as "1.5"'
         )
     try:
         weight = Decimal(value.strip() if isinstance(value, str) else value)
@@ -78,15 +78,22 @@ def tally_input_from_mapping(data: object) -> TallyInput:
     if not isinstance(data, dict):
         raise TallyInputError("the file must hold a JSON object")
     known = {
-        "weights", "present", "proxies", "votes", "secret", "chair",
-        "second_convocation", "rules", "options",
+        "weights",
+        "present",
+        "proxies",
+        "votes",
+        "secret",
+        "chair",
+        "second_convocation",
+        "rules",
+        "options",
     }
     unknown = sorted(set(data) - known)
     if unknown:
         raise TallyInputError(f"unknown keys {unknown}; expected some of {sorted(known)}")
     raw_weights = data.get("weights")
     if not isinstance(raw_weights, dict) or not raw_weights:
-        raise TallyInputError("weights: expected a non-empty object of member -> \"decimal\"")
+        raise TallyInputError('weights: expected a non-empty object of member -> "decimal"')
     weights = {
         str(member): parse_weight(value, f"weights.{member}")
         for member, value in raw_weights.items()
@@ -200,4 +207,3 @@ def result_to_mapping(result: TallyResult) -> dict[str, Any]:
         "required": _decimal_text(result.required),
         "explanation": {"fr": explain(result, "fr"), "en": explain(result, "en")},
     }
-

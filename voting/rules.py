@@ -178,9 +178,7 @@ def _choice(enum: type[_E], value: object, field: str) -> _E:
 
 def _threshold(section: dict[str, object], field: str) -> Threshold:
     try:
-        return Threshold.parse(
-            str(section.get("fraction", "")), str(section.get("comparison", ""))
-        )
+        return Threshold.parse(str(section.get("fraction", "")), str(section.get("comparison", "")))
     except RuleError as error:
         raise RuleError(f"{field}: {error}") from None
 

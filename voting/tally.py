@@ -98,9 +98,7 @@ def is_motion(options: Sequence[str]) -> bool:
     return set(options) == set(MOTION_OPTIONS)
 
 
-def _check_votes(
-    electorate: Electorate, votes: Mapping[str, str], options: Sequence[str]
-) -> None:
+def _check_votes(electorate: Electorate, votes: Mapping[str, str], options: Sequence[str]) -> None:
     problems: list[str] = []
     for member, option in votes.items():
         if member not in electorate.weights:
@@ -113,9 +111,7 @@ def _check_votes(
         raise TallyError("; ".join(problems))
 
 
-def _quorum(
-    electorate: Electorate, rules: BallotRules, second_convocation: bool
-) -> QuorumReport:
+def _quorum(electorate: Electorate, rules: BallotRules, second_convocation: bool) -> QuorumReport:
     rule = rules.quorum
     counted = set(electorate.present)
     if rule.counts is QuorumCounts.PRESENT_OR_REPRESENTED:
@@ -154,9 +150,7 @@ def _quorum(
     )
 
 
-def _majority_base(
-    kind: MajorityBase, expressed: Count, electorate: Electorate
-) -> Count:
+def _majority_base(kind: MajorityBase, expressed: Count, electorate: Electorate) -> Count:
     if kind is MajorityBase.EXPRESSED:
         return expressed
     if kind is MajorityBase.PRESENT_OR_REPRESENTED:
@@ -233,7 +227,9 @@ def tally(
     base = _majority_base(majority.base, expressed, electorate)
 
     candidates = [FOR] if is_motion(options) else expressed_options
-    passing = [o for o in candidates if _passes(majority.threshold, totals[o], base, majority.double)]
+    passing = [
+        o for o in candidates if _passes(majority.threshold, totals[o], base, majority.double)
+    ]
     # Several choices can pass a threshold below one half; the largest carries it.
     passing.sort(key=lambda o: (totals[o].weight, totals[o].heads), reverse=True)
     winner = passing[0] if passing else None

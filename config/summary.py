@@ -1,0 +1,102 @@
+"""A plain-text overview of the configuration, for ``scrutin config check``.
+
+It answers "what would a ballot held on this date be judged by?" for every instance, so
+that a person can check the files against the conventions at a glance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from config.models import (
+    Governance,
+    GovernanceLookupError,
+    Groupement,
+    Instance,
+    format_decimal,
+)
+from voting.rules import BallotRules, Comparison, QuorumBasis, Threshold
+
+__all__ = ["describe_majority", "describe_quorum", "summarize"]
+
+HEADERS = (
+    "groupement",
+    "instance",
+    "kind",
+    "voting",
+    "electorate",
+    "total",
+    "table",
+    "quorum",
+    "majority",
+    "tie",
+)
+
+_NONE = "-"
+
+
+def _threshold(threshold: Threshold) -> str:
+    sign = "≥" if threshold.comparison is Comparison.AT_LEAST else ">"
+    return f"{sign}{threshold.fraction_text}"
+
+
+def describe_quorum(rules: BallotRules) -> str:
+    """E.g. ``members_and_weight ≥1/2 (present_or_represented)``."""
+    quorum = rules.quorum
+    if quorum.basis is QuorumBasis.NONE or quorum.threshold is None:
+        return "none"
+    return f"{quorum.basis.value} {_threshold(quorum.threshold)} ({quorum.counts.value})"
+
+
+def describe_majority(rules: BallotRules) -> str:
+    """E.g. ``expressed >1/2 weight``, or ``... weight+heads`` for a double majority."""
+    majority = rules.majority
+    counted = "weight+heads" if majority.double else "weight"
+    return f"{majority.base.value} {_threshold(majority.threshold)} {counted}"
+
+
+def _row(groupement: Groupement, instance: Instance, on: date) -> tuple[str, ...]:
+    rules = instance.rules
+    if not instance.voting or rules is None or instance.weight_series is None:
+        electorate = str(len(groupement.active_members(on)))
+        return (groupement.id, instance.id, instance.kind.value, "no", electorate) + (_NONE,) * 5
+    try:
+        table, weights = groupement.electorate_weights(instance.weight_series, on)
+    except GovernanceLookupError:
+        electorate, total, table_id = _NONE, _NONE, f"none in force ({instance.weight_series})"
+    else:
+        total = format_decimal(sum(weights.values(), Decimal(0)))
+        electorate, table_id = str(len(weights)), table.id
+    return (
+        groupement.id,
+        instance.id,
+        instance.kind.value,
+        "yes",
+        electorate,
+        total,
+        table_id,
+        describe_quorum(rules),
+        describe_majority(rules),
+        rules.tie.value,
+    )
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def summarize(governance: Governance, on: date) -> str:
+    """One row per instance of each groupement, as things stand on ``on``."""
+    rows: list[tuple[str, ...]] = [HEADERS]
+    for groupement_id in sorted(governance.groupements):
+        groupement = governance.groupements[groupement_id]
+        rows.extend(_row(groupement, instance, on) for instance in groupement.instances)
+    return f"Governance on {on.isoformat()}\n\n{_table(rows)}\n"
