@@ -1,0 +1,54 @@
+"""The short, versioned codes behind inline buttons.
+
+A code names things by number only (ballot, member position in the frozen
+electorate, option position) and carries nothing the server trusts: every
+press is checked against the database. Anything that does not match the
+grammar exactly is refused as forged or stale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERSION = "v1"
+
+_VOTE = re.compile(r"^v1:v:(\d{1,9}):(\d{1,4}):(\d{1,3})$")
+_FORM = re.compile(r"^v1:f:([a-z]{1,12}):([a-z0-9_-]{1,20})$")
+
+
+@dataclass(frozen=True)
+class VoteButton:
+    ballot_id: int
+    member_index: int
+    option_index: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:v:{self.ballot_id}:{self.member_index}:{self.option_index}"
+
+
+@dataclass(frozen=True)
+class FormButton:
+    """A step of the coordinator's ballot form: ``field`` takes ``value``."""
+
+    field: str
+    value: str
+
+    def encode(self) -> str:
+        return f"{VERSION}:f:{self.field}:{self.value}"
+
+
+def decode_vote(data: str | None) -> VoteButton | None:
+    match = _VOTE.match(data or "")
+    if match is None:
+        return None
+    return VoteButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+def decode_form(data: str | None) -> FormButton | None:
+    match = _FORM.match(data or "")
+    return None if match is None else FormButton(match.group(1), match.group(2))
+
+
+VOTE_PATTERN = re.compile(r"^v1:v:")
+FORM_PATTERN = re.compile(r"^v1:f:")

@@ -1,0 +1,125 @@
+"""Telegram chats the bot writes to: group chats bound to a groupement, and posted messages.
+
+A coordinator binds a group chat to a groupement (optionally to one instance):
+announcements and results go there. The bot also remembers the messages it
+posted for a ballot (the group's live participation, each voter's paper) so
+that it can edit them later, even after a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voting.db import Database, to_db_time
+
+COMPONENT = "bot"
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE chat_bindings (
+        chat_id INTEGER PRIMARY KEY,
+        groupement_id TEXT NOT NULL,
+        instance_id TEXT,
+        title TEXT,
+        bound_by TEXT NOT NULL,
+        bound_at_utc TEXT NOT NULL
+    );
+    CREATE TABLE ballot_posts (
+        ballot_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        purpose TEXT NOT NULL CHECK (purpose IN ('participation', 'paper')),
+        member_id TEXT,
+        PRIMARY KEY (ballot_id, chat_id, message_id)
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class ChatBinding:
+    chat_id: int
+    groupement_id: str
+    instance_id: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class BallotPost:
+    ballot_id: int
+    chat_id: int
+    message_id: int
+    purpose: str
+    member_id: str | None
+
+
+class Chats:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def migrate(self) -> None:
+        await self.database.migrate(COMPONENT, MIGRATIONS)
+
+    async def bind(
+        self,
+        chat_id: int,
+        groupement_id: str,
+        instance_id: str | None,
+        title: str | None,
+        bound_by: str,
+    ) -> None:
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                """INSERT INTO chat_bindings
+                       (chat_id, groupement_id, instance_id, title, bound_by, bound_at_utc)
+                   VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (chat_id) DO UPDATE SET groupement_id = excluded.groupement_id,
+                       instance_id = excluded.instance_id, title = excluded.title,
+                       bound_by = excluded.bound_by, bound_at_utc = excluded.bound_at_utc""",
+                (
+                    chat_id,
+                    groupement_id,
+                    instance_id,
+                    title,
+                    bound_by,
+                    to_db_time(self.database.clock()),
+                ),
+            )
+
+    async def binding(self, chat_id: int) -> ChatBinding | None:
+        cursor = await self.database.connection.execute(
+            "SELECT chat_id, groupement_id, instance_id, title FROM chat_bindings "
+            "WHERE chat_id = ?",
+            (chat_id,),
+        )
+        row = await cursor.fetchone()
+        return None if row is None else ChatBinding(row[0], row[1], row[2], row[3])
+
+    async def groups_for(self, groupement_id: str, instance_id: str) -> list[ChatBinding]:
+        """Group chats that follow this instance: bound to it, or to the whole groupement."""
+        cursor = await self.database.connection.execute(
+            """SELECT chat_id, groupement_id, instance_id, title FROM chat_bindings
+               WHERE groupement_id = ? AND (instance_id IS NULL OR instance_id = ?)
+               ORDER BY chat_id""",
+            (groupement_id, instance_id),
+        )
+        return [ChatBinding(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
+
+    async def remember_post(
+        self, ballot_id: int, chat_id: int, message_id: int, purpose: str, member_id: str | None
+    ) -> None:
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                """INSERT OR IGNORE INTO ballot_posts
+                       (ballot_id, chat_id, message_id, purpose, member_id)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (ballot_id, chat_id, message_id, purpose, member_id),
+            )
+
+    async def posts(self, ballot_id: int, purpose: str) -> list[BallotPost]:
+        cursor = await self.database.connection.execute(
+            """SELECT ballot_id, chat_id, message_id, purpose, member_id FROM ballot_posts
+               WHERE ballot_id = ? AND purpose = ? ORDER BY chat_id, message_id""",
+            (ballot_id, purpose),
+        )
+        return [BallotPost(r[0], r[1], r[2], r[3], r[4]) for r in await cursor.fetchall()]

@@ -1,0 +1,126 @@
+"""Drives the real Application with an offline bot: people type, press, and the bot answers.
+
+Used by ``scrutin demo`` and by the handler tests. Every update goes through
+``Application.process_update``, the same path as in production; only the
+transport is replaced (see :mod:`bot.offline`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from telegram.ext import Application, Defaults
+
+from bot.app import build_application, register_commands
+from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
+from bot.services import Services
+from meetings.timefmt import PARIS
+from voting.db import Clock
+
+JSONDict = dict[str, Any]
+
+
+class OfflineHarness:
+    def __init__(
+        self,
+        services: Services,
+        clock: Clock,
+        listener: Callable[[RecordedCall], None] | None = None,
+    ) -> None:
+        self.services = services
+        self.bot, self.request = offline_bot(clock=clock, defaults=Defaults(tzinfo=PARIS))
+        self.request.listener = listener
+        self.updates = UpdateFactory(self.bot, clock)
+        # Deadlines are driven by the tests' clock, not by a background scheduler.
+        self.application: Application[Any, Any, Any, Any, Any, Any] = build_application(
+            services, bot=self.bot, schedule_jobs=False
+        )
+
+    @property
+    def transport(self) -> OfflineRequest:
+        return self.request
+
+    async def __aenter__(self) -> OfflineHarness:
+        await self.application.initialize()
+        await register_commands(self.application)
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.application.shutdown()
+
+    async def _process(self, update: Any) -> list[RecordedCall]:
+        before = len(self.request.calls)
+        await self.application.process_update(update)
+        return self.request.calls[before:]
+
+    async def say(
+        self,
+        user: JSONDict,
+        text: str,
+        chat_id: int | None = None,
+        chat_title: str | None = None,
+    ) -> list[RecordedCall]:
+        """``user`` sends ``text`` (a command if it starts with ``/``); the bot's calls."""
+        if text.startswith("/"):
+            update = self.updates.command(user, text, chat_id=chat_id, chat_title=chat_title)
+        else:
+            update = self.updates.text(user, text, chat_id=chat_id, chat_title=chat_title)
+        return await self._process(update)
+
+    async def press(self, user: JSONDict, message: JSONDict, data: str) -> list[RecordedCall]:
+        """``user`` presses the button ``data`` of the bot's ``message``."""
+        return await self._process(self.updates.callback(user, data, message))
+
+    def messages_to(self, chat_id: int) -> list[JSONDict]:
+        """The messages the bot sent to a chat, in order (results of sendMessage)."""
+        return [
+            call.result
+            for call in self.request.calls_to("sendMessage")
+            if call.result and call.result["chat"]["id"] == chat_id
+        ]
+
+    def last_message_to(self, chat_id: int) -> JSONDict:
+        messages = self.messages_to(chat_id)
+        if not messages:
+            raise AssertionError(f"the bot sent nothing to chat {chat_id}")
+        return messages[-1]
+
+    def papers_to(self, chat_id: int) -> list[JSONDict]:
+        """Ballot papers sent to a chat: messages whose buttons are votes."""
+        return [m for m in self.messages_to(chat_id) if vote_buttons(m)]
+
+
+def vote_buttons(message: JSONDict) -> list[tuple[str, str]]:
+    """(label, callback data) of a message's vote buttons."""
+    markup = message.get("reply_markup") or {}
+    return [
+        (button["text"], button["callback_data"])
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if str(button.get("callback_data", "")).startswith("v1:v:")
+    ]
+
+
+def button_data(message: JSONDict, label: str) -> str:
+    """The callback data of the button whose label is ``label`` (any marks aside)."""
+    for text, data in vote_buttons(message) + form_buttons(message):
+        if text == label or text.endswith(f" {label}"):
+            return data
+    raise AssertionError(f"no button {label!r} in {message.get('reply_markup')}")
+
+
+def form_buttons(message: JSONDict) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [
+        (button["text"], button["callback_data"])
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if str(button.get("callback_data", "")).startswith("v1:f:")
+    ]

@@ -1,0 +1,194 @@
+"""The bot's messages about ballots: papers, confirmations, participation and results.
+
+Pure functions from domain values to text and keyboards, in the reader's
+language. Numbers and dates go through Babel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import VoteButton
+from bot.i18n import Translate
+from config.models import Groupement
+from meetings.ballot_desk import Participation
+from meetings.timefmt import format_moment
+from voting.ballot import Ballot
+from voting.explain import format_weight, members_text, option_label
+from voting.tally import ABSTAIN, AGAINST, FOR
+
+OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
+
+
+def voices(amount: Decimal, language: str) -> str:
+    """``4,5 voix`` / ``4.5 votes``."""
+    unit = "voix" if language == "fr" else ("vote" if amount == 1 else "votes")
+    return f"{format_weight(amount, language)} {unit}"
+
+
+def kind_label(ballot: Ballot, _: Translate) -> str:
+    return _("secret ballot") if ballot.secret else _("public ballot")
+
+
+def ballot_heading(ballot: Ballot, groupement: Groupement, _: Translate) -> str:
+    instance = groupement.instance(ballot.draft.instance_id)
+    return _("Ballot no. {number} — {instance}, {groupement}").format(
+        number=ballot.id, instance=instance.name, groupement=groupement.name
+    )
+
+
+def paper_text(
+    ballot: Ballot,
+    groupement: Groupement,
+    member_id: str,
+    proxy: bool,
+    language: str,
+    _: Translate,
+) -> str:
+    member = groupement.member(member_id).name
+    weight = voices(ballot.weight_of(member_id), language)
+    lines = [
+        "🗳 " + ballot_heading(ballot, groupement, _),
+        "",
+        _("“{question}”").format(question=ballot.draft.question),
+        "",
+        kind_label(ballot, _).capitalize() + ".",
+    ]
+    if proxy:
+        lines.append(
+            _("You vote for: {member} ({weight}), by proxy.").format(member=member, weight=weight)
+        )
+    else:
+        lines.append(_("You vote for: {member} ({weight}).").format(member=member, weight=weight))
+    if ballot.draft.deadline is not None:
+        lines.append(
+            _("Voting closes on {moment}.").format(
+                moment=format_moment(ballot.draft.deadline, language, groupement.groupement.tzinfo)
+            )
+        )
+    if ballot.draft.allow_vote_change:
+        lines.append(_("You may change your vote until the ballot closes."))
+    return "\n".join(lines)
+
+
+def paper_keyboard(
+    ballot: Ballot, member_id: str, language: str, chosen: str | None = None
+) -> InlineKeyboardMarkup:
+    assert ballot.electorate is not None
+    member_index = ballot.electorate.members.index(member_id)
+    buttons = []
+    for index, option in enumerate(ballot.draft.options):
+        label = option_label(option, language)
+        if option == chosen:
+            label = f"{OPTION_MARKS.get(option, '✅')} {label}"
+        buttons.append(
+            InlineKeyboardButton(
+                label, callback_data=VoteButton(ballot.id, member_index, index).encode()
+            )
+        )
+    return InlineKeyboardMarkup([buttons])
+
+
+def confirmation_text(
+    paper: str, option: str, weight: Decimal, changed: bool, language: str, _: Translate
+) -> str:
+    label = option_label(option, language)
+    if changed:
+        line = _("Vote changed: {option} — {weight}")
+    else:
+        line = _("Vote recorded: {option} — {weight}")
+    return paper + "\n\n" + line.format(option=label, weight=voices(weight, language))
+
+
+def participation_text(
+    ballot: Ballot,
+    groupement: Groupement,
+    participation: Participation,
+    language: str,
+    _: Translate,
+) -> str:
+    voted, total = participation.voted, participation.electorate
+    line = _("{voted}/{total} members have voted — {weight} out of {total_weight}").format(
+        voted=voted.heads,
+        total=total.heads,
+        weight=voices(voted.weight, language),
+        total_weight=format_weight(total.weight, language),
+    )
+    return "\n".join(
+        [
+            "🗳 " + ballot_heading(ballot, groupement, _),
+            _("“{question}”").format(question=ballot.draft.question),
+            line,
+        ]
+    )
+
+
+def result_text(
+    ballot: Ballot,
+    groupement: Groupement,
+    result: Mapping[str, Any],
+    votes: Mapping[str, str],
+    language: str,
+    _: Translate,
+) -> str:
+    """The result as posted to the group and to each voter, from the stored result."""
+    heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(
+        number=ballot.id,
+        instance=groupement.instance(ballot.draft.instance_id).name,
+        groupement=groupement.name,
+    )
+    lines = ["📊 " + heading, _("“{question}”").format(question=ballot.draft.question), ""]
+    lines.append(result["explanation"].get(language, result["explanation"]["fr"]))
+    lines.append("")
+    for option, count in result["totals"].items():
+        lines.append(
+            _("{label}: {weight} ({heads})").format(
+                label=option_label(option, language),
+                weight=voices(Decimal(count["weight"]), language),
+                heads=members_text(count["heads"], language),
+            )
+        )
+    voted, electorate = result["voted"], result["electorate"]
+    lines.append(
+        _("Turnout: {heads}/{total} members, {weight} out of {total_weight}").format(
+            heads=voted["heads"],
+            total=electorate["heads"],
+            weight=voices(Decimal(voted["weight"]), language),
+            total_weight=format_weight(Decimal(electorate["weight"]), language),
+        )
+    )
+    if not ballot.secret and votes:
+        lines.append("")
+        lines.append(_("How each member voted (public ballot):"))
+        lines.extend(_vote_lines(ballot, groupement, votes, language, _))
+    return "\n".join(lines)
+
+
+def _vote_lines(
+    ballot: Ballot,
+    groupement: Groupement,
+    votes: Mapping[str, str],
+    language: str,
+    _: Translate,
+) -> Sequence[str]:
+    assert ballot.electorate is not None
+    lines = []
+    for member in ballot.electorate.members:
+        if member in votes:
+            weight = format_weight(ballot.electorate.weights[member], language)
+            name = groupement.member(member).name
+            option = option_label(votes[member], language)
+            line = _("• {member} ({weight}): {option}").format(
+                member=name, weight=weight, option=option
+            )
+            holder = ballot.electorate.proxies.get(member)
+            if holder is not None:
+                line += " " + _("(by proxy, cast by {holder})").format(
+                    holder=groupement.member(holder).name
+                )
+            lines.append(line)
+    return lines
