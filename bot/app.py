@@ -181,8 +181,6 @@ def build_application(
     bot: ExtBot[None] | None = None,
     token: str | None = None,
     base_url: str | None = None,
-    rate_limited: bool = True,
-    schedule_jobs: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application for a real token, or around a ready ``bot`` (offline, tests).
 
@@ -199,12 +197,9 @@ def build_application(
         if base_url:
             root = base_url.rstrip("/")
             builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
-        if rate_limited:
-            # PTB types the limiter's per-call data loosely; AIORateLimiter is its own.
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # PTB types the limiter's per-call data loosely; AIORateLimiter is its own.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
         builder = builder.defaults(Defaults(tzinfo=PARIS))
-    if not schedule_jobs:
-        builder = builder.job_queue(None)  # type: ignore[arg-type]  # None is documented
     builder = builder.post_init(start_up)
     application = builder.build()
     if services is not None:

@@ -33,9 +33,10 @@ class OfflineHarness:
         self.bot, self.request = offline_bot(clock=clock, defaults=Defaults(tzinfo=PARIS))
         self.request.listener = listener
         self.updates = UpdateFactory(self.bot, clock)
-        # Deadlines are driven by the tests' clock, not by a background scheduler.
+        # The job queue is never started here: deadlines follow the caller's clock, and
+        # the caller runs close_due_ballots itself.
         self.application: Application[Any, Any, Any, Any, Any, Any] = build_application(
-            services, bot=self.bot, schedule_jobs=False
+            services, bot=self.bot
         )
 
     @property

@@ -258,12 +258,15 @@ class Roster:
             row = await cursor.fetchone()
             if row is None:
                 raise InvitationUnknown("no such invitation")
+            seat = Seat(row["groupement_id"], row["member_id"], person_id, Role(row["role"]))
             if row["used_at_utc"] is not None:
+                # Opening one's own link twice is harmless while the seat is still theirs.
+                if row["used_by"] == person_id and await self._holds(connection, seat):
+                    return seat
                 raise InvitationUsed("this invitation has already been used")
             expires_at = from_db_time(row["expires_at_utc"])
             if expires_at is not None and now >= expires_at:
                 raise InvitationExpired("this invitation has expired")
-            seat = Seat(row["groupement_id"], row["member_id"], person_id, Role(row["role"]))
             await self._remember(connection, person_id, display_name, client_language)
             await connection.execute(
                 "UPDATE invitations SET used_at_utc = ?, used_by = ? WHERE token = ?",
@@ -283,6 +286,15 @@ class Roster:
                 (seat.groupement_id, seat.member_id, person_id, seat.role.value, to_db_time(now)),
             )
         return seat
+
+    @staticmethod
+    async def _holds(connection: aiosqlite.Connection, seat: Seat) -> bool:
+        cursor = await connection.execute(
+            """SELECT 1 FROM representatives WHERE groupement_id = ? AND member_id = ?
+                 AND role = ? AND person_id = ? AND ended_at_utc IS NULL""",
+            (seat.groupement_id, seat.member_id, seat.role.value, seat.person_id),
+        )
+        return await cursor.fetchone() is not None
 
     async def seats_of(self, person_id: str) -> list[Seat]:
         cursor = await self.database.connection.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,11 +75,11 @@ def parse_deadline(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     except ValueError:
         return None
     # A wall-clock time skipped by the spring DST change does not round-trip: refuse it.
-    if moment.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != moment.replace(
-        tzinfo=None
-    ):
+    # In the autumn's repeated hour, the first occurrence (fold=0) is meant.
+    exact = moment.astimezone(UTC)
+    if exact.astimezone(zone).replace(tzinfo=None) != moment.replace(tzinfo=None):
         return None
-    return moment if moment > now else None
+    return exact if exact > now else None
 
 
 @dataclass
@@ -393,7 +393,7 @@ async def announce_opening(
             close_due_job, when=ballot.draft.deadline, name=f"close-ballot-{ballot.id}"
         )
     lines = [
-        _("Ballot no. {number} is open: {sent} papers sent.").format(
+        _("Ballot no. {number} is open. Papers sent: {sent}.").format(
             number=ballot.id, sent=report.sent
         )
     ]

@@ -46,6 +46,12 @@ async def start(update: Update, context: Context) -> None:
         )
         await help_command(update, context)
         return
+    if not in_private_chat(update):
+        # Whoever sees a link may take the seat: it must stay in the person's private chat.
+        await reply(
+            update, _("Open your invitation link in a private chat with the bot; it was not used.")
+        )
+        return
     services = services_of(context)
     try:
         seat = await services.roster.accept(
@@ -181,6 +187,15 @@ async def invite(update: Update, context: Context) -> None:
     if caller is None:
         return
     _ = caller._
+    if not in_private_chat(update):
+        await reply(
+            update,
+            _(
+                "For security, create invitations in your private chat with the bot: "
+                "a link must only be seen by the person it is for."
+            ),
+        )
+        return
     args = context.args or []
     role_word = args[1].lower() if len(args) == 2 else "titulaire"
     if not 1 <= len(args) <= 2 or role_word not in SUBSTITUTE_WORDS | TITULAR_WORDS:
@@ -199,6 +214,15 @@ async def invite(update: Update, context: Context) -> None:
     groupement, member_id = found
     role = Role.SUPPLEANT if role_word in SUBSTITUTE_WORDS else Role.TITULAIRE
     services = services_of(context)
+    today = services.clock().astimezone(groupement.groupement.tzinfo).date()
+    if not groupement.member(member_id).is_active(today):
+        await reply(
+            update,
+            _("{member} is no longer a member of the groupement ({groupement}).").format(
+                member=groupement.member(member_id).name, groupement=groupement.name
+            ),
+        )
+        return
     invitation = await services.roster.invite(groupement.id, member_id, role, caller.person_id)
     link = create_deep_linked_url(context.bot.username, invitation.token)
     await reply(

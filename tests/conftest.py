@@ -1,0 +1,104 @@
+"""Shared fixtures: a controlled clock, the shipped governance, services on a real SQLite file,
+and the bot driven offline through ``Application.process_update``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.harness import OfflineHarness
+from bot.services import Services
+from config.loader import default_config_dir, load_config_dir
+from config.models import Governance
+from tests.clock import FakeClock
+
+GROUPEMENT = "ent-grand-est"
+GROUP_CHAT = -1001000000001
+COORDINATOR_ID = 1001
+# 15 December 2026, 14:00 in Paris.
+NOW = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
+
+MEMBERS = (
+    "region-grand-est",
+    "cea",
+    "moselle",
+    "ardennes",
+    "aube",
+    "marne",
+    "haute-marne",
+    "meurthe-et-moselle",
+    "meuse",
+    "vosges",
+)
+
+
+def user(user_id: int, first_name: str, language_code: str = "fr") -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": first_name,
+        "last_name": "Test",
+        "language_code": language_code,
+    }
+
+
+COORDINATOR = user(COORDINATOR_ID, "Claire")
+
+
+def representative(member: str) -> dict[str, Any]:
+    """A distinct person for each member: user ids 2001, 2002, ... in MEMBERS order."""
+    return user(2001 + MEMBERS.index(member), member.replace("-", " ").title())
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture(scope="session")
+def governance() -> Governance:
+    return load_config_dir(default_config_dir())
+
+
+@pytest.fixture
+async def services(
+    tmp_path: Path, clock: FakeClock, governance: Governance
+) -> AsyncIterator[Services]:
+    opened = await Services.open(governance, tmp_path / "scrutin.db", clock)
+    await opened.roster.add_coordinator(
+        GROUPEMENT, f"tg:{COORDINATOR_ID}", "Claire Test", added_by="tests"
+    )
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def harness(services: Services, clock: FakeClock) -> AsyncIterator[OfflineHarness]:
+    async with OfflineHarness(services, clock) as driven:
+        yield driven
+
+
+def invitation_token(text: str) -> str:
+    match = re.search(r"\?start=([A-Za-z0-9_-]+)", text)
+    assert match is not None, f"no deep link in {text!r}"
+    return match.group(1)
+
+
+async def enrol(
+    harness: OfflineHarness, member: str, person: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The coordinator invites ``member``'s titulaire, who opens the link; returns the person."""
+    person = person or representative(member)
+    await harness.say(COORDINATOR, f"/inviter {member}")
+    token = invitation_token(harness.last_message_to(COORDINATOR_ID)["text"])
+    await harness.say(person, f"/start {token}")
+    return person
+
+
+async def enrol_everyone(harness: OfflineHarness) -> dict[str, dict[str, Any]]:
+    return {member: await enrol(harness, member) for member in MEMBERS}

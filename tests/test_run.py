@@ -1,0 +1,514 @@
+"""``scrutin run``: token and webhook checks, and the real bot against a fake Bot API.
+
+The end-to-end tests start ``scrutin run`` as a subprocess pointed (``--api-url``) at a tiny
+Bot API server listening on 127.0.0.1 in this process; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+from bot.cli import main
+from bot.run import RunError, check_token, check_webhook_url
+
+BOT_ID = 123456789
+# The shape BotFather issues: numeric id, colon, 35 URL-safe characters. Not a real token.
+TOKEN = f"{BOT_ID}:AAFake-token_for-Scrutin-tests-0123"
+USER_ID = 4242
+STRANGER_ID = 5151
+DEADLINE = 20.0  # seconds, for anything the subprocess must do
+HELP_MARKERS = ("Commandes", "Pour participer")
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="stops the bot with POSIX signals")
+
+
+# --- check_token, check_webhook_url ----------------------------------------------------------
+
+
+def test_the_fake_token_has_the_botfather_shape() -> None:
+    assert check_token(TOKEN) == TOKEN
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_a_missing_token_is_refused(token: str | None) -> None:
+    with pytest.raises(RunError, match="TELEGRAM_BOT_TOKEN"):
+        check_token(token)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "   ",
+        "not-a-token",
+        "123456789",
+        "123456789:",
+        "123456789:short",
+        "abc:AAFake-token_for-Scrutin-tests-0123",
+        "1234:AAFake-token_for-Scrutin-tests-0123",  # bot id too short
+        "123456789:AAFake token for Scrutin tests 0123",  # spaces inside
+        "123456789:AAFake-token_for-Scrutin-tests-0123!",
+        "123456789:AAFake-token_for-Scrutin-tests-0123\n123456789:AAFake-token_for-Scrutin-1234",
+    ],
+)
+def test_a_malformed_token_is_refused(token: str) -> None:
+    with pytest.raises(RunError, match="does not look like a bot token"):
+        check_token(token)
+
+
+def test_a_token_pasted_with_surrounding_blanks_is_trimmed() -> None:
+    assert check_token(f"  {TOKEN}\n") == TOKEN
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org/hook", "https://", "example.org/hook", "ftp://example.org/hook", ""],
+)
+def test_a_webhook_url_telegram_would_not_call_is_refused(url: str) -> None:
+    with pytest.raises(RunError, match="https://"):
+        check_webhook_url(url)
+
+
+def test_an_https_webhook_url_is_accepted() -> None:
+    url = "https://bot.example.org:8443/scrutin/hook"
+    assert check_webhook_url(url) == url
+
+
+# --- main(["run"]) without a usable token --------------------------------------------------
+
+
+@pytest.fixture
+def bare_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No token, no SCRUTIN_* setting, and no .env file in the working directory."""
+    for name in list(os.environ):
+        if name.startswith("SCRUTIN_") or name == "TELEGRAM_BOT_TOKEN":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(tmp_path / "scrutin.db"))
+    return tmp_path
+
+
+def one_line_failure(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("scrutin: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_run_without_a_token_exits_2_with_one_line(
+    bare_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    value: str | None,
+) -> None:
+    if value is not None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", value)
+    assert main(["run"]) == 2
+    assert "TELEGRAM_BOT_TOKEN" in one_line_failure(capsys)
+    assert not (bare_environment / "scrutin.db").exists()
+
+
+def test_run_with_a_malformed_token_exits_2_with_one_line(
+    bare_environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789-not-a-token")
+    assert main(["run"]) == 2
+    assert "does not look like a bot token" in one_line_failure(capsys)
+
+
+def test_run_with_an_http_webhook_exits_2_with_one_line(
+    bare_environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    assert main(["run", "--webhook", "http://bot.example.org/hook"]) == 2
+    assert "https://" in one_line_failure(capsys)
+
+
+def test_the_installed_command_reports_a_missing_token_without_traceback(
+    bare_environment: Path,
+) -> None:
+    result = subprocess.run(
+        [*scrutin_command(), "run"],
+        env=child_environment(bare_environment / "scrutin.db", token=None),
+        cwd=bare_environment,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("scrutin: ")
+
+
+# --- a fake Bot API on 127.0.0.1 -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, str]  # as PTB posts them: strings raw, everything else JSON-encoded
+
+
+class FakeBotApi(ThreadingHTTPServer):
+    """Answers ``POST /bot<TOKEN>/<method>`` like the Bot API would, and records every call."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), FakeBotApiHandler)
+        self.lock = threading.Lock()
+        self.calls: list[Call] = []
+        self.pending_updates: list[dict[str, Any]] = []
+        self.next_message_id = 100
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A long poll still open when the bot exits ends in a broken pipe: not a failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    def queue_update(self, update: dict[str, Any]) -> None:
+        with self.lock:
+            self.pending_updates.append(update)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
+
+    def messages_to(self, chat_id: int) -> list[str]:
+        return [
+            call.params.get("text", "")
+            for call in self.calls_to("sendMessage")
+            if call.params.get("chat_id") == str(chat_id)
+        ]
+
+    def answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            self.calls.append(Call(method, params))
+            if method == "getMe":
+                return 200, {"ok": True, "result": BOT_USER}
+            if method in {"deleteWebhook", "setWebhook", "setMyCommands"}:
+                return 200, {"ok": True, "result": True}
+            if method == "getUpdates":
+                updates, self.pending_updates = self.pending_updates, []
+            elif method == "sendMessage":
+                self.next_message_id += 1
+                chat_id = int(params["chat_id"])
+                message = {
+                    "message_id": self.next_message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Alice"},
+                    "from": BOT_USER,
+                    "text": params.get("text", ""),
+                }
+                return 200, {"ok": True, "result": message}
+            else:
+                return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        if not updates:
+            # PTB long-polls in a loop: an empty answer after a short pause keeps it calm.
+            time.sleep(0.05)
+        return 200, {"ok": True, "result": updates}
+
+
+class FakeBotApiHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        api = self.server
+        assert isinstance(api, FakeBotApi)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8")
+        prefix = f"/bot{TOKEN}/"
+        if not self.path.startswith(prefix):
+            self.reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        fields = parse_qs(body, keep_blank_values=True)
+        params = {name: values[0] for name, values in fields.items()}
+        status, payload = api.answer(self.path.removeprefix(prefix), params)
+        self.reply(status, payload)
+
+    do_GET = do_POST
+
+    def reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output quiet
+
+
+BOT_USER: dict[str, Any] = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Scrutin",
+    "username": "ScrutinTestBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+def help_request(update_id: int, user_id: int) -> dict[str, Any]:
+    """A private "/aide" from a person the bot does not know yet."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Alice"},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": "Alice",
+                "language_code": "fr",
+            },
+            "text": "/aide",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    api = FakeBotApi()
+    thread = threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield api
+    finally:
+        api.shutdown()
+        api.server_close()
+        thread.join(timeout=5)
+
+
+# --- the subprocess ------------------------------------------------------------------------
+
+
+def scrutin_command() -> list[str]:
+    script = Path(sys.executable).with_name("scrutin")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def child_environment(database: Path, token: str | None = TOKEN, **extra: str) -> dict[str, str]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("SCRUTIN_")
+        and name != "TELEGRAM_BOT_TOKEN"
+        and "proxy" not in name.lower()  # the fake API is on loopback: talk to it directly
+    }
+    environment.update(SCRUTIN_DATABASE_PATH=str(database), PYTHONUNBUFFERED="1", **extra)
+    if token is not None:
+        environment["TELEGRAM_BOT_TOKEN"] = token
+    return environment
+
+
+class Bot:
+    """``scrutin run ...`` in a subprocess, its output in files (no pipe to fill up)."""
+
+    def __init__(self, tmp_path: Path, args: list[str], environment: dict[str, str]) -> None:
+        self.log_path = tmp_path / "bot.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [*scrutin_command(), "run", *args],
+            env=environment,
+            cwd=tmp_path,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + DEADLINE
+        while not condition():
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"the bot exited ({self.process.returncode}) before {what}:\n" + self.output()
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {DEADLINE:.0f} s:\n{self.output()}")
+            time.sleep(0.05)
+
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+        """Ctrl+C (or a service manager's SIGTERM); kill only if the bot does not stop."""
+        try:
+            if self.process.poll() is None:
+                self.process.send_signal(how)
+                try:
+                    return self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=5)
+                    pytest.fail(f"the bot did not stop within 10 s of {how.name}:\n{self.output()}")
+            return self.process.returncode
+        finally:
+            self._log.close()
+
+
+@pytest.fixture
+def start_bot(tmp_path: Path) -> Iterator[Callable[[list[str], dict[str, str]], Bot]]:
+    started: list[Bot] = []
+
+    def start(args: list[str], environment: dict[str, str]) -> Bot:
+        bot = Bot(tmp_path, args, environment)
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:  # a failed test must not leave a bot running
+        if bot.process.poll() is None:
+            bot.process.kill()
+            bot.process.wait(timeout=5)
+        bot._log.close()
+
+
+def has_help(texts: list[str]) -> bool:
+    return any(marker in text for text in texts for marker in HELP_MARKERS)
+
+
+def assert_stopped_cleanly(bot: Bot, status: int) -> None:
+    output = bot.output()
+    assert status == 0, output
+    assert "Traceback" not in output, output
+
+
+# --- end to end: long polling --------------------------------------------------------------
+
+
+@posix_only
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_long_polling_answers_help_through_another_bot_api_server(
+    tmp_path: Path,
+    fake_api: FakeBotApi,
+    start_bot: Callable[[list[str], dict[str, str]], Bot],
+    stop_signal: signal.Signals,
+) -> None:
+    database = tmp_path / "scrutin.db"
+    fake_api.queue_update(help_request(1, USER_ID))
+    bot = start_bot(["--api-url", fake_api.url], child_environment(database))
+
+    bot.wait_for("help sent to the user", lambda: has_help(fake_api.messages_to(USER_ID)))
+    status = bot.stop(stop_signal)
+
+    assert_stopped_cleanly(bot, status)
+    assert fake_api.calls_to("getMe")
+    menus = [json.loads(call.params["commands"]) for call in fake_api.calls_to("setMyCommands")]
+    assert {"command": "aide", "description": "Aide"} in menus[0]
+    assert any({"command": "help", "description": "Help"} in menu for menu in menus)
+    help_text = fake_api.messages_to(USER_ID)[-1]
+    assert "/aide" in help_text
+    # The update was acknowledged: a later getUpdates asked for what comes after it.
+    assert any(call.params.get("offset") == "2" for call in fake_api.calls_to("getUpdates"))
+    assert not fake_api.calls_to("setWebhook")
+    assert database.is_file() and database.stat().st_size > 0
+
+
+# --- end to end: webhook -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def post_update(url: str, update: dict[str, Any], secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        url, data=json.dumps(update).encode("utf-8"), headers=headers, method="POST"
+    )
+    try:
+        with DIRECT.open(request, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def post_when_listening(url: str, update: dict[str, Any], secret: str | None) -> int:
+    """The webhook server starts right after setWebhook: retry while it is not up yet."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        try:
+            return post_update(url, update, secret)
+        except (ConnectionError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@posix_only
+def test_webhook_accepts_telegram_and_refuses_a_wrong_secret(
+    tmp_path: Path,
+    fake_api: FakeBotApi,
+    start_bot: Callable[[list[str], dict[str, str]], Bot],
+) -> None:
+    database = tmp_path / "scrutin.db"
+    secret = "scrutin-test-secret_0123456789"
+    port = free_port()
+    public_url = "https://example.invalid/hook"
+    bot = start_bot(
+        [
+            "--webhook",
+            public_url,
+            "--listen",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--api-url",
+            fake_api.url,
+        ],
+        child_environment(database, SCRUTIN_WEBHOOK_SECRET=secret),
+    )
+    bot.wait_for("setWebhook", lambda: bool(fake_api.calls_to("setWebhook")))
+    registered = fake_api.calls_to("setWebhook")[-1].params
+    assert registered["url"] == public_url
+    assert registered["secret_token"] == secret
+
+    local_url = f"http://127.0.0.1:{port}/hook"
+    assert post_when_listening(local_url, help_request(10, STRANGER_ID), "wrong-secret") == 403
+    assert post_update(local_url, help_request(11, STRANGER_ID), None) == 403
+    assert post_update(local_url, help_request(12, USER_ID), secret) == 200
+    bot.wait_for("help sent to the user", lambda: has_help(fake_api.messages_to(USER_ID)))
+    status = bot.stop()
+
+    assert_stopped_cleanly(bot, status)
+    # Updates are handled one at a time, in order: the refused ones would have come first.
+    assert fake_api.messages_to(STRANGER_ID) == []
+    assert not fake_api.calls_to("getUpdates")
+    assert fake_api.calls_to("setMyCommands")
+    assert database.is_file() and database.stat().st_size > 0
