@@ -275,7 +275,8 @@ async def test_an_unknown_person_cannot_invite(harness: OfflineHarness) -> None:
     await harness.say(stranger, "/inviter meuse")
     assert last_text(harness, 3006) == (
         "Aucun mandat n'est encore enregistré pour vous. "
-        "Demandez un lien d'invitation au coordonnateur de votre groupement, puis ouvrez-le. /aide indique ce que vous pouvez faire."
+        "Demandez un lien d'invitation au coordonnateur de votre groupement, puis ouvrez-le. "
+        "/aide indique ce que vous pouvez faire."
     )
     assert await invitation_rows(harness.services) == []
 
@@ -433,7 +434,8 @@ async def test_me_for_a_stranger(harness: OfflineHarness) -> None:
     await harness.say(user(3008, "Inconnu"), "/moi")
     assert last_text(harness, 3008) == (
         "Aucun mandat n'est encore enregistré pour vous. "
-        "Demandez un lien d'invitation au coordonnateur de votre groupement, puis ouvrez-le. /aide indique ce que vous pouvez faire."
+        "Demandez un lien d'invitation au coordonnateur de votre groupement, puis ouvrez-le. "
+        "/aide indique ce que vous pouvez faire."
     )
 
 
