@@ -15,7 +15,10 @@ from telegram.ext import CallbackContext
 from bot.chats import Chats
 from config.models import Governance
 from meetings.ballot_desk import BallotDesk
+from meetings.reminders import Reminders
 from meetings.roster import Roster
+from meetings.secretariat import Secretariat
+from meetings.store import MeetingStore
 from voting.db import Clock, Database, utc_now
 from voting.store import BallotStore
 
@@ -30,6 +33,9 @@ class Services:
     roster: Roster
     chats: Chats
     desk: BallotDesk
+    meetings: MeetingStore
+    reminders: Reminders
+    secretariat: Secretariat
 
     @property
     def clock(self) -> Clock:
@@ -43,7 +49,9 @@ class Services:
         ballots = BallotStore(database)
         roster = Roster(database)
         chats = Chats(database)
-        for store in (ballots, roster, chats):
+        meetings = MeetingStore(database)
+        reminders = Reminders(database)
+        for store in (ballots, roster, chats, meetings, reminders):
             await store.migrate()
         return cls(
             governance=governance,
@@ -52,6 +60,9 @@ class Services:
             roster=roster,
             chats=chats,
             desk=BallotDesk(governance, ballots, roster),
+            meetings=meetings,
+            reminders=reminders,
+            secretariat=Secretariat(governance, meetings, ballots, roster),
         )
 
     async def close(self) -> None:

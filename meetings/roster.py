@@ -20,7 +20,7 @@ import aiosqlite
 
 from voting.db import Database, from_db_time, to_db_time
 
-COMPONENT = "meetings"
+COMPONENT = "roster"
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -38,7 +38,7 @@ MIGRATIONS: tuple[str, ...] = (
         groupement_id TEXT NOT NULL,
         member_id TEXT NOT NULL,
         person_id TEXT NOT NULL REFERENCES people (id),
-        role TEXT NOT NULL CHECK (role IN ('titulaire', 'suppleant')),
+        role TEXT NOT NULL CHECK (role IN ('titulaire', 'suppleant', 'advisory')),
         bound_at_utc TEXT NOT NULL,
         ended_at_utc TEXT
     );
@@ -55,7 +55,7 @@ MIGRATIONS: tuple[str, ...] = (
         token TEXT PRIMARY KEY,
         groupement_id TEXT NOT NULL,
         member_id TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('titulaire', 'suppleant')),
+        role TEXT NOT NULL CHECK (role IN ('titulaire', 'suppleant', 'advisory')),
         created_by TEXT NOT NULL,
         created_at_utc TEXT NOT NULL,
         expires_at_utc TEXT NOT NULL,
@@ -81,6 +81,8 @@ MIGRATIONS: tuple[str, ...] = (
 class Role(StrEnum):
     TITULAIRE = "titulaire"
     SUPPLEANT = "suppleant"
+    ADVISORY = "advisory"
+    """A person for an advisory participant (autorité académique, DANE): convened, never votes."""
 
 
 class RosterError(Exception):

@@ -111,7 +111,10 @@ def _check_votes(electorate: Electorate, votes: Mapping[str, str], options: Sequ
         raise TallyError("; ".join(problems))
 
 
-def _quorum(electorate: Electorate, rules: BallotRules, second_convocation: bool) -> QuorumReport:
+def quorum_report(
+    electorate: Electorate, rules: BallotRules, second_convocation: bool
+) -> QuorumReport:
+    """Quorum in figures for an electorate: also used live during a session."""
     rule = rules.quorum
     counted = set(electorate.present)
     if rule.counts is QuorumCounts.PRESENT_OR_REPRESENTED:
@@ -222,7 +225,7 @@ def tally(
         expressed_options = [FOR, AGAINST]
     expressed = sum((totals[o] for o in expressed_options), Count())
     voted = count_of(votes, weights)
-    quorum = _quorum(electorate, rules, second_convocation)
+    quorum = quorum_report(electorate, rules, second_convocation)
     majority = rules.majority
     base = _majority_base(majority.base, expressed, electorate)
 

@@ -1,0 +1,135 @@
+"""A meeting of an instance: its plan, its lifecycle, the replies to its convocation.
+
+planned -> convened -> in_session -> closed, or cancelled before the session.
+Replies (present, by video, excused, proxy given) may change until the
+session opens; then attendance is taken from them and corrected by check-ins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    CONVENED = "convened"
+    IN_SESSION = "in_session"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class ReplyKind(StrEnum):
+    PRESENT = "present"
+    VIDEO = "video"
+    EXCUSED = "excused"
+    PROXY = "proxy"
+
+
+class MeetingError(Exception):
+    """A refused meeting operation; nothing was written. ``code`` names the reason."""
+
+    code = "meeting_error"
+
+
+class MeetingNotFound(MeetingError):
+    code = "meeting_not_found"
+
+
+class WrongMeetingState(MeetingError):
+    code = "wrong_meeting_state"
+
+    def __init__(self, message: str, state: MeetingState) -> None:
+        super().__init__(message)
+        self.state = state
+
+
+class InvalidPlan(MeetingError):
+    code = "invalid_plan"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    title: str
+    motion: str | None = None
+    """The question put to the vote under this item, if any."""
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    groupement_id: str
+    instance_id: str
+    starts_at: datetime
+    duration: timedelta = timedelta(hours=2)
+    place: str | None = None
+    video_link: str | None = None
+    agenda: tuple[AgendaItem, ...] = ()
+    chair: str | None = None
+    """The member whose representative chairs (casting vote)."""
+    secretary: str | None = None
+    """The secretary's name, as it will be signed."""
+    second_convocation_of: int | None = None
+    """The meeting whose failed quorum this one follows: it decides without quorum."""
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.starts_at.tzinfo is None:
+            found.append("the start time carries no time zone")
+        if not (self.place or self.video_link):
+            found.append("a meeting needs a place or a video link")
+        if self.duration <= timedelta(0):
+            found.append("the duration must be positive")
+        if any(not item.title.strip() for item in self.agenda):
+            found.append("an agenda item has no title")
+        return found
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    plan: MeetingPlan
+    state: MeetingState
+    created_at: datetime
+    created_by: str
+    convened_at: datetime | None
+    urgent: bool
+    urgency_reason: str | None
+    sequence: int
+    """Calendar revision: a move or a cancellation increments it, so phones update the event."""
+    session_opened_at: datetime | None
+    session_closed_at: datetime | None
+    cancelled_at: datetime | None
+
+    @property
+    def second_convocation(self) -> bool:
+        return self.plan.second_convocation_of is not None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.plan.starts_at + self.plan.duration
+
+
+@dataclass(frozen=True)
+class Reply:
+    member_id: str
+    kind: ReplyKind
+    proxy_holder: str | None
+    replied_by: str
+    replied_at: datetime
+
+
+@dataclass(frozen=True)
+class Departure:
+    member_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who is in the room (or on the video call) right now, and who left during the session."""
+
+    present: frozenset[str]
+    by_video: frozenset[str]
+    departures: tuple[Departure, ...]
+    advisory_present: frozenset[str]

@@ -1,0 +1,455 @@
+"""Meetings on disk: plans, agendas, replies to convocations, attendance during the session.
+
+Replies and attendance are append-only histories: the latest reply of a member
+counts, and presence at any moment is replayed from arrival and departure
+events, so the minutes can say who left and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from meetings.meeting import (
+    AgendaItem,
+    Attendance,
+    Departure,
+    InvalidPlan,
+    Meeting,
+    MeetingNotFound,
+    MeetingPlan,
+    MeetingState,
+    Reply,
+    ReplyKind,
+    WrongMeetingState,
+)
+from meetings.roster import ProxyRefused, proxy_problem
+from voting.db import Database, from_db_time, to_db_time
+
+COMPONENT = "meetings"
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        groupement_id TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        starts_at_utc TEXT NOT NULL,
+        duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
+        place TEXT,
+        video_link TEXT,
+        chair TEXT,
+        secretary TEXT,
+        second_convocation_of INTEGER REFERENCES meetings (id),
+        state TEXT NOT NULL
+            CHECK (state IN ('planned', 'convened', 'in_session', 'closed', 'cancelled')),
+        created_by TEXT NOT NULL,
+        created_at_utc TEXT NOT NULL,
+        convened_at_utc TEXT,
+        urgent INTEGER NOT NULL DEFAULT 0,
+        urgency_reason TEXT,
+        sequence INTEGER NOT NULL DEFAULT 0,
+        session_opened_at_utc TEXT,
+        session_closed_at_utc TEXT,
+        cancelled_at_utc TEXT
+    );
+    CREATE TABLE agenda_items (
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        motion TEXT,
+        PRIMARY KEY (meeting_id, position)
+    );
+    CREATE TABLE meeting_replies (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        member_id TEXT NOT NULL,
+        reply TEXT NOT NULL CHECK (reply IN ('present', 'video', 'excused', 'proxy')),
+        proxy_holder TEXT,
+        replied_by TEXT NOT NULL,
+        replied_at_utc TEXT NOT NULL
+    );
+    CREATE INDEX replies_by_member ON meeting_replies (meeting_id, member_id, id);
+    CREATE TABLE attendance_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        participant_id TEXT NOT NULL,
+        advisory INTEGER NOT NULL DEFAULT 0,
+        event TEXT NOT NULL CHECK (event IN ('arrive', 'leave')),
+        by_video INTEGER NOT NULL DEFAULT 0,
+        recorded_by TEXT NOT NULL,
+        at_utc TEXT NOT NULL
+    );
+    """,
+)
+
+_LATEST_REPLIES = """
+    SELECT * FROM meeting_replies AS r
+    WHERE meeting_id = ? AND id = (
+        SELECT MAX(id) FROM meeting_replies WHERE meeting_id = r.meeting_id
+            AND member_id = r.member_id
+    )
+    ORDER BY member_id
+"""
+
+
+def _time(text: str | None) -> datetime:
+    moment = from_db_time(text)
+    assert moment is not None
+    return moment
+
+
+class MeetingStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @property
+    def _now(self) -> datetime:
+        return self.database.clock()
+
+    async def migrate(self) -> None:
+        await self.database.migrate(COMPONENT, MIGRATIONS)
+
+    async def _fetch(self, connection: aiosqlite.Connection, meeting_id: int) -> Meeting:
+        cursor = await connection.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+        row = await cursor.fetchone()
+        if row is None:
+            raise MeetingNotFound(f"no meeting {meeting_id}")
+        cursor = await connection.execute(
+            "SELECT title, motion FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+            (meeting_id,),
+        )
+        agenda = tuple(AgendaItem(r["title"], r["motion"]) for r in await cursor.fetchall())
+        return _meeting_from_row(row, agenda)
+
+    async def get(self, meeting_id: int) -> Meeting:
+        return await self._fetch(self.database.connection, meeting_id)
+
+    async def find(
+        self,
+        *,
+        groupement_id: str | None = None,
+        instance_id: str | None = None,
+        states: tuple[MeetingState, ...] = (),
+    ) -> list[Meeting]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if groupement_id is not None:
+            clauses.append("groupement_id = ?")
+            params.append(groupement_id)
+        if instance_id is not None:
+            clauses.append("instance_id = ?")
+            params.append(instance_id)
+        if states:
+            clauses.append(f"state IN ({', '.join('?' for _ in states)})")
+            params.extend(state.value for state in states)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = await self.database.connection.execute(
+            f"SELECT id FROM meetings {where} ORDER BY starts_at_utc, id", params
+        )
+        return [await self.get(row[0]) for row in await cursor.fetchall()]
+
+    async def plan(self, plan: MeetingPlan, created_by: str) -> Meeting:
+        problems = plan.problems()
+        if problems:
+            raise InvalidPlan("; ".join(problems))
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,
+                       duration_minutes, place, video_link, chair, secretary,
+                       second_convocation_of, state, created_by, created_at_utc)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)""",
+                (
+                    plan.groupement_id,
+                    plan.instance_id,
+                    to_db_time(plan.starts_at),
+                    int(plan.duration.total_seconds() // 60),
+                    plan.place,
+                    plan.video_link,
+                    plan.chair,
+                    plan.secretary,
+                    plan.second_convocation_of,
+                    created_by,
+                    to_db_time(self._now),
+                ),
+            )
+            meeting_id = cursor.lastrowid
+            assert meeting_id is not None
+            await connection.executemany(
+                "INSERT INTO agenda_items (meeting_id, position, title, motion) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (meeting_id, position, item.title.strip(), item.motion)
+                    for position, item in enumerate(plan.agenda, start=1)
+                ],
+            )
+            return await self._fetch(connection, meeting_id)
+
+    async def _require(
+        self, connection: aiosqlite.Connection, meeting_id: int, *allowed: MeetingState
+    ) -> Meeting:
+        meeting = await self._fetch(connection, meeting_id)
+        if meeting.state not in allowed:
+            raise WrongMeetingState(f"meeting {meeting_id} is {meeting.state.value}", meeting.state)
+        return meeting
+
+    async def move(self, meeting_id: int, starts_at: datetime) -> Meeting:
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            await connection.execute(
+                "UPDATE meetings SET starts_at_utc = ?, sequence = sequence + 1 WHERE id = ?",
+                (to_db_time(starts_at), meeting_id),
+            )
+            return await self._fetch(connection, meeting_id)
+
+    async def cancel(self, meeting_id: int) -> Meeting:
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            await connection.execute(
+                """UPDATE meetings SET state = 'cancelled', cancelled_at_utc = ?,
+                       sequence = sequence + 1 WHERE id = ?""",
+                (to_db_time(self._now), meeting_id),
+            )
+            return await self._fetch(connection, meeting_id)
+
+    async def mark_convened(
+        self, meeting_id: int, *, urgent: bool, urgency_reason: str | None
+    ) -> Meeting:
+        """Record that the convocation went out (again, after a move: the time is updated)."""
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            await connection.execute(
+                """UPDATE meetings SET state = 'convened', convened_at_utc = ?, urgent = ?,
+                       urgency_reason = ? WHERE id = ?""",
+                (to_db_time(self._now), int(urgent), urgency_reason, meeting_id),
+            )
+            return await self._fetch(connection, meeting_id)
+
+    # --- replies -------------------------------------------------------------------
+
+    async def replies(self, meeting_id: int) -> dict[str, Reply]:
+        cursor = await self.database.connection.execute(_LATEST_REPLIES, (meeting_id,))
+        return {row["member_id"]: _reply_from_row(row) for row in await cursor.fetchall()}
+
+    async def reply(
+        self,
+        meeting_id: int,
+        member_id: str,
+        kind: ReplyKind,
+        *,
+        replied_by: str,
+        voting_members: frozenset[str],
+        max_proxies_per_holder: int,
+        proxy_holder: str | None = None,
+    ) -> Reply:
+        """Record a member's answer to the convocation; proxies are checked against the others."""
+        if (kind is ReplyKind.PROXY) != (proxy_holder is not None):
+            raise ValueError("a proxy reply names its holder, and only a proxy reply does")
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            if kind is ReplyKind.PROXY:
+                assert proxy_holder is not None
+                cursor = await connection.execute(_LATEST_REPLIES, (meeting_id,))
+                given = {
+                    row["member_id"]: row["proxy_holder"]
+                    for row in await cursor.fetchall()
+                    if row["reply"] == ReplyKind.PROXY.value and row["member_id"] != member_id
+                }
+                problem = proxy_problem(
+                    member_id, proxy_holder, given, voting_members, max_proxies_per_holder
+                )
+                if problem is not None:
+                    raise ProxyRefused(problem)
+            cursor = await connection.execute(
+                """INSERT INTO meeting_replies (meeting_id, member_id, reply, proxy_holder,
+                       replied_by, replied_at_utc) VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    meeting_id,
+                    member_id,
+                    kind.value,
+                    proxy_holder,
+                    replied_by,
+                    to_db_time(self._now),
+                ),
+            )
+        return Reply(member_id, kind, proxy_holder, replied_by, self._now)
+
+    async def eligible_holders(
+        self, meeting_id: int, giver: str, voting_members: Sequence[str], max_per_holder: int
+    ) -> list[str]:
+        """Members that may still receive ``giver``'s proxy, in the given order.
+
+        A member that excused itself will not sit, so it cannot carry a proxy either.
+        """
+        members = frozenset(voting_members)
+        replies = await self.replies(meeting_id)
+        given = {
+            m: r.proxy_holder
+            for m, r in replies.items()
+            if r.kind is ReplyKind.PROXY and r.proxy_holder is not None and m != giver
+        }
+        return [
+            holder
+            for holder in voting_members
+            if proxy_problem(giver, holder, given, members, max_per_holder) is None
+            and not (holder in replies and replies[holder].kind is ReplyKind.EXCUSED)
+        ]
+
+    # --- the session -----------------------------------------------------------------
+
+    async def open_session(self, meeting_id: int, advisory_ids: frozenset[str]) -> Meeting:
+        """Open the session; who replied present (in the room or by video) is taken as arrived."""
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            now = to_db_time(self._now)
+            cursor = await connection.execute(_LATEST_REPLIES, (meeting_id,))
+            arrivals = [
+                (
+                    meeting_id,
+                    row["member_id"],
+                    int(row["member_id"] in advisory_ids),
+                    int(row["reply"] == ReplyKind.VIDEO.value),
+                    now,
+                )
+                for row in await cursor.fetchall()
+                if row["reply"] in (ReplyKind.PRESENT.value, ReplyKind.VIDEO.value)
+            ]
+            await connection.executemany(
+                """INSERT INTO attendance_events (meeting_id, participant_id, advisory, event,
+                       by_video, recorded_by, at_utc)
+                   VALUES (?, ?, ?, 'arrive', ?, 'replies', ?)""",
+                arrivals,
+            )
+            await connection.execute(
+                "UPDATE meetings SET state = 'in_session', session_opened_at_utc = ? WHERE id = ?",
+                (now, meeting_id),
+            )
+            return await self._fetch(connection, meeting_id)
+
+    async def record(
+        self,
+        meeting_id: int,
+        participant_id: str,
+        *,
+        arrived: bool,
+        recorded_by: str,
+        advisory: bool = False,
+        by_video: bool = False,
+    ) -> bool:
+        """An arrival or a departure during the session; False if it changes nothing."""
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.IN_SESSION)
+            cursor = await connection.execute(
+                """SELECT event FROM attendance_events WHERE meeting_id = ? AND participant_id = ?
+                   ORDER BY id DESC LIMIT 1""",
+                (meeting_id, participant_id),
+            )
+            last = await cursor.fetchone()
+            is_present = last is not None and last["event"] == "arrive"
+            if is_present == arrived:
+                return False
+            await connection.execute(
+                """INSERT INTO attendance_events (meeting_id, participant_id, advisory, event,
+                       by_video, recorded_by, at_utc) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    meeting_id,
+                    participant_id,
+                    int(advisory),
+                    "arrive" if arrived else "leave",
+                    int(by_video),
+                    recorded_by,
+                    to_db_time(self._now),
+                ),
+            )
+            return True
+
+    async def attendance(self, meeting_id: int) -> Attendance:
+        cursor = await self.database.connection.execute(
+            "SELECT * FROM attendance_events WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+        )
+        present: dict[str, bool] = {}
+        advisory: set[str] = set()
+        departures: list[Departure] = []
+        for row in await cursor.fetchall():
+            participant = row["participant_id"]
+            if row["advisory"]:
+                advisory.add(participant)
+            if row["event"] == "arrive":
+                present[participant] = bool(row["by_video"])
+            else:
+                present.pop(participant, None)
+                departures.append(Departure(participant, _time(row["at_utc"])))
+        return Attendance(
+            present=frozenset(p for p in present if p not in advisory),
+            by_video=frozenset(p for p, video in present.items() if video and p not in advisory),
+            departures=tuple(d for d in departures if d.member_id not in advisory),
+            advisory_present=frozenset(p for p in present if p in advisory),
+        )
+
+    async def ever_present(self, meeting_id: int) -> frozenset[str]:
+        """Everyone who attended at some point of the session (for the minutes)."""
+        cursor = await self.database.connection.execute(
+            "SELECT DISTINCT participant_id FROM attendance_events "
+            "WHERE meeting_id = ? AND event = 'arrive'",
+            (meeting_id,),
+        )
+        return frozenset(row[0] for row in await cursor.fetchall())
+
+    async def close_session(self, meeting_id: int) -> Meeting:
+        async with self.database.transaction() as connection:
+            await self._require(connection, meeting_id, MeetingState.IN_SESSION)
+            await connection.execute(
+                "UPDATE meetings SET state = 'closed', session_closed_at_utc = ? WHERE id = ?",
+                (to_db_time(self._now), meeting_id),
+            )
+            return await self._fetch(connection, meeting_id)
+
+
+def proxies_of(replies: dict[str, Reply]) -> dict[str, str]:
+    """giver -> holder, from the latest replies."""
+    return {
+        member: reply.proxy_holder
+        for member, reply in replies.items()
+        if reply.kind is ReplyKind.PROXY and reply.proxy_holder is not None
+    }
+
+
+def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        plan=MeetingPlan(
+            groupement_id=row["groupement_id"],
+            instance_id=row["instance_id"],
+            starts_at=_time(row["starts_at_utc"]),
+            duration=timedelta(minutes=row["duration_minutes"]),
+            place=row["place"],
+            video_link=row["video_link"],
+            agenda=agenda,
+            chair=row["chair"],
+            secretary=row["secretary"],
+            second_convocation_of=row["second_convocation_of"],
+        ),
+        state=MeetingState(row["state"]),
+        created_at=_time(row["created_at_utc"]),
+        created_by=row["created_by"],
+        convened_at=from_db_time(row["convened_at_utc"]),
+        urgent=bool(row["urgent"]),
+        urgency_reason=row["urgency_reason"],
+        sequence=row["sequence"],
+        session_opened_at=from_db_time(row["session_opened_at_utc"]),
+        session_closed_at=from_db_time(row["session_closed_at_utc"]),
+        cancelled_at=from_db_time(row["cancelled_at_utc"]),
+    )
+
+
+def _reply_from_row(row: aiosqlite.Row) -> Reply:
+    return Reply(
+        member_id=row["member_id"],
+        kind=ReplyKind(row["reply"]),
+        proxy_holder=row["proxy_holder"],
+        replied_by=row["replied_by"],
+        replied_at=_time(row["replied_at_utc"]),
+    )
