@@ -7,6 +7,7 @@ One function, :func:`build_application`, serves ``scrutin run`` (a real bot),
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from datetime import timedelta
 from typing import Any
@@ -28,27 +29,37 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import FORM_PATTERN, VOTE_PATTERN
-from bot.handlers import ballots, onboarding
+from bot.handlers import ballots, meetings, onboarding
 from bot.handlers.common import Context
 from bot.i18n import N_, translator
 from bot.identity import identify, user_id_of
+from bot.reminding import plan_standing_reminders, reminders_job
 from bot.services import SERVICES_KEY, Services, services_of
 from meetings.timefmt import PARIS
 
 log = logging.getLogger(__name__)
 
 CLOSING_CHECK_INTERVAL = timedelta(seconds=30)
+REMINDER_CHECK_INTERVAL = timedelta(seconds=60)
 
 # (French name, English alias, description) — the English alias is what English menus show.
 PUBLIC_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("moi", "me", N_("Who you are for the bot")),
     ("vote", "vote", N_("Your open ballot papers")),
+    ("reunions", "meetings", N_("Coming meetings")),
+    ("arrivee", "arrive", N_("Check in at the session")),
+    ("depart", "leave", N_("Leave the session")),
     ("resultats", "results", N_("The latest results")),
     ("pouvoir", "proxy", N_("Give or revoke your proxy")),
     ("langue", "language", N_("Language of the messages")),
     ("aide", "help", N_("Help")),
 )
 COORDINATOR_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("planifier", "plan", N_("Plan a meeting")),
+    ("convoquer", "convene", N_("Send a meeting's convocation")),
+    ("presences", "attendance", N_("Replies and attendance of a meeting")),
+    ("ouvrir", "open", N_("Open a meeting's session")),
+    ("lever", "adjourn", N_("Close the session")),
     ("scrutin", "ballot", N_("Open a ballot")),
     ("clore", "close", N_("Close a ballot and publish its result")),
     ("inviter", "invite", N_("Invitation link for a representative")),
@@ -116,6 +127,15 @@ async def on_error(update: object, context: Context) -> None:
         log.exception("could not tell the user about the error")
 
 
+REPLY_ONLY = re.compile(r"^v1:r:")
+HOLDER_ONLY = re.compile(r"^v1:h:")
+
+
+def typed(callback: Any) -> MessageHandler[Any, Any]:
+    """A form step answered by a typed message (commands are left to the fallbacks)."""
+    return MessageHandler(filters.TEXT & ~filters.COMMAND, callback)
+
+
 def _commands(french: str, english: str) -> list[str]:
     return [french] if french == english else [french, english]
 
@@ -143,7 +163,26 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
             fallbacks=[CommandHandler(_commands("annuler", "cancel"), ballots.form_cancel)],
             name="ballot_form",
         )
+        meeting_form = ConversationHandler(
+            entry_points=[CommandHandler(_commands("planifier", "plan"), meetings.plan_start)],
+            states={
+                meetings.P_INSTANCE: [form_button(meetings.plan_instance, pattern=FORM_PATTERN)],
+                meetings.P_DATE: [typed(meetings.plan_date)],
+                meetings.P_PLACE: [typed(meetings.plan_place)],
+                meetings.P_LINK: [typed(meetings.plan_link)],
+                meetings.P_AGENDA: [
+                    typed(meetings.plan_agenda_item),
+                    form_button(meetings.plan_agenda_done, pattern=FORM_PATTERN),
+                ],
+                meetings.P_CHAIR: [form_button(meetings.plan_chair, pattern=FORM_PATTERN)],
+                meetings.P_SECRETARY: [typed(meetings.plan_secretary)],
+                meetings.P_CONFIRM: [form_button(meetings.plan_confirm, pattern=FORM_PATTERN)],
+            },
+            fallbacks=[CommandHandler(_commands("annuler", "cancel"), meetings.plan_cancel)],
+            name="meeting_form",
+        )
     application.add_handler(ballot_form)
+    application.add_handler(meeting_form)
     routes = [
         ("start", "start", onboarding.start),
         ("aide", "help", onboarding.help_command),
@@ -155,23 +194,42 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         ("resultats", "results", ballots.results_command),
         ("vote", "vote", ballots.my_papers),
         ("pouvoir", "proxy", ballots.proxy_command),
+        ("reunions", "meetings", meetings.list_meetings),
+        ("convoquer", "convene", meetings.convene),
+        ("presences", "attendance", meetings.attendance),
+        ("reporter", "move", meetings.move),
+        ("annuler_reunion", "cancel_meeting", meetings.cancel_meeting),
+        ("reconvoquer", "reconvene", meetings.reconvene),
+        ("ouvrir", "open", meetings.open_session),
+        ("arrivee", "arrive", meetings.arrive),
+        ("depart", "leave", meetings.leave),
+        ("lever", "adjourn", meetings.close_session),
     ]
     for french, english, callback in routes:
         application.add_handler(CommandHandler(_commands(french, english), callback))
     application.add_handler(CallbackQueryHandler(ballots.vote_pressed, pattern=VOTE_PATTERN))
+    application.add_handler(CallbackQueryHandler(meetings.reply_pressed, pattern=REPLY_ONLY))
+    application.add_handler(CallbackQueryHandler(meetings.holder_pressed, pattern=HOLDER_ONLY))
     application.add_handler(CallbackQueryHandler(ballots.stray_button))
     application.add_error_handler(on_error)
 
 
 async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Runs once the bot is initialised: command menus, and the deadline check."""
+    """Runs once the bot is initialised: command menus, deadlines and reminders."""
     await register_commands(application)
+    services: Services = application.bot_data[SERVICES_KEY]
+    await plan_standing_reminders(services)
     if application.job_queue is not None:
+        # The database is the source of truth: these jobs only look at what is due,
+        # so a restart rebuilds the schedule by itself.
         application.job_queue.run_repeating(
             ballots.close_due_job,
             interval=CLOSING_CHECK_INTERVAL,
             first=1,
             name="close-due-ballots",
+        )
+        application.job_queue.run_repeating(
+            reminders_job, interval=REMINDER_CHECK_INTERVAL, first=2, name="reminders"
         )
 
 

@@ -38,6 +38,56 @@ class FormButton:
         return f"{VERSION}:f:{self.field}:{self.value}"
 
 
+_REPLY = re.compile(r"^v1:r:(\d{1,9}):([ma])(\d{1,4}):([pvex])$")
+_HOLDER = re.compile(r"^v1:h:(\d{1,9}):(\d{1,4}):(\d{1,4})$")
+REPLY_CODES = {"p": "present", "v": "video", "e": "excused", "x": "proxy"}
+
+
+@dataclass(frozen=True)
+class ReplyButton:
+    """An answer to a convocation, for a member (``m``) or an advisory participant (``a``)."""
+
+    meeting_id: int
+    advisory: bool
+    index: int
+    """Position of the member among the meeting's members, or of the advisory participant."""
+    choice: str
+    """One of :data:`REPLY_CODES`' values."""
+
+    def encode(self) -> str:
+        code = next(k for k, v in REPLY_CODES.items() if v == self.choice)
+        kind = "a" if self.advisory else "m"
+        return f"{VERSION}:r:{self.meeting_id}:{kind}{self.index}:{code}"
+
+
+@dataclass(frozen=True)
+class HolderButton:
+    """The choice of the member that will carry a proxy."""
+
+    meeting_id: int
+    giver_index: int
+    holder_index: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:h:{self.meeting_id}:{self.giver_index}:{self.holder_index}"
+
+
+def decode_reply(data: str | None) -> ReplyButton | None:
+    match = _REPLY.match(data or "")
+    if match is None:
+        return None
+    return ReplyButton(
+        int(match.group(1)), match.group(2) == "a", int(match.group(3)), REPLY_CODES[match.group(4)]
+    )
+
+
+def decode_holder(data: str | None) -> HolderButton | None:
+    match = _HOLDER.match(data or "")
+    if match is None:
+        return None
+    return HolderButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
 def decode_vote(data: str | None) -> VoteButton | None:
     match = _VOTE.match(data or "")
     if match is None:
@@ -51,4 +101,5 @@ def decode_form(data: str | None) -> FormButton | None:
 
 
 VOTE_PATTERN = re.compile(r"^v1:v:")
+
 FORM_PATTERN = re.compile(r"^v1:f:")

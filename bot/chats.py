@@ -33,6 +33,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (ballot_id, chat_id, message_id)
     );
     """,
+    """
+    CREATE TABLE meeting_posts (
+        meeting_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (meeting_id, chat_id, message_id)
+    );
+    """,
 )
 
 
@@ -51,6 +59,13 @@ class BallotPost:
     message_id: int
     purpose: str
     member_id: str | None
+
+
+@dataclass(frozen=True)
+class MeetingPost:
+    meeting_id: int
+    chat_id: int
+    message_id: int
 
 
 class Chats:
@@ -123,3 +138,20 @@ class Chats:
             (ballot_id, purpose),
         )
         return [BallotPost(r[0], r[1], r[2], r[3], r[4]) for r in await cursor.fetchall()]
+
+    async def remember_meeting_post(self, meeting_id: int, chat_id: int, message_id: int) -> None:
+        """The group message showing a session's live quorum, to edit as people come and go."""
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                "INSERT OR IGNORE INTO meeting_posts (meeting_id, chat_id, message_id) "
+                "VALUES (?, ?, ?)",
+                (meeting_id, chat_id, message_id),
+            )
+
+    async def meeting_posts(self, meeting_id: int) -> list[MeetingPost]:
+        cursor = await self.database.connection.execute(
+            "SELECT meeting_id, chat_id, message_id FROM meeting_posts WHERE meeting_id = ? "
+            "ORDER BY chat_id, message_id",
+            (meeting_id,),
+        )
+        return [MeetingPost(r[0], r[1], r[2]) for r in await cursor.fetchall()]

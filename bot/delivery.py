@@ -17,6 +17,7 @@ from bot.i18n import choose_language, translator
 from bot.identity import user_id_of
 from bot.render import paper_keyboard, paper_text, participation_text, result_text
 from bot.services import Services
+from meetings.reminders import ballot_subject
 from voting.ballot import Ballot
 from voting.tally import TallyResult
 
@@ -148,6 +149,7 @@ async def close_and_announce(
     bot: Bot, services: Services, ballot_id: int
 ) -> tuple[Ballot, TallyResult]:
     ballot, result = await services.ballots.close(ballot_id)
+    await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     await announce_result(bot, services, ballot)
     return ballot, result
 

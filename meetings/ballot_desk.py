@@ -115,6 +115,8 @@ class BallotDesk:
             return []
         papers: list[BallotPaper] = []
         for member in electorate.members:
+            if ballot.draft.mode is BallotMode.MEETING and not electorate.can_vote(member):
+                continue  # absent and not represented: no paper in a session ballot
             holder = electorate.proxies.get(member)
             voter = holder or member
             for seat in await self.roster.representatives_of(ballot.draft.groupement_id, voter):

@@ -31,6 +31,15 @@ def _vtimezone(zone: ZoneInfo, first: date, last: date) -> Timezone:
     )
 
 
+def _calendar_time(moment: datetime, zone: ZoneInfo) -> datetime:
+    local = moment.astimezone(zone)
+    # In the autumn repeated hour, a TZID time is read as its first occurrence
+    # (RFC 5545 3.3.5); the second one can only be written in UTC.
+    if local.replace(fold=0).astimezone(UTC) != moment.astimezone(UTC):
+        return moment.astimezone(UTC)
+    return local
+
+
 def meeting_ics(
     *,
     uid: str,
@@ -49,7 +58,8 @@ def meeting_ics(
     """The .ics file of one meeting, as UTF-8 bytes with CRLF line ends.
 
     ``start`` and ``stamp`` must be aware; DTSTART/DTEND are written as
-    wall-clock times of ``zone`` with its TZID, DTSTAMP in UTC. ``stamp`` is
+    wall-clock times of ``zone`` with its TZID (in UTC for the second pass of
+    the autumn repeated hour, which a TZID time cannot name), DTSTAMP in UTC. ``stamp`` is
     given rather than read from the clock so the same meeting gives the same
     bytes. A cancellation carries no alarm: nothing is left to be reminded of.
     """
@@ -63,22 +73,26 @@ def meeting_ics(
     if duration <= timedelta(0):
         raise ValueError(f"duration must be positive, not {duration}")
 
-    local_start = start.astimezone(zone)
-    local_end = (start + duration).astimezone(zone)
+    # Aware arithmetic in a local zone is wall-clock arithmetic: a 2-hour meeting
+    # across the October switch would last 3 hours. Add real time in UTC.
+    start = start.astimezone(UTC)
+    end = start + duration
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    calendar.add_component(_vtimezone(zone, local_start.date(), local_end.date()))
+    calendar.add_component(
+        _vtimezone(zone, start.astimezone(zone).date(), end.astimezone(zone).date())
+    )
 
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
     event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", local_start)
-    event.add("dtend", local_end)
+    event.add("dtstart", _calendar_time(start, zone))
+    event.add("dtend", _calendar_time(end, zone))
     event.add("summary", summary)
     event.add("description", description)
     if location:

@@ -155,12 +155,19 @@ class Reminders:
         due_at: datetime,
         event_at: datetime,
     ) -> bool:
-        """Add a reminder unless the same one exists; False if it did."""
+        """Add a reminder unless the same one exists; False if it did.
+
+        A same one that was dropped unsent comes back (a meeting moved back to its first
+        time needs its reminders again); one sent or still pending is left as it is.
+        """
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 """INSERT INTO reminders (kind, groupement_id, subject, label, due_at_utc,
                        event_at_utc) VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (kind, subject, label) DO NOTHING""",
+                   ON CONFLICT (kind, subject, label) DO UPDATE SET
+                       due_at_utc = excluded.due_at_utc, event_at_utc = excluded.event_at_utc,
+                       dropped_at_utc = NULL, note = NULL
+                   WHERE sent_at_utc IS NULL AND dropped_at_utc IS NOT NULL""",
                 (
                     kind.value,
                     groupement_id,

@@ -192,4 +192,6 @@ def reminder_is_still_useful(
     send only the latest of them.
     """
     _require_aware(due=due, event=event, now=now)
+    # In UTC, because subtracting from a Paris-aware time ignores a DST switch.
+    event = event.astimezone(UTC)
     return due < event and now < event - min_lead

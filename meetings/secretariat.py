@@ -124,6 +124,10 @@ class Secretariat:
     async def plan(self, plan: MeetingPlan, created_by: str) -> Meeting:
         groupement = self.governance.groupement(plan.groupement_id)
         groupement.instance(plan.instance_id)
+        problems = plan.problems()
+        if problems:
+            # Before comparing times: a naive start would raise TypeError, not InvalidPlan.
+            raise InvalidPlan("; ".join(problems))
         if plan.starts_at <= self.now:
             raise InvalidPlan("the meeting must start in the future")
         if plan.chair is None:
@@ -162,13 +166,18 @@ class Secretariat:
     ) -> Meeting:
         """Record the convocation, if the notice allows it (or urgency, justified)."""
         meeting = await self.meetings.get(meeting_id)
-        _, instance = self.context(meeting)
+        groupement, instance = self.context(meeting)
         needed, actual, last_day = self.notice(meeting)
         if actual < needed:
             if not urgent:
                 raise LateConvocation(needed, actual, last_day, urgent=False)
-            if actual < instance.urgent_notice_clear_days:
-                raise LateConvocation(instance.urgent_notice_clear_days, actual, last_day, True)
+            urgent_needed = instance.urgent_notice_clear_days
+            if actual < urgent_needed:
+                # The last day for the urgent notice, not for the ordinary one.
+                urgent_last_day = last_sending_day(
+                    meeting.plan.starts_at, urgent_needed, groupement.groupement.tzinfo
+                )
+                raise LateConvocation(urgent_needed, actual, urgent_last_day, True)
             if not reason or not reason.strip():
                 raise InvalidPlan("an urgent convocation states its reason")
         else:

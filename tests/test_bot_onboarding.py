@@ -590,20 +590,50 @@ async def test_command_menus_are_registered_at_start(harness: OfflineHarness) ->
     }
 
     everyone = by_target[(None, None)]
-    assert menu(everyone) == ["moi", "vote", "resultats", "pouvoir", "langue", "aide"]
+    assert menu(everyone) == [
+        "moi",
+        "vote",
+        "reunions",
+        "arrivee",
+        "depart",
+        "resultats",
+        "pouvoir",
+        "langue",
+        "aide",
+    ]
     assert everyone.params["commands"][0]["description"] == "Vos mandats et rôles"
 
     english = by_target[(None, "en")]
-    assert menu(english) == ["me", "vote", "results", "proxy", "language", "help"]
+    assert menu(english) == [
+        "me",
+        "vote",
+        "meetings",
+        "arrive",
+        "leave",
+        "results",
+        "proxy",
+        "language",
+        "help",
+    ]
     assert english.params["commands"][0]["description"] == "Who you are for the bot"
 
     coordinator = menu(by_target[(("chat", COORDINATOR_ID), None)])
-    assert coordinator[:4] == ["scrutin", "clore", "inviter", "lier"]
+    assert coordinator[:9] == [
+        "planifier",
+        "convoquer",
+        "presences",
+        "ouvrir",
+        "lever",
+        "scrutin",
+        "clore",
+        "inviter",
+        "lier",
+    ]
     assert set(menu(everyone)) <= set(coordinator)
     assert "scrutin" not in menu(everyone)
 
     coordinator_en = menu(by_target[(("chat", COORDINATOR_ID), "en")])
-    assert coordinator_en[:4] == ["ballot", "close", "invite", "link"]
+    assert coordinator_en[5:9] == ["ballot", "close", "invite", "link"]
 
 
 async def test_every_menu_command_is_answered(harness: OfflineHarness) -> None:

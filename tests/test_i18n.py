@@ -109,8 +109,11 @@ def test_french_typography_before_double_punctuation() -> None:
 
 
 def _not_punctuation(text: str, index: int) -> bool:
-    # Times like 14:00 or formats like HH:MM are not punctuation.
-    return index + 1 < len(text) and (text[index + 1].isalnum() or text[index - 1].isupper())
+    # Times like 14:00, formats like HH:MM and URLs (https://) are not punctuation.
+    following = text[index + 1 : index + 3]
+    return following == "//" or (
+        index + 1 < len(text) and (text[index + 1].isalnum() or text[index - 1].isupper())
+    )
 
 
 def test_english_is_the_language_of_the_code() -> None:

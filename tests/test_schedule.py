@@ -244,11 +244,8 @@ def test_second_convocation_earliest() -> None:
 
 
 def test_second_convocation_earliest_uses_the_paris_day() -> None:
-    # 23:30 on Friday 26 March in Paris is still the 26th, not the 27th of UTC tomorrow.
-    failed = paris(2027, 3, 26, 23, 30)
-    assert failed.date() == date(2027, 3, 26)
-    assert second_convocation_earliest(failed, PARIS) == date(2027, 3, 30)
-    # 00:30 on Saturday 27 March in Paris is the 26th in UTC: the Paris day counts.
+    assert second_convocation_earliest(paris(2027, 3, 26, 23, 30), PARIS) == date(2027, 3, 30)
+    # 00:30 on Saturday 27 March in Paris is still the 26th in UTC: the Paris day counts.
     failed = paris(2027, 3, 27, 0, 30)
     assert failed.date() == date(2027, 3, 26)
     assert second_convocation_earliest(failed, PARIS) == date(2027, 3, 31)
@@ -338,6 +335,15 @@ def test_the_lead_can_be_changed() -> None:
 def test_a_reminder_due_after_the_event_is_never_useful() -> None:
     assert not reminder_is_still_useful(MEETING, MEETING, J7)
     assert not reminder_is_still_useful(MEETING + timedelta(hours=1), MEETING, J7)
+
+
+def test_the_last_hour_is_real_time_even_for_a_local_event() -> None:
+    # 03:30 CET on 31 October 2027 is 02:30 UTC; the hour before starts at 01:30 UTC,
+    # which is 02:30 CET, not 02:30 CEST (00:30 UTC).
+    event = datetime(2027, 10, 31, 3, 30, tzinfo=PARIS)
+    due = paris(2027, 10, 30, 9)
+    assert reminder_is_still_useful(due, event, utc(2027, 10, 31, 1, 29))
+    assert not reminder_is_still_useful(due, event, utc(2027, 10, 31, 1, 30))
 
 
 def test_missed_reminders_need_aware_times() -> None:

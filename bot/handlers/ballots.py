@@ -34,6 +34,7 @@ from bot.render import confirmation_text, paper_keyboard, paper_text, result_tex
 from bot.services import Services, services_of
 from config.models import GovernanceLookupError
 from meetings.ballot_desk import DeskError
+from meetings.meeting import Meeting, MeetingError
 from meetings.roster import ProxyProblem, ProxyRefused, StandingProxy
 from meetings.timefmt import format_moment
 from voting.ballot import (
@@ -90,6 +91,8 @@ class BallotForm:
     question: str = ""
     kind: BallotKind = BallotKind.PUBLIC
     deadline: datetime | None = None
+    meeting_id: int | None = None
+    """The session the ballot belongs to; None for a written consultation."""
 
 
 def _form(context: Context) -> BallotForm | None:
@@ -153,10 +156,19 @@ async def reply_markup(update: Update, text: str, markup: InlineKeyboardMarkup) 
         await update.effective_message.reply_text(text, reply_markup=markup)
 
 
+async def _session_of(services: Services, groupement_id: str, instance_id: str) -> Meeting | None:
+    for meeting in await services.secretariat.in_session((groupement_id,)):
+        if meeting.plan.instance_id == instance_id:
+            return meeting
+    return None
+
+
 async def _ask_question(
     update: Update, caller: Caller, services: Services, form: BallotForm
 ) -> int:
     _ = caller._
+    session = await _session_of(services, form.groupement_id, form.instance_id)
+    form.meeting_id = session.id if session else None
     label = _instance_label(services, form.groupement_id, form.instance_id, True)
     await reply(
         update,
@@ -308,7 +320,18 @@ async def _ask_confirmation(
 ) -> int:
     _ = caller._
     groupement = services.governance.groupement(form.groupement_id)
-    table_id, electorate = await services.desk.electorate(form.groupement_id, form.instance_id)
+    if form.meeting_id is not None:
+        meeting = await services.meetings.get(form.meeting_id)
+        table_id, electorate = await services.secretariat.electorate(meeting)
+        mode = _(
+            "• In the session of meeting no. {number}: its members present and proxies"
+        ).format(number=meeting.id)
+    else:
+        table_id, electorate = await services.desk.electorate(form.groupement_id, form.instance_id)
+        mode = _(
+            "• Written consultation (no session open): valid if at least half of the members "
+            "take part"
+        )
     deadline = (
         format_moment(form.deadline, caller.language, groupement.groupement.tzinfo)
         if form.deadline
@@ -330,7 +353,8 @@ async def _ask_confirmation(
                 weight=format_weight(electorate.total_weight, caller.language),
                 table=table_id,
             ),
-            _("• Standing proxies: {count}").format(count=len(electorate.proxies)),
+            _("• Proxies: {count}").format(count=len(electorate.proxies)),
+            mode,
             "",
             _("Open the ballot and send the papers now?"),
         ]
@@ -365,15 +389,24 @@ async def form_confirm(update: Update, context: Context) -> int:
         return ConversationHandler.END
     services = services_of(context)
     try:
-        ballot = await services.desk.open_consultation(
-            form.groupement_id,
-            form.instance_id,
-            form.question,
-            kind=form.kind,
-            deadline=form.deadline,
-            created_by=caller.person_id,
-        )
-    except (VotingError, DeskError, GovernanceLookupError) as error:
+        if form.meeting_id is not None:
+            ballot = await services.secretariat.open_ballot(
+                form.meeting_id,
+                form.question,
+                kind=form.kind,
+                deadline=form.deadline,
+                created_by=caller.person_id,
+            )
+        else:
+            ballot = await services.desk.open_consultation(
+                form.groupement_id,
+                form.instance_id,
+                form.question,
+                kind=form.kind,
+                deadline=form.deadline,
+                created_by=caller.person_id,
+            )
+    except (VotingError, DeskError, MeetingError, GovernanceLookupError) as error:
         log.warning("ballot not opened: %s", error)
         await reply(update, _("The ballot could not be opened: {reason}").format(reason=str(error)))
         return ConversationHandler.END
@@ -388,6 +421,10 @@ async def announce_opening(
     _ = caller._
     report = await deliver_papers(context.bot, services, ballot)
     await post_participation(context.bot, services, ballot)
+    if ballot.draft.deadline is not None:
+        await services.reminders.plan_ballot(
+            ballot.draft.groupement_id, ballot.id, ballot.draft.deadline
+        )
     if ballot.draft.deadline is not None and context.job_queue is not None:
         context.job_queue.run_once(
             close_due_job, when=ballot.draft.deadline, name=f"close-ballot-{ballot.id}"
