@@ -151,7 +151,8 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
             states={
                 ballots.CHOOSE_INSTANCE: [form_button(ballots.form_instance, pattern=FORM_PATTERN)],
                 ballots.QUESTION: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, ballots.form_question)
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, ballots.form_question),
+                    form_button(ballots.form_motion, pattern=FORM_PATTERN),
                 ],
                 ballots.KIND: [form_button(ballots.form_kind, pattern=FORM_PATTERN)],
                 ballots.DEADLINE: [

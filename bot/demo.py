@@ -1,11 +1,13 @@
-"""``scrutin demo``: a whole COGOUV ballot of the ENT Grand Est, offline, as a transcript.
+"""``scrutin demo``: a whole COGOUV meeting of the ENT Grand Est, offline, as a transcript.
 
 The real Application and handlers run with an offline bot (no network, no
-token). The coordinator binds the group, invites the ten representatives, who
-join through their deep links; the Meuse gives its proxy to the Ardennes; the
-coordinator opens a ballot, everyone votes from the buttons, the coordinator
-closes it and the weighted result is posted. The database is left in
-``./scrutin-demo/`` for inspection.
+token). The coordinator binds the group and invites the ten representatives
+and the DANE, who join through their deep links. She plans a COGOUV meeting,
+sends the convocation (with its .ics); the members reply, the Meuse gives its
+proxy to the Ardennes, one member forgets and gets the J-1 reminder. On the
+day, the session opens with its live quorum, a member arrives late and one
+leaves, and two ballots are held in the session, each closed with its
+weighted result. The database is left in ``./scrutin-demo/``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from typing import Any, TextIO
 
 from bot.harness import OfflineHarness, button_data
 from bot.offline import RecordedCall
+from bot.reminding import send_due_reminders
 from bot.services import Services
 from config.loader import default_config_dir, load_config_dir
 
 GROUPEMENT = "ent-grand-est"
 GROUP_CHAT = -1001000000001
 GROUP_TITLE = "COGOUV ENT Grand Est"
-START = datetime(2026, 12, 15, 13, 30, tzinfo=UTC)  # 14 h 30 in Paris
+START = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)  # Tuesday 8 December, 9 h 00 in Paris
+MEETING_DAY = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)  # Tuesday 15 December, 14 h 00
+REMINDER_DAY = datetime(2026, 12, 14, 8, 0, tzinfo=UTC)  # J-1, 9 h 00 in Paris
 
 
 @dataclass(frozen=True)
@@ -66,19 +71,48 @@ REPRESENTATIVES = (
     Person(2009, "Hugo", "Laurent", "meuse"),
     Person(2010, "Léa", "Fontaine", "vosges"),
 )
-QUESTION = "Approuver le lancement de la consultation pour le marché ENT 2027-2031"
-VOTES = {
+ADVISORY = Person(3001, "Nadia", "Benali", "dane")
+AGENDA = (
+    "Approbation du procès-verbal de la séance du 22 septembre 2026 ; vote : Approuver le "
+    "procès-verbal de la séance du 22 septembre 2026",
+    "Marché ENT 2027-2031 ; vote : Approuver le lancement de la consultation pour le "
+    "marché ENT 2027-2031",
+    "Questions diverses",
+)
+REPLIES = {
+    "region-grand-est": "Présent",
+    "cea": "Présent",
+    "moselle": "Présent en visio",
+    "ardennes": "Présent",
+    "aube": "Présent",
+    "marne": "Excusé",
+    "meurthe-et-moselle": "Présent",
+    "vosges": "Présent en visio",
+    "dane": "Présent en visio",
+}
+FIRST_BALLOT = {
     "region-grand-est": "Pour",
     "cea": "Pour",
-    "moselle": "Contre",
+    "moselle": "Pour",
     "ardennes": "Pour",
-    "aube": "Abstention",
+    "meuse": "Pour",
+    "aube": "Pour",
+    "haute-marne": "Abstention",
+    "meurthe-et-moselle": "Pour",
+    "vosges": "Pour",
     "marne": "Pour",
+}
+SECOND_BALLOT = {
+    "region-grand-est": "Pour",
+    "cea": "Pour",
+    "ardennes": "Pour",
+    "meuse": "Contre",
+    "aube": "Abstention",
     "haute-marne": "Contre",
     "meurthe-et-moselle": "Pour",
     "vosges": "Abstention",
+    "marne": "Pour",
 }
-PROXY_VOTE = ("meuse", "Pour")  # cast by the Ardennes, holder of the Meuse's proxy
 
 
 class DemoClock:
@@ -95,12 +129,13 @@ class DemoClock:
 
 
 class Transcript:
-    """Prints the conversation; repeated texts and edited papers are shortened to what changed."""
+    """Prints the conversation, shortening what repeats: a message like the previous one
+    shows only its differing lines, and an edited message only its last line."""
 
     def __init__(self, out: TextIO, names: dict[int, str]) -> None:
         self.out = out
         self.names = names
-        self.last_text = ""
+        self.last_lines: list[str] = []
 
     def chat_name(self, chat_id: int) -> str:
         return (
@@ -108,6 +143,9 @@ class Transcript:
             if chat_id == GROUP_CHAT
             else self.names.get(chat_id, str(chat_id))
         )
+
+    def step(self, title: str) -> None:
+        self.out.write(f"\n━━━ {title} ━━━\n")
 
     def said(self, person: Person, text: str, where: int | None = None) -> None:
         place = "" if where is None else f" (dans le {self.chat_name(where)})"
@@ -120,23 +158,33 @@ class Transcript:
         params = call.params
         if call.method == "sendMessage":
             chat = self.chat_name(int(params["chat_id"]))
-            text = str(params["text"])
-            if text == self.last_text:
+            lines = str(params["text"]).splitlines()
+            if lines == self.last_lines:
                 self.out.write(f"🤖 → {chat} : (le même message)\n")
+            elif self.last_lines and lines[:1] == self.last_lines[:1] and len(lines) > 3:
+                changed = [line for line in lines if line not in self.last_lines]
+                heading = f"🤖 → {chat} : (le même message" + (", sauf)" if changed else ")")
+                self._block(heading, changed, params)
             else:
-                self._block(f"🤖 → {chat}", text, params)
-            self.last_text = text
+                self._block(f"🤖 → {chat}", lines, params)
+            self.last_lines = lines
         elif call.method == "editMessageText":
-            # An edited message repeats its beginning: show only the line that changed.
-            changed = str(params["text"]).splitlines()[-1]
             chat = self.chat_name(int(params["chat_id"]))
-            self._block(f"🤖 ✎ {chat} (message modifié)", changed, params)
+            last = str(params["text"]).splitlines()[-1:]
+            self._block(f"🤖 ✎ {chat} (message modifié)", last, params)
+        elif call.method == "editMessageReplyMarkup" and params.get("reply_markup"):
+            chat = self.chat_name(int(params["chat_id"]))
+            self._block(f"🤖 ✎ {chat} (nouveaux boutons)", [], params)
+        elif call.method == "sendDocument":
+            document = params.get("document") or {}
+            name = document.get("filename", "?") if isinstance(document, dict) else "?"
+            self.out.write(f"   📎 {name}\n")
         elif call.method == "answerCallbackQuery" and params.get("text"):
             self.out.write(f"   🤖 (notification) {params['text']}\n")
 
-    def _block(self, heading: str, text: str, params: dict[str, Any]) -> None:
+    def _block(self, heading: str, lines: list[str], params: dict[str, Any]) -> None:
         self.out.write(f"{heading}\n")
-        for line in text.splitlines():
+        for line in lines:
             self.out.write(f"   │ {line}\n")
         markup = params.get("reply_markup") or {}
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
@@ -145,7 +193,7 @@ class Transcript:
 
 
 def run_demo(directory: Path, out: TextIO = sys.stdout) -> Path:
-    """Play the scripted ballot in a fresh ``directory``; return the database it leaves."""
+    """Play the scripted meeting in a fresh ``directory``; return the database it leaves."""
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
@@ -158,66 +206,123 @@ async def _play_in(database: Path, out: TextIO) -> None:
     clock = DemoClock(START)
     governance = load_config_dir(default_config_dir())
     services = await Services.open(governance, database, clock)
-    names = {p.user_id: p.name for p in (COORDINATOR, *REPRESENTATIVES)}
-    transcript = Transcript(out, names)
+    people = (COORDINATOR, *REPRESENTATIVES, ADVISORY)
+    transcript = Transcript(out, {p.user_id: p.name for p in people})
     await services.roster.add_coordinator(
         GROUPEMENT, f"tg:{COORDINATOR.user_id}", COORDINATOR.name, added_by="scrutin demo"
     )
-    out.write("Scrutin — démonstration hors ligne d'un scrutin du COGOUV de l'ENT Grand Est\n")
+    out.write("Scrutin — démonstration hors ligne d'une réunion du COGOUV de l'ENT Grand Est\n")
     out.write(f"(base de données : {database})\n")
     try:
         async with OfflineHarness(services, clock, listener=transcript.bot_call) as harness:
-            await _play(harness, transcript, clock)
+            await Demo(harness, transcript, clock).play()
     finally:
         await services.close()
 
 
-async def _play(harness: OfflineHarness, transcript: Transcript, clock: DemoClock) -> None:
-    async def say(person: Person, text: str, where: int | None = None) -> None:
-        clock.tick()
-        transcript.said(person, text, where)
-        await harness.say(
-            person.user, text, chat_id=where, chat_title=GROUP_TITLE if where else None
+class Demo:
+    def __init__(self, harness: OfflineHarness, transcript: Transcript, clock: DemoClock) -> None:
+        self.harness = harness
+        self.transcript = transcript
+        self.clock = clock
+
+    async def say(self, person: Person, text: str, where: int | None = None) -> None:
+        self.clock.tick()
+        self.transcript.said(person, text, where)
+        title = GROUP_TITLE if where else None
+        await self.harness.say(person.user, text, chat_id=where, chat_title=title)
+
+    async def press(self, person: Person, message: dict[str, Any], label: str) -> None:
+        self.clock.tick()
+        self.transcript.pressed(person, label)
+        await self.harness.press(person.user, message, button_data(message, label))
+
+    async def press_last(self, person: Person, label: str) -> None:
+        await self.press(person, self.harness.last_message_to(person.user_id), label)
+
+    async def play(self) -> None:
+        await self.enrol()
+        await self.plan_and_convene()
+        await self.replies()
+        await self.reminder()
+        await self.session()
+
+    async def enrol(self) -> None:
+        self.transcript.step("Inscription des représentants")
+        coordinator = COORDINATOR
+        await self.say(coordinator, "/lier ent-grand-est cogouv", GROUP_CHAT)
+        for person in (*REPRESENTATIVES, ADVISORY):
+            assert person.member is not None
+            await self.say(coordinator, f"/inviter {person.member}")
+            token = _token_of(self.harness.last_message_to(coordinator.user_id)["text"])
+            await self.say(person, f"/start {token}")
+
+    async def plan_and_convene(self) -> None:
+        self.transcript.step("Planification et convocation")
+        coordinator = COORDINATOR
+        await self.say(coordinator, "/planifier")
+        await self.press_last(coordinator, "Comité de gouvernance")
+        await self.say(coordinator, "15/12/2026 14:00")
+        await self.say(coordinator, "Maison de la Région, 1 place Adrien Zeller, Strasbourg")
+        await self.say(coordinator, "https://visio.grandest.fr/cogouv-ent")
+        for item in AGENDA:
+            await self.say(coordinator, item)
+        await self.press_last(coordinator, "Terminé")
+        await self.press_last(coordinator, "Région Grand Est")
+        await self.say(coordinator, "Claire Weber")
+        await self.press_last(coordinator, "Planifier la réunion")
+        await self.say(coordinator, "/convoquer 1")
+
+    async def replies(self) -> None:
+        self.transcript.step("Réponses aux convocations")
+        for member, label in REPLIES.items():
+            person = _person(member)
+            await self.press(person, _convocation(self.harness, person), label)
+        meuse = _person("meuse")
+        await self.press(meuse, _convocation(self.harness, meuse), "Donner pouvoir à…")
+        holders = _latest_markup(self.harness, meuse)
+        await self.press(meuse, holders, "Département des Ardennes")
+        await self.say(COORDINATOR, "/presences 1")
+
+    async def reminder(self) -> None:
+        self.transcript.step("Rappel J-1 (lundi 14 décembre, 9 h 00)")
+        self.clock.now = REMINDER_DAY
+        await send_due_reminders(self.harness.bot, self.harness.services)
+        late = _person("haute-marne")
+        await self.press_last(late, "Présent")
+
+    async def session(self) -> None:
+        self.transcript.step("La séance (mardi 15 décembre, 14 h 00)")
+        coordinator = COORDINATOR
+        self.clock.now = MEETING_DAY
+        await self.say(coordinator, "/ouvrir 1")
+        await self.say(coordinator, "/arrivee marne")
+        await self.ballot(
+            "Approuver le procès-verbal de la séance du 22 septembre 2026", FIRST_BALLOT
         )
+        moselle = _person("moselle")
+        await self.say(moselle, "/depart")
+        await self.ballot(
+            "Approuver le lancement de la consultation pour le marché ENT 2027-2031", SECOND_BALLOT
+        )
+        await self.say(coordinator, "/lever")
 
-    async def press(person: Person, message: dict[str, Any], label: str) -> None:
-        clock.tick()
-        transcript.pressed(person, label)
-        await harness.press(person.user, message, button_data(message, label))
-
-    coordinator = COORDINATOR
-    await say(coordinator, "/lier ent-grand-est cogouv", GROUP_CHAT)
-    for person in REPRESENTATIVES:
-        assert person.member is not None
-        await say(coordinator, f"/inviter {person.member}")
-        link = harness.last_message_to(coordinator.user_id)["text"]
-        token = _token_of(link)
-        await say(person, f"/start {token}")
-    meuse = _person("meuse")
-    await say(meuse, "/pouvoir cogouv ardennes")
-
-    await say(coordinator, "/scrutin")
-    await press(coordinator, harness.last_message_to(coordinator.user_id), "Comité de gouvernance")
-    await say(coordinator, QUESTION)
-    await press(coordinator, harness.last_message_to(coordinator.user_id), "Public (appel nominal)")
-    await press(coordinator, harness.last_message_to(coordinator.user_id), "Sans date limite")
-    await press(coordinator, harness.last_message_to(coordinator.user_id), "Ouvrir le scrutin")
-
-    for member, label in VOTES.items():
-        person = _person(member)
-        paper = _paper_for(harness, person, member)
-        await press(person, paper, label)
-    holder = _person("ardennes")
-    await press(holder, _paper_for(harness, holder, PROXY_VOTE[0]), PROXY_VOTE[1])
-    # A change of mind before the close: the Vosges move from abstention to "Pour".
-    vosges = _person("vosges")
-    await press(vosges, _paper_for(harness, vosges, "vosges"), "Pour")
-
-    await say(coordinator, "/clore")
+    async def ballot(self, motion: str, votes: dict[str, str]) -> None:
+        coordinator = COORDINATOR
+        await self.say(coordinator, "/scrutin")
+        await self.press_last(coordinator, "Comité de gouvernance")
+        await self.press_last(coordinator, motion)
+        await self.press_last(coordinator, "Public (appel nominal)")
+        await self.press_last(coordinator, "Sans date limite")
+        await self.press_last(coordinator, "Ouvrir le scrutin")
+        for member, label in votes.items():
+            voter = _person("ardennes") if member == "meuse" else _person(member)
+            await self.press(voter, _paper_for(self.harness, voter, member), label)
+        await self.say(coordinator, "/clore")
 
 
-def _person(member: str) -> Person:
-    return next(p for p in REPRESENTATIVES if p.member == member)
+def _person(participant: str) -> Person:
+    return next(p for p in (*REPRESENTATIVES, ADVISORY) if p.member == participant)
 
 
 def _token_of(text: str) -> str:
@@ -227,10 +332,30 @@ def _token_of(text: str) -> str:
     return match.group(1)
 
 
+def _convocation(harness: OfflineHarness, person: Person) -> dict[str, Any]:
+    for message in reversed(harness.messages_to(person.user_id)):
+        if message["text"].startswith("📅"):
+            return message
+    raise RuntimeError(f"{person.name} received no convocation")
+
+
+def _latest_markup(harness: OfflineHarness, person: Person) -> dict[str, Any]:
+    """The message as the bot last edited it (the proxy holders' list replaces the buttons)."""
+    edits = [
+        call.result
+        for call in harness.request.calls
+        if call.method == "editMessageReplyMarkup"
+        and call.params.get("chat_id") == person.user_id
+        and isinstance(call.result, dict)
+    ]
+    if not edits:
+        raise RuntimeError(f"no edited message for {person.name}")
+    return edits[-1]
+
+
 def _paper_for(harness: OfflineHarness, person: Person, member: str) -> dict[str, Any]:
-    """The latest version of ``person``'s paper for ``member`` (edits included)."""
-    services = harness.services
-    name = services.governance.groupement(GROUPEMENT).member(member).name
+    """The latest paper ``person`` received for ``member``."""
+    name = harness.services.governance.groupement(GROUPEMENT).member(member).name
     papers = [p for p in harness.papers_to(person.user_id) if f": {name} (" in p["text"]]
     if not papers:
         raise RuntimeError(f"{person.name} received no paper for {member}")

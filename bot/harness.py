@@ -111,7 +111,13 @@ def vote_buttons(message: JSONDict) -> list[tuple[str, str]]:
 
 def button_data(message: JSONDict, label: str) -> str:
     """The callback data of the button whose label is ``label`` (any marks aside)."""
-    for text, data in vote_buttons(message) + form_buttons(message):
+    markup = message.get("reply_markup") or {}
+    buttons = [
+        (button["text"], str(button.get("callback_data", "")))
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    ]
+    for text, data in buttons:
         if text == label or text.endswith(f" {label}"):
             return data
     raise AssertionError(f"no button {label!r} in {message.get('reply_markup')}")

@@ -244,6 +244,8 @@ def attendance_text(
             lines.append(f"• {groupement.member(giver).name} → {groupement.member(holder).name}")
     if live is not None:
         lines.append("")
+        if attendance is None:
+            lines.append(_("Forecast from the replies:"))
         lines.append(quorum_text(live, language, _))
     return "\n".join(lines)
 

@@ -143,6 +143,9 @@ def result_text(
     )
     lines = ["📊 " + heading, _("“{question}”").format(question=ballot.draft.question), ""]
     lines.append(result["explanation"].get(language, result["explanation"]["fr"]))
+    quorum = result.get("quorum_text")
+    if quorum and result["outcome"] != "no_quorum":
+        lines.append(quorum.get(language, quorum["fr"]))
     lines.append("")
     for option, count in result["totals"].items():
         lines.append(

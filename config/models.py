@@ -622,6 +622,21 @@ class Groupement(_Model):
                 return table
         raise GovernanceLookupError(f"groupement {self.id!r} has no weight table {table_id!r}")
 
+    def participant_name(self, participant_id: str) -> str:
+        """The name of a member or of an advisory participant."""
+        for member in self.members:
+            if member.id == participant_id:
+                return member.name
+        for advisory in self.advisory:
+            if advisory.id == participant_id:
+                return advisory.name
+        raise GovernanceLookupError(
+            f"groupement {self.id!r} has no member or advisory participant {participant_id!r}"
+        )
+
+    def is_advisory(self, participant_id: str) -> bool:
+        return any(a.id == participant_id for a in self.advisory)
+
     def active_members(self, on: date) -> list[Member]:
         return [member for member in self.members if member.is_active(on)]
 

@@ -238,18 +238,27 @@ class Secretariat:
         advisory = frozenset(a.id for a in groupement.advisory_for(meeting.plan.instance_id))
         return await self.meetings.open_session(meeting_id, advisory)
 
-    async def electorate(self, meeting: Meeting) -> tuple[str, Electorate]:
+    async def electorate(
+        self, meeting: Meeting, *, forecast: bool = False
+    ) -> tuple[str, Electorate]:
         """Who votes now: the members present, and the proxies whose holder is present.
 
         A member that gave a proxy and came after all sits itself; a proxy whose holder is
-        absent cannot be exercised.
+        absent cannot be exercised. Before the session (``forecast``), the replies say who
+        will be present.
         """
         in_force = self.weights(meeting)
         if in_force is None:
             raise NotAVotingInstance(f"meeting {meeting.id}'s instance does not vote")
         table_id, weights = in_force
-        attendance = await self.meetings.attendance(meeting.id)
-        present = frozenset(m for m in attendance.present if m in weights)
+        if forecast:
+            replies = await self.meetings.replies(meeting.id)
+            coming = {
+                m for m, r in replies.items() if r.kind in (ReplyKind.PRESENT, ReplyKind.VIDEO)
+            }
+        else:
+            coming = set((await self.meetings.attendance(meeting.id)).present)
+        present = frozenset(m for m in coming if m in weights)
         proxies = {
             giver: holder
             for giver, holder in proxies_of(await self.meetings.replies(meeting.id)).items()
@@ -257,11 +266,12 @@ class Secretariat:
         }
         return table_id, Electorate(weights, present, proxies)
 
-    async def live_quorum(self, meeting: Meeting) -> LiveQuorum | None:
+    async def live_quorum(self, meeting: Meeting, *, forecast: bool = False) -> LiveQuorum | None:
+        """The quorum now in the session, or as the replies announce it (``forecast``)."""
         _, instance = self.context(meeting)
         if not instance.voting:
             return None
-        _, electorate = await self.electorate(meeting)
+        _, electorate = await self.electorate(meeting, forecast=forecast)
         report = quorum_report(electorate, instance.voting_rules, meeting.second_convocation)
         return LiveQuorum(report, electorate.present, electorate.represented)
 

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from voting.electorate import Electorate
-from voting.explain import explain
+from voting.explain import explain, quorum_line
 from voting.rules import BallotRules, RuleError, rules_from_mapping
 from voting.tally import MOTION_OPTIONS, Count, TallyError, TallyResult, tally
 
@@ -206,4 +206,5 @@ def result_to_mapping(result: TallyResult) -> dict[str, Any]:
         },
         "required": _decimal_text(result.required),
         "explanation": {"fr": explain(result, "fr"), "en": explain(result, "en")},
+        "quorum_text": {"fr": quorum_line(quorum, "fr"), "en": quorum_line(quorum, "en")},
     }

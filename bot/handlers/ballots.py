@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -93,6 +93,7 @@ class BallotForm:
     deadline: datetime | None = None
     meeting_id: int | None = None
     """The session the ballot belongs to; None for a written consultation."""
+    motions: list[str] = field(default_factory=list)
 
 
 def _form(context: Context) -> BallotForm | None:
@@ -170,11 +171,22 @@ async def _ask_question(
     session = await _session_of(services, form.groupement_id, form.instance_id)
     form.meeting_id = session.id if session else None
     label = _instance_label(services, form.groupement_id, form.instance_id, True)
-    await reply(
+    text = _("Instance: {instance}.\nSend the question put to the vote, in one message.").format(
+        instance=label
+    )
+    motions = [item.motion for item in session.plan.agenda if item.motion] if session else []
+    if not motions:
+        await reply(update, text)
+        return QUESTION
+    form.motions = motions
+    buttons = [
+        [InlineKeyboardButton(motion, callback_data=FormButton("motion", str(n)).encode())]
+        for n, motion in enumerate(motions)
+    ]
+    await reply_markup(
         update,
-        _("Instance: {instance}.\nSend the question put to the vote, in one message.").format(
-            instance=label
-        ),
+        text + "\n" + _("Or choose a motion of the session's agenda:"),
+        InlineKeyboardMarkup(buttons),
     )
     return QUESTION
 
@@ -208,14 +220,32 @@ async def form_instance(update: Update, context: Context) -> int:
     return await _ask_question(update, caller, services_of(context), form)
 
 
+async def form_motion(update: Update, context: Context) -> int:
+    """A motion of the session's agenda, chosen as the question."""
+    pressed = await _pressed_form(update, context, "motion")
+    if pressed is None:
+        return QUESTION
+    query, _caller, form, value = pressed
+    if not value.isdigit() or int(value) >= len(form.motions):
+        return QUESTION
+    await query.edit_message_reply_markup(None)
+    return await _take_question(update, context, form.motions[int(value)])
+
+
 async def form_question(update: Update, context: Context) -> int:
+    message = update.effective_message
+    if message is None or not message.text:
+        return ConversationHandler.END
+    return await _take_question(update, context, message.text)
+
+
+async def _take_question(update: Update, context: Context, text: str) -> int:
     caller = await caller_of(update, context)
     form = _form(context)
-    message = update.effective_message
-    if caller is None or form is None or message is None or not message.text:
+    if caller is None or form is None:
         return ConversationHandler.END
     _ = caller._
-    question = " ".join(message.text.split())
+    question = " ".join(text.split())
     if not question or len(question) > MAX_QUESTION_LENGTH:
         await reply(
             update,

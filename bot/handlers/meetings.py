@@ -681,11 +681,8 @@ async def attendance(update: Update, context: Context) -> None:
     services = services_of(context)
     groupement, _instance = services.secretariat.context(meeting)
     in_force = services.secretariat.weights(meeting)
-    live = (
-        await services.secretariat.live_quorum(meeting)
-        if meeting.state is MeetingState.IN_SESSION
-        else None
-    )
+    in_session = meeting.state is MeetingState.IN_SESSION
+    live = await services.secretariat.live_quorum(meeting, forecast=not in_session)
     session = (
         await services.meetings.attendance(meeting.id)
         if meeting.state is MeetingState.IN_SESSION

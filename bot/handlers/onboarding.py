@@ -31,6 +31,8 @@ TITULAR_WORDS = {"titulaire", "titular"}
 
 
 def role_label(role: Role, _: Translate) -> str:
+    if role is Role.ADVISORY:
+        return _("advisory participant")
     return _("substitute") if role is Role.SUPPLEANT else _("titular")
 
 
@@ -77,7 +79,7 @@ async def start(update: Update, context: Context) -> None:
     await reply(
         update,
         _("Welcome! You now represent {member} ({role}) in {groupement}.").format(
-            member=groupement.member(seat.member_id).name,
+            member=groupement.participant_name(seat.member_id),
             role=role_label(seat.role, _),
             groupement=groupement.name,
         )
@@ -144,7 +146,8 @@ async def me(update: Update, context: Context) -> None:
                 lines.append(
                     "• "
                     + _("{role} of {member}").format(
-                        role=role_label(seat.role, _), member=groupement.member(seat.member_id).name
+                        role=role_label(seat.role, _),
+                        member=groupement.participant_name(seat.member_id),
                     )
                 )
     await reply(update, "\n".join(lines))
@@ -174,7 +177,7 @@ def _find_member(caller: Caller, context: Context, reference: str) -> tuple[Grou
             continue
         groupement = governance.groupement(groupement_id)
         try:
-            groupement.member(member_part)
+            groupement.participant_name(member_part)
         except GovernanceLookupError:
             continue
         found.append((groupement, member_part))
@@ -213,9 +216,11 @@ async def invite(update: Update, context: Context) -> None:
         return
     groupement, member_id = found
     role = Role.SUPPLEANT if role_word in SUBSTITUTE_WORDS else Role.TITULAIRE
+    if groupement.is_advisory(member_id):
+        role = Role.ADVISORY
     services = services_of(context)
     today = services.clock().astimezone(groupement.groupement.tzinfo).date()
-    if not groupement.member(member_id).is_active(today):
+    if role is not Role.ADVISORY and not groupement.member(member_id).is_active(today):
         await reply(
             update,
             _("{member} is no longer a member of the groupement ({groupement}).").format(
@@ -229,7 +234,7 @@ async def invite(update: Update, context: Context) -> None:
         update,
         _("Invitation for the {role} of {member} ({groupement}):").format(
             role=role_label(role, _),
-            member=groupement.member(member_id).name,
+            member=groupement.participant_name(member_id),
             groupement=groupement.name,
         )
         + f"\n{link}\n"
