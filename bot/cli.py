@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,11 +22,17 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.demo import run_demo
+from bot.handlers.meetings import parse_agenda_item
 from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
+from bot.services import Services
 from config.loader import ConfigError, default_config_dir, load_config_dir
+from config.models import GovernanceLookupError
 from config.settings import Settings
 from config.summary import summarize
+from meetings.meeting import Meeting, MeetingError, MeetingPlan
 from meetings.roster import Roster
+from meetings.schedule import wall_clock
+from meetings.timefmt import format_moment
 from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
 from voting.db import Database
 from voting.explain import summary_lines
@@ -119,6 +125,58 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _meeting_add(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    governance = load_config_dir(settings.config_dir)
+    try:
+        groupement = governance.groupement(args.groupement)
+        groupement.instance(args.instance)
+    except GovernanceLookupError as error:
+        return _fail(str(error))
+    zone = groupement.groupement.tzinfo
+    day_text, _space, time_text = args.at.strip().partition(" ")
+    try:
+        starts_at = wall_clock(date.fromisoformat(day_text), time.fromisoformat(time_text), zone)
+    except ValueError:
+        return _fail(f"--at {args.at!r}: expected 'YYYY-MM-DD HH:MM' (Paris time)")
+    agenda = []
+    for line in args.agenda or []:
+        item = parse_agenda_item(line)
+        if item is None:
+            return _fail(f"--agenda {line!r}: expected 'Title' or 'Title ; vote : question'")
+        agenda.append(item)
+    plan = MeetingPlan(
+        groupement_id=groupement.id,
+        instance_id=args.instance,
+        starts_at=starts_at,
+        duration=timedelta(minutes=args.duration),
+        place=args.place,
+        video_link=args.video,
+        agenda=tuple(agenda),
+        chair=args.chair,
+        secretary=args.secretary,
+    )
+
+    async def add() -> tuple[Meeting, tuple[int, int, date]]:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            meeting = await services.secretariat.plan(plan, created_by="scrutin meeting add")
+            return meeting, services.secretariat.notice(meeting)
+        finally:
+            await services.close()
+
+    try:
+        meeting, (needed, _actual, last_day) = asyncio.run(add())
+    except (MeetingError, GovernanceLookupError) as error:
+        return _fail(f"meeting not planned: {error}")
+    print(
+        f"meeting {meeting.id} planned: {groupement.instance(args.instance).name}, "
+        f"{format_moment(meeting.plan.starts_at, 'fr', zone)}; convene it by "
+        f"{last_day.isoformat()} ({needed} clear days), with /convoquer {meeting.id}"
+    )
+    return 0
+
+
 def _admin_add(args: argparse.Namespace) -> int:
     settings = _load_settings()
     governance = load_config_dir(settings.config_dir)
@@ -179,6 +237,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="play a whole weighted ballot offline, no token")
     demo.add_argument("--dir", default="scrutin-demo", help="where to leave the database")
     demo.set_defaults(handler=_demo)
+
+    meeting = commands.add_parser("meeting", help="meetings")
+    meeting_commands = meeting.add_subparsers(
+        dest="meeting_command", required=True, metavar="ACTION"
+    )
+    plan = meeting_commands.add_parser("add", help="plan a meeting of an instance")
+    plan.add_argument("--groupement", required=True)
+    plan.add_argument("--instance", required=True)
+    plan.add_argument("--at", required=True, help="'YYYY-MM-DD HH:MM', Paris time")
+    plan.add_argument("--duration", type=int, default=120, help="minutes (default 120)")
+    plan.add_argument("--place")
+    plan.add_argument("--video", help="video link")
+    plan.add_argument(
+        "--agenda", action="append", help="an item, 'Title' or 'Title ; vote : question'"
+    )
+    plan.add_argument("--chair", help="member id (default: the coordinator member)")
+    plan.add_argument("--secretary", help="the secretary's name")
+    plan.set_defaults(handler=_meeting_add)
 
     admin = commands.add_parser("admin", help="administration")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")

@@ -152,3 +152,81 @@ def test_the_installed_console_script_runs() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "adoptée" in completed.stdout
+
+
+def test_meeting_add_plans_a_meeting_in_paris_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "cli.db"
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(database))
+    monkeypatch.chdir(tmp_path)
+    status = main(
+        [
+            "meeting",
+            "add",
+            "--groupement",
+            "ent-grand-est",
+            "--instance",
+            "cst",
+            "--at",
+            "2099-03-16 10:00",
+            "--video",
+            "https://visio.example.fr/cst",
+            "--agenda",
+            "Bilan du trimestre",
+            "--agenda",
+            "Budget ; vote : Approuver le budget",
+            "--secretary",
+            "Claire Weber",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "meeting 1 planned: Comité de suivi trimestriel, lundi 16 mars 2099 à 10 h 00" in out
+    assert "convene it by 2099-03-10 (5 clear days)" in out
+
+    async def stored() -> tuple[str, tuple[str | None, ...]]:
+        from voting.db import Database
+
+        db = await Database.open(database)
+        try:
+            cursor = await db.connection.execute("SELECT starts_at_utc FROM meetings")
+            (start,) = await cursor.fetchone()  # type: ignore[misc]
+            cursor = await db.connection.execute(
+                "SELECT motion FROM agenda_items ORDER BY position"
+            )
+            motions = tuple(row[0] for row in await cursor.fetchall())
+            return str(start), motions
+        finally:
+            await db.close()
+
+    import asyncio
+
+    start, motions = asyncio.run(stored())
+    assert start == "2099-03-16T09:00:00+00:00"  # 10:00 in Paris, winter time
+    assert motions == (None, "Approuver le budget")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--at", "16/03/2099 10h"], "expected 'YYYY-MM-DD HH:MM'"),
+        (["--at", "2099-03-16 10:00", "--instance", "bureau"], "no instance 'bureau'"),
+        (["--at", "2001-03-16 10:00"], "must start in the future"),
+        (["--at", "2099-03-16 10:00", "--agenda", "Budget ; voter"], "--agenda"),
+    ],
+)
+def test_meeting_add_refuses_bad_input(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(tmp_path / "cli.db"))
+    monkeypatch.chdir(tmp_path)
+    base = ["meeting", "add", "--groupement", "ent-grand-est", "--place", "Metz"]
+    if "--instance" not in arguments:
+        base += ["--instance", "cst"]
+    assert main([*base, *arguments]) == 2
+    assert message in capsys.readouterr().err
