@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 async def plan_standing_reminders(services: Services) -> int:
-    """The coordinators' quarterly reminders for every instance that meets each quarter."""
+    """The coordinators' reminders for every recurring instance: quarterly (CST), annual (AG)."""
     added = 0
     for groupement in services.governance.groupements.values():
         zone = groupement.groupement.tzinfo
@@ -34,6 +34,10 @@ async def plan_standing_reminders(services: Services) -> int:
         for instance in groupement.instances:
             if instance.recurrence == "quarterly":
                 added += await services.reminders.plan_quarters(
+                    groupement.id, instance.id, zone, today
+                )
+            elif instance.recurrence == "annual":
+                added += await services.reminders.plan_years(
                     groupement.id, instance.id, zone, today
                 )
     return added
@@ -103,9 +107,13 @@ async def _ballot_reminder(bot: Bot, services: Services, reminder: Reminder) -> 
     return sent
 
 
-async def _quarter_reminder(bot: Bot, services: Services, reminder: Reminder) -> int:
-    """The coordinators, told that no meeting of the quarterly instance is planned yet."""
-    quarter = reminder.quarter
+async def _period_reminder(bot: Bot, services: Services, reminder: Reminder) -> int:
+    """The coordinators, told that no meeting of the recurring instance is planned yet."""
+    period = (
+        str(reminder.period[0].year)
+        if reminder.kind is ReminderKind.ANNUAL
+        else reminder.quarter.label_fr
+    )
     groupement = services.governance.groupement(reminder.groupement_id)
     instance = groupement.instance(reminder.instance_id)
     coordinators = {p for g, p in await services.roster.coordinators() if g == groupement.id}
@@ -114,10 +122,19 @@ async def _quarter_reminder(bot: Bot, services: Services, reminder: Reminder) ->
     for person_id in sorted(coordinators):
         language = await language_of(services, person_id)
         _ = translator(language)
-        text = "⏰ " + _(
-            "{instance}: no meeting is planned yet for the {quarter} ({groupement}). "
-            "Plan it with /planifier."
-        ).format(instance=instance.name, quarter=quarter.label_fr, groupement=groupement.name)
+        if reminder.kind is ReminderKind.ANNUAL:
+            text = _(
+                "{instance}: no meeting is planned yet for {period} ({groupement}). "
+                "Plan it with /planifier."
+            )
+        else:
+            text = _(
+                "{instance}: no meeting is planned yet for the {period} ({groupement}). "
+                "Plan it with /planifier."
+            )
+        text = "⏰ " + text.format(
+            instance=instance.name, period=period, groupement=groupement.name
+        )
         sent += await _send(bot, person_id, text)
     return sent
 
@@ -132,10 +149,8 @@ async def send_due_reminders(bot: Bot, services: Services) -> list[Reminder]:
         if not await _still_relevant(services, reminder):
             await services.reminders.drop(reminder.id, "its meeting or ballot is over")
             continue
-        if reminder.kind is ReminderKind.CST_QUARTER and await _quarter_has_meeting(
-            services, reminder
-        ):
-            await services.reminders.drop(reminder.id, "a meeting is planned in the quarter")
+        if reminder.kind in RECURRING and await _period_has_meeting(services, reminder):
+            await services.reminders.drop(reminder.id, "a meeting is planned in that period")
             continue
         if not await services.reminders.claim(reminder.id):
             continue
@@ -145,7 +160,7 @@ async def send_due_reminders(bot: Bot, services: Services) -> list[Reminder]:
             elif reminder.kind is ReminderKind.BALLOT_DEADLINE:
                 await _ballot_reminder(bot, services, reminder)
             else:
-                await _quarter_reminder(bot, services, reminder)
+                await _period_reminder(bot, services, reminder)
         except (MeetingError, VotingError) as error:
             log.warning("reminder %s could not be sent: %s", reminder.id, error)
             continue
@@ -161,16 +176,19 @@ HELD_OR_COMING = (
 )
 
 
-async def _quarter_has_meeting(services: Services, reminder: Reminder) -> bool:
+RECURRING = (ReminderKind.CST_QUARTER, ReminderKind.ANNUAL)
+
+
+async def _period_has_meeting(services: Services, reminder: Reminder) -> bool:
     groupement = services.governance.groupement(reminder.groupement_id)
     zone = groupement.groupement.tzinfo
-    quarter = reminder.quarter
+    first_day, last_day = reminder.period
     for meeting in await services.meetings.find(
         groupement_id=groupement.id,
         instance_id=reminder.instance_id,
         states=HELD_OR_COMING,
     ):
-        if quarter.first_day <= meeting.plan.starts_at.astimezone(zone).date() <= quarter.last_day:
+        if first_day <= meeting.plan.starts_at.astimezone(zone).date() <= last_day:
             return True
     return False
 

@@ -25,6 +25,7 @@ from meetings.schedule import (
     expected_quarters,
     reminder_is_still_useful,
     reminder_times,
+    wall_clock,
 )
 from voting.db import Database, from_db_time, to_db_time
 
@@ -34,7 +35,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE reminders (
         id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('meeting', 'ballot_deadline', 'cst_quarter')),
+        kind TEXT NOT NULL
+            CHECK (kind IN ('meeting', 'ballot_deadline', 'cst_quarter', 'annual')),
         groupement_id TEXT NOT NULL,
         subject TEXT NOT NULL,
         label TEXT NOT NULL,
@@ -63,6 +65,8 @@ class ReminderKind(StrEnum):
     """Before a ballot's deadline: only the members that have not voted."""
     CST_QUARTER = "cst_quarter"
     """The coordinators, while no CST is planned in the quarter."""
+    ANNUAL = "annual"
+    """The coordinators, while no meeting of an annual instance (the AG) is planned that year."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,14 @@ class Reminder:
         return Quarter(int(year), int(number))
 
     @property
+    def period(self) -> tuple[date, date]:
+        """First and last day of the quarter or year a recurring reminder is about."""
+        if self.kind is ReminderKind.ANNUAL:
+            year = int(self.subject.rsplit(":", 1)[1])
+            return date(year, 1, 1), date(year, 12, 31)
+        return self.quarter.first_day, self.quarter.last_day
+
+    @property
     def instance_id(self) -> str:
         return self.subject.split(":")[1]
 
@@ -104,6 +116,14 @@ def ballot_subject(ballot_id: int) -> str:
 
 def quarter_subject(instance_id: str, quarter: Quarter) -> str:
     return f"quarter:{instance_id}:{quarter.year}-Q{quarter.number}"
+
+
+def year_subject(instance_id: str, year: int) -> str:
+    return f"year:{instance_id}:{year}"
+
+
+ANNUAL_REMINDER_DAYS = ((1, 2), (10, 1))
+"""(month, day): early in the year, and a quarter before its end, while there is time."""
 
 
 def _time(text: str) -> datetime:
@@ -242,6 +262,32 @@ class Reminders:
                         groupement_id,
                         quarter_subject(instance_id, quarter),
                         label,
+                        due,
+                        end,
+                    )
+        return added
+
+    async def plan_years(
+        self,
+        groupement_id: str,
+        instance_id: str,
+        zone: ZoneInfo,
+        from_day: date,
+        count: int = 2,
+        at: time = time(9, 0),
+    ) -> int:
+        """The coordinators' reminders to hold an annual meeting (the AG), for coming years."""
+        added = 0
+        for year in range(from_day.year, from_day.year + count):
+            end = wall_clock(date(year + 1, 1, 1), at, zone)
+            for month, day in ANNUAL_REMINDER_DAYS:
+                due = wall_clock(date(year, month, day), at, zone)
+                if due > self._now:
+                    added += await self.schedule(
+                        ReminderKind.ANNUAL,
+                        groupement_id,
+                        year_subject(instance_id, year),
+                        f"{month:02d}-{day:02d}",
                         due,
                         end,
                     )
