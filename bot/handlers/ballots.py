@@ -475,7 +475,10 @@ async def announce_opening(
         )
     assert ballot.electorate is not None
     covered = {paper.member_id for paper in await services.desk.papers(ballot)}
-    silent = [m for m in ballot.electorate.members if m not in covered]
+    # In a session, a member absent and not represented gets no paper: that is not "silent".
+    silent = [
+        m for m in ballot.electorate.members if m not in covered and ballot.electorate.can_vote(m)
+    ]
     if silent:
         lines.append(
             _("No representative registered for: {members}. Invite them with /inviter.").format(

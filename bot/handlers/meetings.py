@@ -21,6 +21,7 @@ from bot.handlers.common import (
     known_caller,
     reply,
 )
+from bot.i18n import N_
 from bot.identity import Caller
 from bot.meeting_delivery import notify_change, post_quorum, send_convocations
 from bot.meeting_render import (
@@ -450,7 +451,7 @@ async def convene(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.PLANNED, MeetingState.CONVENED),
-        "Usage: /convoquer NUMBER [urgence REASON]. Meetings:",
+        N_("Usage: /convoquer NUMBER [urgence REASON]. Meetings:"),
     )
     if meeting is None:
         return
@@ -504,7 +505,7 @@ async def convene(update: Update, context: Context) -> None:
         lines.append(
             _("Recorded as an urgent convocation: {reason}").format(reason=meeting.urgency_reason)
         )
-    unreached = sorted({p for _person, p in report.unreachable})
+    unreached = sorted({groupement.participant_name(p) for _person, p in report.unreachable})
     if unreached:
         lines.append(_("Not reached: {names}.").format(names=", ".join(unreached)))
     covered = {r.participant_id for r in await services.secretariat.recipients(meeting)}
@@ -552,6 +553,21 @@ async def reply_pressed(update: Update, context: Context) -> None:
         await query.answer(_("You do not answer for this member."), show_alert=True)
         return
     kind = ReplyKind(button.choice)
+    if kind is ReplyKind.PROXY and _shows_holders(query):
+        # "Back" on the holders' list (it carries the proxy code): the reply buttons again.
+        current = (await services.meetings.replies(meeting.id)).get(participant)
+        await query.answer()
+        await query.edit_message_reply_markup(
+            reply_keyboard(
+                meeting,
+                button.index,
+                advisory=button.advisory,
+                proxies_allowed=instance.voting,
+                chosen=current.kind if current else None,
+                _=_,
+            )
+        )
+        return
     if kind is ReplyKind.PROXY:
         holders = await services.secretariat.eligible_holders(meeting, participant)
         members = services.secretariat.members(meeting)
@@ -572,6 +588,16 @@ async def reply_pressed(update: Update, context: Context) -> None:
         return
     await _record_reply(
         query, services, caller, meeting, participant, kind, None, button.index, button.advisory
+    )
+
+
+def _shows_holders(query: CallbackQuery) -> bool:
+    """Whether the pressed message shows the list of proxy holders (not the reply buttons)."""
+    markup = getattr(query.message, "reply_markup", None)
+    return isinstance(markup, InlineKeyboardMarkup) and any(
+        str(button.callback_data).startswith("v1:h:")
+        for row in markup.inline_keyboard
+        for button in row
     )
 
 
@@ -674,7 +700,7 @@ async def attendance(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.PLANNED, MeetingState.CONVENED, MeetingState.IN_SESSION),
-        "Usage: /presences NUMBER. Meetings:",
+        N_("Usage: /presences NUMBER. Meetings:"),
     )
     if meeting is None:
         return
@@ -720,7 +746,7 @@ async def move(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.PLANNED, MeetingState.CONVENED),
-        "Usage: /reporter NUMBER DD/MM/YYYY HH:MM",
+        N_("Usage: /reporter NUMBER DD/MM/YYYY HH:MM"),
     )
     if meeting is None:
         return
@@ -773,7 +799,7 @@ async def cancel_meeting(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.PLANNED, MeetingState.CONVENED),
-        "Usage: /annuler_reunion NUMBER. Meetings:",
+        N_("Usage: /annuler_reunion NUMBER. Meetings:"),
     )
     if meeting is None:
         return
@@ -805,7 +831,7 @@ async def reconvene(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.IN_SESSION, MeetingState.CLOSED),
-        "Usage: /reconvoquer NUMBER DD/MM/YYYY HH:MM",
+        N_("Usage: /reconvoquer NUMBER DD/MM/YYYY HH:MM"),
     )
     if meeting is None:
         return
@@ -857,7 +883,7 @@ async def open_session(update: Update, context: Context) -> None:
         context,
         caller,
         (MeetingState.CONVENED, MeetingState.PLANNED),
-        "Usage: /ouvrir NUMBER. Meetings:",
+        N_("Usage: /ouvrir NUMBER. Meetings:"),
     )
     if meeting is None:
         return
@@ -918,11 +944,7 @@ async def _presence(update: Update, context: Context, arrived: bool) -> None:
     changed = await services.secretariat.record_presence(
         meeting, participant, arrived, caller.person_id, video
     )
-    name = (
-        groupement.member(participant).name
-        if participant in {m.id for m in groupement.members}
-        else participant
-    )
+    name = groupement.participant_name(participant)
     if not changed:
         await reply(
             update,
@@ -961,7 +983,7 @@ async def close_session(update: Update, context: Context) -> None:
         return
     _ = caller._
     meeting = await _meeting_argument(
-        update, context, caller, (MeetingState.IN_SESSION,), "Usage: /lever NUMBER. Sessions:"
+        update, context, caller, (MeetingState.IN_SESSION,), N_("Usage: /lever NUMBER. Sessions:")
     )
     if meeting is None:
         return
