@@ -8,7 +8,7 @@ meeting store, the roster and the ballot store. Every rule about timing
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from config.models import Governance, Groupement, Instance
@@ -30,6 +30,9 @@ from voting.electorate import Electorate
 from voting.rules import BallotKind
 from voting.store import BallotStore
 from voting.tally import MOTION_OPTIONS, QuorumReport, quorum_report
+
+SECOND_CONVOCATION_NOTICE = 3
+"""Clear days between a failed meeting and its second convocation, and of the latter's notice."""
 
 
 class LateConvocation(MeetingError):
@@ -139,25 +142,39 @@ class Secretariat:
     async def second_convocation(
         self, meeting_id: int, starts_at: datetime, created_by: str
     ) -> Meeting:
-        """The same agenda again, without quorum, at least three clear days after the first."""
+        """The same agenda again, without quorum, at least three clear days after the first.
+
+        Its own convocation owes the same three clear days (CGCT L2121-17), counted from
+        today: the earliest day is whichever of the two rules comes later.
+        """
         first = await self.meetings.get(meeting_id)
         if first.state is not MeetingState.CLOSED and first.state is not MeetingState.IN_SESSION:
             raise WrongMeetingState(
                 "a second convocation follows a meeting that was held", first.state
             )
-        groupement, _ = self.context(first)
+        groupement, _instance = self.context(first)
         zone = groupement.groupement.tzinfo
-        earliest = second_convocation_earliest(first.plan.starts_at, zone)
+        convened_in_time = self.now.astimezone(zone).date() + timedelta(
+            days=self.notice_days(first, second=True) + 1
+        )
+        earliest = max(second_convocation_earliest(first.plan.starts_at, zone), convened_in_time)
         if starts_at.astimezone(zone).date() < earliest:
             raise SecondConvocationTooEarly(earliest)
         plan = replace(first.plan, starts_at=starts_at, second_convocation_of=first.id)
         return await self.plan(plan, created_by)
 
+    def notice_days(self, meeting: Meeting, *, second: bool = False) -> int:
+        """Clear days of notice: the instance's, or three for a second convocation."""
+        _, instance = self.context(meeting)
+        if second or meeting.second_convocation:
+            return min(instance.notice_clear_days, SECOND_CONVOCATION_NOTICE)
+        return instance.notice_clear_days
+
     def notice(self, meeting: Meeting) -> tuple[int, int, date]:
         """(clear days needed, clear days if sent now, last day to send) for a convocation."""
-        groupement, instance = self.context(meeting)
+        groupement, _instance = self.context(meeting)
         zone = groupement.groupement.tzinfo
-        needed = instance.notice_clear_days
+        needed = self.notice_days(meeting)
         actual = clear_days_between(self.now, meeting.plan.starts_at, zone)
         return needed, actual, last_sending_day(meeting.plan.starts_at, needed, zone)
 

@@ -504,7 +504,9 @@ async def test_a_late_convocation_is_refused_and_an_urgent_one_is_recorded(
         "convoquez en urgence avec /convoquer 1 urgence MOTIF ; le procès-verbal le mentionnera."
     )
     await harness.say(COORDINATOR, "/convoquer 1 urgence")
-    assert last_text(harness, COORDINATOR_ID).startswith("La convocation n'a pas été envoyée : ")
+    assert last_text(harness, COORDINATOR_ID).startswith(
+        "Une convocation en urgence indique son motif, que le procès-verbal mentionnera"
+    )
     assert (await meeting(services)).state is MeetingState.PLANNED
     assert all(convocation_count(harness, p) == 0 for p in people.values())
 
@@ -535,7 +537,7 @@ async def test_without_a_number_the_meetings_are_listed(
     await prepare(harness, clock, ("aube",))
     await harness.say(COORDINATOR, "/convoquer")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Utilisation : /convoquer NUMÉRO [urgence MOTIF]. Réunions :\n(aucun)"
+        "Utilisation : /convoquer NUMÉRO [urgence MOTIF]. Réunions :\n(aucune)"
     )
     first = await plan(harness)
     # The only meeting that can be convened needs no number.
@@ -543,8 +545,8 @@ async def test_without_a_number_the_meetings_are_listed(
     assert last_text(harness, COORDINATOR_ID).startswith(HEADING)
     second = await plan(harness, "17/12/2026 10:00")
     listing = (
-        f"• n° {first} — {HEADING}\n"
-        f"• n° {second} — Réunion n° 2 — Comité de gouvernance, {GROUPEMENT_NAME}"
+        f"• n° {first} — Comité de gouvernance, mardi 15 décembre 2026 à 14 h 00\n"
+        f"• n° {second} — Comité de gouvernance, jeudi 17 décembre 2026 à 10 h 00"
     )
     for command in ("/convoquer", "/convoquer deux"):
         await harness.say(COORDINATOR, command)
@@ -560,7 +562,7 @@ async def test_without_a_number_the_meetings_are_listed(
         await harness.say(COORDINATOR, command)
         assert last_text(harness, COORDINATOR_ID) == usage + "\n" + listing
     await harness.say(COORDINATOR, "/lever")
-    assert last_text(harness, COORDINATOR_ID) == "Utilisation : /lever NUMÉRO. Séances :\n(aucun)"
+    assert last_text(harness, COORDINATOR_ID) == "Utilisation : /lever NUMÉRO. Séances :\n(aucune)"
     await harness.say(COORDINATOR, "/convoquer 7")
     assert last_text(harness, COORDINATOR_ID) == (
         "Aucune réunion n° 7 ne le permet dans son état actuel."
@@ -681,9 +683,7 @@ async def test_a_proxy_is_given_from_the_list_of_eligible_holders(
 
     # The Ardennes holds a proxy: it cannot give its own, from the list or a forged button.
     calls = await answer_convocation(harness, people["ardennes"], "Donner pouvoir à…")
-    assert alert(calls) == (
-        "Aucun membre ne peut recevoir votre pouvoir pour l'instant (limite atteinte)."
-    )
+    assert alert(calls) == "Votre membre détient un pouvoir et ne peut pas donner le sien."
     members = services.secretariat.members(await meeting(services))
     forged = HolderButton(1, members.index("ardennes"), members.index("aube")).encode()
     calls = await harness.press(
@@ -857,7 +857,7 @@ async def test_moving_a_convened_meeting_tells_everyone_and_replans_the_reminder
     await harness.say(COORDINATOR, "/reporter 1 22/12/2026 14:00")
     new_when = "mardi 22 décembre 2026 à 14 h 00"
     assert last_text(harness, COORDINATOR_ID) == (
-        f"La réunion n° 1 est reportée au {new_when}.\n"
+        f"La réunion n° 1 est déplacée au {new_when}.\n"
         "Personnes convoquées prévenues, avec le fichier d'agenda à jour : 2."
     )
     moved = await meeting(services)
@@ -865,10 +865,10 @@ async def test_moving_a_convened_meeting_tells_everyone_and_replans_the_reminder
     assert moved.sequence == 1 and moved.state is MeetingState.CONVENED
     for person in people.values():
         notice = last_text(harness, person["id"])
-        assert notice.startswith(f"🔁 La réunion est reportée — {HEADING}\n{new_when.capitalize()}")
+        assert notice.startswith(f"🔁 La réunion est déplacée — {HEADING}\n{new_when.capitalize()}")
         assert f"Lieu : {PLACE}" in notice
         assert documents_to(harness, person["id"]) == ["reunion-1.ics", "reunion-1.ics"]
-    assert last_text(harness, GROUP_CHAT) == f"🔁 La réunion est reportée — {HEADING}"
+    assert last_text(harness, GROUP_CHAT) == f"🔁 La réunion est déplacée — {HEADING}"
     # The J-1 of the 15th is dropped; the 22nd has its own J-7 and J-1, both ahead.
     pending = await services.reminders.pending()
     assert [(r.label[:3], r.due_at) for r in pending] == [
@@ -898,7 +898,7 @@ async def test_moving_a_planned_meeting_tells_nobody(
     await plan(harness)
     await harness.say(COORDINATOR, "/reporter 1 22/12/2026 14:00")
     assert last_text(harness, COORDINATOR_ID) == (
-        "La réunion n° 1 est reportée au mardi 22 décembre 2026 à 14 h 00."
+        "La réunion n° 1 est déplacée au mardi 22 décembre 2026 à 14 h 00."
     )
     assert harness.messages_to(people["aube"]["id"])[-1]["text"].startswith("Bienvenue")
     assert await services.reminders.pending() == []
@@ -1272,7 +1272,7 @@ async def test_without_quorum_the_meeting_is_convened_again(
     assert last_text(harness, COORDINATOR_ID) == (
         "Seconde convocation planifiée : réunion n° 2, même ordre du jour, sans condition de "
         "quorum.\nRéunion n° 2 planifiée. Envoyez la convocation avec /convoquer 2 au plus tard "
-        "le 16/12/2026 (5 jours francs de délai)."
+        "le 18/12/2026 (3 jours francs de délai)."
     )
     first, second = await services.meetings.find()
     assert second.plan.second_convocation_of == first.id and second.second_convocation

@@ -27,7 +27,6 @@ from bot.meeting_delivery import notify_change, post_quorum, send_convocations
 from bot.meeting_render import (
     attendance_text,
     holders_keyboard,
-    meeting_heading,
     quorum_text,
     reply_confirmation,
     reply_keyboard,
@@ -399,18 +398,20 @@ async def _meeting_argument(
             return None
         return chosen[0]
     if args or len(candidates) != 1:
-        listing = "\n".join(
-            "• n° {number} — {heading}".format(
-                number=m.id,
-                heading=meeting_heading(
-                    m, services.governance.groupement(m.plan.groupement_id), caller.language, _
-                ),
-            )
-            for m in candidates
-        ) or _("(none)")
+        listing = "\n".join(_listing_line(services, m, caller) for m in candidates) or _(
+            "(no meeting)"
+        )
         await reply(update, _(usage) + "\n" + listing)
         return None
     return candidates[0]
+
+
+def _listing_line(services: Services, meeting: Meeting, caller: Caller) -> str:
+    """``• n° 3 — Comité de gouvernance, mardi 15 décembre 2026 à 14 h 00``."""
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
+    instance = groupement.instance(meeting.plan.instance_id)
+    moment = format_moment(meeting.plan.starts_at, caller.language, zone_of(groupement))
+    return f"• n° {meeting.id} — {instance.name}, {moment}"
 
 
 async def list_meetings(update: Update, context: Context) -> None:
@@ -458,6 +459,15 @@ async def convene(update: Update, context: Context) -> None:
     args = (context.args or [])[1:]
     urgent = bool(args) and args[0].lower() in {"urgence", "urgent"}
     reason = " ".join(args[1:]) if urgent else None
+    if urgent and not reason:
+        await reply(
+            update,
+            _(
+                "An urgent convocation states its reason, which the minutes record: "
+                "/convoquer {number} urgence REASON."
+            ).format(number=meeting.id),
+        )
+        return
     services = services_of(context)
     try:
         meeting = await services.secretariat.convene(meeting.id, urgent=urgent, reason=reason)
@@ -569,6 +579,12 @@ async def reply_pressed(update: Update, context: Context) -> None:
         )
         return
     if kind is ReplyKind.PROXY:
+        replies = await services.meetings.replies(meeting.id)
+        if any(r.proxy_holder == participant for r in replies.values()):
+            await query.answer(
+                _("Your member holds a proxy and cannot give its own."), show_alert=True
+            )
+            return
         holders = await services.secretariat.eligible_holders(meeting, participant)
         members = services.secretariat.members(meeting)
         if not holders:
