@@ -746,33 +746,49 @@ async def attendance(update: Update, context: Context) -> None:
     )
 
 
+async def _meeting_and_date(
+    update: Update,
+    context: Context,
+    caller: Caller,
+    states: tuple[MeetingState, ...],
+    usage: str,
+) -> tuple[Meeting, datetime] | None:
+    """``N JJ/MM/AAAA HH:MM``: the meeting and a future wall-clock time; else explain."""
+    _ = caller._
+    args = context.args or []
+    if len(args) != 3 or not args[0].isdigit():
+        await reply(update, _(usage))
+        return None
+    meeting = await _meeting_argument(update, context, caller, states, usage)
+    if meeting is None:
+        return None
+    services = services_of(context)
+    zone = zone_of(services.secretariat.context(meeting)[0])
+    starts_at = parse_deadline(f"{args[1]} {args[2]}", services.clock(), zone)
+    if starts_at is None:
+        await reply(update, _("I could not read a future date. Send it as DD/MM/YYYY HH:MM."))
+        return None
+    return meeting, starts_at
+
+
 async def move(update: Update, context: Context) -> None:
     """``/reporter N JJ/MM/AAAA HH:MM``: move a meeting; everyone convened is told."""
     caller = await coordinator(update, context)
     if caller is None:
         return
     _ = caller._
-    args = context.args or []
     services = services_of(context)
-    if len(args) != 3 or not args[0].isdigit():
-        await reply(update, _("Usage: /reporter NUMBER DD/MM/YYYY HH:MM"))
-        return
-    meeting = await _meeting_argument(
+    found = await _meeting_and_date(
         update,
         context,
         caller,
         (MeetingState.PLANNED, MeetingState.CONVENED),
         N_("Usage: /reporter NUMBER DD/MM/YYYY HH:MM"),
     )
-    if meeting is None:
+    if found is None:
         return
+    meeting, starts_at = found
     groupement, instance = services.secretariat.context(meeting)
-    starts_at = parse_deadline(
-        f"{args[1]} {args[2]}", services.clock(), groupement.groupement.tzinfo
-    )
-    if starts_at is None:
-        await reply(update, _("I could not read a future date. Send it as DD/MM/YYYY HH:MM."))
-        return
     was_convened = meeting.state is MeetingState.CONVENED
     meeting = await services.meetings.move(meeting.id, starts_at)
     told = await notify_change(context.bot, services, meeting, moved=True) if was_convened else 0
@@ -837,27 +853,17 @@ async def reconvene(update: Update, context: Context) -> None:
     if caller is None:
         return
     _ = caller._
-    args = context.args or []
     services = services_of(context)
-    if len(args) != 3 or not args[0].isdigit():
-        await reply(update, _("Usage: /reconvoquer NUMBER DD/MM/YYYY HH:MM"))
-        return
-    meeting = await _meeting_argument(
+    found = await _meeting_and_date(
         update,
         context,
         caller,
         (MeetingState.IN_SESSION, MeetingState.CLOSED),
         N_("Usage: /reconvoquer NUMBER DD/MM/YYYY HH:MM"),
     )
-    if meeting is None:
+    if found is None:
         return
-    groupement, _instance = services.secretariat.context(meeting)
-    starts_at = parse_deadline(
-        f"{args[1]} {args[2]}", services.clock(), groupement.groupement.tzinfo
-    )
-    if starts_at is None:
-        await reply(update, _("I could not read a future date. Send it as DD/MM/YYYY HH:MM."))
-        return
+    meeting, starts_at = found
     try:
         second = await services.secretariat.second_convocation(
             meeting.id, starts_at, caller.person_id
