@@ -7,10 +7,12 @@ others or to undo what is already on disk.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
+from io import BytesIO
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, TelegramError
 
 from bot.i18n import choose_language, translator
@@ -19,9 +21,13 @@ from bot.render import paper_keyboard, paper_text, participation_text, result_te
 from bot.services import Services
 from meetings.reminders import ballot_subject
 from voting.ballot import Ballot
+from voting.charts import ballot_chart
 from voting.tally import TallyResult
 
 log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+"""Telegram's limit for a photo's caption."""
 
 
 @dataclass
@@ -126,10 +132,26 @@ async def announce_result(bot: Bot, services: Services, ballot: Ballot) -> None:
     group_text = result_text(
         ballot, groupement, ballot.result, votes, group_language, translator(group_language)
     )
-    for chat in await services.chats.groups_for(
-        ballot.draft.groupement_id, ballot.draft.instance_id
-    ):
+    groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
+    chart_chats = [chat.chat_id for chat in groups]
+    if not chart_chats and ballot.draft.created_by:
+        # No group follows the instance: the coordinator who opened the ballot gets the chart.
+        creator = user_id_of(ballot.draft.created_by)
+        chart_chats = [creator] if creator is not None else []
+    chart = await result_chart(services, ballot, votes, group_language) if chart_chats else None
+    caption = ballot.result["explanation"].get(group_language, "")[:CAPTION_LIMIT]
+    for chat in groups:
         await _send(bot, chat.chat_id, group_text)
+    for chart_chat in chart_chats:
+        assert chart is not None
+        try:
+            await bot.send_photo(
+                chart_chat,
+                InputFile(BytesIO(chart), filename=f"scrutin-{ballot.id}.png"),
+                caption=caption,
+            )
+        except TelegramError as error:
+            log.warning("chart not posted in %s: %s", chart_chat, error)
     voters = dict.fromkeys(vote.cast_by for vote in await services.ballots.history(ballot.id))
     for person_id in voters:
         chat_id = user_id_of(person_id)
@@ -143,6 +165,16 @@ async def announce_result(bot: Bot, services: Services, ballot: Ballot) -> None:
             await bot.edit_message_reply_markup(chat_id=post.chat_id, message_id=post.message_id)
         except TelegramError as error:
             log.info("paper %s/%s keeps its buttons: %s", post.chat_id, post.message_id, error)
+
+
+async def result_chart(
+    services: Services, ballot: Ballot, votes: dict[str, str], language: str
+) -> bytes:
+    """The ballot's chart, drawn in a worker thread: matplotlib would block the event loop."""
+    groupement = services.governance.groupement(ballot.draft.groupement_id)
+    assert ballot.electorate is not None
+    names = {m: groupement.participant_name(m) for m in ballot.electorate.members}
+    return await asyncio.to_thread(ballot_chart, ballot, votes, names, language)
 
 
 async def close_and_announce(

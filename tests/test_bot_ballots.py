@@ -157,6 +157,14 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     for member, person in people.items():
         received = harness.last_message_to(person["id"])["text"]
         assert ("Résultat du scrutin" in received) is (member != "meuse")
+    (photo,) = [c.params for c in closing if c.method == "sendPhoto"]
+    assert photo["chat_id"] == GROUP_CHAT
+    assert (
+        photo["photo"]["filename"] == f"scrutin-{ballot_id}.png" and photo["photo"]["size"] > 10_000
+    )
+    assert photo["caption"] == (
+        "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5."
+    )
     retired = [c for c in closing if c.method == "editMessageReplyMarkup"]
     assert len(retired) == 10  # every paper loses its buttons
 
@@ -495,3 +503,16 @@ def test_weights_in_papers_are_never_in_the_button_data() -> None:
     data = VoteButton(12, 3, 1).encode()
     assert data == "v1:v:12:3:1" and len(data.encode()) <= 64
     assert Decimal("4.5") not in {Decimal(part) for part in data.split(":")[2:]}
+
+
+async def test_without_a_group_the_chart_goes_to_the_coordinator(
+    harness: OfflineHarness,
+) -> None:
+    await enrol(harness, "aube")
+    ballot_id = await open_ballot(harness, kind="Secret")
+    await vote(harness, "aube", "Pour")
+    closing = await harness.say(COORDINATOR, f"/clore {ballot_id}")
+    (photo,) = [c.params for c in closing if c.method == "sendPhoto"]
+    assert photo["chat_id"] == COORDINATOR_ID
+    # One member of ten took part: a written consultation needs half of them.
+    assert photo["caption"].startswith("Quorum non atteint : 1 membre et 1 voix")
