@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from bot.delivery import result_chart
 from bot.demo import run_demo
 from bot.handlers.meetings import parse_agenda_item
 from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
@@ -33,6 +34,7 @@ from meetings.meeting import Meeting, MeetingError, MeetingPlan
 from meetings.roster import Roster
 from meetings.schedule import wall_clock
 from meetings.timefmt import format_moment
+from voting.ballot import BallotNotOpen, VotingError
 from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
 from voting.db import Database
 from voting.explain import summary_lines
@@ -177,6 +179,30 @@ def _meeting_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chart(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    governance = load_config_dir(settings.config_dir)
+
+    async def render() -> bytes:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            ballot = await services.ballots.get(args.ballot_id)
+            if ballot.electorate is None:
+                raise BallotNotOpen(f"ballot {ballot.id} was never opened")
+            votes = await services.ballots.effective_votes(ballot.id)
+            return await result_chart(services, ballot, votes, args.lang)
+        finally:
+            await services.close()
+
+    try:
+        png = asyncio.run(render())
+    except VotingError as error:
+        return _fail(str(error))
+    Path(args.output).write_bytes(png)
+    print(f"chart of ballot {args.ballot_id} written to {args.output}")
+    return 0
+
+
 def _admin_add(args: argparse.Namespace) -> int:
     settings = _load_settings()
     governance = load_config_dir(settings.config_dir)
@@ -255,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--chair", help="member id (default: the coordinator member)")
     plan.add_argument("--secretary", help="the secretary's name")
     plan.set_defaults(handler=_meeting_add)
+
+    chart = commands.add_parser("chart", help="draw a ballot's result chart (PNG)")
+    chart.add_argument("ballot_id", type=int)
+    chart.add_argument("-o", "--output", required=True, help="PNG file to write")
+    chart.add_argument("--lang", choices=("fr", "en"), default="fr")
+    chart.set_defaults(handler=_chart)
 
     admin = commands.add_parser("admin", help="administration")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
