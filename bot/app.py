@@ -29,7 +29,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import FORM_PATTERN, VOTE_PATTERN
-from bot.handlers import ballots, meetings, onboarding
+from bot.handlers import ballots, meetings, minutes, onboarding
 from bot.handlers.common import Context
 from bot.i18n import N_, translator
 from bot.identity import identify, user_id_of
@@ -50,6 +50,7 @@ PUBLIC_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("arrivee", "arrive", N_("Check in at the session")),
     ("depart", "leave", N_("Leave the session")),
     ("resultats", "results", N_("The latest results")),
+    ("pv", "minutes", N_("Minutes of a meeting (PDF)")),
     ("pouvoir", "proxy", N_("Give or revoke your proxy")),
     ("langue", "language", N_("Language of the messages")),
     ("aide", "help", N_("Help")),
@@ -205,6 +206,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         ("arrivee", "arrive", meetings.arrive),
         ("depart", "leave", meetings.leave),
         ("lever", "adjourn", meetings.close_session),
+        ("pv", "minutes", minutes.minutes_command),
     ]
     for french, english, callback in routes:
         application.add_handler(CommandHandler(_commands(french, english), callback))

@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,6 +31,15 @@ from config.models import GovernanceLookupError
 from config.settings import Settings
 from config.summary import summarize
 from meetings.meeting import Meeting, MeetingError, MeetingPlan
+from meetings.minutes import (
+    ConsultationRecord,
+    Minutes,
+    MinutesUnavailable,
+    build_consultation_record,
+    build_minutes,
+    render_markdown,
+    render_pdf,
+)
 from meetings.roster import Roster
 from meetings.schedule import wall_clock
 from meetings.timefmt import format_moment
@@ -203,6 +212,42 @@ def _chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _minutes(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    governance = load_config_dir(settings.config_dir)
+
+    async def build() -> Minutes | ConsultationRecord:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            if args.ballot:
+                return await build_consultation_record(
+                    args.number, governance=governance, ballots=services.ballots
+                )
+            return await build_minutes(
+                args.number,
+                governance=governance,
+                meetings=services.meetings,
+                ballots=services.ballots,
+                secretariat=services.secretariat,
+            )
+        finally:
+            await services.close()
+
+    try:
+        source = asyncio.run(build())
+    except (MinutesUnavailable, MeetingError, VotingError) as error:
+        return _fail(str(error))
+    generated_at = datetime.now(UTC)
+    if args.markdown:
+        Path(args.markdown).write_text(render_markdown(source, generated_at), encoding="utf-8")
+        print(f"Markdown written to {args.markdown}")
+    Path(args.output).write_bytes(render_pdf(source, generated_at, charts=not args.no_charts))
+    kind = "record of ballot" if args.ballot else "minutes of meeting"
+    draft = " (draft: not closed yet)" if source.draft else ""
+    print(f"{kind} {args.number} written to {args.output}{draft}")
+    return 0
+
+
 def _admin_add(args: argparse.Namespace) -> int:
     settings = _load_settings()
     governance = load_config_dir(settings.config_dir)
@@ -287,6 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("-o", "--output", required=True, help="PNG file to write")
     chart.add_argument("--lang", choices=("fr", "en"), default="fr")
     chart.set_defaults(handler=_chart)
+
+    minutes = commands.add_parser("minutes", help="write a meeting's minutes (PDF, Markdown)")
+    minutes.add_argument("number", type=int, help="meeting number (or ballot with --ballot)")
+    minutes.add_argument("-o", "--output", required=True, help="PDF file to write")
+    minutes.add_argument("--markdown", metavar="FILE", help="also write the Markdown version")
+    minutes.add_argument(
+        "--ballot", action="store_true", help="the record of a written consultation instead"
+    )
+    minutes.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+    minutes.set_defaults(handler=_minutes)
 
     admin = commands.add_parser("admin", help="administration")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")

@@ -19,9 +19,9 @@ from bot.i18n import choose_language, translator
 from bot.identity import user_id_of
 from bot.render import paper_keyboard, paper_text, participation_text, result_text
 from bot.services import Services
+from meetings.charts import ballot_chart
 from meetings.reminders import ballot_subject
 from voting.ballot import Ballot
-from voting.charts import ballot_chart
 from voting.tally import TallyResult
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,8 @@ sends the convocation (with its .ics); the members reply, the Meuse gives its
 proxy to the Ardennes, one member forgets and gets the J-1 reminder. On the
 day, the session opens with its live quorum, a member arrives late and one
 leaves, and two ballots are held in the session, each closed with its
-weighted result. The database is left in ``./scrutin-demo/``.
+weighted result. The session closes and its minutes are posted. The database, the
+charts and the minutes (PDF and Markdown) are left in ``./scrutin-demo/``.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.delivery import result_chart
+from bot.handlers.minutes import minutes_pdf
 from bot.harness import OfflineHarness, button_data
 from bot.offline import RecordedCall
 from bot.reminding import send_due_reminders
 from bot.services import Services
 from config.loader import default_config_dir, load_config_dir
+from meetings.minutes import build_minutes, render_markdown
 
 GROUPEMENT = "ent-grand-est"
 GROUP_CHAT = -1001000000001
@@ -175,10 +179,12 @@ class Transcript:
         elif call.method == "editMessageReplyMarkup" and params.get("reply_markup"):
             chat = self.chat_name(int(params["chat_id"]))
             self._block(f"🤖 ✎ {chat} (nouveaux boutons)", [], params)
-        elif call.method == "sendDocument":
-            document = params.get("document") or {}
-            name = document.get("filename", "?") if isinstance(document, dict) else "?"
-            self.out.write(f"   📎 {name}\n")
+        elif call.method in ("sendDocument", "sendPhoto"):
+            attached = params.get("document") or params.get("photo") or {}
+            name = attached.get("filename", "?") if isinstance(attached, dict) else "?"
+            caption = f" — {params['caption']}" if params.get("caption") else ""
+            icon = "🖼" if call.method == "sendPhoto" else "📎"
+            self.out.write(f"   {icon} {name}{caption}\n")
         elif call.method == "answerCallbackQuery" and params.get("text"):
             self.out.write(f"   🤖 (notification) {params['text']}\n")
 
@@ -216,8 +222,12 @@ async def _play_in(database: Path, out: TextIO) -> None:
     try:
         async with OfflineHarness(services, clock, listener=transcript.bot_call) as harness:
             await Demo(harness, transcript, clock).play()
+        written = await _write_documents(services, database.parent)
     finally:
         await services.close()
+    out.write("\nDocuments de la réunion :\n")
+    for path in written:
+        out.write(f"  {path}\n")
 
 
 class Demo:
@@ -306,6 +316,7 @@ class Demo:
             "Approuver le lancement de la consultation pour le marché ENT 2027-2031", SECOND_BALLOT
         )
         await self.say(coordinator, "/lever")
+        await self.say(coordinator, "/pv 1", GROUP_CHAT)
 
     async def ballot(self, motion: str, votes: dict[str, str]) -> None:
         coordinator = COORDINATOR
@@ -319,6 +330,29 @@ class Demo:
             voter = _person("ardennes") if member == "meuse" else _person(member)
             await self.press(voter, _paper_for(self.harness, voter, member), label)
         await self.say(coordinator, "/clore")
+
+
+async def _write_documents(services: Services, directory: Path) -> list[Path]:
+    """The charts of the session's ballots and its minutes, beside the database."""
+    written: list[Path] = []
+    for ballot in await services.ballots.find():
+        votes = await services.ballots.effective_votes(ballot.id)
+        path = directory / f"scrutin-{ballot.id}.png"
+        path.write_bytes(await result_chart(services, ballot, votes, "fr"))
+        written.append(path)
+    generated_at = services.clock()
+    minutes = await build_minutes(
+        1,
+        governance=services.governance,
+        meetings=services.meetings,
+        ballots=services.ballots,
+        secretariat=services.secretariat,
+    )
+    markdown = directory / "pv-reunion-1.md"
+    markdown.write_text(render_markdown(minutes, generated_at), encoding="utf-8")
+    pdf = directory / "pv-reunion-1.pdf"
+    pdf.write_bytes(await minutes_pdf(services, 1, generated_at))
+    return [*written, pdf, markdown]
 
 
 def _person(participant: str) -> Person:

@@ -148,7 +148,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     assert ballot.result is not None and ballot.result["outcome"] == "adopted"
     assert ballot.result["totals"]["for"] == {"weight": "10.5", "heads": 6}
     posted = harness.last_message_to(GROUP_CHAT)["text"]
-    assert "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5." in posted
+    assert "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix." in posted
     assert "Pour : 10,5 voix (6 membres)" in posted
     assert (
         "Département de la Meuse (1) : Pour (par pouvoir, exercé par : Département des Ardennes)"
@@ -163,7 +163,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
         photo["photo"]["filename"] == f"scrutin-{ballot_id}.png" and photo["photo"]["size"] > 10_000
     )
     assert photo["caption"] == (
-        "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5."
+        "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
     )
     retired = [c for c in closing if c.method == "editMessageReplyMarkup"]
     assert len(retired) == 10  # every paper loses its buttons

@@ -1204,7 +1204,7 @@ async def test_a_ballot_in_the_session(
     await vote(harness, people["ardennes"], "meuse", "Contre")
     await harness.say(COORDINATOR, "/clore")
     result = last_text(harness, GROUP_CHAT)
-    assert "Adoptée : 7,5 voix pour sur 10 exprimées, majorité requise : plus de 5." in result
+    assert "Adoptée : 7,5 voix pour sur 10 exprimées, majorité requise : plus de 5 voix." in result
     assert (
         "Quorum atteint : 6 membres sur 10, 11 voix sur 15 présents ou représentés "
         "(requis : au moins 5 membres et au moins 7,5 voix)"

@@ -17,9 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from tests.test_tally import COGOUV, WEIGHTS_2022, worked_example_votes
-from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState
-from voting.charts import (
+from meetings.charts import (
     DPI,
     WIDTH_PX,
     ballot_chart,
@@ -29,6 +27,8 @@ from voting.charts import (
     render_ballot_figure,
     render_quorum_figure,
 )
+from tests.test_tally import COGOUV, WEIGHTS_2022, worked_example_votes
+from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState
 from voting.electorate import Electorate
 from voting.rules import (
     NO_QUORUM,

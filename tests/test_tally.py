@@ -112,10 +112,10 @@ def test_simple_majority_message_matches_the_minutes_wording() -> None:
     result = tally(everyone(), votes, COGOUV, chair="region")
     assert result.outcome is Outcome.ADOPTED
     assert (
-        explain(result) == "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5."
+        explain(result) == "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
     )
     assert explain(result, "en") == (
-        "Adopted: 9 votes for out of 13 cast, required majority: more than 6.5."
+        "Adopted: 9 votes for out of 13 cast, required majority: more than 6.5 votes."
     )
     assert result.required == D("6.5")
 
@@ -253,7 +253,7 @@ def test_named_choices_are_tallied_the_same_way() -> None:
     assert result.outcome is Outcome.ADOPTED and result.winner == "Offre A"
     assert result.expressed.weight == D("8")
     assert explain(result) == (
-        "Retenu : « Offre A » avec 6 voix sur 8 exprimées, majorité requise : plus de 4."
+        "Retenu : « Offre A » avec 6 voix sur 8 exprimées, majorité requise : plus de 4 voix."
     )
     split = {"region": "Offre A", "cea": "Offre B", "moselle": "Offre B", "aube": "Offre B"}
     result = tally(everyone(), split, COGOUV, options=options, chair="region")

@@ -21,8 +21,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "base.expressed": "exprimées",
         "base.present_or_represented": "présentes ou représentées",
         "base.all_members": "au total",
-        "adopted": "Adoptée : {for_} voix pour sur {base} {base_kind}, majorité requise : {cmp} {req}",
-        "rejected": "Rejetée : {for_} voix pour sur {base} {base_kind}, majorité requise : {cmp} {req}",
+        "adopted": "Adoptée : {for_} voix pour sur {base} {base_kind}, majorité requise : {cmp} {req} voix",
+        "rejected": "Rejetée : {for_} voix pour sur {base} {base_kind}, majorité requise : {cmp} {req} voix",
         "double": " et {cmp} {req_heads} sur {base_heads}",
         "casting_for": (
             "Adoptée par la voix prépondérante du président : partage égal, "
@@ -38,7 +38,7 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "tie_secret": " (scrutin secret)",
         "chosen": "Retenu : « {winner} » avec {amount} voix sur {base} {base_kind}, "
-        "majorité requise : {cmp} {req}",
+        "majorité requise : {cmp} {req} voix",
         "chosen_casting": "Retenu par la voix prépondérante du président : « {winner} », "
         "partage égal à {amount} voix sur {base} {base_kind}",
         "none_chosen": "Aucun choix ne réunit la majorité requise ({cmp} {req} voix "
@@ -73,8 +73,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "base.expressed": "cast",
         "base.present_or_represented": "present or represented",
         "base.all_members": "in all",
-        "adopted": "Adopted: {for_} votes for out of {base} {base_kind}, required majority: {cmp} {req}",
-        "rejected": "Rejected: {for_} votes for out of {base} {base_kind}, required majority: {cmp} {req}",
+        "adopted": "Adopted: {for_} votes for out of {base} {base_kind}, required majority: {cmp} {req} votes",
+        "rejected": "Rejected: {for_} votes for out of {base} {base_kind}, required majority: {cmp} {req} votes",
         "double": " and {cmp} {req_heads} out of {base_heads}",
         "casting_for": (
             "Adopted by the chair's casting vote: tie, "
@@ -90,7 +90,7 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "tie_secret": " (secret ballot)",
         "chosen": "Chosen: “{winner}” with {amount} votes out of {base} {base_kind}, "
-        "required majority: {cmp} {req}",
+        "required majority: {cmp} {req} votes",
         "chosen_casting": "Chosen by the chair's casting vote: “{winner}”, "
         "tied at {amount} votes out of {base} {base_kind}",
         "none_chosen": "No choice has the required majority ({cmp} {req} votes "

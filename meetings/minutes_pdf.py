@@ -1,0 +1,440 @@
+"""The minutes and the consultation records as A4 PDF pages, with fpdf2.
+
+The pages draw the blocks of :func:`meetings.minutes.document`, so they say exactly
+what the Markdown says. The DejaVu Sans fonts that matplotlib ships are embedded, so the
+accents, « », — and … print on every reader, whatever fonts it has.
+
+Two renderings of the same database differ only by the generation time: the PDF's
+creation date is set to it, nothing else reads the clock, and fpdf2's file identifier
+is a hash of the content.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF, FontFace
+from fpdf.enums import XPos, YPos
+
+from meetings import charts as charts_module
+from meetings.minutes import (
+    LANGUAGE,
+    BallotChart,
+    Banner,
+    Block,
+    ChartSlot,
+    ConsultationRecord,
+    Document,
+    Fields,
+    Generated,
+    Heading,
+    Items,
+    Minutes,
+    Paragraph,
+    QuorumChart,
+    Signatures,
+    Table,
+    Title,
+    document,
+)
+
+FONT = "DejaVu"
+_FONT_FILES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
+
+INK = (25, 25, 25)
+NAVY = (24, 54, 99)
+GREY = (105, 105, 105)
+RULE = (170, 180, 195)
+RED = (178, 24, 24)
+WATERMARK = (248, 222, 222)
+HEADING_FILL = (226, 232, 241)
+ROW_FILL = (246, 248, 251)
+
+LINE = 5.0
+"""Line height of body text, in mm."""
+CHART_WIDTH = 125.0
+CHART_MIN_WIDTH = 105.0
+"""A chart shrinks to this width to fit the rest of a page, rather than leave a blank."""
+SIGNATURE_HEIGHT = 40.0
+
+_NBSP = "\u00a0"
+
+
+def typeset(text: str) -> str:
+    """French spacing: no line break before « : ; ! ? » nor inside "4,5 voix" or "14 h 00"."""
+    text = re.sub(r" ([:;!?»])", _NBSP + r"\1", text)
+    text = text.replace("« ", "«" + _NBSP)
+    # The typographic apostrophe, except inside a link that a reader may copy.
+    text = " ".join(w if "://" in w else w.replace("'", "’") for w in text.split(" "))
+    text = re.sub(r"(\d) h (\d)", rf"\1{_NBSP}h{_NBSP}\2", text)
+    text = re.sub(r"(\d) (voix|membres?)\b", rf"\1{_NBSP}\2", text)
+    return text.replace("n° ", "n°" + _NBSP)
+
+
+def font_directory() -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("a chart renderer must return PNG bytes")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+class _Pages(FPDF):
+    """A4 pages with the groupement in the header and "Page n / N" in the footer."""
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.doc = doc
+        for style, file in _FONT_FILES.items():
+            self.add_font(FONT, style, str(font_directory() / file))
+        self.set_margins(20, 24, 20)
+        self.set_auto_page_break(True, margin=20)
+
+    def header(self) -> None:
+        if self.doc.draft:
+            # Drawn first, so the text of the page prints over it.
+            with self.rotation(48, x=self.w / 2, y=self.h / 2):
+                self.set_font(FONT, "B", 84)
+                self.set_text_color(*WATERMARK)
+                label = "PROJET"
+                self.text(self.w / 2 - self.get_string_width(label) / 2, self.h / 2 + 12, label)
+        self.set_xy(self.l_margin, 10)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        width = self.epw - (40 if self.doc.draft else 0)
+        self.cell(width, 5, self.doc.running_title)
+        if self.doc.draft:
+            self.set_font(FONT, "B", 8)
+            self.set_text_color(*RED)
+            self.cell(40, 5, "PROJET", align="R")
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
+        self.set_xy(self.l_margin, self.t_margin)
+        self.set_text_color(*INK)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.line(self.l_margin, self.y, self.w - self.r_margin, self.y)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        self.cell(self.epw - 30, 6, self.doc.title)
+        self.cell(30, 6, f"Page {self.page_no()} / {{nb}}", align="R")
+
+    @contextmanager
+    def styled(
+        self, style: str = "", size: float = 10, color: tuple[int, int, int] = INK
+    ) -> Iterator[None]:
+        self.set_font(FONT, style, size)
+        self.set_text_color(*color)
+        try:
+            yield
+        finally:
+            self.set_font(FONT, "", 10)
+            self.set_text_color(*INK)
+
+    def keep(self, height: float) -> None:
+        """Start a new page unless ``height`` mm still fit: no heading alone at a page foot."""
+        if self.will_page_break(height):
+            self.add_page()
+
+    def paragraph(self, text: str, *, align: str = "L", height: float = LINE) -> None:
+        self.multi_cell(0, height, typeset(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _title(pdf: _Pages, block: Title) -> None:
+    with pdf.styled("B", 18, NAVY):
+        pdf.paragraph(block.text, align="C", height=9)
+    pdf.ln(1)
+    for index, line in enumerate(block.subtitles):
+        last = index == len(block.subtitles) - 1
+        with pdf.styled("B" if last else "", 12, INK if last else NAVY):
+            pdf.paragraph(line, align="C", height=6.5)
+    pdf.ln(5)
+
+
+def _banner(pdf: _Pages, block: Banner) -> None:
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.7)
+    top = pdf.get_y()
+    pdf.ln(2)
+    with pdf.styled("B", 15, RED):
+        pdf.paragraph(block.text, align="C", height=8)
+    with pdf.styled("", 9, RED):
+        pdf.paragraph(block.detail, align="C")
+    pdf.ln(2)
+    pdf.rect(pdf.l_margin, top, pdf.epw, pdf.get_y() - top)
+    pdf.ln(5)
+
+
+def _estimate(pdf: _Pages, block: Block | None) -> float:
+    """Roughly how tall the start of ``block`` is, to keep it with its heading."""
+    if isinstance(block, Fields):
+        pdf.set_font(FONT, "", 10)
+        value_width = pdf.epw * 0.64 - 3
+        lines = sum(
+            1 + int(pdf.get_string_width(typeset(value)) // value_width) for _, value in block.rows
+        )
+        return lines * LINE + len(block.rows) * 1.8
+    if isinstance(block, Table):
+        return 8 + 6 * min(len(block.rows), 3)
+    if isinstance(block, Paragraph | Items):
+        return 3 * LINE
+    if isinstance(block, Signatures):
+        return SIGNATURE_HEIGHT + 12
+    if isinstance(block, Generated):
+        return LINE
+    return 20
+
+
+SHORT_SECTION = 90.0
+"""A section up to this tall (mm) is kept on one page, e.g. the closing and the signatures."""
+
+
+def _heading(pdf: _Pages, block: Heading, section: Sequence[Block]) -> None:
+    # Never a heading alone at the foot of a page: it keeps the start of what follows,
+    # and a short section (the closing sentence and the signatures) stays whole.
+    whole = sum(_estimate(pdf, following) for following in section)
+    first = _estimate(pdf, section[0]) if section else 0
+    pdf.keep(10 + (whole if whole <= SHORT_SECTION else min(first, 100)))
+    if block.level == 1:
+        pdf.ln(3)
+        with pdf.styled("B", 13, NAVY):
+            pdf.paragraph(block.text, height=7)
+        pdf.set_draw_color(*NAVY)
+        pdf.set_line_width(0.4)
+        pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
+        pdf.ln(3)
+    else:
+        pdf.ln(2)
+        with pdf.styled("B", 11, NAVY):
+            pdf.paragraph(block.text, height=6)
+        pdf.ln(1)
+
+
+def _paragraph(pdf: _Pages, block: Paragraph) -> None:
+    if block.note:
+        with pdf.styled("I", 8.5, GREY):
+            pdf.paragraph(block.text, height=4.4)
+    else:
+        with pdf.styled("B" if block.bold else "", 10):
+            pdf.paragraph(block.text)
+    pdf.ln(1.5)
+
+
+def _fields(pdf: _Pages, block: Fields) -> None:
+    label_style = FontFace(emphasis="BOLD", color=NAVY)
+    with (
+        pdf.styled("", 10),
+        pdf.table(
+            col_widths=(36, 64),
+            borders_layout="NONE",
+            first_row_as_headings=False,
+            text_align=("LEFT", "LEFT"),
+            v_align="TOP",
+            line_height=LINE,
+            padding=(0.9, 1.5),
+        ) as table,
+    ):
+        for label, value in block.rows:
+            row = table.row()
+            row.cell(typeset(f"{label} :"), style=label_style)
+            row.cell(typeset(value))
+    pdf.ln(2)
+
+
+def _table(pdf: _Pages, block: Table) -> None:
+    pdf.keep(7 + 6 * min(len(block.rows), 3))
+    align = tuple("RIGHT" if i in block.numeric else "LEFT" for i in range(len(block.header)))
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    with (
+        pdf.styled("", 9),
+        pdf.table(
+            col_widths=block.widths,
+            width=pdf.epw * block.width,
+            align="LEFT",
+            text_align=align,
+            v_align="TOP",
+            line_height=4.6,
+            padding=(1.1, 1.6),
+            headings_style=FontFace(emphasis="BOLD", color=NAVY, fill_color=HEADING_FILL),
+            cell_fill_color=ROW_FILL,
+            cell_fill_mode="ROWS",
+            borders_layout="HORIZONTAL_LINES",
+        ) as table,
+    ):
+        heading = table.row()
+        for text in block.header:
+            heading.cell(typeset(text))
+        bold = FontFace(emphasis="BOLD")
+        for index, cells in enumerate(block.rows):
+            row = table.row()
+            for text in cells:
+                row.cell(typeset(text), style=bold if index in block.bold_rows else None)
+    pdf.ln(3)
+
+
+def _items(pdf: _Pages, block: Items) -> None:
+    with pdf.styled("", 10):
+        for number, item in enumerate(block.items, start=1):
+            pdf.keep(2 * LINE)
+            pdf.set_x(pdf.l_margin + 2)
+            pdf.cell(8, LINE, f"{number}." if block.numbered else "•")
+            pdf.multi_cell(0, LINE, typeset(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+    pdf.ln(1.5)
+
+
+def _chart(
+    pdf: _Pages,
+    block: ChartSlot,
+    ballot_chart: BallotChart | None,
+    quorum_chart: QuorumChart | None,
+) -> None:
+    png: bytes | None = None
+    if block.quorum is not None:
+        if quorum_chart is not None:
+            png = quorum_chart(block.quorum, LANGUAGE)
+    elif ballot_chart is not None:
+        if block.deliberation is not None:
+            shown = block.deliberation
+            png = ballot_chart(shown.ballot, shown.votes, shown.names, LANGUAGE)
+        elif block.consultation is not None:
+            record = block.consultation
+            png = ballot_chart(record.ballot, record.votes, record.names, LANGUAGE)
+    if png is None:
+        return
+    width, height = _png_size(png)
+    shown_width = CHART_WIDTH
+    room = pdf.page_break_trigger - pdf.get_y() - 10
+    if shown_width * height / width > room:
+        shown_width = max(CHART_MIN_WIDTH, room * width / height)
+    shown_height = shown_width * height / width
+    pdf.keep(shown_height + 10)
+    top = pdf.get_y()
+    pdf.image(BytesIO(png), x=(pdf.w - shown_width) / 2, y=top, w=shown_width, h=shown_height)
+    pdf.set_y(top + shown_height + 1)
+    with pdf.styled("I", 8.5, GREY):
+        pdf.paragraph(block.caption, align="C", height=4.4)
+    pdf.ln(3)
+
+
+def _signatures(pdf: _Pages, block: Signatures) -> None:
+    pdf.keep(SIGNATURE_HEIGHT + 12)
+    pdf.ln(6)
+    gap = 10.0
+    count = len(block.boxes)
+    width = min(80.0, (pdf.epw - gap * (count - 1)) / count)
+    left = pdf.l_margin + (pdf.epw - (width * count + gap * (count - 1))) / 2
+    top = pdf.get_y()
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.3)
+    for index, (role, name) in enumerate(block.boxes):
+        x = left + index * (width + gap)
+        pdf.rect(x, top, width, SIGNATURE_HEIGHT)
+        pdf.set_xy(x + 3, top + 3)
+        with pdf.styled("B", 10, NAVY):
+            pdf.multi_cell(
+                width - 6, LINE, typeset(role), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+            )
+        with pdf.styled("", 10):
+            pdf.multi_cell(
+                width - 6, LINE, typeset(name or " "), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+            )
+        # Below the name however many lines it took, leaving the rest of the box to sign in.
+        pdf.set_xy(x + 3, max(top + 17, pdf.get_y() + 2))
+        with pdf.styled("", 9, GREY):
+            pdf.cell(width - 6, LINE, typeset("Signature :"))
+    pdf.set_xy(pdf.l_margin, top + SIGNATURE_HEIGHT + 6)
+
+
+def _generated(pdf: _Pages, block: Generated) -> None:
+    with pdf.styled("I", 8, GREY):
+        pdf.paragraph(block.text)
+
+
+def _section_after(blocks: Sequence[Block], index: int) -> Sequence[Block]:
+    """The blocks after ``blocks[index]`` up to the next heading."""
+    end = index + 1
+    while end < len(blocks) and not isinstance(blocks[end], Heading):
+        end += 1
+    return blocks[index + 1 : end]
+
+
+def _draw(
+    pdf: _Pages,
+    block: Block,
+    section: Sequence[Block],
+    ballot_chart: BallotChart | None,
+    quorum_chart: QuorumChart | None,
+) -> None:
+    if isinstance(block, Title):
+        _title(pdf, block)
+    elif isinstance(block, Banner):
+        _banner(pdf, block)
+    elif isinstance(block, Heading):
+        _heading(pdf, block, section)
+    elif isinstance(block, Paragraph):
+        _paragraph(pdf, block)
+    elif isinstance(block, Fields):
+        _fields(pdf, block)
+    elif isinstance(block, Table):
+        _table(pdf, block)
+    elif isinstance(block, Items):
+        _items(pdf, block)
+    elif isinstance(block, ChartSlot):
+        _chart(pdf, block, ballot_chart, quorum_chart)
+    elif isinstance(block, Signatures):
+        _signatures(pdf, block)
+    else:
+        _generated(pdf, block)
+
+
+def render_pdf(
+    source: Minutes | ConsultationRecord,
+    generated_at: datetime,
+    charts: bool = True,
+    ballot_chart: BallotChart | None = None,
+    quorum_chart: QuorumChart | None = None,
+) -> bytes:
+    """The minutes or the record as an A4 PDF with embedded fonts.
+
+    With ``charts``, each deliberation gets its chart and the quorum its gauge, drawn by
+    the given renderers, or else by :mod:`meetings.charts`; without charts, the figures
+    stay in the tables.
+    """
+    doc = document(source, generated_at)
+    if charts:
+        ballot_chart = ballot_chart or charts_module.ballot_chart
+        quorum_chart = quorum_chart or charts_module.quorum_chart
+    else:
+        ballot_chart = quorum_chart = None
+    pdf = _Pages(doc)
+    pdf.set_creation_date(generated_at)
+    pdf.set_title(doc.title)
+    pdf.set_author(doc.author)
+    pdf.set_subject(doc.running_title)
+    pdf.set_creator("Scrutin")
+    pdf.set_lang("fr-FR")
+    pdf.add_page()
+    for index, block in enumerate(doc.blocks):
+        _draw(pdf, block, _section_after(doc.blocks, index), ballot_chart, quorum_chart)
+    return bytes(pdf.output())
