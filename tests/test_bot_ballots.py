@@ -148,7 +148,9 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     assert ballot.result is not None and ballot.result["outcome"] == "adopted"
     assert ballot.result["totals"]["for"] == {"weight": "10.5", "heads": 6}
     posted = harness.last_message_to(GROUP_CHAT)["text"]
-    assert "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix." in posted
+    assert (
+        "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
+    ) in posted
     assert "Pour : 10,5 voix (6 membres)" in posted
     assert (
         "Département de la Meuse (1) : Pour (par pouvoir, exercé par : Département des Ardennes)"

@@ -111,8 +111,8 @@ def test_simple_majority_message_matches_the_minutes_wording() -> None:
     votes["vosges"] = ABSTAIN
     result = tally(everyone(), votes, COGOUV, chair="region")
     assert result.outcome is Outcome.ADOPTED
-    assert (
-        explain(result) == "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
+    assert explain(result) == (
+        "Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
     )
     assert explain(result, "en") == (
         "Adopted: 9 votes for out of 13 cast, required majority: more than 6.5 votes."
