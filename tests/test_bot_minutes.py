@@ -1,0 +1,195 @@
+"""The minutes and charts where people get them: /pv in Telegram, the CLI, and the demo."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from bot.cli import main
+from bot.demo import run_demo
+from bot.harness import OfflineHarness
+from meetings.meeting import MeetingPlan, ReplyKind
+from tests.clock import FakeClock
+from tests.conftest import (
+    COORDINATOR,
+    COORDINATOR_ID,
+    GROUP_CHAT,
+    GROUPEMENT,
+    enrol,
+    representative,
+    user,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def documents(calls: list[Any]) -> list[dict[str, Any]]:
+    return [c.params for c in calls if c.method == "sendDocument"]
+
+
+@pytest.fixture(scope="module")
+def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("demo") / "scrutin-demo"
+    transcript = io.StringIO()
+    run_demo(directory, transcript)
+    (directory / "transcript.txt").write_text(transcript.getvalue(), encoding="utf-8")
+    return directory
+
+
+def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: Path) -> None:
+    transcript = (demo_directory / "transcript.txt").read_text(encoding="utf-8")
+    for name in ("scrutin-1.png", "scrutin-2.png", "pv-reunion-1.pdf", "pv-reunion-1.md"):
+        assert (demo_directory / name).exists()
+        assert str(demo_directory / name) in transcript
+    chart = (demo_directory / "scrutin-2.png").read_bytes()
+    assert chart.startswith(PNG)
+    assert int.from_bytes(chart[16:20], "big") == 1280  # width from the IHDR chunk
+    text = pdf_text((demo_directory / "pv-reunion-1.pdf").read_bytes())
+    for expected in (
+        "Groupement de commandes ENT Grand Est",
+        "Comité de gouvernance",
+        "mardi 15 décembre 2026",
+        "Maison de la Région",
+        "Claire Weber",
+        "Département des Ardennes",
+        "Quorum atteint : 9 membres sur 10, 14 voix sur 15",
+        "Approuver le lancement de la consultation pour le marché ENT 2027-2031",
+        "Adoptée : 9,5 voix pour sur 11,5 exprimées",
+        "Page 1 / ",
+    ):
+        assert expected in " ".join(text.split()), expected
+    markdown = (demo_directory / "pv-reunion-1.md").read_text(encoding="utf-8")
+    assert "Adoptée : 9,5 voix pour sur 11,5 exprimées" in markdown
+    assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
+
+
+def test_the_command_line_writes_minutes_and_charts(
+    demo_directory: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(demo_directory / "scrutin.db"))
+    pdf, markdown, chart = tmp_path / "pv.pdf", tmp_path / "pv.md", tmp_path / "c.png"
+    assert main(["minutes", "1", "-o", str(pdf), "--markdown", str(markdown)]) == 0
+    assert "minutes of meeting 1 written to" in capsys.readouterr().out
+    assert "Procès-verbal de séance" in pdf_text(pdf.read_bytes())
+    assert "Département de la Meuse" in markdown.read_text(encoding="utf-8")
+    assert main(["chart", "1", "-o", str(chart)]) == 0
+    assert chart.read_bytes().startswith(PNG)
+    assert main(["minutes", "9", "-o", str(pdf)]) == 2
+    assert main(["minutes", "1", "--ballot", "-o", str(pdf)]) == 2
+    assert main(["chart", "42", "-o", str(chart)]) == 2
+    assert "no ballot 42" in capsys.readouterr().err
+
+
+async def held_meeting(harness: OfflineHarness, clock: FakeClock) -> int:
+    """A COGOUV session with five members present, opened and not yet closed."""
+    services = harness.services
+    clock.now = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
+    await harness.say(COORDINATOR, "/lier ent-grand-est cogouv", chat_id=GROUP_CHAT)
+    members = ("region-grand-est", "cea", "moselle", "ardennes", "aube")
+    for member in members:
+        await enrol(harness, member)
+    meeting = await services.secretariat.plan(
+        MeetingPlan(
+            GROUPEMENT,
+            "cogouv",
+            datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
+            place="Metz",
+            secretary="Claire Weber",
+        ),
+        created_by="tg:1001",
+    )
+    await services.secretariat.convene(meeting.id)
+    for member in members:
+        person = f"tg:{representative(member)['id']}"
+        await services.secretariat.reply(meeting.id, member, ReplyKind.PRESENT, person)
+    clock.now = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
+    await services.secretariat.open_session(meeting.id)
+    return meeting.id
+
+
+async def test_pv_gives_a_draft_to_the_coordinator_and_the_final_minutes_to_the_group(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    meeting_id = await held_meeting(harness, clock)
+    await harness.say(COORDINATOR, "/pv", chat_id=GROUP_CHAT)
+    assert harness.last_message_to(GROUP_CHAT)["text"].startswith(
+        f"Le procès-verbal de la réunion n° {meeting_id} sera disponible à la levée de la séance."
+    )
+    calls = await harness.say(COORDINATOR, f"/pv {meeting_id}")
+    (draft,) = documents(calls)
+    assert draft["chat_id"] == COORDINATOR_ID
+    assert draft["document"]["filename"] == f"pv-reunion-{meeting_id}-projet.pdf"
+    assert draft["caption"].startswith("Projet de procès-verbal")
+
+    clock.advance(timedelta(hours=1))
+    await harness.say(COORDINATOR, "/lever")
+    calls = await harness.say(representative("aube"), "/pv", chat_id=GROUP_CHAT)
+    (final,) = documents(calls)
+    assert final["chat_id"] == GROUP_CHAT
+    assert final["document"]["filename"] == f"pv-reunion-{meeting_id}.pdf"
+    assert final["document"]["size"] > 20_000
+    assert "à signer par le président et le secrétaire de séance" in final["caption"]
+
+
+async def test_pv_refusals(harness: OfflineHarness, clock: FakeClock) -> None:
+    stranger = user(4444, "Inconnu")
+    await harness.say(stranger, "/pv")
+    assert "Aucun mandat n'est encore enregistré" in harness.last_message_to(4444)["text"]
+    await harness.say(COORDINATOR, "/pv")
+    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
+        "Aucune réunion n'a encore tenu sa séance."
+    )
+    for wrong in ("/pv un", "/pv 1 2", "/pv scrutin", "/pv scrutin x"):
+        await harness.say(COORDINATOR, wrong)
+        assert harness.last_message_to(COORDINATOR_ID)["text"] == (
+            "Utilisation : /pv [NUMÉRO], ou /pv scrutin NUMÉRO"
+        )
+    await harness.say(COORDINATOR, "/pv scrutin 7")
+    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
+        "Il n'y a pas de scrutin n° 7 parmi les vôtres."
+    )
+
+
+async def test_a_written_consultation_gets_its_record(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    services = harness.services
+    person = await enrol(harness, "aube")
+    ballot = await services.desk.open_consultation(
+        GROUPEMENT, "cogouv", "Approuver le rapport d'activité 2026", created_by="tg:1001"
+    )
+    await harness.say(person, f"/pv scrutin {ballot.id}")
+    assert harness.last_message_to(person["id"])["text"] == (
+        f"Le relevé du scrutin n° {ballot.id} sera disponible après sa clôture."
+    )
+    await services.desk.cast(ballot.id, "aube", "for", f"tg:{person['id']}")
+    await services.ballots.close(ballot.id)
+    calls = await harness.say(person, f"/pv scrutin {ballot.id}")
+    (record,) = documents(calls)
+    assert record["document"]["filename"] == f"releve-scrutin-{ballot.id}.pdf"
+    assert record["caption"] == f"Relevé de la consultation écrite n° {ballot.id}."
+
+
+async def test_a_session_ballot_points_to_the_meeting_minutes(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    meeting_id = await held_meeting(harness, clock)
+    ballot = await harness.services.secretariat.open_ballot(
+        meeting_id, "Approuver le budget", kind=None, created_by="tg:1001"
+    )
+    await harness.say(COORDINATOR, f"/pv scrutin {ballot.id}")
+    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
+        f"Le scrutin n° {ballot.id} s'est tenu en séance : son procès-verbal est /pv {meeting_id}."
+    )
