@@ -225,3 +225,26 @@ async def test_migrations_run_once(tmp_path: Path, clock: FakeClock) -> None:
         cursor = await database.connection.execute("PRAGMA journal_mode")
         assert (await cursor.fetchone())[0] == "wal"  # type: ignore[index]
         await database.close()
+
+
+async def test_concurrent_votes_and_a_close_take_turns(store: BallotStore) -> None:
+    import asyncio
+
+    ballot_id = await opened(store)
+    members = ["region", "cea", "moselle", "ardennes", "aube", "marne"]
+    results = await asyncio.gather(
+        *(store.cast(ballot_id, m, "for", cast_by=f"tg:{m}") for m in members),
+        return_exceptions=True,
+    )
+    assert not [r for r in results if isinstance(r, BaseException)]
+    voting = asyncio.gather(
+        store.cast(ballot_id, "vosges", "against", cast_by="tg:v"),
+        store.close(ballot_id),
+        return_exceptions=True,
+    )
+    late_vote, closing = await voting
+    assert not isinstance(closing, BaseException)
+    # Either the vote came first and counts, or the close came first and refused it.
+    history = [v.member_id for v in await store.history(ballot_id)]
+    assert isinstance(late_vote, BallotNotOpen) or "vosges" in history
+    assert len(history) == len(members) + (0 if isinstance(late_vote, BallotNotOpen) else 1)

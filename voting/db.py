@@ -8,6 +8,7 @@ write path opens its transaction explicitly with :meth:`Database.transaction`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -49,6 +50,8 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, clock: Clock = utc_now) -> None:
         self.connection = connection
         self.clock = clock
+        # One connection serves handlers and background jobs alike: transactions take turns.
+        self._writing = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
@@ -88,11 +91,16 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction that takes the lock at once, so checks and writes agree."""
-        await self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            await self.connection.execute("ROLLBACK")
-            raise
-        await self.connection.execute("COMMIT")
+        """A write transaction that takes the lock at once, so checks and writes agree.
+
+        Concurrent callers (a vote while the deadline job closes the ballot) wait for their
+        turn instead of failing with "cannot start a transaction within a transaction".
+        """
+        async with self._writing:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            await self.connection.execute("COMMIT")
