@@ -324,13 +324,14 @@ class Secretariat:
                 created_by=created_by,
             )
         )
+        # Only a chair who sits presides: a chair represented by proxy casts no deciding vote.
         chair = meeting.plan.chair
         return await self.ballots.open(
             draft.id,
             electorate=electorate,
             rules=instance.voting_rules,
             weight_table_id=table_id,
-            chair=chair if chair in electorate.weights else None,
+            chair=chair if chair in electorate.present else None,
             second_convocation=meeting.second_convocation,
         )
 

@@ -604,3 +604,37 @@ async def test_meetings_in_session_are_listed_by_groupement(
 
     assert [m.id for m in await secretariat.in_session((GROUPEMENT,))] == [held.id]
     assert await secretariat.in_session(("liaisons-internet",)) == []
+
+
+async def test_a_chair_represented_by_proxy_has_no_casting_vote(
+    services: Services, secretariat: Secretariat, clock: FakeClock
+) -> None:
+    """The worked example's tie, with the Région absent and represented: rejected."""
+    clock.now = paris(2026, 12, 8, 9)
+    meeting = await secretariat.plan(
+        MeetingPlan(GROUPEMENT, "cogouv", paris(2026, 12, 15, 14), place="Metz"),
+        created_by=COORD,
+    )
+    await secretariat.convene(meeting.id)
+    present = ("cea", "moselle", "ardennes", "aube", "marne", "haute-marne", "vosges")
+    for member in present:
+        await secretariat.reply(meeting.id, member, ReplyKind.PRESENT, COORD)
+    await secretariat.reply(
+        meeting.id, "region-grand-est", ReplyKind.PROXY, COORD, proxy_holder="cea"
+    )
+    clock.now = paris(2026, 12, 15, 14)
+    await secretariat.open_session(meeting.id)
+    ballot = await secretariat.open_ballot(meeting.id, "Budget", kind=None, created_by=COORD)
+    assert ballot.chair is None
+    votes = {
+        "region-grand-est": "for",
+        "moselle": "against",
+        "ardennes": "against",
+        "aube": "against",
+        "marne": "against",
+    }
+    for member, option in votes.items():
+        await services.ballots.cast(ballot.id, member, option, cast_by=COORD)
+    _, result = await services.ballots.close(ballot.id)
+    assert result.tie and not result.casting_vote_used
+    assert result.outcome.value == "rejected"
