@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from config.models import Governance, Groupement, Instance
 from meetings.meeting import (
@@ -59,6 +60,14 @@ class SecondConvocationTooEarly(MeetingError):
         self.earliest = earliest
 
 
+class NotConvened(MeetingError):
+    code = "not_convened"
+
+
+class NotItsDay(MeetingError):
+    code = "not_its_day"
+
+
 class NotAVotingInstance(MeetingError):
     code = "not_a_voting_instance"
 
@@ -99,6 +108,9 @@ class Secretariat:
     def context(self, meeting: Meeting) -> tuple[Groupement, Instance]:
         groupement = self.governance.groupement(meeting.plan.groupement_id)
         return groupement, groupement.instance(meeting.plan.instance_id)
+
+    def zone(self, meeting: Meeting) -> ZoneInfo:
+        return self.context(meeting)[0].groupement.tzinfo
 
     def meeting_day(self, meeting: Meeting) -> date:
         groupement, _ = self.context(meeting)
@@ -250,7 +262,16 @@ class Secretariat:
     # --- the session -------------------------------------------------------------------
 
     async def open_session(self, meeting_id: int) -> Meeting:
+        """Open the session of a convened meeting, on the day it was convened for.
+
+        A meeting nobody was convened to, or held on another day, could not deliberate
+        validly: its minutes would state a convocation that did not happen.
+        """
         meeting = await self.meetings.get(meeting_id)
+        if meeting.state is not MeetingState.CONVENED:
+            raise NotConvened(f"meeting {meeting_id} is {meeting.state.value}, not convened")
+        if self.now.astimezone(self.zone(meeting)).date() != self.meeting_day(meeting):
+            raise NotItsDay(f"meeting {meeting_id} is convened for {self.meeting_day(meeting)}")
         groupement, _ = self.context(meeting)
         advisory = frozenset(a.id for a in groupement.advisory_for(meeting.plan.instance_id))
         return await self.meetings.open_session(meeting_id, advisory)

@@ -1335,3 +1335,22 @@ async def test_a_vote_button_stays_marked_after_the_session_ballot(
         "Contre",
         "Abstention",
     ]
+
+
+async def test_a_session_opens_only_when_convened_and_on_its_day(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    await prepare(harness, clock, ("aube",))
+    number = await plan(harness)
+    await harness.say(COORDINATOR, f"/ouvrir {number}")
+    assert last_text(harness, COORDINATOR_ID) == (
+        f"La réunion n° {number} n'a pas été convoquée : envoyez d'abord la convocation "
+        f"avec /convoquer {number}."
+    )
+    await harness.say(COORDINATOR, f"/convoquer {number}")
+    await harness.say(COORDINATOR, f"/ouvrir {number}")
+    assert last_text(harness, COORDINATOR_ID) == (
+        f"La réunion n° {number} est convoquée pour le mardi 15 décembre 2026 à 14 h 00 : "
+        "sa séance s'ouvre ce jour-là."
+    )
+    assert (await meeting(services)).state is MeetingState.CONVENED

@@ -25,6 +25,8 @@ from meetings.roster import Role
 from meetings.secretariat import (
     LateConvocation,
     NotAVotingInstance,
+    NotConvened,
+    NotItsDay,
     Recipient,
     SecondConvocationTooEarly,
     Secretariat,
@@ -538,7 +540,8 @@ async def test_no_ballot_outside_the_session_or_in_a_non_voting_instance(
         await secretariat.open_ballot(planned.id, "Budget", kind=None, created_by=COORD)
     assert refused.value.state is MeetingState.PLANNED
 
-    cst = await plan(secretariat, paris(2026, 12, 23), "cst")
+    cst = await plan(secretariat, paris(2026, 12, 22, 17), "cst")
+    await secretariat.convene(cst.id)
     held = await in_session(secretariat, clock, paris(2026, 12, 22), region_grand_est="present")
     await secretariat.meetings.close_session(held.id)
     with pytest.raises(WrongMeetingState) as refused:
@@ -638,3 +641,18 @@ async def test_a_chair_represented_by_proxy_has_no_casting_vote(
     _, result = await services.ballots.close(ballot.id)
     assert result.tie and not result.casting_vote_used
     assert result.outcome.value == "rejected"
+
+
+async def test_only_a_convened_meeting_opens_and_only_on_its_day(
+    services: Services, secretariat: Secretariat, clock: FakeClock
+) -> None:
+    meeting = await plan(secretariat, paris(2026, 12, 22))
+    with pytest.raises(NotConvened):
+        await secretariat.open_session(meeting.id)
+    await secretariat.convene(meeting.id)
+    clock.now = paris(2026, 12, 21, 14)
+    with pytest.raises(NotItsDay):
+        await secretariat.open_session(meeting.id)
+    clock.now = paris(2026, 12, 22, 13, 55)
+    opened = await secretariat.open_session(meeting.id)
+    assert opened.state is MeetingState.IN_SESSION

@@ -35,7 +35,12 @@ from bot.services import Services, services_of
 from config.models import GovernanceLookupError, Groupement
 from meetings.meeting import AgendaItem, Meeting, MeetingError, MeetingPlan, MeetingState, ReplyKind
 from meetings.roster import ProxyRefused
-from meetings.secretariat import LateConvocation, SecondConvocationTooEarly
+from meetings.secretariat import (
+    LateConvocation,
+    NotConvened,
+    NotItsDay,
+    SecondConvocationTooEarly,
+)
 from meetings.timefmt import format_moment
 
 log = logging.getLogger(__name__)
@@ -910,7 +915,28 @@ async def open_session(update: Update, context: Context) -> None:
     if meeting is None:
         return
     services = services_of(context)
-    meeting = await services.secretariat.open_session(meeting.id)
+    try:
+        meeting = await services.secretariat.open_session(meeting.id)
+    except NotConvened:
+        await reply(
+            update,
+            _(
+                "Meeting no. {number} was not convened: send the convocation first with "
+                "/convoquer {number}."
+            ).format(number=meeting.id),
+        )
+        return
+    except NotItsDay:
+        await reply(
+            update,
+            _("Meeting no. {number} is convened for {moment}: its session opens that day.").format(
+                number=meeting.id,
+                moment=format_moment(
+                    meeting.plan.starts_at, caller.language, services.secretariat.zone(meeting)
+                ),
+            ),
+        )
+        return
     met = await post_quorum(context.bot, services, meeting, None)
     live = await services.secretariat.live_quorum(meeting)
     lines = [_("Session of meeting no. {number} open.").format(number=meeting.id)]
