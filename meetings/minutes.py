@@ -27,6 +27,7 @@ from babel.dates import format_datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, Instance, InstanceKind
 from meetings.meeting import AgendaItem, Meeting, MeetingState, ReplyKind
+from meetings.schedule import clear_days_between
 from meetings.secretariat import Secretariat
 from meetings.store import MeetingStore, proxies_of
 from meetings.timefmt import format_moment
@@ -186,6 +187,8 @@ class Minutes:
     place: str | None
     video_link: str | None
     convened_at: datetime | None
+    notice_days: int
+    """The clear days of notice the convocation owed (the instance's, or 3 on a second one)."""
     urgent: bool
     urgency_reason: str | None
     second_convocation: bool
@@ -548,6 +551,7 @@ async def build_minutes(
         place=meeting.plan.place,
         video_link=meeting.plan.video_link,
         convened_at=meeting.convened_at,
+        notice_days=secretariat.notice_days(meeting),
         urgent=meeting.urgent,
         urgency_reason=meeting.urgency_reason,
         second_convocation=meeting.second_convocation,
@@ -954,16 +958,23 @@ def _clock(minutes: Minutes, moment: datetime) -> str:
 def _convocation_fields(minutes: Minutes) -> list[tuple[str, str]]:
     zone = minutes.zone
     which = "Seconde convocation" if minutes.second_convocation else "Première convocation"
-    sent = (
-        f", adressée le {moment_text(minutes.convened_at, zone)}"
-        if minutes.convened_at is not None
-        else ""
-    )
-    if minutes.urgent:
-        delay = " en urgence (délai de convocation abrégé)"
+    if minutes.convened_at is None:
+        rows = [("Convocation", f"{which} : aucune convocation n'est enregistrée.")]
     else:
-        delay = " dans le délai ordinaire"
-    rows = [("Convocation", f"{which}{sent}{delay}.")]
+        # The notice is worked out from the dates on record, not assumed from the state.
+        clear = clear_days_between(minutes.convened_at, minutes.starts_at, zone)
+        sent = (
+            f", adressée le {moment_text(minutes.convened_at, zone)}, "
+            f"{clear} jour{'s' if clear > 1 else ''} franc{'s' if clear > 1 else ''} "
+            "avant la séance"
+        )
+        if minutes.urgent:
+            delay = f" : en urgence (délai abrégé ; délai ordinaire de {minutes.notice_days} jours francs)"
+        elif clear >= minutes.notice_days:
+            delay = f" : délai de {minutes.notice_days} jours francs respecté"
+        else:
+            delay = f" : délai de {minutes.notice_days} jours francs non respecté"
+        rows = [("Convocation", f"{which}{sent}{delay}.")]
     if minutes.urgent:
         reason = minutes.urgency_reason or "non précisé"
         rows.append(

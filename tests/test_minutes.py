@@ -314,7 +314,8 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
         "14 h 00",
         PLACE,
         VIDEO,
-        "Première convocation, adressée le lundi 7 décembre 2026 à 10 h 00 dans le délai ordinaire",
+        "Première convocation, adressée le lundi 7 décembre 2026 à 10 h 00, 7 jours francs "
+        "avant la séance : délai de 5 jours francs respecté.",
         "Ouverture de la séance : 14 h 00",
         "Levée de la séance : 15 h 30",
     ):
@@ -569,7 +570,10 @@ async def test_an_urgent_second_convocation_says_so(services: Services, clock: F
     text = body_text(rendered(minutes))
 
     assert minutes.second_convocation and minutes.urgent
-    assert "Seconde convocation, adressée le samedi 19 décembre 2026 à 18 h 00 en urgence" in text
+    assert (
+        "Seconde convocation, adressée le samedi 19 décembre 2026 à 18 h 00, 1 jour franc avant "
+        "la séance : en urgence (délai abrégé ; délai ordinaire de 3 jours francs)."
+    ) in text
     assert "Motif de l'urgence : Marché à notifier avant le 31" in text
     assert "la réunion du mardi 15 décembre 2026 à 14 h 00" in text
     assert "délibère valablement sans condition de quorum" in text
