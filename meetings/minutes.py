@@ -969,7 +969,10 @@ def _convocation_fields(minutes: Minutes) -> list[tuple[str, str]]:
             "avant la séance"
         )
         if minutes.urgent:
-            delay = f" : en urgence (délai abrégé ; délai ordinaire de {minutes.notice_days} jours francs)"
+            delay = (
+                " : en urgence (délai abrégé ; délai ordinaire de "
+                f"{minutes.notice_days} jours francs)"
+            )
         elif clear >= minutes.notice_days:
             delay = f" : délai de {minutes.notice_days} jours francs respecté"
         else:
