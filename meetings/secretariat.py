@@ -52,6 +52,12 @@ class LateConvocation(MeetingError):
         self.urgent = urgent
 
 
+class QuorumWasMet(MeetingError):
+    """Only a meeting that lacked its quorum is followed by a second convocation."""
+
+    code = "quorum_was_met"
+
+
 class SecondConvocationTooEarly(MeetingError):
     code = "second_convocation_too_early"
 
@@ -164,6 +170,8 @@ class Secretariat:
             raise WrongMeetingState(
                 "a second convocation follows a meeting that was held", first.state
             )
+        if not await self.quorum_failed(first):
+            raise QuorumWasMet(f"meeting {meeting_id} had its quorum: no second convocation")
         groupement, _instance = self.context(first)
         zone = groupement.groupement.tzinfo
         convened_in_time = self.now.astimezone(zone).date() + timedelta(
@@ -277,7 +285,7 @@ class Secretariat:
         return await self.meetings.open_session(meeting_id, advisory)
 
     async def electorate(
-        self, meeting: Meeting, *, forecast: bool = False
+        self, meeting: Meeting, *, forecast: bool = False, at: datetime | None = None
     ) -> tuple[str, Electorate]:
         """Who votes now: the members present, and the proxies whose holder is present.
 
@@ -295,7 +303,7 @@ class Secretariat:
                 m for m, r in replies.items() if r.kind in (ReplyKind.PRESENT, ReplyKind.VIDEO)
             }
         else:
-            coming = set((await self.meetings.attendance(meeting.id)).present)
+            coming = set((await self.meetings.attendance(meeting.id, until=at)).present)
         present = frozenset(m for m in coming if m in weights)
         proxies = {
             giver: holder
@@ -303,6 +311,23 @@ class Secretariat:
             if giver in weights and giver not in present and holder in present
         }
         return table_id, Electorate(weights, present, proxies)
+
+    async def quorum_failed(self, meeting: Meeting) -> bool:
+        """Whether the meeting lacked its quorum: at the opening, or at one of its ballots."""
+        _, instance = self.context(meeting)
+        if not instance.voting or meeting.second_convocation:
+            return False
+        for ballot in await self.ballots.find():
+            result = ballot.result
+            if (
+                ballot.draft.meeting_id == meeting.id
+                and result
+                and result["outcome"] == "no_quorum"
+            ):
+                return True
+        _, electorate = await self.electorate(meeting, at=meeting.session_opened_at)
+        report = quorum_report(electorate, instance.voting_rules, second_convocation=False)
+        return report.required and not report.met
 
     async def live_quorum(self, meeting: Meeting, *, forecast: bool = False) -> LiveQuorum | None:
         """The quorum now in the session, or as the replies announce it (``forecast``)."""

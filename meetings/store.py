@@ -366,9 +366,11 @@ class MeetingStore:
             )
             return True
 
-    async def attendance(self, meeting_id: int) -> Attendance:
+    async def attendance(self, meeting_id: int, until: datetime | None = None) -> Attendance:
+        """Who is in the session now, or was at ``until`` (replayed from the events)."""
         cursor = await self.database.connection.execute(
-            "SELECT * FROM attendance_events WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+            "SELECT * FROM attendance_events WHERE meeting_id = ? AND at_utc <= ? ORDER BY id",
+            (meeting_id, to_db_time(until) if until else "9999"),
         )
         present: dict[str, bool] = {}
         advisory: set[str] = set()

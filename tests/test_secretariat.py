@@ -27,6 +27,7 @@ from meetings.secretariat import (
     NotAVotingInstance,
     NotConvened,
     NotItsDay,
+    QuorumWasMet,
     Recipient,
     SecondConvocationTooEarly,
     Secretariat,
@@ -656,3 +657,22 @@ async def test_only_a_convened_meeting_opens_and_only_on_its_day(
     clock.now = paris(2026, 12, 22, 13, 55)
     opened = await secretariat.open_session(meeting.id)
     assert opened.state is MeetingState.IN_SESSION
+
+
+async def test_no_second_convocation_after_a_meeting_that_had_its_quorum(
+    services: Services, secretariat: Secretariat, clock: FakeClock
+) -> None:
+    held = await in_session(
+        secretariat,
+        clock,
+        paris(2026, 12, 22),
+        region_grand_est="present",
+        cea="present",
+        moselle="present",
+        ardennes="present",
+        aube="present",
+    )
+    await secretariat.meetings.close_session(held.id)
+    with pytest.raises(QuorumWasMet):
+        await secretariat.second_convocation(held.id, paris(2027, 1, 5, 14), COORD)
+    assert len(await services.meetings.find()) == 1

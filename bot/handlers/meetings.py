@@ -39,6 +39,7 @@ from meetings.secretariat import (
     LateConvocation,
     NotConvened,
     NotItsDay,
+    QuorumWasMet,
     SecondConvocationTooEarly,
 )
 from meetings.timefmt import format_moment
@@ -873,6 +874,15 @@ async def reconvene(update: Update, context: Context) -> None:
         second = await services.secretariat.second_convocation(
             meeting.id, starts_at, caller.person_id
         )
+    except QuorumWasMet:
+        await reply(
+            update,
+            _(
+                "Meeting no. {number} had its quorum: a second convocation only follows a "
+                "meeting without quorum."
+            ).format(number=meeting.id),
+        )
+        return
     except SecondConvocationTooEarly as early:
         await reply(
             update,
