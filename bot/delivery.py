@@ -61,7 +61,11 @@ async def _send(
 
 
 async def deliver_papers(
-    bot: Bot, services: Services, ballot: Ballot, only_person: str | None = None
+    bot: Bot,
+    services: Services,
+    ballot: Ballot,
+    only_person: str | None = None,
+    only_members: frozenset[str] | None = None,
 ) -> DeliveryReport:
     """Send each entitled person one paper per member it votes for."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
@@ -69,6 +73,8 @@ async def deliver_papers(
     report = DeliveryReport()
     for paper in await services.desk.papers(ballot):
         if only_person is not None and paper.person_id != only_person:
+            continue
+        if only_members is not None and paper.member_id not in only_members:
             continue
         chat_id = user_id_of(paper.person_id)
         language = await language_of(services, paper.person_id)

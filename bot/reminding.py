@@ -87,23 +87,28 @@ async def _ballot_reminder(bot: Bot, services: Services, reminder: Reminder) -> 
     ballot = await services.ballots.get(reminder.subject_id)
     votes = await services.ballots.effective_votes(ballot.id)
     groupement = services.governance.groupement(ballot.draft.groupement_id)
-    sent = 0
+    # One reminder per person, however many members (its own, and proxies) it votes for.
+    waiting: dict[str, list[str]] = {}
     for paper in await services.desk.papers(ballot):
-        if paper.member_id in votes:
-            continue
-        language = await language_of(services, paper.person_id)
+        if paper.member_id not in votes:
+            waiting.setdefault(paper.person_id, []).append(paper.member_id)
+    assert ballot.draft.deadline is not None
+    sent = 0
+    for person_id, members in waiting.items():
+        language = await language_of(services, person_id)
         _ = translator(language)
-        assert ballot.draft.deadline is not None
         text = "⏰ " + _(
-            "Reminder: ballot no. {number} closes on {moment}; {member} has not voted yet."
+            "Reminder: ballot no. {number} closes on {moment}; no vote yet for: {members}."
         ).format(
             number=ballot.id,
             moment=format_moment(ballot.draft.deadline, language, groupement.groupement.tzinfo),
-            member=groupement.member(paper.member_id).name,
+            members=", ".join(groupement.member(m).name for m in members),
         )
-        if await _send(bot, paper.person_id, text):
+        if await _send(bot, person_id, text):
             sent += 1
-            await deliver_papers(bot, services, ballot, only_person=paper.person_id)
+            await deliver_papers(
+                bot, services, ballot, only_person=person_id, only_members=frozenset(members)
+            )
     return sent
 
 

@@ -57,3 +57,38 @@ async def test_coordinators_are_reminded_to_plan_the_ag_until_it_is_planned(
     assert not any("Assemblée générale" in text for text in new)
     dropped = [r for r in await services.reminders.all(year_subject("ag", 2027)) if r.dropped_at]
     assert [r.note for r in dropped] == ["a meeting is planned in that period"]
+
+
+async def test_a_deadline_reminds_each_person_once_and_only_those_who_have_not_voted(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    from tests.conftest import enrol
+
+    services = harness.services
+    people = {m: await enrol(harness, m) for m in ("meuse", "ardennes", "aube")}
+    await harness.say(people["meuse"], "/pouvoir cogouv ardennes")
+    ballot = await services.desk.open_consultation(
+        GROUPEMENT,
+        "cogouv",
+        "Approuver le budget 2027",
+        deadline=clock.now + timedelta(days=2),
+        created_by="tg:1001",
+    )
+    assert ballot.draft.deadline is not None
+    await services.reminders.plan_ballot(GROUPEMENT, ballot.id, ballot.draft.deadline)
+    await services.desk.cast(ballot.id, "aube", "for", f"tg:{people['aube']['id']}")
+    before = len(harness.request.calls)
+    clock.now = ballot.draft.deadline - timedelta(hours=24)
+    sent = await send_due_reminders(harness.bot, services)
+    assert [r.label for r in sent] == ["H-24"]
+    calls = harness.request.calls[before:]
+    to = [c.params["chat_id"] for c in calls if c.method == "sendMessage"]
+    ardennes = people["ardennes"]["id"]
+    # One reminder and two papers (its own, and the Meuse's by proxy); nothing for the Aube.
+    assert to == [ardennes, ardennes, ardennes]
+    reminder = next(c.params["text"] for c in calls if c.method == "sendMessage")
+    assert reminder == (
+        f"⏰ Rappel : le scrutin n° {ballot.id} se clôt le jeudi 17 décembre 2026 à 14 h 00 ; "
+        "pas encore de vote pour : Département des Ardennes, Département de la Meuse."
+    )
+    assert await send_due_reminders(harness.bot, services) == []
