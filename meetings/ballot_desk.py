@@ -100,13 +100,16 @@ class BallotDesk:
             )
         )
         chair = groupement.groupement.coordinator
-        return await self.ballots.open(
+        ballot = await self.ballots.open(
             draft.id,
             electorate=electorate,
             rules=instance.voting_rules,
             weight_table_id=table_id,
             chair=chair if chair in electorate.weights else None,
         )
+        # A proxy is given for one occasion: this consultation has frozen them.
+        await self.roster.consume_proxies(groupement_id, instance_id)
+        return ballot
 
     async def papers(self, ballot: Ballot) -> list[BallotPaper]:
         """Every paper to deliver: each representative of a member, or of its proxy holder."""

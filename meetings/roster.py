@@ -375,6 +375,16 @@ class Roster:
                 ),
             )
 
+    async def consume_proxies(self, groupement_id: str, instance_id: str) -> int:
+        """A ballot froze the standing proxies: they served once, as a proxy does."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                """UPDATE standing_proxies SET revoked_at_utc = ?
+                   WHERE groupement_id = ? AND instance_id = ? AND revoked_at_utc IS NULL""",
+                (to_db_time(self._now), groupement_id, instance_id),
+            )
+            return cursor.rowcount
+
     async def revoke_proxy(self, groupement_id: str, instance_id: str, giver: str) -> bool:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(

@@ -518,3 +518,21 @@ async def test_without_a_group_the_chart_goes_to_the_coordinator(
     assert photo["chat_id"] == COORDINATOR_ID
     # One member of ten took part: a written consultation needs half of them.
     assert photo["caption"].startswith("Quorum non atteint : 1 membre et 1 voix")
+
+
+async def test_a_standing_proxy_serves_one_written_consultation(harness: OfflineHarness) -> None:
+    services = harness.services
+    people = {m: await enrol(harness, m) for m in ("meuse", "ardennes")}
+    await harness.say(people["meuse"], "/pouvoir cogouv ardennes")
+    assert (
+        "pour la prochaine consultation écrite"
+        in harness.last_message_to(people["meuse"]["id"])["text"]
+    )
+    first = await open_ballot(harness)
+    assert (await services.ballots.get(first)).electorate.proxies == {"meuse": "ardennes"}  # type: ignore[union-attr]
+    assert await services.roster.standing_proxies("ent-grand-est", "cogouv") == {}
+    second = await open_ballot(harness, "Deuxième question")
+    assert (await services.ballots.get(second)).electorate.proxies == {}  # type: ignore[union-attr]
+    assert paper(harness, people["meuse"], "Département de la Meuse")["text"].startswith(
+        f"🗳 Scrutin n° {second}"
+    )

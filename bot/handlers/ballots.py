@@ -749,7 +749,8 @@ async def proxy_command(update: Update, context: Context) -> None:
     await reply(
         update,
         _(
-            "{giver} gives its proxy to {holder} for the next ballots of {instance}, until revoked."
+            "{giver} gives its proxy to {holder} for the next written consultation of "
+            "{instance}. For a meeting, give it in reply to the convocation."
         ).format(
             giver=giver_name,
             holder=groupement.member(target).name,

@@ -96,7 +96,7 @@ def _help_text(caller: Caller) -> str:
         _("/vote — your open ballot papers again"),
         _("/resultats — the latest results"),
         _(
-            "/pouvoir INSTANCE MEMBER — give your proxy for the next ballots "
+            "/pouvoir INSTANCE MEMBER — give your proxy for the next written consultation "
             "(/pouvoir INSTANCE annuler to revoke)"
         ),
         _("/langue fr|en — language of the messages"),
