@@ -17,7 +17,7 @@ from bot.harness import OfflineHarness, button_data, vote_buttons
 from bot.offline import RecordedCall
 from bot.reminding import send_due_reminders
 from bot.services import Services
-from meetings.meeting import AgendaItem, Meeting, MeetingState, ReplyKind
+from meetings.meeting import AgendaItem, Meeting, MeetingPlan, MeetingState, ReplyKind
 from meetings.reminders import meeting_subject
 from tests.clock import FakeClock
 from tests.conftest import (
@@ -1354,3 +1354,38 @@ async def test_a_session_opens_only_when_convened_and_on_its_day(
         "sa séance s'ouvre ce jour-là."
     )
     assert (await meeting(services)).state is MeetingState.CONVENED
+
+
+async def test_with_two_sessions_open_a_check_in_names_its_meeting(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    people = await prepare(harness, clock, ("aube",))
+    secretariat = services.secretariat
+    numbers = []
+    for instance, hour in (("cogouv", 13), ("ag", 15)):
+        meeting = await secretariat.plan(
+            MeetingPlan(
+                "ent-grand-est",
+                instance,
+                datetime(2026, 12, 15, hour, 0, tzinfo=UTC),
+                place="Metz",
+            ),
+            created_by="tg:1001",
+        )
+        await secretariat.convene(meeting.id)
+        numbers.append(meeting.id)
+    clock.now = MEETING_DAY
+    for number in numbers:
+        await secretariat.open_session(number)
+    await harness.say(COORDINATOR, "/arrivee aube")
+    assert last_text(harness, COORDINATOR_ID).startswith(
+        f"Plusieurs séances sont ouvertes : précisez la réunion, par exemple /arrivee {numbers[0]}."
+    )
+    await harness.say(people["aube"], "/arrivee")
+    assert last_text(harness, people["aube"]["id"]).startswith("Plusieurs séances")
+    await harness.say(people["aube"], f"/arrivee {numbers[1]}")
+    assert last_text(harness, people["aube"]["id"]) == (
+        "Arrivée enregistrée : Département de l'Aube."
+    )
+    assert "aube" in (await services.meetings.attendance(numbers[1])).present
+    assert "aube" not in (await services.meetings.attendance(numbers[0])).present

@@ -974,15 +974,39 @@ async def _presence(update: Update, context: Context, arrived: bool) -> None:
         return
     _ = caller._
     services = services_of(context)
+    args = [a.lower() for a in context.args or []]
+    number = int(args.pop(0)) if args and args[0].isdigit() else None
+    video = "visio" in args or "video" in args
+    named = [a for a in args if a not in {"visio", "video"}]
     sessions = await services.secretariat.in_session(caller.groupements)
+    if number is not None:
+        sessions = [m for m in sessions if m.id == number]
+    elif named:
+        sessions = [
+            m
+            for m in sessions
+            if _takes_part(services, m, named[0]) and caller.coordinates(m.plan.groupement_id)
+        ] or sessions
+    else:
+        seat_groupements = {s.groupement_id for s in caller.seats}
+        sessions = [m for m in sessions if m.plan.groupement_id in seat_groupements] or sessions
     if not sessions:
         await reply(update, _("No session is open."))
         return
+    if len(sessions) > 1:
+        # Checking in to the wrong session would skew its quorum and its minutes.
+        listing = "\n".join(_listing_line(services, m, caller) for m in sessions)
+        await reply(
+            update,
+            _("Several sessions are open: name the meeting, e.g. /arrivee {number}.").format(
+                number=sessions[0].id
+            )
+            + "\n"
+            + listing,
+        )
+        return
     meeting = sessions[0]
     groupement, _instance = services.secretariat.context(meeting)
-    args = [a.lower() for a in context.args or []]
-    video = "visio" in args or "video" in args
-    named = [a for a in args if a not in {"visio", "video"}]
     if named:
         if not caller.coordinates(groupement.id):
             await reply(update, _("Only a coordinator can do this."))
@@ -1022,6 +1046,12 @@ async def _presence(update: Update, context: Context, arrived: bool) -> None:
             else _("{name} left the session; it is recorded for the minutes.")
         ).format(name=name),
     )
+
+
+def _takes_part(services: Services, meeting: Meeting, participant: str) -> bool:
+    groupement, instance = services.secretariat.context(meeting)
+    advisory = {a.id for a in groupement.advisory_for(instance.id)}
+    return participant in services.secretariat.members(meeting) or participant in advisory
 
 
 async def arrive(update: Update, context: Context) -> None:
