@@ -501,7 +501,13 @@ async def build_minutes(
                     left_at=tuple(departures.get(member, ())),
                 )
             )
-        elif reply is not None and reply.kind is ReplyKind.PROXY and member in proxies:
+        elif (
+            reply is not None
+            and reply.kind is ReplyKind.PROXY
+            and member in proxies
+            # A proxy whose holder never sat was never exercised: the member was absent.
+            and proxies[member] in first_arrival
+        ):
             holder = proxies[member]
             members.append(
                 MemberAttendance(

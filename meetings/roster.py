@@ -103,6 +103,14 @@ class InvitationExpired(RosterError):
     code = "invitation_expired"
 
 
+class SeatConflict(RosterError):
+    code = "seat_conflict"
+
+    def __init__(self, member_id: str) -> None:
+        super().__init__(f"already represents {member_id!r} in this groupement")
+        self.member_id = member_id
+
+
 class ProxyRefused(RosterError):
     code = "proxy_refused"
 
@@ -235,6 +243,19 @@ class Roster:
         token = secrets.token_urlsafe(16)
         expires_at = self._now + INVITATION_LIFETIME
         async with self.database.transaction() as connection:
+            # A new link for a seat voids the older ones: a leaked link cannot oust anyone.
+            await connection.execute(
+                """UPDATE invitations SET expires_at_utc = ?
+                   WHERE groupement_id = ? AND member_id = ? AND role = ?
+                     AND used_at_utc IS NULL AND expires_at_utc > ?""",
+                (
+                    to_db_time(self._now),
+                    groupement_id,
+                    member_id,
+                    role.value,
+                    to_db_time(self._now),
+                ),
+            )
             await connection.execute(
                 """INSERT INTO invitations (token, groupement_id, member_id, role, created_by,
                        created_at_utc, expires_at_utc) VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -269,6 +290,9 @@ class Roster:
             expires_at = from_db_time(row["expires_at_utc"])
             if expires_at is not None and now >= expires_at:
                 raise InvitationExpired("this invitation has expired")
+            other = await self._other_member(connection, seat)
+            if other is not None:
+                raise SeatConflict(other)
             await self._remember(connection, person_id, display_name, client_language)
             await connection.execute(
                 "UPDATE invitations SET used_at_utc = ?, used_by = ? WHERE token = ?",
@@ -288,6 +312,24 @@ class Roster:
                 (seat.groupement_id, seat.member_id, person_id, seat.role.value, to_db_time(now)),
             )
         return seat
+
+    @staticmethod
+    async def _other_member(connection: aiosqlite.Connection, seat: Seat) -> str | None:
+        """Another member the person already represents in this groupement, if any.
+
+        One person speaking for two members would carry two votes without a proxy, beyond
+        the proxy limit; advisory seats are not votes and do not count.
+        """
+        if seat.role is Role.ADVISORY:
+            return None
+        cursor = await connection.execute(
+            """SELECT member_id FROM representatives
+               WHERE groupement_id = ? AND person_id = ? AND member_id != ?
+                 AND role != 'advisory' AND ended_at_utc IS NULL""",
+            (seat.groupement_id, seat.person_id, seat.member_id),
+        )
+        row = await cursor.fetchone()
+        return None if row is None else str(row[0])
 
     @staticmethod
     async def _holds(connection: aiosqlite.Connection, seat: Seat) -> bool:

@@ -234,13 +234,29 @@ async def test_a_new_titular_replaces_the_old_one(harness: OfflineHarness) -> No
     assert last_text(harness, new["id"]).endswith("• titulaire — Département de la Meuse")
 
 
-async def test_one_person_can_hold_seats_of_two_members(harness: OfflineHarness) -> None:
+async def test_one_person_cannot_speak_for_two_members(harness: OfflineHarness) -> None:
     person = await enrol(harness, "meuse")
     await enrol(harness, "vosges", person)
-    await harness.say(person, "/moi")
-    assert last_text(harness, person["id"]).endswith(
-        "• titulaire — Département de la Meuse\n• titulaire — Département des Vosges"
+    assert last_text(harness, person["id"]) == (
+        "Vous représentez déjà ce membre dans ce groupement : Département de la Meuse. "
+        "Une même personne ne peut pas parler pour deux membres ; adressez-vous au "
+        "coordonnateur."
     )
+    await harness.say(person, "/moi")
+    assert last_text(harness, person["id"]).endswith("• titulaire — Département de la Meuse")
+    # The refused link was not used: the right person can still take the seat.
+    assert await harness.services.roster.representatives_of("ent-grand-est", "vosges") == []
+
+
+async def test_a_new_invitation_voids_the_pending_one_for_the_same_seat(
+    harness: OfflineHarness,
+) -> None:
+    first = invitation_token(await invitation(harness, "meuse"))
+    second = invitation_token(await invitation(harness, "meuse"))
+    await harness.say(user(3201, "Ancien"), f"/start {first}")
+    assert last_text(harness, 3201).startswith("Ce lien d'invitation a expiré.")
+    await harness.say(user(3202, "Nouveau"), f"/start {second}")
+    assert last_text(harness, 3202).startswith("Bienvenue ! Mandat enregistré")
 
 
 # --- /inviter -----------------------------------------------------------------------

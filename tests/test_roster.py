@@ -20,6 +20,7 @@ from meetings.roster import (
     Roster,
     RosterError,
     Seat,
+    SeatConflict,
     StandingProxy,
     proxy_problem,
 )
@@ -168,13 +169,27 @@ async def test_accepting_a_second_link_for_the_same_seat_keeps_one_seat(roster: 
 
 async def test_seats_of_a_groupement(roster: Roster) -> None:
     meuse = await seat_for(roster, "meuse", Role.TITULAIRE, "tg:1")
-    vosges = await seat_for(roster, "vosges", Role.TITULAIRE, "tg:1")
+    vosges = await seat_for(roster, "vosges", Role.TITULAIRE, "tg:3")
     vosges_sub = await seat_for(roster, "vosges", Role.SUPPLEANT, "tg:2")
+    # One person may represent a member in several groupements.
     other = await roster.invite("liaisons-internet", "meuse", Role.TITULAIRE, COORD)
-    await roster.accept(other.token, "tg:9", "Ailleurs")
+    elsewhere = await roster.accept(other.token, "tg:1", "Ailleurs")
 
     assert await roster.seats(G) == [meuse, vosges, vosges_sub]
-    assert await roster.seats_of("tg:1") == [meuse, vosges]
+    assert await roster.seats_of("tg:1") == [meuse, elsewhere]
+
+
+async def test_one_person_does_not_represent_two_members_of_a_groupement(
+    roster: Roster,
+) -> None:
+    await seat_for(roster, "meuse", Role.TITULAIRE, "tg:1")
+    invitation = await roster.invite(G, "vosges", Role.SUPPLEANT, COORD)
+    with pytest.raises(SeatConflict) as refused:
+        await roster.accept(invitation.token, "tg:1", "Un")
+    assert refused.value.member_id == "meuse"
+    assert await roster.representatives_of(G, "vosges") == []
+    # The link was not spent on the refusal.
+    assert (await roster.accept(invitation.token, "tg:2", "Deux")).person_id == "tg:2"
 
 
 async def test_the_roster_survives_a_restart(

@@ -23,6 +23,7 @@ from meetings.roster import (
     InvitationUsed,
     Role,
     RosterError,
+    SeatConflict,
 )
 from meetings.timefmt import format_moment
 
@@ -63,6 +64,21 @@ async def start(update: Update, context: Context) -> None:
         await reply(
             update,
             _("This invitation link has already been used. Ask the coordinator for a new one."),
+        )
+        return
+    except SeatConflict as conflict:
+        seats = [s for s in caller.seats if s.member_id == conflict.member_id]
+        groupement = services.governance.groupement(seats[0].groupement_id) if seats else None
+        await reply(
+            update,
+            _(
+                "You already represent {member} in this groupement: one person cannot speak "
+                "for two members. Ask the coordinator."
+            ).format(
+                member=groupement.participant_name(conflict.member_id)
+                if groupement
+                else conflict.member_id
+            ),
         )
         return
     except InvitationExpired:
