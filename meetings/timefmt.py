@@ -24,4 +24,8 @@ def format_moment(moment: datetime, language: str = "fr", zone: ZoneInfo = PARIS
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: times must carry a time zone")
     locale, pattern = _PATTERNS.get(language, _PATTERNS["fr"])
-    return format_datetime(moment.astimezone(zone), pattern, locale=locale)
+    local = moment.astimezone(zone)
+    if locale == "fr_FR" and local.day == 1:
+        # French writes the first of the month as an ordinal: "mardi 1er décembre".
+        pattern = pattern.replace("d MMMM", "d'er' MMMM")
+    return format_datetime(local, pattern, locale=locale)

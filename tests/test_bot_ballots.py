@@ -536,3 +536,19 @@ async def test_a_standing_proxy_serves_one_written_consultation(harness: Offline
     assert paper(harness, people["meuse"], "Département de la Meuse")["text"].startswith(
         f"🗳 Scrutin n° {second}"
     )
+
+
+async def test_pressing_the_same_option_twice_is_quiet(
+    harness: OfflineHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await enrol(harness, "aube")
+    ballot_id = await open_ballot(harness)
+    await vote(harness, "aube", "Pour")
+    harness.request.fail_next(
+        "editMessageText", "bad_request", description="Bad Request: message is not modified"
+    )
+    with caplog.at_level("ERROR"):
+        calls = await vote(harness, "aube", "Pour")
+    assert answers(calls)[0]["text"] == "Vote enregistré."
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [v.option for v in await harness.services.ballots.history(ballot_id)] == ["for", "for"]

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.callbacks import FormButton, decode_form, decode_vote
@@ -561,7 +562,12 @@ async def vote_pressed(update: Update, context: Context) -> None:
         if ballot.draft.allow_vote_change
         else None
     )
-    await query.edit_message_text(text, reply_markup=markup)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # Pressing the same option twice leaves the paper as it was; Telegram says so.
+        if "not modified" not in str(error).lower():
+            raise
     await refresh_participation(context.bot, services, ballot)
 
 

@@ -12,7 +12,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import ConversationHandler
 
 from bot.callbacks import FormButton, decode_form, decode_holder, decode_reply
-from bot.handlers.ballots import parse_deadline
+from bot.handlers.ballots import PROXY_REFUSALS, parse_deadline
 from bot.handlers.common import (
     Context,
     caller_of,
@@ -242,11 +242,13 @@ async def plan_agenda_done(update: Update, context: Context) -> int:
         return P_AGENDA
     _query, caller, form, _value = pressed
     _ = caller._
+    assert form.starts_at is not None
     groupement = services_of(context).governance.groupement(form.groupement_id)
     coordinator_member = groupement.groupement.coordinator
     members = [coordinator_member] + [
         m.id
-        for m in groupement.active_members(services_of(context).clock().date())
+        # Who may chair is who is a member on the meeting's day.
+        for m in groupement.active_members(form.starts_at.astimezone(zone_of(groupement)).date())
         if m.id != coordinator_member
     ]
     buttons = [
@@ -656,16 +658,6 @@ async def holder_pressed(update: Update, context: Context) -> None:
     )
 
 
-PROXY_MEETING_REFUSALS = {
-    "giver_not_voting": "Your member does not vote in this instance.",
-    "holder_not_voting": "That member does not vote in this instance.",
-    "to_itself": "A member cannot give its proxy to itself.",
-    "holder_gave_its_own": "That member has given its own proxy and cannot hold one.",
-    "giver_holds_one": "Your member holds a proxy and cannot give its own.",
-    "holder_at_limit": "That member already holds as many proxies as the rules allow.",
-}
-
-
 async def _record_reply(
     query: CallbackQuery,
     services: Services,
@@ -683,7 +675,7 @@ async def _record_reply(
             meeting.id, participant, kind, caller.person_id, holder
         )
     except ProxyRefused as refused:
-        await query.answer(_(PROXY_MEETING_REFUSALS[refused.problem.value]), show_alert=True)
+        await query.answer(_(PROXY_REFUSALS[refused.problem]), show_alert=True)
         return
     except MeetingError as error:
         if meeting.state in (MeetingState.IN_SESSION, MeetingState.CLOSED):
