@@ -177,6 +177,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
                     form_button(meetings.plan_agenda_done, pattern=FORM_PATTERN),
                 ],
                 meetings.P_CHAIR: [form_button(meetings.plan_chair, pattern=FORM_PATTERN)],
+                meetings.P_CHAIR_NAME: [typed(meetings.plan_chair_name)],
                 meetings.P_SECRETARY: [typed(meetings.plan_secretary)],
                 meetings.P_CONFIRM: [form_button(meetings.plan_confirm, pattern=FORM_PATTERN)],
             },

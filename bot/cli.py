@@ -165,6 +165,7 @@ def _meeting_add(args: argparse.Namespace) -> int:
         video_link=args.video,
         agenda=tuple(agenda),
         chair=args.chair,
+        chair_name=args.chair_name,
         secretary=args.secretary,
     )
 
@@ -324,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--agenda", action="append", help="an item, 'Title' or 'Title ; vote : question'"
     )
     plan.add_argument("--chair", help="member id (default: the coordinator member)")
+    plan.add_argument("--chair-name", help="the chair's name, as it will be signed")
     plan.add_argument("--secretary", help="the secretary's name")
     plan.set_defaults(handler=_meeting_add)
 

@@ -279,6 +279,7 @@ class Demo:
             await self.say(coordinator, item)
         await self.press_last(coordinator, "Terminé")
         await self.press_last(coordinator, "Région Grand Est")
+        await self.say(coordinator, "Jean Muller")
         await self.say(coordinator, "Claire Weber")
         await self.press_last(coordinator, "Planifier la réunion")
         await self.say(coordinator, "/convoquer 1")

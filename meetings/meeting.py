@@ -67,6 +67,8 @@ class MeetingPlan:
     agenda: tuple[AgendaItem, ...] = ()
     chair: str | None = None
     """The member whose representative chairs (casting vote)."""
+    chair_name: str | None = None
+    """The chair's own name, as it will be signed."""
     secretary: str | None = None
     """The secretary's name, as it will be signed."""
     second_convocation_of: int | None = None

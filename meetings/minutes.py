@@ -289,6 +289,15 @@ async def _attendance_events(meetings: MeetingStore, meeting_id: int) -> list[_E
     return events
 
 
+def _chair_text(meeting: Meeting, groupement: Groupement) -> str | None:
+    """``Marie Dupont (Région Grand Est)``: the person who signs, and the member it sits for."""
+    chair = meeting.plan.chair
+    member = None if chair is None else _name(groupement, chair)
+    if meeting.plan.chair_name and member:
+        return f"{meeting.plan.chair_name} ({member})"
+    return meeting.plan.chair_name or member
+
+
 def _name(groupement: Groupement, participant_id: str) -> str:
     try:
         return groupement.participant_name(participant_id)
@@ -543,7 +552,6 @@ async def build_minutes(
     if meeting.plan.second_convocation_of is not None:
         first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
 
-    chair = meeting.plan.chair
     total_weight = sum(weights.values(), Decimal(0)) if weights is not None else Decimal(0)
     return Minutes(
         meeting_id=meeting.id,
@@ -564,7 +572,7 @@ async def build_minutes(
         first_meeting_at=first_meeting_at,
         opened_at=opened_at,
         closed_at=meeting.session_closed_at,
-        chair_name=None if chair is None else _name(groupement, chair),
+        chair_name=_chair_text(meeting, groupement),
         secretary=meeting.plan.secretary,
         weight_table_id=None if in_force is None else in_force[0],
         weight_table_from=table_from,

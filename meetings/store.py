@@ -42,6 +42,7 @@ MIGRATIONS: tuple[str, ...] = (
         place TEXT,
         video_link TEXT,
         chair TEXT,
+        chair_name TEXT,
         secretary TEXT,
         second_convocation_of INTEGER REFERENCES meetings (id),
         state TEXT NOT NULL
@@ -159,9 +160,9 @@ class MeetingStore:
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,
-                       duration_minutes, place, video_link, chair, secretary,
+                       duration_minutes, place, video_link, chair, chair_name, secretary,
                        second_convocation_of, state, created_by, created_at_utc)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)""",
                 (
                     plan.groupement_id,
                     plan.instance_id,
@@ -170,6 +171,7 @@ class MeetingStore:
                     plan.place,
                     plan.video_link,
                     plan.chair,
+                    plan.chair_name,
                     plan.secretary,
                     plan.second_convocation_of,
                     created_by,
@@ -431,6 +433,7 @@ def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Mee
             video_link=row["video_link"],
             agenda=agenda,
             chair=row["chair"],
+            chair_name=row["chair_name"],
             secretary=row["secretary"],
             second_convocation_of=row["second_convocation_of"],
         ),

@@ -163,6 +163,7 @@ async def plan(
         await harness.say(COORDINATOR, item)
     await press_last(harness, COORDINATOR, "Terminé")
     await press_last(harness, COORDINATOR, chair)
+    await harness.say(COORDINATOR, "Jean Muller")
     await harness.say(COORDINATOR, "Claire Weber")
     await press_last(harness, COORDINATOR, "Planifier la réunion")
     assert "planifiée" in last_text(harness, COORDINATOR_ID)
@@ -299,6 +300,8 @@ async def test_planning_a_meeting_end_to_end(
     assert labels(chairs)[0] == ["Région Grand Est"]  # the coordinator member comes first
     assert len(labels(chairs)) == 10
     await press_last(harness, COORDINATOR, "Département de la Moselle")
+    assert last_text(harness, COORDINATOR_ID) == "Nom du président de séance, tel qu'il signera ?"
+    await harness.say(COORDINATOR, "Marc Schmitt")
     assert last_text(harness, COORDINATOR_ID) == "Secrétaire de séance (nom, tel qu'il signera) ?"
     await harness.say(COORDINATOR, "Claire   Weber")
     summary = harness.last_message_to(COORDINATOR_ID)
@@ -309,7 +312,7 @@ async def test_planning_a_meeting_end_to_end(
             f"• Date : {WHEN}",
             f"• Lieu : {PLACE}",
             f"• Visioconférence : {LINK}",
-            "• Présidence : Département de la Moselle",
+            "• Présidence : Marc Schmitt (Département de la Moselle)",
             "• Secrétaire : Claire Weber",
             "• Ordre du jour :",
             f"  1. Procès-verbal de la séance du 22 septembre 2026 — vote : {MOTION_PV}",
@@ -333,7 +336,7 @@ async def test_planning_a_meeting_end_to_end(
     assert stored.plan.starts_at == MEETING_DAY
     assert stored.plan.place == PLACE and stored.plan.video_link == LINK
     assert stored.plan.agenda == STORED_AGENDA
-    assert stored.plan.chair == "moselle"
+    assert (stored.plan.chair, stored.plan.chair_name) == ("moselle", "Marc Schmitt")
     assert stored.plan.secretary == "Claire Weber"
     assert stored.plan.second_convocation_of is None
     assert stored.created_by == f"tg:{COORDINATOR_ID}" and stored.convened_at is None
@@ -356,6 +359,7 @@ async def test_a_video_only_meeting_needs_only_a_link(
     await harness.say(COORDINATOR, LINK)
     await press_last(harness, COORDINATOR, "Terminé")  # an empty agenda is allowed
     await press_last(harness, COORDINATOR, "Région Grand Est")
+    await harness.say(COORDINATOR, "Jean Muller")
     await harness.say(COORDINATOR, "Claire Weber")
     summary = last_text(harness, COORDINATOR_ID)
     assert "• Lieu : —" in summary and "• Date : mardi 15 décembre 2026 à 10 h 30" in summary
@@ -393,6 +397,7 @@ async def test_planning_can_be_cancelled_at_any_step(
     await harness.say(COORDINATOR, "-")
     await press_last(harness, COORDINATOR, "Terminé")
     await press_last(harness, COORDINATOR, "Région Grand Est")
+    await harness.say(COORDINATOR, "Jean Muller")
     await harness.say(COORDINATOR, "Claire Weber")
     await press_last(harness, COORDINATOR, "Annuler")
     assert last_text(harness, COORDINATOR_ID) == cancelled
@@ -1279,7 +1284,11 @@ async def test_without_quorum_the_meeting_is_convened_again(
     assert second.plan.starts_at == SECOND_MEETING_DAY
     assert second.plan.agenda == first.plan.agenda == STORED_AGENDA
     assert (second.plan.place, second.plan.video_link) == (PLACE, LINK)
-    assert (second.plan.chair, second.plan.secretary) == ("region-grand-est", "Claire Weber")
+    assert (second.plan.chair, second.plan.chair_name, second.plan.secretary) == (
+        "region-grand-est",
+        "Jean Muller",
+        "Claire Weber",
+    )
 
     await harness.say(COORDINATOR, "/convoquer 2")
     second_heading = f"Réunion n° 2 — Comité de gouvernance, {GROUPEMENT_NAME}"

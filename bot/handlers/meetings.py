@@ -46,7 +46,17 @@ from meetings.timefmt import format_moment
 
 log = logging.getLogger(__name__)
 
-P_INSTANCE, P_DATE, P_PLACE, P_LINK, P_AGENDA, P_CHAIR, P_SECRETARY, P_CONFIRM = range(10, 18)
+(
+    P_INSTANCE,
+    P_DATE,
+    P_PLACE,
+    P_LINK,
+    P_AGENDA,
+    P_CHAIR,
+    P_CHAIR_NAME,
+    P_SECRETARY,
+    P_CONFIRM,
+) = range(10, 19)
 PLAN_KEY = "meeting_form"
 NONE_WORDS = {"-", "aucun", "aucune", "non", "none", "no"}
 
@@ -61,6 +71,7 @@ class MeetingForm:
     video_link: str | None = None
     agenda: list[AgendaItem] = field(default_factory=list)
     chair: str | None = None
+    chair_name: str | None = None
     secretary: str | None = None
 
 
@@ -267,6 +278,17 @@ async def plan_chair(update: Update, context: Context) -> int:
     if not value.isdigit() or int(value) >= len(form.choices):
         return P_CHAIR
     form.chair = form.choices[int(value)][1]
+    await _ask(update, caller._("Name of the chair of the session, as it will be signed?"))
+    return P_CHAIR_NAME
+
+
+async def plan_chair_name(update: Update, context: Context) -> int:
+    caller, form, text = await _typed(update, context)
+    if caller is None or form is None:
+        return ConversationHandler.END
+    if not text:
+        return P_CHAIR_NAME
+    form.chair_name = text
     await _ask(update, caller._("Secretary of the session (name, as it will be signed)?"))
     return P_SECRETARY
 
@@ -290,7 +312,9 @@ async def plan_secretary(update: Update, context: Context) -> int:
         ),
         _("• Place: {place}").format(place=form.place or "—"),
         _("• Video: {link}").format(link=form.video_link or "—"),
-        _("• Chair: {chair}").format(chair=groupement.member(form.chair).name),
+        _("• Chair: {chair}").format(
+            chair=f"{form.chair_name} ({groupement.member(form.chair).name})"
+        ),
         _("• Secretary: {secretary}").format(secretary=form.secretary),
         _("• Agenda:"),
     ]
@@ -332,6 +356,7 @@ async def plan_confirm(update: Update, context: Context) -> int:
                 video_link=form.video_link,
                 agenda=tuple(form.agenda),
                 chair=form.chair,
+                chair_name=form.chair_name,
                 secretary=form.secretary,
             ),
             caller.person_id,
