@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot.callbacks import FormButton, decode_form, decode_holder, decode_reply
+from bot.callbacks import (
+    FormButton,
+    HolderButton,
+    ReplyButton,
+    decode_form,
+    decode_holder,
+    decode_reply,
+)
 from bot.handlers.ballots import PROXY_REFUSALS, parse_deadline
 from bot.handlers.common import (
     Context,
@@ -45,6 +53,8 @@ from meetings.secretariat import (
 from meetings.timefmt import format_moment
 
 log = logging.getLogger(__name__)
+
+B = TypeVar("B", ReplyButton, HolderButton)
 
 (
     P_INSTANCE,
@@ -562,23 +572,63 @@ async def convene(update: Update, context: Context) -> None:
     await reply(update, "\n".join(lines))
 
 
-async def reply_pressed(update: Update, context: Context) -> None:
-    """A reply to a convocation: present, by video, excused, or "give my proxy to…"."""
+@dataclass(frozen=True)
+class _Press(Generic[B]):
+    """A checked press on a convocation's button: who, which button, which meeting."""
+
+    query: CallbackQuery
+    caller: Caller
+    services: Services
+    button: B
+    meeting: Meeting
+
+
+async def _pressed_meeting_button(
+    update: Update, context: Context, decode: Callable[[str | None], B | None]
+) -> _Press[B] | None:
+    """Decode a convocation button and find its meeting, or answer why not."""
     query = update.callback_query
     caller = await caller_of(update, context)
     if query is None or caller is None:
-        return
+        return None
     _ = caller._
-    button = decode_reply(query.data)
-    services = services_of(context)
+    button = decode(query.data)
     if button is None:
         await query.answer(_("This button is not valid."), show_alert=True)
-        return
+        return None
+    services = services_of(context)
     try:
         meeting = await services.meetings.get(button.meeting_id)
     except MeetingError:
         await query.answer(_("This meeting does not exist."), show_alert=True)
+        return None
+    return _Press(query, caller, services, button, meeting)
+
+
+async def _answers_for(press: _Press[B], participant: str) -> bool:
+    """Whether the presser represents ``participant``; if not, say so."""
+    seats = await press.services.roster.representatives_of(
+        press.meeting.plan.groupement_id, participant
+    )
+    if any(seat.person_id == press.caller.person_id for seat in seats):
+        return True
+    await press.query.answer(press.caller._("You do not answer for this member."), show_alert=True)
+    return False
+
+
+async def reply_pressed(update: Update, context: Context) -> None:
+    """A reply to a convocation: present, by video, excused, or "give my proxy to…"."""
+    press = await _pressed_meeting_button(update, context, decode_reply)
+    if press is None:
         return
+    query, caller, services, button, meeting = (
+        press.query,
+        press.caller,
+        press.services,
+        press.button,
+        press.meeting,
+    )
+    _ = caller._
     groupement, instance = services.secretariat.context(meeting)
     participants = (
         [a.id for a in groupement.advisory_for(instance.id)]
@@ -589,11 +639,7 @@ async def reply_pressed(update: Update, context: Context) -> None:
         await query.answer(_("This button is not valid."), show_alert=True)
         return
     participant = participants[button.index]
-    if not any(
-        seat.person_id == caller.person_id
-        for seat in await services.roster.representatives_of(groupement.id, participant)
-    ):
-        await query.answer(_("You do not answer for this member."), show_alert=True)
+    if not await _answers_for(press, participant):
         return
     kind = ReplyKind(button.choice)
     if kind is ReplyKind.PROXY and _shows_holders(query):
@@ -652,34 +698,27 @@ def _shows_holders(query: CallbackQuery) -> bool:
 
 async def holder_pressed(update: Update, context: Context) -> None:
     """The member chosen to carry the proxy."""
-    query = update.callback_query
-    caller = await caller_of(update, context)
-    if query is None or caller is None:
+    press = await _pressed_meeting_button(update, context, decode_holder)
+    if press is None:
         return
-    _ = caller._
-    button = decode_holder(query.data)
-    services = services_of(context)
-    if button is None:
-        await query.answer(_("This button is not valid."), show_alert=True)
-        return
-    try:
-        meeting = await services.meetings.get(button.meeting_id)
-    except MeetingError:
-        await query.answer(_("This meeting does not exist."), show_alert=True)
-        return
-    members = services.secretariat.members(meeting)
+    button = press.button
+    members = press.services.secretariat.members(press.meeting)
     if max(button.giver_index, button.holder_index) >= len(members):
-        await query.answer(_("This button is not valid."), show_alert=True)
+        await press.query.answer(press.caller._("This button is not valid."), show_alert=True)
         return
     giver, holder = members[button.giver_index], members[button.holder_index]
-    if not any(
-        seat.person_id == caller.person_id
-        for seat in await services.roster.representatives_of(meeting.plan.groupement_id, giver)
-    ):
-        await query.answer(_("You do not answer for this member."), show_alert=True)
+    if not await _answers_for(press, giver):
         return
     await _record_reply(
-        query, services, caller, meeting, giver, ReplyKind.PROXY, holder, button.giver_index, False
+        press.query,
+        press.services,
+        press.caller,
+        press.meeting,
+        giver,
+        ReplyKind.PROXY,
+        holder,
+        button.giver_index,
+        False,
     )
 
 
