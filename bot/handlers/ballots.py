@@ -6,7 +6,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,6 +24,7 @@ from bot.handlers.common import (
     Context,
     caller_of,
     coordinator,
+    form_in,
     in_private_chat,
     known_caller,
     reply,
@@ -98,9 +98,7 @@ class BallotForm:
 
 
 def _form(context: Context) -> BallotForm | None:
-    data: dict[str, Any] = context.user_data if context.user_data is not None else {}
-    form = data.get(FORM_KEY)
-    return form if isinstance(form, BallotForm) else None
+    return form_in(context, FORM_KEY, BallotForm)
 
 
 def _instance_label(services: Services, groupement_id: str, instance_id: str, many: bool) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -9,6 +11,7 @@ from bot.identity import Caller, identify
 from bot.services import services_of
 
 Context = ContextTypes.DEFAULT_TYPE
+F = TypeVar("F")
 
 
 async def reply(update: Update, text: str) -> None:
@@ -53,3 +56,10 @@ async def coordinator(update: Update, context: Context) -> Caller | None:
 def in_private_chat(update: Update) -> bool:
     chat = update.effective_chat
     return chat is not None and chat.type == "private"
+
+
+def form_in(context: Context, key: str, kind: type[F]) -> F | None:
+    """The form a person is filling in, kept in their ``user_data`` under ``key``."""
+    data: dict[str, Any] = context.user_data if context.user_data is not None else {}
+    form = data.get(key)
+    return form if isinstance(form, kind) else None

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,6 +25,7 @@ from bot.handlers.common import (
     Context,
     caller_of,
     coordinator,
+    form_in,
     in_private_chat,
     known_caller,
     reply,
@@ -86,9 +87,7 @@ class MeetingForm:
 
 
 def _form(context: Context) -> MeetingForm | None:
-    data: dict[str, Any] = context.user_data if context.user_data is not None else {}
-    form = data.get(PLAN_KEY)
-    return form if isinstance(form, MeetingForm) else None
+    return form_in(context, PLAN_KEY, MeetingForm)
 
 
 def _button(label: str, field_name: str, value: str) -> InlineKeyboardButton:
