@@ -27,7 +27,7 @@ from meetings.schedule import (
     reminder_times,
     wall_clock,
 )
-from voting.db import Database, from_db_time, to_db_time
+from voting.db import Database, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "reminders"
 
@@ -126,12 +126,6 @@ ANNUAL_REMINDER_DAYS = ((1, 2), (10, 1))
 """(month, day): early in the year, and a quarter before its end, while there is time."""
 
 
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment
-
-
 def _reminder(row: aiosqlite.Row) -> Reminder:
     return Reminder(
         id=row["id"],
@@ -139,8 +133,8 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
         groupement_id=row["groupement_id"],
         subject=row["subject"],
         label=row["label"],
-        due_at=_time(row["due_at_utc"]),
-        event_at=_time(row["event_at_utc"]),
+        due_at=required_db_time(row["due_at_utc"]),
+        event_at=required_db_time(row["event_at_utc"]),
         sent_at=from_db_time(row["sent_at_utc"]),
         dropped_at=from_db_time(row["dropped_at_utc"]),
         note=row["note"],

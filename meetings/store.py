@@ -27,7 +27,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.roster import ProxyRefused, proxy_problem
-from voting.db import Database, from_db_time, to_db_time
+from voting.db import Database, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "meetings"
 
@@ -95,12 +95,6 @@ _LATEST_REPLIES = """
     )
     ORDER BY member_id
 """
-
-
-def _time(text: str | None) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment
 
 
 class MeetingStore:
@@ -385,7 +379,7 @@ class MeetingStore:
                 present[participant] = bool(row["by_video"])
             else:
                 present.pop(participant, None)
-                departures.append(Departure(participant, _time(row["at_utc"])))
+                departures.append(Departure(participant, required_db_time(row["at_utc"])))
         return Attendance(
             present=frozenset(p for p in present if p not in advisory),
             by_video=frozenset(p for p, video in present.items() if video and p not in advisory),
@@ -427,7 +421,7 @@ def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Mee
         plan=MeetingPlan(
             groupement_id=row["groupement_id"],
             instance_id=row["instance_id"],
-            starts_at=_time(row["starts_at_utc"]),
+            starts_at=required_db_time(row["starts_at_utc"]),
             duration=timedelta(minutes=row["duration_minutes"]),
             place=row["place"],
             video_link=row["video_link"],
@@ -438,7 +432,7 @@ def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Mee
             second_convocation_of=row["second_convocation_of"],
         ),
         state=MeetingState(row["state"]),
-        created_at=_time(row["created_at_utc"]),
+        created_at=required_db_time(row["created_at_utc"]),
         created_by=row["created_by"],
         convened_at=from_db_time(row["convened_at_utc"]),
         urgent=bool(row["urgent"]),
@@ -456,5 +450,5 @@ def _reply_from_row(row: aiosqlite.Row) -> Reply:
         kind=ReplyKind(row["reply"]),
         proxy_holder=row["proxy_holder"],
         replied_by=row["replied_by"],
-        replied_at=_time(row["replied_at_utc"]),
+        replied_at=required_db_time(row["replied_at_utc"]),
     )

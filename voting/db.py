@@ -34,6 +34,14 @@ def from_db_time(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
 
 
+def required_db_time(text: str | None) -> datetime:
+    """A stored time that a NOT NULL column guarantees."""
+    moment = from_db_time(text)
+    if moment is None:
+        raise ValueError("a required time is missing from the database")
+    return moment
+
+
 _BOOKKEEPING = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
     component TEXT NOT NULL,
