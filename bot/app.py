@@ -31,11 +31,11 @@ from telegram.warnings import PTBUserWarning
 from bot.callbacks import FORM_PATTERN, VOTE_PATTERN
 from bot.handlers import ballots, meetings, minutes, onboarding
 from bot.handlers.common import Context
-from bot.i18n import N_, translator
 from bot.identity import identify, user_id_of
 from bot.reminding import plan_standing_reminders, reminders_job
 from bot.services import SERVICES_KEY, Services, services_of
-from meetings.timefmt import PARIS
+from meetings.wording.formats import PARIS
+from meetings.wording.i18n import N_, translator
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from voting.db import Database, to_db_time
+from voting.db import Store, to_db_time
 
 COMPONENT = "bot"
 
@@ -68,12 +68,9 @@ class MeetingPost:
     message_id: int
 
 
-class Chats:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    async def migrate(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+class Chats(Store):
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     async def bind(
         self,
@@ -97,7 +94,7 @@ class Chats:
                     instance_id,
                     title,
                     bound_by,
-                    to_db_time(self.database.clock()),
+                    to_db_time(self._now),
                 ),
             )
 

@@ -42,11 +42,12 @@ from meetings.minutes import (
 )
 from meetings.roster import Roster
 from meetings.schedule import wall_clock
-from meetings.timefmt import format_moment
+from meetings.wording.explain import explain, quorum_line, summary_lines
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.i18n import LANGUAGES
 from voting.ballot import BallotNotOpen, VotingError
 from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
 from voting.db import Database
-from voting.explain import summary_lines
 
 EXIT_INVALID = 2
 PARIS = ZoneInfo("Europe/Paris")
@@ -73,7 +74,10 @@ def _tally(args: argparse.Namespace) -> int:
     if args.format == "text":
         print("\n".join(summary_lines(result, args.lang)))
     else:
-        print(json.dumps(result_to_mapping(result), ensure_ascii=False, indent=2))
+        output = result_to_mapping(result)
+        output["explanation"] = {lang: explain(result, lang) for lang in LANGUAGES}
+        output["quorum_text"] = {lang: quorum_line(result.quorum, lang) for lang in LANGUAGES}
+        print(json.dumps(output, ensure_ascii=False, indent=2))
     return 0
 
 

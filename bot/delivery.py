@@ -15,12 +15,13 @@ from io import BytesIO
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.i18n import choose_language, translator
 from bot.identity import user_id_of
 from bot.render import paper_keyboard, paper_text, participation_text, result_text
 from bot.services import Services
 from meetings.charts import ballot_chart
 from meetings.reminders import ballot_subject
+from meetings.wording.explain import explain
+from meetings.wording.i18n import choose_language, translator
 from voting.ballot import Ballot
 from voting.tally import TallyResult
 
@@ -145,7 +146,7 @@ async def announce_result(bot: Bot, services: Services, ballot: Ballot) -> None:
         creator = user_id_of(ballot.draft.created_by)
         chart_chats = [creator] if creator is not None else []
     chart = await result_chart(services, ballot, votes, group_language) if chart_chats else None
-    caption = ballot.result["explanation"].get(group_language, "")[:CAPTION_LIMIT]
+    caption = explain(ballot.result, group_language)[:CAPTION_LIMIT]
     for chat in groups:
         await _send(bot, chat.chat_id, group_text)
     for chart_chat in chart_chats:

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from bot.delivery import result_chart
 from bot.handlers.minutes import minutes_pdf
-from bot.harness import OfflineHarness, button_data
+from bot.harness import OfflineHarness, as_read, button_data
 from bot.offline import RecordedCall
 from bot.reminding import send_due_reminders
 from bot.services import Services
@@ -159,6 +159,7 @@ class Transcript:
         self.out.write(f"\n👤 {person.name} appuie sur « {label} »\n")
 
     def bot_call(self, call: RecordedCall) -> None:
+        call = as_read(call)
         params = call.params
         if call.method == "sendMessage":
             chat = self.chat_name(int(params["chat_id"]))

@@ -8,6 +8,7 @@ transport is replaced (see :mod:`bot.offline`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -16,7 +17,8 @@ from telegram.ext import Application, Defaults
 from bot.app import build_application, register_commands
 from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
 from bot.services import Services
-from meetings.timefmt import PARIS
+from meetings.wording.formats import PARIS
+from meetings.wording.typography import plain
 from voting.db import Clock
 
 JSONDict = dict[str, Any]
@@ -59,7 +61,7 @@ class OfflineHarness:
     async def _process(self, update: Any) -> list[RecordedCall]:
         before = len(self.request.calls)
         await self.application.process_update(update)
-        return self.request.calls[before:]
+        return [as_read(call) for call in self.request.calls[before:]]
 
     async def say(
         self,
@@ -80,9 +82,10 @@ class OfflineHarness:
         return await self._process(self.updates.callback(user, data, message))
 
     def messages_to(self, chat_id: int) -> list[JSONDict]:
-        """The messages the bot sent to a chat, in order (results of sendMessage)."""
+        """The messages the bot sent to a chat, in order (results of sendMessage), their text
+        as read: French non-breaking spaces shown as spaces."""
         return [
-            call.result
+            _read(call.result)
             for call in self.request.calls_to("sendMessage")
             if call.result and call.result["chat"]["id"] == chat_id
         ]
@@ -96,6 +99,20 @@ class OfflineHarness:
     def papers_to(self, chat_id: int) -> list[JSONDict]:
         """Ballot papers sent to a chat: messages whose buttons are votes."""
         return [m for m in self.messages_to(chat_id) if vote_buttons(m)]
+
+
+def _read(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: plain(item) if key in ("text", "caption") and isinstance(item, str) else item
+            for key, item in value.items()
+        }
+    return value
+
+
+def as_read(call: RecordedCall) -> RecordedCall:
+    """The call with its texts as a person reads them: non-breaking spaces shown as spaces."""
+    return replace(call, params=_read(call.params), result=_read(call.result))
 
 
 def vote_buttons(message: JSONDict) -> list[tuple[str, str]]:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from telegram import Update, User
 
-from bot.i18n import Translate, choose_language, translator
 from bot.services import Services
 from meetings.roster import Seat
+from meetings.wording.i18n import Translator, choose_language, translator
 
 
 def person_id_of(user: User | int) -> str:
@@ -48,7 +48,7 @@ class Caller:
         return groupement_id in self.coordinated
 
     @property
-    def _(self) -> Translate:
+    def _(self) -> Translator:
         return translator(self.language)
 
 

@@ -13,7 +13,6 @@ from telegram import Bot, InputFile
 from telegram.error import BadRequest, TelegramError
 
 from bot.delivery import DeliveryReport, language_of
-from bot.i18n import choose_language, translator
 from bot.identity import user_id_of
 from bot.meeting_render import (
     convocation_text,
@@ -26,6 +25,7 @@ from bot.services import Services
 from meetings.ics import meeting_ics
 from meetings.meeting import Meeting
 from meetings.reminders import meeting_subject
+from meetings.wording.i18n import choose_language, translator
 
 log = logging.getLogger(__name__)
 

@@ -11,27 +11,28 @@ from decimal import Decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import HolderButton, ReplyButton
-from bot.i18n import N_, Translate
-from bot.render import voices
 from config.models import Groupement
 from meetings.meeting import Attendance, Meeting, Reply, ReplyKind
 from meetings.secretariat import LiveQuorum
-from meetings.timefmt import format_moment
-from voting.explain import format_weight, members_text
+from meetings.wording.formats import members as members_text
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.formats import voices
+from meetings.wording.formats import weight as format_weight
+from meetings.wording.i18n import N_, Translator
 
 
 def when(meeting: Meeting, groupement: Groupement, language: str) -> str:
     return format_moment(meeting.plan.starts_at, language, groupement.groupement.tzinfo)
 
 
-def meeting_heading(meeting: Meeting, groupement: Groupement, language: str, _: Translate) -> str:
+def meeting_heading(meeting: Meeting, groupement: Groupement, language: str, _: Translator) -> str:
     instance = groupement.instance(meeting.plan.instance_id)
     return _("Meeting no. {number} — {instance}, {groupement}").format(
         number=meeting.id, instance=instance.name, groupement=groupement.name
     )
 
 
-def details(meeting: Meeting, groupement: Groupement, language: str, _: Translate) -> list[str]:
+def details(meeting: Meeting, groupement: Groupement, language: str, _: Translator) -> list[str]:
     """Date, place or link, agenda: what every message about the meeting repeats."""
     lines = [when(meeting, groupement, language).capitalize()]
     if meeting.plan.place:
@@ -54,7 +55,7 @@ def convocation_text(
     participant: str,
     weight: Decimal | None,
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> str:
     lines = ["📅 " + _("Convocation") + " — " + meeting_heading(meeting, groupement, language, _)]
     lines += details(meeting, groupement, language, _)
@@ -92,7 +93,7 @@ REPLY_LABELS = {
 }
 
 
-def reply_label(kind: ReplyKind, _: Translate) -> str:
+def reply_label(kind: ReplyKind, _: Translator) -> str:
     return _(REPLY_LABELS[kind])
 
 
@@ -103,7 +104,7 @@ def reply_keyboard(
     advisory: bool,
     proxies_allowed: bool,
     chosen: ReplyKind | None,
-    _: Translate,
+    _: Translator,
 ) -> InlineKeyboardMarkup:
     kinds = [ReplyKind.PRESENT, ReplyKind.VIDEO, ReplyKind.EXCUSED]
     if proxies_allowed and not advisory:
@@ -119,7 +120,7 @@ def reply_keyboard(
 
 
 def holders_keyboard(
-    meeting: Meeting, giver_index: int, holders: Sequence[tuple[int, str]], _: Translate
+    meeting: Meeting, giver_index: int, holders: Sequence[tuple[int, str]], _: Translator
 ) -> InlineKeyboardMarkup:
     rows = [
         [
@@ -140,7 +141,7 @@ def holders_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def reply_confirmation(reply: Reply, holder_name: str | None, language: str, _: Translate) -> str:
+def reply_confirmation(reply: Reply, holder_name: str | None, language: str, _: Translator) -> str:
     if reply.kind is ReplyKind.PROXY:
         return _(
             "Your reply: proxy given to {holder}. You may change it until the session opens."
@@ -150,7 +151,7 @@ def reply_confirmation(reply: Reply, holder_name: str | None, language: str, _: 
     )
 
 
-def quorum_text(live: LiveQuorum, language: str, _: Translate) -> str:
+def quorum_text(live: LiveQuorum, language: str, _: Translator) -> str:
     """ "Quorum atteint : 8 membres sur 10, 12 voix sur 15 — requis : 5 membres et 7,5 voix"."""
     report = live.report
     figures = _("{members} out of {total_members}, {weight} out of {total_weight}").format(
@@ -202,7 +203,7 @@ def attendance_text(
     attendance: Attendance | None,
     live: LiveQuorum | None,
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> str:
     """Replies before the session, or who is here during it; the quorum in figures."""
     lines = [meeting_heading(meeting, groupement, language, _), when(meeting, groupement, language)]
@@ -251,7 +252,7 @@ def attendance_text(
 
 
 def reminder_text(
-    meeting: Meeting, groupement: Groupement, replied: bool, language: str, _: Translate
+    meeting: Meeting, groupement: Groupement, replied: bool, language: str, _: Translator
 ) -> str:
     lines = ["⏰ " + _("Reminder") + " — " + meeting_heading(meeting, groupement, language, _)]
     lines += details(meeting, groupement, language, _)

@@ -13,13 +13,13 @@ from telegram.error import TelegramError
 
 from bot.delivery import deliver_papers, language_of
 from bot.handlers.common import Context
-from bot.i18n import translator
 from bot.identity import user_id_of
 from bot.meeting_render import reminder_text, reply_keyboard
 from bot.services import Services, services_of
 from meetings.meeting import MeetingError, MeetingState
 from meetings.reminders import Reminder, ReminderKind
-from meetings.timefmt import format_moment
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.i18n import translator
 from voting.ballot import BallotState, VotingError
 
 log = logging.getLogger(__name__)

@@ -8,33 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import VoteButton
-from bot.i18n import Translate
 from config.models import Groupement
 from meetings.ballot_desk import Participation
-from meetings.timefmt import format_moment
+from meetings.wording.explain import explain, option_label, quorum_line
+from meetings.wording.formats import members as members_text
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.formats import voices
+from meetings.wording.formats import weight as format_weight
+from meetings.wording.i18n import Translator
 from voting.ballot import Ballot
-from voting.explain import format_weight, members_text, option_label
-from voting.tally import ABSTAIN, AGAINST, FOR
+from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, TallyResult
 
 OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
 
 
-def voices(amount: Decimal, language: str) -> str:
-    """``4,5 voix`` / ``4.5 votes``."""
-    unit = "voix" if language == "fr" else ("vote" if amount == 1 else "votes")
-    return f"{format_weight(amount, language)} {unit}"
 
-
-def kind_label(ballot: Ballot, _: Translate) -> str:
+def kind_label(ballot: Ballot, _: Translator) -> str:
     return _("secret ballot") if ballot.secret else _("public ballot")
 
 
-def ballot_heading(ballot: Ballot, groupement: Groupement, _: Translate) -> str:
+def ballot_heading(ballot: Ballot, groupement: Groupement, _: Translator) -> str:
     instance = groupement.instance(ballot.draft.instance_id)
     return _("Ballot no. {number} — {instance}, {groupement}").format(
         number=ballot.id, instance=instance.name, groupement=groupement.name
@@ -47,7 +44,7 @@ def paper_text(
     member_id: str,
     proxy: bool,
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> str:
     member = groupement.member(member_id).name
     weight = voices(ballot.weight_of(member_id), language)
@@ -94,7 +91,7 @@ def paper_keyboard(
 
 
 def confirmation_text(
-    paper: str, option: str, weight: Decimal, changed: bool, language: str, _: Translate
+    paper: str, option: str, weight: Decimal, changed: bool, language: str, _: Translator
 ) -> str:
     label = option_label(option, language)
     if changed:
@@ -109,7 +106,7 @@ def participation_text(
     groupement: Groupement,
     participation: Participation,
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> str:
     voted, total = participation.voted, participation.electorate
     line = _("{voted}/{total} members have voted — {weight} out of {total_weight}").format(
@@ -130,10 +127,10 @@ def participation_text(
 def result_text(
     ballot: Ballot,
     groupement: Groupement,
-    result: Mapping[str, Any],
+    result: TallyResult,
     votes: Mapping[str, str],
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> str:
     """The result as posted to the group and to each voter, from the stored result."""
     heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(
@@ -142,26 +139,25 @@ def result_text(
         groupement=groupement.name,
     )
     lines = ["📊 " + heading, _("“{question}”").format(question=ballot.draft.question), ""]
-    lines.append(result["explanation"].get(language, result["explanation"]["fr"]))
-    quorum = result.get("quorum_text")
-    if quorum and result["outcome"] != "no_quorum":
-        lines.append(quorum.get(language, quorum["fr"]))
+    lines.append(explain(result, language))
+    if result.outcome is not Outcome.NO_QUORUM:
+        lines.append(quorum_line(result.quorum, language))
     lines.append("")
-    for option, count in result["totals"].items():
+    for option, count in result.totals.items():
         lines.append(
             _("{label}: {weight} ({heads})").format(
                 label=option_label(option, language),
-                weight=voices(Decimal(count["weight"]), language),
-                heads=members_text(count["heads"], language),
+                weight=voices(count.weight, language),
+                heads=members_text(count.heads, language),
             )
         )
-    voted, electorate = result["voted"], result["electorate"]
+    voted, electorate = result.voted, result.electorate
     lines.append(
         _("Turnout: {heads}/{total} members, {weight} out of {total_weight}").format(
-            heads=voted["heads"],
-            total=electorate["heads"],
-            weight=voices(Decimal(voted["weight"]), language),
-            total_weight=format_weight(Decimal(electorate["weight"]), language),
+            heads=voted.heads,
+            total=electorate.heads,
+            weight=voices(voted.weight, language),
+            total_weight=format_weight(electorate.weight, language),
         )
     )
     if not ballot.secret and votes:
@@ -176,7 +172,7 @@ def _vote_lines(
     groupement: Groupement,
     votes: Mapping[str, str],
     language: str,
-    _: Translate,
+    _: Translator,
 ) -> Sequence[str]:
     assert ballot.electorate is not None
     lines = []

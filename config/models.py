@@ -44,6 +44,7 @@ from voting.rules import BallotKind, BallotRules, RuleError, rules_from_mapping,
 __all__ = [
     "AdvisoryKind",
     "AdvisoryParticipant",
+    "Article",
     "Governance",
     "GovernanceLookupError",
     "Groupement",
@@ -245,12 +246,17 @@ class GroupementHeader(_Model):
 
 MemberKind = Literal["region", "departement", "collectivite", "commune", "rectorat", "other"]
 
+Article = Literal["le", "la", "l'", "les"]
+"""The French article of a body's name: "le Département de la Meuse", "l'Académie"."""
+
 
 class Member(_Model):
     """A ``[[members]]`` item: a public body that belongs, or belonged, to the groupement."""
 
     id: Slug
     name: Text
+    article: Article | None = None
+    """So that French reads "donne pouvoir au Département des Ardennes"; none: the bare name."""
     kind: MemberKind
     joined: StrictDate | None = None
     """First day of membership; ``None`` when it predates anything the software needs."""
@@ -341,6 +347,7 @@ class AdvisoryParticipant(_Model):
 
     id: Slug
     name: Text
+    article: Article | None = None
     kind: AdvisoryKind
     instances: list[Slug] = []
 
@@ -622,17 +629,21 @@ class Groupement(_Model):
                 return table
         raise GovernanceLookupError(f"groupement {self.id!r} has no weight table {table_id!r}")
 
-    def participant_name(self, participant_id: str) -> str:
-        """The name of a member or of an advisory participant."""
+    def participant(self, participant_id: str) -> Member | AdvisoryParticipant:
+        """A member or an advisory participant."""
         for member in self.members:
             if member.id == participant_id:
-                return member.name
+                return member
         for advisory in self.advisory:
             if advisory.id == participant_id:
-                return advisory.name
+                return advisory
         raise GovernanceLookupError(
             f"groupement {self.id!r} has no member or advisory participant {participant_id!r}"
         )
+
+    def participant_name(self, participant_id: str) -> str:
+        """The name of a member or of an advisory participant."""
+        return self.participant(participant_id).name
 
     def is_advisory(self, participant_id: str) -> bool:
         return any(a.id == participant_id for a in self.advisory)

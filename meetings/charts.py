@@ -36,8 +36,11 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Bbox, Transform
 
-from voting.ballot import Ballot, BallotMode, judge
-from voting.explain import format_weight, language_of, members_text, option_label, quorum_line
+from meetings.wording.explain import option_label, quorum_line
+from meetings.wording.formats import members as members_text
+from meetings.wording.formats import weight as format_weight
+from meetings.wording.i18n import language_of
+from voting.ballot import Ballot, BallotMode, BallotNotOpen
 from voting.rules import Comparison, MajorityBase, QuorumCounts, Threshold
 from voting.tally import ABSTAIN, MOTION_OPTIONS, Count, Outcome, QuorumReport, TallyResult
 
@@ -557,7 +560,9 @@ def render_ballot_figure(
 ) -> Figure:
     """The figure behind :func:`ballot_chart`, for tests that inspect its texts."""
     lang = language_of(language)
-    result = judge(ballot, votes)
+    result = ballot.result
+    if result is None:
+        raise BallotNotOpen(f"ballot {ballot.id} is not closed: it has no result to draw")
     sheet = _Sheet()
     y = _header(sheet, MARGIN_PX - 8, ballot, result, lang)
     y = _totals_panel(sheet, y + SECTION_GAP_PX, result, names, lang)

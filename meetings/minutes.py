@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -30,14 +29,16 @@ from meetings.meeting import AgendaItem, Meeting, MeetingState, ReplyKind
 from meetings.schedule import clear_days_between
 from meetings.secretariat import Secretariat
 from meetings.store import MeetingStore, proxies_of
-from meetings.timefmt import format_moment
+from meetings.wording.explain import explain, option_label, quorum_line
+from meetings.wording.formats import members as members_text
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.formats import weight as format_weight
 from voting.ballot import WRITTEN_CONSULTATION_QUORUM, Ballot, BallotMode, BallotState
 from voting.db import from_db_time
 from voting.electorate import Electorate
-from voting.explain import format_weight, members_text, option_label, quorum_line
-from voting.rules import QuorumCounts, Threshold
+from voting.rules import QuorumCounts
 from voting.store import BallotStore
-from voting.tally import Outcome, QuorumReport, is_motion, quorum_report
+from voting.tally import Count, Outcome, QuorumReport, TallyResult, quorum_report
 
 LANGUAGE = "fr"
 
@@ -306,54 +307,29 @@ def _name(groupement: Groupement, participant_id: str) -> str:
         return participant_id
 
 
-def _decimal(value: object) -> Decimal:
-    return Decimal(str(value))
+def _amount(count: Count) -> Amount:
+    return Amount(count.heads, count.weight)
 
 
-def _amount(data: Mapping[str, Any]) -> Amount:
-    return Amount(int(data["heads"]), _decimal(data["weight"]))
-
-
-def _quorum_from_mapping(data: Mapping[str, Any]) -> QuorumReport:
-    fraction, comparison = data.get("fraction"), data.get("comparison")
-    threshold = Threshold.parse(fraction, comparison) if fraction and comparison else None
-    required_weight = data.get("required_weight")
-    return QuorumReport(
-        required=bool(data["required"]),
-        met=bool(data["met"]),
-        members=int(data["members"]),
-        weight=_decimal(data["weight"]),
-        total_members=int(data["total_members"]),
-        total_weight=_decimal(data["total_weight"]),
-        required_members=data.get("required_members"),
-        required_weight=None if required_weight is None else _decimal(required_weight),
-        threshold=threshold,
-        counts=QuorumCounts(data["counts"]),
-        second_convocation=bool(data["second_convocation"]),
-    )
-
-
-def _result_from_mapping(ballot: Ballot, data: Mapping[str, Any]) -> BallotResult:
-    options = tuple(data.get("options", ballot.draft.options))
+def _result_from(result: TallyResult) -> BallotResult:
     totals = tuple(
-        OptionTotal(option, option_label(option, LANGUAGE), _amount(data["totals"][option]))
-        for option in options
-        if option in data["totals"]
+        OptionTotal(option, option_label(option, LANGUAGE), _amount(count))
+        for option, count in result.totals.items()
     )
     return BallotResult(
-        outcome=Outcome(data["outcome"]),
-        is_motion=is_motion(options),
+        outcome=result.outcome,
+        is_motion=result.is_motion,
         totals=totals,
-        expressed=_amount(data["expressed"]),
-        voted=_amount(data["voted"]),
-        electorate=_amount(data["electorate"]),
-        casting_vote_used=bool(data["casting_vote_used"]),
-        tie=bool(data["tie"]),
-        secret=bool(data["secret"]),
-        winner=data.get("winner"),
-        explanation=data["explanation"][LANGUAGE],
-        quorum=_quorum_from_mapping(data["quorum"]),
-        quorum_text=data["quorum_text"][LANGUAGE],
+        expressed=_amount(result.expressed),
+        voted=_amount(result.voted),
+        electorate=_amount(result.electorate),
+        casting_vote_used=result.casting_vote_used,
+        tie=result.tie,
+        secret=result.secret,
+        winner=result.winner,
+        explanation=explain(result, LANGUAGE),
+        quorum=result.quorum,
+        quorum_text=quorum_line(result.quorum, LANGUAGE),
     )
 
 
@@ -414,7 +390,7 @@ async def _deliberations(
         names = {m: _name(groupement, m) for m in ballot.electorate.members}
         result = None
         if ballot.state is BallotState.CLOSED and ballot.result is not None:
-            result = _result_from_mapping(ballot, ballot.result)
+            result = _result_from(ballot.result)
         lines: tuple[VoteLine, ...] = ()
         if result is not None and not ballot.secret:
             lines = _vote_lines(ballot.electorate, votes, names, written=False)
@@ -604,7 +580,7 @@ async def build_consultation_record(
     names = {m: _name(groupement, m) for m in electorate.members}
     result = None
     if ballot.state is BallotState.CLOSED and ballot.result is not None:
-        result = _result_from_mapping(ballot, ballot.result)
+        result = _result_from(ballot.result)
     total = Amount(len(electorate.weights), electorate.total_weight)
     participation = Amount(len(votes), sum((electorate.weights[m] for m in votes), Decimal(0)))
     if result is not None:

@@ -27,7 +27,7 @@ from meetings.schedule import (
     reminder_times,
     wall_clock,
 )
-from voting.db import Database, from_db_time, required_db_time, to_db_time
+from voting.db import Store, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "reminders"
 
@@ -149,16 +149,9 @@ class DueWork:
     dropped: list[Reminder]
 
 
-class Reminders:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    @property
-    def _now(self) -> datetime:
-        return self.database.clock()
-
-    async def migrate(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+class Reminders(Store):
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     async def schedule(
         self,

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from voting.db import Database, from_db_time, to_db_time
+from voting.db import Store, from_db_time, to_db_time
 
 COMPONENT = "roster"
 
@@ -156,16 +156,9 @@ class StandingProxy:
     holder: str
 
 
-class Roster:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    @property
-    def _now(self) -> datetime:
-        return self.database.clock()
-
-    async def migrate(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+class Roster(Store):
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     async def _remember(
         self,

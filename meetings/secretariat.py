@@ -30,7 +30,7 @@ from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
 from voting.rules import BallotKind
 from voting.store import BallotStore
-from voting.tally import MOTION_OPTIONS, QuorumReport, quorum_report
+from voting.tally import MOTION_OPTIONS, Outcome, QuorumReport, quorum_report
 
 SECOND_CONVOCATION_NOTICE = 3
 """Clear days between a failed meeting and its second convocation, and of the latter's notice."""
@@ -321,8 +321,8 @@ class Secretariat:
             result = ballot.result
             if (
                 ballot.draft.meeting_id == meeting.id
-                and result
-                and result["outcome"] == "no_quorum"
+                and result is not None
+                and result.outcome is Outcome.NO_QUORUM
             ):
                 return True
         _, electorate = await self.electorate(meeting, at=meeting.session_opened_at)

@@ -27,7 +27,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.roster import ProxyRefused, proxy_problem
-from voting.db import Database, from_db_time, required_db_time, to_db_time
+from voting.db import Store, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "meetings"
 
@@ -97,16 +97,9 @@ _LATEST_REPLIES = """
 """
 
 
-class MeetingStore:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    @property
-    def _now(self) -> datetime:
-        return self.database.clock()
-
-    async def migrate(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+class MeetingStore(Store):
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     async def _fetch(self, connection: aiosqlite.Connection, meeting_id: int) -> Meeting:
         cursor = await connection.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))

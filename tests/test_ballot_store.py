@@ -30,7 +30,7 @@ from voting.db import Database
 from voting.electorate import Electorate
 from voting.rules import BallotKind
 from voting.store import MIGRATIONS, BallotStore
-from voting.tally import MOTION_OPTIONS, Outcome
+from voting.tally import MOTION_OPTIONS, Count, Outcome
 
 START = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
 
@@ -109,8 +109,9 @@ async def test_lifecycle_freezes_rules_and_electorate_and_keeps_the_result(
     assert closed.closed_at == START + timedelta(minutes=30)
     assert result.outcome is Outcome.ADOPTED and result.casting_vote_used
     assert closed.result is not None
-    assert closed.result["outcome"] == "adopted"
-    assert closed.result["totals"]["for"] == {"weight": "4.5", "heads": 1}
+    assert closed.result == result
+    assert closed.result.outcome is Outcome.ADOPTED
+    assert closed.result.totals["for"] == Count(Decimal("4.5"), 1)
 
 
 async def test_a_change_of_vote_is_a_new_row_and_the_last_one_counts(store: BallotStore) -> None:

@@ -13,7 +13,8 @@ from bot.delivery import close_due_ballots
 from bot.handlers.ballots import parse_deadline
 from bot.harness import OfflineHarness, button_data, vote_buttons
 from bot.services import Services
-from meetings.timefmt import PARIS
+from meetings.wording.formats import PARIS
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -26,6 +27,7 @@ from tests.conftest import (
 )
 from voting.ballot import BallotState
 from voting.rules import BallotKind
+from voting.tally import Count, Outcome
 
 QUESTION = "Approuver le budget 2027 de l'ENT"
 WORKED_EXAMPLE = {
@@ -145,8 +147,8 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     closing = await harness.say(COORDINATOR, "/clore")
     ballot = await services.ballots.get(ballot_id)
     assert ballot.state is BallotState.CLOSED
-    assert ballot.result is not None and ballot.result["outcome"] == "adopted"
-    assert ballot.result["totals"]["for"] == {"weight": "10.5", "heads": 6}
+    assert ballot.result is not None and ballot.result.outcome is Outcome.ADOPTED
+    assert ballot.result.totals["for"] == Count(Decimal("10.5"), 6)
     posted = harness.last_message_to(GROUP_CHAT)["text"]
     assert (
         "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
@@ -190,7 +192,7 @@ async def test_the_worked_example_is_adopted_by_casting_vote_and_rejected_in_sec
     for member, label in WORKED_EXAMPLE.items():
         await vote(harness, member, label)
     group_updates = [
-        c.params["text"]
+        plain(c.params["text"])
         for c in harness.request.calls_to("editMessageText")
         if c.params["chat_id"] == GROUP_CHAT
     ]

@@ -10,6 +10,7 @@ before at 9:00, and held on the day.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.callbacks import HolderButton, ReplyButton
@@ -19,6 +20,7 @@ from bot.reminding import send_due_reminders
 from bot.services import Services
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, MeetingState, ReplyKind
 from meetings.reminders import meeting_subject
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -30,6 +32,7 @@ from tests.conftest import (
     user,
 )
 from voting.ballot import BallotMode, BallotState
+from voting.tally import Count, Outcome
 
 Person = dict[str, Any]
 Message = dict[str, Any]
@@ -110,7 +113,7 @@ def edited(calls: list[RecordedCall], method: str = "editMessageText") -> Messag
 
 def group_edits(harness: OfflineHarness) -> list[str]:
     return [
-        str(call.params["text"])
+        str(plain(call.params["text"]))
         for call in harness.request.calls_to("editMessageText")
         if call.params["chat_id"] == GROUP_CHAT
     ]
@@ -1215,7 +1218,7 @@ async def test_a_ballot_in_the_session(
         "(requis : au moins 5 membres et au moins 7,5 voix)"
     ) in result
     closed = await services.ballots.get(ballot.id)
-    assert closed.result is not None and closed.result["outcome"] == "adopted"
+    assert closed.result is not None and closed.result.outcome is Outcome.ADOPTED
 
     clock.now = datetime(2026, 12, 15, 15, 30, tzinfo=UTC)
     await harness.say(COORDINATOR, "/lever")
@@ -1260,7 +1263,7 @@ async def test_without_quorum_the_meeting_is_convened_again(
         "requis : au moins 5 membres et au moins 7,5 voix."
     ) in last_text(harness, GROUP_CHAT)
     failed = await services.ballots.get(ballot_id)
-    assert failed.result is not None and failed.result["outcome"] == "no_quorum"
+    assert failed.result is not None and failed.result.outcome is Outcome.NO_QUORUM
     await harness.say(COORDINATOR, "/lever")
 
     for wrong in ("/reconvoquer", "/reconvoquer 1", "/reconvoquer 1 22/12/2026"):
@@ -1316,8 +1319,8 @@ async def test_without_quorum_the_meeting_is_convened_again(
     assert "Adoptée : 8 voix pour sur 8 exprimées" in result
     assert "Quorum non requis (seconde convocation) : 3 membres sur 10, 8 voix sur 15" in result
     decided = await services.ballots.get(ballot_id)
-    assert decided.result is not None and decided.result["outcome"] == "adopted"
-    assert decided.result["totals"]["for"] == {"weight": "8", "heads": 3}
+    assert decided.result is not None and decided.result.outcome is Outcome.ADOPTED
+    assert decided.result.totals["for"] == Count(Decimal(8), 3)
 
 
 async def test_a_vote_button_stays_marked_after_the_session_ballot(

@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.demo import run_demo
 from bot.harness import OfflineHarness
 from meetings.meeting import MeetingPlan, ReplyKind
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -68,7 +69,7 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
     ):
         assert expected in " ".join(text.split()), expected
     markdown = (demo_directory / "pv-reunion-1.md").read_text(encoding="utf-8")
-    assert "Adoptée : 9,5 voix pour sur 11,5 exprimées" in markdown
+    assert "Adoptée : 9,5 voix pour sur 11,5 exprimées" in plain(markdown)
     assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
 
 

@@ -19,7 +19,8 @@ from bot.harness import OfflineHarness
 from bot.offline import RecordedCall
 from bot.services import Services
 from meetings.roster import Role, Seat
-from meetings.timefmt import format_moment
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -273,7 +274,7 @@ async def test_the_invitation_is_a_deep_link_valid_seven_days(
         "Usage unique ; valable jusqu'au mardi 22 décembre 2026 à 14 h 00. "
         "Ne l'envoyez qu'à cette personne."
     )
-    assert format_moment(clock.now + timedelta(days=7)) == "mardi 22 décembre 2026 à 14 h 00"
+    assert plain(format_moment(clock.now + timedelta(days=7))) == "mardi 22 décembre 2026 à 14 h 00"
     # A link made later expires later: the date follows the clock.
     clock.advance(timedelta(days=1, hours=2, minutes=30))
     later = await invitation(harness, "meuse")
@@ -732,7 +733,7 @@ async def test_a_forged_button_is_refused_with_an_alert(harness: OfflineHarness,
 
     answers = [c for c in calls if c.method == "answerCallbackQuery"]
     assert len(answers) == 1
-    assert answers[0].params["text"] == BUTTON_NOT_VALID
+    assert plain(answers[0].params["text"]) == BUTTON_NOT_VALID
     assert answers[0].params["show_alert"] is True
     assert not [c for c in calls if c.method in ("sendMessage", "editMessageText")]
 
@@ -743,7 +744,7 @@ async def test_a_forged_button_pressed_by_a_stranger_in_english(
     person = await enrol(harness, "meuse")
     message = harness.last_message_to(person["id"])
     calls = await harness.press(user(3013, "Eve", language_code="en"), message, "v2:x:1")
-    assert [(c.params["text"], c.params["show_alert"]) for c in calls] == [
+    assert [(plain(c.params["text"]), c.params["show_alert"]) for c in calls] == [
         ("This button is not valid.", True)
     ]
 

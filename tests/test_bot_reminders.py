@@ -8,7 +8,8 @@ from bot.harness import OfflineHarness
 from bot.reminding import plan_standing_reminders, send_due_reminders
 from meetings.meeting import MeetingPlan
 from meetings.reminders import ReminderKind, year_subject
-from meetings.timefmt import PARIS
+from meetings.wording.formats import PARIS
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR_ID, GROUPEMENT
 
@@ -86,7 +87,7 @@ async def test_a_deadline_reminds_each_person_once_and_only_those_who_have_not_v
     ardennes = people["ardennes"]["id"]
     # One reminder and two papers (its own, and the Meuse's by proxy); nothing for the Aube.
     assert to == [ardennes, ardennes, ardennes]
-    reminder = next(c.params["text"] for c in calls if c.method == "sendMessage")
+    reminder = plain(next(plain(c.params["text"]) for c in calls if c.method == "sendMessage"))
     assert reminder == (
         f"⏰ Rappel : le scrutin n° {ballot.id} se clôt le jeudi 17 décembre 2026 à 14 h 00 ; "
         "pas encore de vote pour : Département des Ardennes, Département de la Meuse."

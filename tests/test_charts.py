@@ -17,18 +17,18 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from meetings import charts as drawn
 from meetings.charts import (
     DPI,
     WIDTH_PX,
-    ballot_chart,
     label_boxes,
     png_bytes,
     quorum_chart,
-    render_ballot_figure,
     render_quorum_figure,
 )
+from meetings.wording.typography import plain
 from tests.test_tally import COGOUV, WEIGHTS_2022, worked_example_votes
-from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState
+from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState, judge
 from voting.electorate import Electorate
 from voting.rules import (
     NO_QUORUM,
@@ -140,8 +140,25 @@ def academy() -> tuple[Ballot, dict[str, str], dict[str, str]]:
     return make_ballot(electorate, chair="region"), votes, names
 
 
+def closed(ballot: Ballot, votes: Mapping[str, str]) -> Ballot:
+    """The ballot as the store hands it back after closing: with its judged result."""
+    return replace(ballot, result=judge(ballot, votes))
+
+
+def ballot_chart(
+    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str = "fr"
+) -> bytes:
+    return drawn.ballot_chart(closed(ballot, votes), votes, names, language)
+
+
+def render_ballot_figure(
+    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str = "fr"
+) -> Figure:
+    return drawn.render_ballot_figure(closed(ballot, votes), votes, names, language)
+
+
 def texts_of(figure: Figure) -> list[str]:
-    return [text for text, _ in label_boxes(figure)]
+    return [plain(text) for text, _ in label_boxes(figure)]
 
 
 def overlapping(boxes: Sequence[tuple[str, Bbox]], tolerance: float = 1.0) -> list[str]:

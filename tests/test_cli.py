@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from meetings.wording.typography import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKED_EXAMPLE = ROOT / "examples" / "cogouv-worked-example.json"
@@ -49,6 +50,8 @@ def test_worked_example_is_adopted_with_the_casting_vote(
     assert result["quorum"]["members"] == 10 and result["quorum"]["weight"] == "15"
     assert result["quorum"]["required_members"] == 5
     assert result["quorum"]["required_weight"] == "7.5"
+    assert plain(result["explanation"]["fr"]).startswith("Adoptée par la voix prépondérante")
+    assert result["explanation"]["en"].startswith("Adopted by the chair's casting vote")
 
 
 def test_worked_example_in_secret_is_rejected(
@@ -67,9 +70,9 @@ def test_text_format_is_a_french_summary(
 ) -> None:
     status, out, _ = run_tally(tmp_path, capsys, worked_example(), "--format", "text")
     assert status == 0
-    lines = out.splitlines()
+    lines = plain(out).splitlines()
     assert lines[0] == "Résultat : adoptée (voix prépondérante du président)"
-    assert "Quorum atteint : 10 membres sur 10, 15 voix sur 15" in out
+    assert "Quorum atteint : 10 membres sur 10, 15 voix sur 15" in plain(out)
     assert "Pour : 4,5 voix (1 membre)" in lines
     assert "Contre : 4,5 voix (4 membres)" in lines
     assert "Abstention : 6 voix (5 membres)" in lines
@@ -182,7 +185,9 @@ def test_meeting_add_plans_a_meeting_in_paris_time(
     )
     out = capsys.readouterr().out
     assert status == 0
-    assert "meeting 1 planned: Comité de suivi trimestriel, lundi 16 mars 2099 à 10 h 00" in out
+    assert "meeting 1 planned: Comité de suivi trimestriel, lundi 16 mars 2099 à 10 h 00" in plain(
+        out
+    )
     assert "convene it by 2099-03-10 (5 clear days)" in out
 
     async def stored() -> tuple[str, tuple[str | None, ...]]:

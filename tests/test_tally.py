@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from meetings.wording import explain as wording
+from meetings.wording.typography import plain
 from voting.electorate import Electorate
-from voting.explain import explain, summary_lines
 from voting.rules import (
     BallotRules,
     Comparison,
@@ -22,7 +23,16 @@ from voting.rules import (
     rules_from_mapping,
     rules_to_mapping,
 )
-from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, TallyError, tally
+from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, TallyError, TallyResult, tally
+
+
+def explain(result: TallyResult, language: str = "fr") -> str:
+    """The explanation as read, French non-breaking spaces shown as spaces."""
+    return plain(wording.explain(result, language))
+
+
+def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
+    return [plain(line) for line in wording.summary_lines(result, language)]
 
 D = Decimal
 WEIGHTS_2022 = {

@@ -114,7 +114,8 @@ class Ballot:
     electorate: Electorate | None
     chair: str | None
     second_convocation: bool
-    result: Mapping[str, Any] | None
+    result: TallyResult | None
+    """Set at closing: the figures the ballot was judged with, as the store keeps them."""
 
     @property
     def secret(self) -> bool:

@@ -1,7 +1,8 @@
 """JSON shapes of a tally's input and result.
 
 Used by ``scrutin tally`` and by the ballot store, which freezes a ballot's
-electorate and keeps its result. Decimals always travel as strings.
+electorate and keeps its result: :func:`result_to_mapping` and :func:`result_from_mapping`
+are the one way a result is written and read back. Decimals always travel as strings.
 """
 
 from __future__ import annotations
@@ -12,9 +13,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from voting.electorate import Electorate
-from voting.explain import explain, quorum_line
-from voting.rules import BallotRules, RuleError, rules_from_mapping
-from voting.tally import MOTION_OPTIONS, Count, TallyError, TallyResult, tally
+from voting.rules import (
+    BallotRules,
+    MajorityBase,
+    QuorumCounts,
+    RuleError,
+    Threshold,
+    rules_from_mapping,
+)
+from voting.tally import (
+    MOTION_OPTIONS,
+    Count,
+    Outcome,
+    QuorumReport,
+    TallyError,
+    TallyResult,
+    tally,
+)
 
 
 class TallyInputError(ValueError):
@@ -168,12 +183,14 @@ def _decimal_text(value: Decimal | None) -> str | None:
 
 
 def result_to_mapping(result: TallyResult) -> dict[str, Any]:
+    """The figures of a result; :func:`result_from_mapping` reads them back."""
     quorum = result.quorum
     return {
         "outcome": result.outcome.value,
         "casting_vote_used": result.casting_vote_used,
         "tie": result.tie,
         "winner": result.winner,
+        "chair": result.chair,
         "secret": result.secret,
         "options": list(result.options),
         "quorum": {
@@ -205,6 +222,56 @@ def result_to_mapping(result: TallyResult) -> dict[str, Any]:
             "required_heads": result.required_heads,
         },
         "required": _decimal_text(result.required),
-        "explanation": {"fr": explain(result, "fr"), "en": explain(result, "en")},
-        "quorum_text": {"fr": quorum_line(quorum, "fr"), "en": quorum_line(quorum, "en")},
     }
+
+
+def _count_from(data: Mapping[str, Any]) -> Count:
+    return Count(Decimal(data["weight"]), int(data["heads"]))
+
+
+def _optional_decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _quorum_from(data: Mapping[str, Any]) -> QuorumReport:
+    fraction, comparison = data.get("fraction"), data.get("comparison")
+    return QuorumReport(
+        required=bool(data["required"]),
+        met=bool(data["met"]),
+        members=int(data["members"]),
+        weight=Decimal(data["weight"]),
+        total_members=int(data["total_members"]),
+        total_weight=Decimal(data["total_weight"]),
+        required_members=data.get("required_members"),
+        required_weight=_optional_decimal(data.get("required_weight")),
+        threshold=Threshold.parse(fraction, comparison) if fraction and comparison else None,
+        counts=QuorumCounts(data["counts"]),
+        second_convocation=bool(data["second_convocation"]),
+    )
+
+
+def result_from_mapping(data: Mapping[str, Any]) -> TallyResult:
+    """A stored result, typed again: the figures it was judged with, never judged anew."""
+    majority = data["majority"]
+    return TallyResult(
+        outcome=Outcome(data["outcome"]),
+        options=tuple(data["options"]),
+        totals={option: _count_from(count) for option, count in data["totals"].items()},
+        expressed=_count_from(data["expressed"]),
+        voted=_count_from(data["voted"]),
+        electorate=_count_from(data["electorate"]),
+        present=_count_from(data["present"]),
+        represented=_count_from(data["represented"]),
+        majority_base=_count_from(majority["base_amount"]),
+        majority_base_kind=MajorityBase(majority["base"]),
+        threshold=Threshold.parse(majority["fraction"], majority["comparison"]),
+        required=Decimal(data["required"]),
+        required_heads=majority.get("required_heads"),
+        double_majority=bool(majority["double"]),
+        quorum=_quorum_from(data["quorum"]),
+        tie=bool(data["tie"]),
+        casting_vote_used=bool(data["casting_vote_used"]),
+        chair=data.get("chair"),
+        winner=data.get("winner"),
+        secret=bool(data["secret"]),
+    )

@@ -1,9 +1,14 @@
-"""The SQLite database every part of Scrutin shares, and its numbered migrations.
+"""The database every part of Scrutin shares, its numbered migrations, and the base of its stores.
 
-Each package owns its tables and ships an ordered list of SQL scripts; a
-script runs once, in its own transaction, and is recorded in
-``schema_migrations``. The connection runs in autocommit mode so that every
-write path opens its transaction explicitly with :meth:`Database.transaction`.
+Each store owns its tables and ships an ordered list of SQL scripts; a script runs once, in
+its own transaction, and is recorded in ``schema_migrations``. The connection runs in
+autocommit mode so that every write opens its transaction explicitly with
+:meth:`Database.transaction`.
+
+A transaction opened while another is in progress in the same task joins it: an action of
+the application layer wraps several stores' writes (a convocation and its reminders) in one
+``async with database.transaction()``, and each store's own transaction becomes part of it.
+Only files that define a :class:`Store` (and this one) run SQL.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import aiosqlite
 
@@ -60,6 +67,8 @@ class Database:
         self.clock = clock
         # One connection serves handlers and background jobs alike: transactions take turns.
         self._writing = asyncio.Lock()
+        # Set while this task holds the transaction, so that nested ones join it.
+        self._current: ContextVar[bool] = ContextVar(f"transaction-{id(self)}", default=False)
 
     @classmethod
     async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
@@ -97,18 +106,56 @@ class Database:
             applied.append(version)
         return applied
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._current.get()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction that takes the lock at once, so checks and writes agree.
 
         Concurrent callers (a vote while the deadline job closes the ballot) wait for their
-        turn instead of failing with "cannot start a transaction within a transaction".
+        turn instead of failing with "cannot start a transaction within a transaction". Inside
+        a transaction of the same task, this joins it: the outer one commits or rolls back all.
         """
+        if self._current.get():
+            yield self.connection
+            return
         async with self._writing:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            token = self._current.set(True)
             try:
-                yield self.connection
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            await self.connection.execute("COMMIT")
+                await self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.connection
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                await self.connection.execute("COMMIT")
+            finally:
+                self._current.reset(token)
+
+
+class Store:
+    """The base of every store: its database, its clock, and its own numbered migrations.
+
+    A subclass names its ``COMPONENT`` and its ``MIGRATIONS``, and keeps all the SQL that
+    touches its tables.
+    """
+
+    COMPONENT: ClassVar[str]
+    MIGRATIONS: ClassVar[tuple[str, ...]]
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @property
+    def _now(self) -> datetime:
+        return self.database.clock()
+
+    @property
+    def _reader(self) -> aiosqlite.Connection:
+        """The connection for reads outside a transaction (WAL lets them run beside writes)."""
+        return self.database.connection
+
+    async def migrate(self) -> None:
+        await self.database.migrate(self.COMPONENT, self.MIGRATIONS)

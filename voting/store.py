@@ -9,7 +9,6 @@ and the effective vote of a member is its latest row.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -32,8 +31,13 @@ from voting.ballot import (
     VoteReceipt,
     judge,
 )
-from voting.codec import electorate_from_mapping, electorate_to_mapping, result_to_mapping
-from voting.db import Database, from_db_time, to_db_time
+from voting.codec import (
+    electorate_from_mapping,
+    electorate_to_mapping,
+    result_from_mapping,
+    result_to_mapping,
+)
+from voting.db import Store, from_db_time, to_db_time
 from voting.electorate import Electorate
 from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
 from voting.tally import TallyError, TallyResult
@@ -122,7 +126,7 @@ def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
         else None,
         chair=row["chair"],
         second_convocation=bool(row["second_convocation"]),
-        result=json.loads(row["result"]) if row["result"] else None,
+        result=result_from_mapping(json.loads(row["result"])) if row["result"] else None,
     )
 
 
@@ -139,16 +143,9 @@ def _vote_from_row(row: aiosqlite.Row) -> CastVote:
     )
 
 
-class BallotStore:
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    @property
-    def _now(self) -> datetime:
-        return self.database.clock()
-
-    async def migrate(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+class BallotStore(Store):
+    COMPONENT = COMPONENT
+    MIGRATIONS = MIGRATIONS
 
     async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
         cursor = await connection.execute("SELECT * FROM ballots WHERE id = ?", (ballot_id,))

@@ -29,7 +29,6 @@ from bot.handlers.common import (
     known_caller,
     reply,
 )
-from bot.i18n import N_, Translate
 from bot.identity import Caller
 from bot.render import confirmation_text, paper_keyboard, paper_text, result_text
 from bot.services import Services, services_of
@@ -37,7 +36,9 @@ from config.models import GovernanceLookupError
 from meetings.ballot_desk import DeskError
 from meetings.meeting import Meeting, MeetingError
 from meetings.roster import ProxyProblem, ProxyRefused, StandingProxy
-from meetings.timefmt import format_moment
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.formats import weight as format_weight
+from meetings.wording.i18n import N_, Translator
 from voting.ballot import (
     Ballot,
     BallotNotFound,
@@ -50,7 +51,6 @@ from voting.ballot import (
     VoteChangeNotAllowed,
     VotingError,
 )
-from voting.explain import format_weight
 from voting.rules import BallotKind
 
 log = logging.getLogger(__name__)
@@ -513,7 +513,7 @@ VOTE_REFUSALS: dict[type[VotingError], str] = {
 }
 
 
-def refusal_text(error: VotingError, _: Translate) -> str:
+def refusal_text(error: VotingError, _: Translator) -> str:
     if isinstance(error, BallotNotOpen):
         if error.details.get("state") == BallotState.CANCELLED.value:
             return _("This ballot was cancelled; your vote was not recorded.")

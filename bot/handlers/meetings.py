@@ -30,7 +30,6 @@ from bot.handlers.common import (
     known_caller,
     reply,
 )
-from bot.i18n import N_
 from bot.identity import Caller
 from bot.meeting_delivery import notify_change, post_quorum, send_convocations
 from bot.meeting_render import (
@@ -51,7 +50,8 @@ from meetings.secretariat import (
     QuorumWasMet,
     SecondConvocationTooEarly,
 )
-from meetings.timefmt import format_moment
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.i18n import N_
 
 log = logging.getLogger(__name__)
 

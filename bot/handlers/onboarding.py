@@ -13,7 +13,6 @@ from bot.handlers.common import (
     known_caller,
     reply,
 )
-from bot.i18n import LANGUAGES, Translate, translator
 from bot.identity import Caller
 from bot.services import services_of
 from config.models import GovernanceLookupError, Groupement
@@ -25,13 +24,14 @@ from meetings.roster import (
     RosterError,
     SeatConflict,
 )
-from meetings.timefmt import format_moment
+from meetings.wording.formats import moment as format_moment
+from meetings.wording.i18n import LANGUAGES, Translator, translator
 
 SUBSTITUTE_WORDS = {"suppleant", "suppléant", "substitute"}
 TITULAR_WORDS = {"titulaire", "titular"}
 
 
-def role_label(role: Role, _: Translate) -> str:
+def role_label(role: Role, _: Translator) -> str:
     if role is Role.ADVISORY:
         return _("advisory participant")
     return _("substitute") if role is Role.SUPPLEANT else _("titular")

@@ -1,0 +1,216 @@
+"""The sentences that explain a tally, for the chat, the charts and the minutes.
+
+"Adoptée : 9 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix." Each
+sentence is built from the figures of a :class:`~voting.tally.TallyResult`, the one the
+ballot store kept at closing, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from meetings.wording.formats import members, quoted, voices, weight
+from meetings.wording.i18n import N_, Translator, translator
+from voting.rules import Comparison, MajorityBase, QuorumCounts
+from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, QuorumReport, TallyResult
+
+OPTION_LABELS = {FOR: N_("For"), AGAINST: N_("Against"), ABSTAIN: N_("Abstain")}
+OUTCOME_LABELS = {
+    Outcome.ADOPTED: N_("adopted"),
+    Outcome.REJECTED: N_("rejected"),
+    Outcome.NO_QUORUM: N_("no quorum"),
+}
+
+
+def option_label(option: str, language: str = "fr") -> str:
+    """``Pour``/``Contre``/``Abstention`` for a motion; a named choice stays as it is."""
+    label = OPTION_LABELS.get(option)
+    return option if label is None else translator(language)(label)
+
+
+def compared(comparison: Comparison, amount: str, _: Translator) -> str:
+    """``au moins 5 membres``, ``plus de 7,5 voix``."""
+    if comparison is Comparison.AT_LEAST:
+        return _("at least {amount}").format(amount=amount)
+    return _("more than {amount}").format(amount=amount)
+
+
+def both(first: str, second: str, _: Translator) -> str:
+    return _("{first} and {second}").format(first=first, second=second)
+
+
+def majority_base(kind: MajorityBase, amount: Decimal, language: str) -> str:
+    """``13 exprimées``, ``15 présentes ou représentées``, ``15 au total``: the votes counted."""
+    _ = translator(language)
+    shown = weight(amount, language)
+    if kind is MajorityBase.EXPRESSED:
+        return _.ngettext("{weight} cast", "{weight} cast", amount).format(weight=shown)
+    if kind is MajorityBase.PRESENT_OR_REPRESENTED:
+        return _.ngettext(
+            "{weight} present or represented", "{weight} present or represented", amount
+        ).format(weight=shown)
+    return _("{weight} in all").format(weight=shown)
+
+
+def counted(counts: QuorumCounts, language: str) -> str:
+    """Who the quorum counts: ``présents`` or ``présents ou représentés``."""
+    _ = translator(language)
+    if counts is QuorumCounts.PRESENT:
+        return _.pgettext("members", "present")
+    return _.pgettext("members", "present or represented")
+
+
+def required_quorum(quorum: QuorumReport, language: str) -> str:
+    """``au moins 5 membres et au moins 7,5 voix``: what the quorum needs."""
+    _ = translator(language)
+    parts: list[str] = []
+    if quorum.required_members is not None:
+        parts.append(
+            compared(Comparison.AT_LEAST, members(quorum.required_members, language), _)
+        )
+    if quorum.required_weight is not None and quorum.threshold is not None:
+        parts.append(
+            compared(quorum.threshold.comparison, voices(quorum.required_weight, language), _)
+        )
+    return both(parts[0], parts[1], _) if len(parts) == 2 else "".join(parts)
+
+
+def explain_quorum(quorum: QuorumReport, language: str = "fr") -> str:
+    """``Quorum non atteint : 4 membres et 6 voix présents ou représentés ; requis : …``."""
+    _ = translator(language)
+    return _("No quorum: {members} and {weight} {counted}; required: {required}").format(
+        members=members(quorum.members, language),
+        weight=voices(quorum.weight, language),
+        counted=counted(quorum.counts, language),
+        required=required_quorum(quorum, language),
+    )
+
+
+def _double(result: TallyResult, language: str, _: Translator) -> str:
+    if not result.double_majority or result.required_heads is None:
+        return ""
+    return _(" and {required_heads} out of {base_heads}").format(
+        required_heads=compared(
+            Comparison.AT_LEAST, members(result.required_heads, language), _
+        ),
+        base_heads=result.majority_base.heads,
+    )
+
+
+def explain(result: TallyResult, language: str = "fr") -> str:
+    """The outcome and the figures that decided it, in one sentence."""
+    _ = translator(language)
+    if result.outcome is Outcome.NO_QUORUM:
+        return explain_quorum(result.quorum, language) + "."
+    base = majority_base(result.majority_base_kind, result.majority_base.weight, language)
+    required = compared(result.threshold.comparison, voices(result.required, language), _)
+    if result.is_motion:
+        fields = {
+            "for_": voices(result.totals[FOR].weight, language),
+            "against": weight(result.totals[AGAINST].weight, language),
+            "base": base,
+            "required": required,
+        }
+        if result.casting_vote_used:
+            if result.outcome is Outcome.ADOPTED:
+                text = _("Adopted by the chair's casting vote: tie, {for_} for and {against} "
+                         "against out of {base}")
+            else:
+                text = _("Rejected by the chair's casting vote: tie, {for_} for and {against} "
+                         "against out of {base}")
+            return text.format(**fields) + "."
+        if result.tie:
+            text = _("Rejected: tie, {for_} for and {against} against out of {base}, "
+                     "no casting vote")
+            secret = _(" (secret ballot)") if result.secret else ""
+            return text.format(**fields) + secret + "."
+        if result.outcome is Outcome.ADOPTED:
+            text = _("Adopted: {for_} for out of {base}, required majority: {required}")
+        else:
+            text = _("Rejected: {for_} for out of {base}, required majority: {required}")
+        return text.format(**fields) + _double(result, language, _) + "."
+    if result.winner is not None:
+        fields = {
+            "winner": quoted(result.winner, language),
+            "amount": voices(result.totals[result.winner].weight, language),
+            "base": base,
+            "required": required,
+        }
+        if result.casting_vote_used:
+            text = _("Chosen by the chair's casting vote: {winner}, tied at {amount} out of "
+                     "{base}")
+            return text.format(**fields) + "."
+        text = _("Chosen: {winner} with {amount} out of {base}, required majority: {required}")
+        return text.format(**fields) + _double(result, language, _) + "."
+    text = _("No choice has the required majority ({required} out of {base})")
+    return text.format(required=required, base=base) + _double(result, language, _) + "."
+
+
+def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
+    """The quorum worked out in figures, as the chat and the minutes state it."""
+    _ = translator(language)
+    fields = {
+        "members": members(quorum.members, language),
+        "total_members": quorum.total_members,
+        "weight": voices(quorum.weight, language),
+        "total_weight": weight(quorum.total_weight, language),
+        "counted": counted(quorum.counts, language),
+    }
+    if quorum.threshold is None:
+        return _(
+            "No quorum required: {members} out of {total_members}, {weight} out of "
+            "{total_weight} {counted}"
+        ).format(**fields)
+    required = required_quorum(quorum, language)
+    if quorum.second_convocation:
+        line = _(
+            "Quorum not required (second convocation): {members} out of {total_members}, "
+            "{weight} out of {total_weight} {counted}"
+        ).format(**fields)
+    elif not quorum.met:
+        return explain_quorum(quorum, language)
+    else:
+        line = _(
+            "Quorum met: {members} out of {total_members}, {weight} out of {total_weight} "
+            "{counted}"
+        ).format(**fields)
+    return _("{line} (required: {required})").format(line=line, required=required)
+
+
+def outcome_label(result: TallyResult, language: str = "fr") -> str:
+    """``adoptée``, ``rejetée``, ``adoptée (voix prépondérante du président)``."""
+    _ = translator(language)
+    label = _(OUTCOME_LABELS[result.outcome])
+    if result.casting_vote_used:
+        return _("{outcome} (chair's casting vote)").format(outcome=label)
+    return label
+
+
+def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
+    """A human summary of a result: outcome, quorum, totals per option, participation."""
+    _ = translator(language)
+    lines = [
+        _("Result: {outcome}").format(outcome=outcome_label(result, language)),
+        explain(result, language),
+        quorum_line(result.quorum, language),
+    ]
+    amounts = [(option_label(option, language), count) for option, count in result.totals.items()]
+    amounts.append((_("Votes cast"), result.expressed))
+    for label, count in amounts:
+        lines.append(
+            _("{label}: {weight} ({heads})").format(
+                label=label,
+                weight=voices(count.weight, language),
+                heads=members(count.heads, language),
+            )
+        )
+    lines.append(
+        _("Turnout: {heads} out of {total_heads}, {weight} out of {total_weight}").format(
+            heads=members(result.voted.heads, language),
+            total_heads=result.electorate.heads,
+            weight=voices(result.voted.weight, language),
+            total_weight=weight(result.electorate.weight, language),
+        )
+    )
+    return lines
+
