@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, Instance
+from meetings.presence import consultation_electorate
 from meetings.roster import Roster
 from voting.ballot import Ballot, BallotDraft, BallotMode, NotEntitled, VoteReceipt
 from voting.electorate import Electorate
@@ -68,9 +69,7 @@ class BallotDesk:
         today = self.ballots.database.clock().astimezone(groupement.groupement.tzinfo).date()
         table, weights = groupement.electorate_weights(instance.weight_series, today)
         standing = await self.roster.standing_proxies(groupement_id, instance_id)
-        proxies = {g: h for g, h in standing.items() if g in weights and h in weights}
-        present = frozenset(m for m in weights if m not in proxies)
-        return table.id, Electorate(weights, present, proxies)
+        return table.id, consultation_electorate(weights, standing)
 
     async def open_consultation(
         self,

@@ -122,6 +122,18 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class AttendanceEvent:
+    """An arrival or a departure during the session, as recorded (append-only)."""
+
+    participant_id: str
+    advisory: bool
+    arrived: bool
+    by_video: bool
+    at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class Departure:
     member_id: str
     at: datetime

@@ -25,16 +25,16 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, Instance, InstanceKind
-from meetings.meeting import AgendaItem, Meeting, MeetingState, ReplyKind
+from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, ReplyKind
+from meetings.presence import proxies_of, session_electorate
 from meetings.schedule import clear_days_between
 from meetings.secretariat import Secretariat
-from meetings.store import MeetingStore, proxies_of
+from meetings.store import MeetingStore
 from meetings.wording.explain import explain, option_label, quorum_line
 from meetings.wording.formats import members as members_text
 from meetings.wording.formats import moment as format_moment
 from meetings.wording.formats import weight as format_weight
 from voting.ballot import WRITTEN_CONSULTATION_QUORUM, Ballot, BallotMode, BallotState
-from voting.db import from_db_time
 from voting.electorate import Electorate
 from voting.rules import QuorumCounts
 from voting.store import BallotStore
@@ -256,40 +256,6 @@ class ConsultationRecord:
 # --- building from the database -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Event:
-    participant_id: str
-    advisory: bool
-    arrived: bool
-    by_video: bool
-    at: datetime
-
-
-async def _attendance_events(meetings: MeetingStore, meeting_id: int) -> list[_Event]:
-    # MeetingStore.attendance() replays to "now"; the minutes need the whole history
-    # (who arrived by video, who came late, the presence at the opening), so they read
-    # the append-only events themselves.
-    cursor = await meetings.database.connection.execute(
-        "SELECT participant_id, advisory, event, by_video, at_utc FROM attendance_events "
-        "WHERE meeting_id = ? ORDER BY id",
-        (meeting_id,),
-    )
-    events = []
-    for row in await cursor.fetchall():
-        at = from_db_time(row["at_utc"])
-        assert at is not None
-        events.append(
-            _Event(
-                row["participant_id"],
-                bool(row["advisory"]),
-                row["event"] == "arrive",
-                bool(row["by_video"]),
-                at,
-            )
-        )
-    return events
-
-
 def _chair_text(meeting: Meeting, groupement: Groupement) -> str | None:
     """``Marie Dupont (Région Grand Est)``: the person who signs, and the member it sits for."""
     chair = meeting.plan.chair
@@ -402,21 +368,6 @@ async def _deliberations(
     return tuple(found)
 
 
-def _opening_electorate(
-    weights: Mapping[str, Decimal],
-    present: frozenset[str],
-    proxies: Mapping[str, str],
-) -> Electorate:
-    """Who could vote at the opening, by the rule ``Secretariat.electorate`` applies."""
-    sitting = frozenset(m for m in present if m in weights)
-    exercised = {
-        giver: holder
-        for giver, holder in proxies.items()
-        if giver in weights and giver not in sitting and holder in sitting
-    }
-    return Electorate(weights, sitting, exercised)
-
-
 async def build_minutes(
     meeting_id: int,
     *,
@@ -440,9 +391,9 @@ async def build_minutes(
     member_ids = list(weights) if weights is not None else secretariat.members(meeting)
     replies = await meetings.replies(meeting_id)
     proxies = proxies_of(replies)
-    events = await _attendance_events(meetings, meeting_id)
+    events = await meetings.attendance_events(meeting_id)
 
-    first_arrival: dict[str, _Event] = {}
+    first_arrival: dict[str, AttendanceEvent] = {}
     departures: dict[str, list[datetime]] = {}
     present_at_opening: set[str] = set()
     movements: list[Movement] = []
@@ -518,7 +469,7 @@ async def build_minutes(
     opening_quorum = None
     table_from = None
     if weights is not None and in_force is not None:
-        electorate = _opening_electorate(weights, frozenset(present_at_opening), proxies)
+        electorate = session_electorate(weights, replies, events, at=opened_at)
         opening_quorum = quorum_report(
             electorate, instance.voting_rules, meeting.second_convocation
         )

@@ -23,9 +23,11 @@ from meetings.meeting import (
     ReplyKind,
     WrongMeetingState,
 )
+from meetings.presence import session_electorate
 from meetings.roster import Role, Roster
 from meetings.schedule import clear_days_between, last_sending_day, second_convocation_earliest
-from meetings.store import MeetingStore, proxies_of
+from meetings.scope import notice_days, scope_of
+from meetings.store import MeetingStore
 from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
 from voting.rules import BallotKind
@@ -112,33 +114,25 @@ class Secretariat:
         return self.meetings.database.clock()
 
     def context(self, meeting: Meeting) -> tuple[Groupement, Instance]:
-        groupement = self.governance.groupement(meeting.plan.groupement_id)
-        return groupement, groupement.instance(meeting.plan.instance_id)
+        scope = scope_of(self.governance, meeting)
+        return scope.groupement, scope.instance
 
     def zone(self, meeting: Meeting) -> ZoneInfo:
-        return self.context(meeting)[0].groupement.tzinfo
+        return scope_of(self.governance, meeting).zone
 
     def meeting_day(self, meeting: Meeting) -> date:
-        groupement, _ = self.context(meeting)
-        return meeting.plan.starts_at.astimezone(groupement.groupement.tzinfo).date()
+        return scope_of(self.governance, meeting).day
 
     def weights(self, meeting: Meeting) -> tuple[str, dict[str, Decimal]] | None:
         """The weight table and weights in force on the meeting's day; None if it does not vote."""
-        groupement, instance = self.context(meeting)
-        if not instance.voting or instance.weight_series is None:
+        scope = scope_of(self.governance, meeting)
+        if scope.weight_table is None:
             return None
-        table, weights = groupement.electorate_weights(
-            instance.weight_series, self.meeting_day(meeting)
-        )
-        return table.id, weights
+        return scope.weight_table.id, dict(scope.weights)
 
     def members(self, meeting: Meeting) -> list[str]:
         """The members convened: those with a weight, or every active member if it does not vote."""
-        in_force = self.weights(meeting)
-        if in_force is not None:
-            return list(in_force[1])
-        groupement, _ = self.context(meeting)
-        return [m.id for m in groupement.active_members(self.meeting_day(meeting))]
+        return list(scope_of(self.governance, meeting).members)
 
     # --- planning and convening ---------------------------------------------------------
 
@@ -186,9 +180,7 @@ class Secretariat:
     def notice_days(self, meeting: Meeting, *, second: bool = False) -> int:
         """Clear days of notice: the instance's, or three for a second convocation."""
         _, instance = self.context(meeting)
-        if second or meeting.second_convocation:
-            return min(instance.notice_clear_days, SECOND_CONVOCATION_NOTICE)
-        return instance.notice_clear_days
+        return notice_days(instance, second or meeting.second_convocation)
 
     def notice(self, meeting: Meeting) -> tuple[int, int, date]:
         """(clear days needed, clear days if sent now, last day to send) for a convocation."""
@@ -293,24 +285,12 @@ class Secretariat:
         absent cannot be exercised. Before the session (``forecast``), the replies say who
         will be present.
         """
-        in_force = self.weights(meeting)
-        if in_force is None:
+        scope = scope_of(self.governance, meeting)
+        if scope.weight_table is None:
             raise NotAVotingInstance(f"meeting {meeting.id}'s instance does not vote")
-        table_id, weights = in_force
-        if forecast:
-            replies = await self.meetings.replies(meeting.id)
-            coming = {
-                m for m, r in replies.items() if r.kind in (ReplyKind.PRESENT, ReplyKind.VIDEO)
-            }
-        else:
-            coming = set((await self.meetings.attendance(meeting.id, until=at)).present)
-        present = frozenset(m for m in coming if m in weights)
-        proxies = {
-            giver: holder
-            for giver, holder in proxies_of(await self.meetings.replies(meeting.id)).items()
-            if giver in weights and giver not in present and holder in present
-        }
-        return table_id, Electorate(weights, present, proxies)
+        replies = await self.meetings.replies(meeting.id)
+        events = None if forecast else await self.meetings.attendance_events(meeting.id)
+        return scope.weight_table.id, session_electorate(scope.weights, replies, events, at)
 
     async def quorum_failed(self, meeting: Meeting) -> bool:
         """Whether the meeting lacked its quorum: at the opening, or at one of its ballots."""

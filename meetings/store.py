@@ -16,7 +16,7 @@ import aiosqlite
 from meetings.meeting import (
     AgendaItem,
     Attendance,
-    Departure,
+    AttendanceEvent,
     InvalidPlan,
     Meeting,
     MeetingNotFound,
@@ -26,6 +26,7 @@ from meetings.meeting import (
     ReplyKind,
     WrongMeetingState,
 )
+from meetings.presence import attendance_at
 from meetings.roster import ProxyRefused, proxy_problem
 from voting.db import Store, from_db_time, required_db_time, to_db_time
 
@@ -355,39 +356,26 @@ class MeetingStore(Store):
             )
             return True
 
-    async def attendance(self, meeting_id: int, until: datetime | None = None) -> Attendance:
-        """Who is in the session now, or was at ``until`` (replayed from the events)."""
-        cursor = await self.database.connection.execute(
-            "SELECT * FROM attendance_events WHERE meeting_id = ? AND at_utc <= ? ORDER BY id",
-            (meeting_id, to_db_time(until) if until else "9999"),
+    async def attendance_events(self, meeting_id: int) -> list[AttendanceEvent]:
+        """Every arrival and departure of the session, in the order they were recorded."""
+        cursor = await self._reader.execute(
+            "SELECT * FROM attendance_events WHERE meeting_id = ? ORDER BY id", (meeting_id,)
         )
-        present: dict[str, bool] = {}
-        advisory: set[str] = set()
-        departures: list[Departure] = []
-        for row in await cursor.fetchall():
-            participant = row["participant_id"]
-            if row["advisory"]:
-                advisory.add(participant)
-            if row["event"] == "arrive":
-                present[participant] = bool(row["by_video"])
-            else:
-                present.pop(participant, None)
-                departures.append(Departure(participant, required_db_time(row["at_utc"])))
-        return Attendance(
-            present=frozenset(p for p in present if p not in advisory),
-            by_video=frozenset(p for p, video in present.items() if video and p not in advisory),
-            departures=tuple(d for d in departures if d.member_id not in advisory),
-            advisory_present=frozenset(p for p in present if p in advisory),
-        )
+        return [
+            AttendanceEvent(
+                participant_id=row["participant_id"],
+                advisory=bool(row["advisory"]),
+                arrived=row["event"] == "arrive",
+                by_video=bool(row["by_video"]),
+                at=required_db_time(row["at_utc"]),
+                recorded_by=row["recorded_by"],
+            )
+            for row in await cursor.fetchall()
+        ]
 
-    async def ever_present(self, meeting_id: int) -> frozenset[str]:
-        """Everyone who attended at some point of the session (for the minutes)."""
-        cursor = await self.database.connection.execute(
-            "SELECT DISTINCT participant_id FROM attendance_events "
-            "WHERE meeting_id = ? AND event = 'arrive'",
-            (meeting_id,),
-        )
-        return frozenset(row[0] for row in await cursor.fetchall())
+    async def attendance(self, meeting_id: int, until: datetime | None = None) -> Attendance:
+        """Who is in the session now, or was at ``until``."""
+        return attendance_at(await self.attendance_events(meeting_id), until)
 
     async def close_session(self, meeting_id: int) -> Meeting:
         async with self.database.transaction() as connection:
@@ -397,15 +385,6 @@ class MeetingStore(Store):
                 (to_db_time(self._now), meeting_id),
             )
             return await self._fetch(connection, meeting_id)
-
-
-def proxies_of(replies: dict[str, Reply]) -> dict[str, str]:
-    """giver -> holder, from the latest replies."""
-    return {
-        member: reply.proxy_holder
-        for member, reply in replies.items()
-        if reply.kind is ReplyKind.PROXY and reply.proxy_holder is not None
-    }
 
 
 def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Meeting:
