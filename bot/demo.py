@@ -22,14 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.delivery import result_chart
-from bot.handlers.minutes import minutes_pdf
 from bot.harness import OfflineHarness, as_read, button_data
 from bot.offline import RecordedCall
-from bot.reminding import send_due_reminders
-from bot.services import Services
 from config.loader import default_config_dir, load_config_dir
+from meetings.actions.documents import minutes_pdf
+from meetings.delivery.ballots import result_chart
+from meetings.delivery.reminders import send_due_reminders
 from meetings.minutes import build_minutes, render_markdown
+from meetings.services import Services
 
 GROUPEMENT = "ent-grand-est"
 GROUP_CHAT = -1001000000001
@@ -299,7 +299,7 @@ class Demo:
     async def reminder(self) -> None:
         self.transcript.step("Rappel J-1 (lundi 14 décembre, 9 h 00)")
         self.clock.now = REMINDER_DAY
-        await send_due_reminders(self.harness.bot, self.harness.services)
+        await send_due_reminders(self.harness.services)
         late = _person("haute-marne")
         await self.press_last(late, "Présent")
 
@@ -348,7 +348,6 @@ async def _write_documents(services: Services, directory: Path) -> list[Path]:
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
-        secretariat=services.secretariat,
     )
     markdown = directory / "pv-reunion-1.md"
     markdown.write_text(render_markdown(minutes, generated_at), encoding="utf-8")

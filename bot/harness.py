@@ -16,7 +16,7 @@ from telegram.ext import Application, Defaults
 
 from bot.app import build_application, register_commands
 from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
-from bot.services import Services
+from meetings.services import Services
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
 from voting.db import Clock

@@ -12,10 +12,11 @@ from urllib.parse import urlparse
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, start_up
-from bot.services import SERVICES_KEY, Services
+from bot.app import attach, build_application, start_up
+from bot.context import SERVICES_KEY
 from config.loader import load_config_dir
 from config.settings import Settings
+from meetings.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
 
     # The database connection must live in the Application's own event loop.
     async def open_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        app.bot_data[SERVICES_KEY] = await Services.open(governance, settings.database_path)
+        attach(app, await Services.open(governance, settings.database_path))
         await start_up(app)
 
     async def close_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -8,8 +8,11 @@ session opens; then attendance is taken from them and corrected by check-ins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from meetings.wording.i18n import N_
+from voting.refusal import Refused
 
 
 class MeetingState(StrEnum):
@@ -27,7 +30,7 @@ class ReplyKind(StrEnum):
     PROXY = "proxy"
 
 
-class MeetingError(Exception):
+class MeetingError(Refused):
     """A refused meeting operation; nothing was written. ``code`` names the reason."""
 
     code = "meeting_error"
@@ -41,12 +44,85 @@ class WrongMeetingState(MeetingError):
     code = "wrong_meeting_state"
 
     def __init__(self, message: str, state: MeetingState) -> None:
-        super().__init__(message)
+        super().__init__(message, state=state.value)
         self.state = state
 
 
 class InvalidPlan(MeetingError):
     code = "invalid_plan"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems), problems=problems)
+
+
+class PlanInThePast(MeetingError):
+    code = "plan_in_the_past"
+
+
+class UnknownChair(MeetingError):
+    code = "unknown_chair"
+
+
+class UrgencyWithoutReason(MeetingError):
+    """An urgent convocation states its reason, which the minutes record."""
+
+    code = "urgency_without_reason"
+
+
+class LateConvocation(MeetingError):
+    """The convocation would not give the notice the instance requires."""
+
+    code = "late_convocation"
+
+    def __init__(self, needed: int, actual: int, last_day: date, urgent: bool) -> None:
+        super().__init__(
+            f"{actual} clear day(s) before the meeting, {needed} needed "
+            f"(last day to convene: {last_day.isoformat()})",
+            needed=needed,
+            actual=actual,
+            last_day=last_day,
+        )
+        if urgent:
+            self.code = "late_urgent_convocation"
+        self.needed = needed
+        self.actual = actual
+        self.last_day = last_day
+        self.urgent = urgent
+
+
+class QuorumWasMet(MeetingError):
+    """Only a meeting that lacked its quorum is followed by a second convocation."""
+
+    code = "quorum_was_met"
+
+
+class SecondConvocationTooEarly(MeetingError):
+    code = "second_convocation_too_early"
+
+    def __init__(self, earliest: date) -> None:
+        super().__init__(
+            f"a second convocation meets on {earliest.isoformat()} at the earliest",
+            earliest=earliest,
+        )
+        self.earliest = earliest
+
+
+class NotConvened(MeetingError):
+    code = "not_convened"
+
+
+class NotItsDay(MeetingError):
+    code = "not_its_day"
+
+
+class NotAVotingInstance(MeetingError):
+    code = "instance_does_not_vote"
+
+
+class BallotsStillOpen(MeetingError):
+    """A session closes once its ballots are closed."""
+
+    code = "ballots_still_open"
 
 
 @dataclass(frozen=True)
@@ -75,15 +151,16 @@ class MeetingPlan:
     """The meeting whose failed quorum this one follows: it decides without quorum."""
 
     def problems(self) -> list[str]:
+        """What makes the plan unusable, each an English sentence that the catalog translates."""
         found = []
         if self.starts_at.tzinfo is None:
-            found.append("the start time carries no time zone")
+            found.append(N_("the start time carries no time zone"))
         if not (self.place or self.video_link):
-            found.append("a meeting needs a place or a video link")
+            found.append(N_("a meeting needs a place or a video link"))
         if self.duration <= timedelta(0):
-            found.append("the duration must be positive")
+            found.append(N_("the duration must be positive"))
         if any(not item.title.strip() for item in self.agenda):
-            found.append("an agenda item has no title")
+            found.append(N_("an agenda item has no title"))
         return found
 
 

@@ -28,7 +28,7 @@ from config.models import Governance, GovernanceLookupError, Groupement, Instanc
 from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, ReplyKind
 from meetings.presence import proxies_of, session_electorate
 from meetings.schedule import clear_days_between
-from meetings.secretariat import Secretariat
+from meetings.scope import scope_of
 from meetings.store import MeetingStore
 from meetings.wording.explain import explain, option_label, quorum_line
 from meetings.wording.formats import members as members_text
@@ -374,7 +374,6 @@ async def build_minutes(
     governance: Governance,
     meetings: MeetingStore,
     ballots: BallotStore,
-    secretariat: Secretariat,
 ) -> Minutes:
     """The minutes of a meeting whose session has opened (a draft until it closes)."""
     meeting = await meetings.get(meeting_id)
@@ -386,9 +385,10 @@ async def build_minutes(
     groupement = governance.groupement(meeting.plan.groupement_id)
     instance = groupement.instance(meeting.plan.instance_id)
     draft = meeting.state is not MeetingState.CLOSED
-    in_force = secretariat.weights(meeting)
+    scope = scope_of(governance, meeting)
+    in_force = None if scope.weight_table is None else (scope.weight_table.id, dict(scope.weights))
     weights: dict[str, Decimal] | None = None if in_force is None else in_force[1]
-    member_ids = list(weights) if weights is not None else secretariat.members(meeting)
+    member_ids = list(scope.members)
     replies = await meetings.replies(meeting_id)
     proxies = proxies_of(replies)
     events = await meetings.attendance_events(meeting_id)
@@ -492,7 +492,7 @@ async def build_minutes(
         place=meeting.plan.place,
         video_link=meeting.plan.video_link,
         convened_at=meeting.convened_at,
-        notice_days=secretariat.notice_days(meeting),
+        notice_days=scope.notice_days,
         urgent=meeting.urgent,
         urgency_reason=meeting.urgency_reason,
         second_convocation=meeting.second_convocation,

@@ -19,6 +19,7 @@ from enum import StrEnum
 import aiosqlite
 
 from voting.db import Store, from_db_time, to_db_time
+from voting.refusal import Refused
 
 COMPONENT = "roster"
 
@@ -85,7 +86,7 @@ class Role(StrEnum):
     """A person for an advisory participant (autorité académique, DANE): convened, never votes."""
 
 
-class RosterError(Exception):
+class RosterError(Refused):
     """A refused roster operation; ``code`` names the reason for adapters."""
 
     code = "roster_error"
@@ -107,7 +108,9 @@ class SeatConflict(RosterError):
     code = "seat_conflict"
 
     def __init__(self, member_id: str) -> None:
-        super().__init__(f"already represents {member_id!r} in this groupement")
+        super().__init__(
+            f"already represents {member_id!r} in this groupement", member=member_id
+        )
         self.member_id = member_id
 
 
@@ -117,6 +120,8 @@ class ProxyRefused(RosterError):
     def __init__(self, problem: ProxyProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+        # One reason per problem, so that each is told in its own words.
+        self.code = f"proxy.{problem.value}"
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,6 @@ class Quarter:
     def last_day(self) -> date:
         return self.next.first_day - timedelta(days=1)
 
-    @property
-    def label_fr(self) -> str:
-        """ "1er trimestre 2027", "2e trimestre 2027": French ordinal abbreviations."""
-        ordinal = "1er" if self.number == 1 else f"{self.number}e"
-        return f"{ordinal} trimestre {self.year}"
 
 
 def expected_quarters(from_day: date, count: int) -> list[Quarter]:

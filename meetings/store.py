@@ -106,7 +106,7 @@ class MeetingStore(Store):
         cursor = await connection.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         row = await cursor.fetchone()
         if row is None:
-            raise MeetingNotFound(f"no meeting {meeting_id}")
+            raise MeetingNotFound(f"no meeting {meeting_id}", meeting=meeting_id)
         cursor = await connection.execute(
             "SELECT title, motion FROM agenda_items WHERE meeting_id = ? ORDER BY position",
             (meeting_id,),
@@ -144,7 +144,7 @@ class MeetingStore(Store):
     async def plan(self, plan: MeetingPlan, created_by: str) -> Meeting:
         problems = plan.problems()
         if problems:
-            raise InvalidPlan("; ".join(problems))
+            raise InvalidPlan(problems)
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,

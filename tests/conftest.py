@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from bot.harness import OfflineHarness
-from bot.services import Services
 from config.loader import default_config_dir, load_config_dir
 from config.models import Governance
+from meetings.services import Services
+from tests.acting import RecordingNotifier
 from tests.clock import FakeClock
 
 GROUPEMENT = "ent-grand-est"
@@ -70,6 +71,8 @@ async def services(
     tmp_path: Path, clock: FakeClock, governance: Governance
 ) -> AsyncIterator[Services]:
     opened = await Services.open(governance, tmp_path / "scrutin.db", clock)
+    # Below the adapter, what would be sent is recorded; the harness connects the bot instead.
+    opened.connect(RecordingNotifier())
     await opened.roster.add_coordinator(
         GROUPEMENT, f"tg:{COORDINATOR_ID}", "Claire Test", added_by="tests"
     )

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import VoteButton
-from bot.delivery import close_due_ballots
-from bot.handlers.ballots import parse_deadline
+from bot.arguments import future_moment as parse_deadline
 from bot.harness import OfflineHarness, button_data, vote_buttons
-from bot.services import Services
+from meetings.actions.ballot_close import close_due_ballots
+from meetings.buttons import VoteButton
+from meetings.services import Services
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
 from tests.clock import FakeClock
@@ -266,13 +266,14 @@ async def test_a_vote_can_change_until_the_close_and_each_change_is_kept(
 
 
 async def test_no_change_of_vote_where_the_ballot_forbids_it(harness: OfflineHarness) -> None:
-    from bot.delivery import deliver_papers
+    from meetings.actions.ballot_open import ballot_setting
+    from meetings.delivery.ballots import deliver_papers
     from voting.ballot import BallotDraft, BallotMode
     from voting.tally import MOTION_OPTIONS
 
     services = harness.services
     person = await enrol(harness, "aube")
-    _table, electorate = await services.desk.electorate("ent-grand-est", "cogouv")
+    electorate = (await ballot_setting(services, "ent-grand-est", "cogouv")).electorate
     draft = await services.ballots.create(
         BallotDraft(
             "ent-grand-est",
@@ -288,7 +289,7 @@ async def test_no_change_of_vote_where_the_ballot_forbids_it(harness: OfflineHar
     ballot = await services.ballots.open(
         draft.id, electorate=electorate, rules=rules, weight_table_id="ent-2022-avenant-1"
     )
-    await deliver_papers(harness.bot, services, ballot)
+    await deliver_papers(services, ballot)
     calls = await vote(harness, "aube", "Contre")
     edit = next(c.params for c in calls if c.method == "editMessageText")
     assert "reply_markup" not in edit or not edit["reply_markup"]
@@ -315,17 +316,17 @@ async def test_a_deadline_closes_the_ballot_and_late_presses_are_refused(
     for member in MEMBERS[:5]:
         await vote(harness, member, "Pour")
 
-    assert await close_due_ballots(harness.bot, harness.services) == []
+    assert await close_due_ballots(harness.services) == []
     clock.advance(timedelta(hours=4))  # 18:00 in Paris: the deadline
     calls = await vote(harness, "marne", "Contre")
     assert answers(calls)[0]["text"] == (
         "La date limite est dépassée ; votre vote n'a pas été enregistré."
     )
-    assert await close_due_ballots(harness.bot, harness.services) == [ballot_id]
+    assert await close_due_ballots(harness.services) == [ballot_id]
     text = harness.last_message_to(GROUP_CHAT)["text"]
     # Five of ten members took part: a written consultation needs at least half.
     assert text.splitlines()[3].startswith("Adoptée : 10 voix pour sur 10 exprimées")
-    assert await close_due_ballots(harness.bot, harness.services) == []
+    assert await close_due_ballots(harness.services) == []
 
 
 async def test_too_few_participants_void_a_written_consultation(harness: OfflineHarness) -> None:
@@ -455,7 +456,7 @@ async def test_proxy_rules_are_enforced(harness: OfflineHarness, services: Servi
     }
     await harness.say(people["meuse"], "/pouvoir cogouv annuler")
     assert harness.last_message_to(people["meuse"]["id"])["text"] == (
-        "Le pouvoir de Département de la Meuse est retiré."
+        "Le pouvoir du Département de la Meuse est retiré."
     )
     assert await services.roster.standing_proxies("ent-grand-est", "cogouv") == {}
 

@@ -13,14 +13,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.callbacks import HolderButton, ReplyButton
 from bot.harness import OfflineHarness, button_data, vote_buttons
 from bot.offline import RecordedCall
-from bot.reminding import send_due_reminders
-from bot.services import Services
+from meetings.actions.convene import convene
+from meetings.actions.plan import plan_meeting
+from meetings.actions.session_open import open_session as open_the_session
+from meetings.buttons import HolderButton, ReplyButton
+from meetings.delivery.reminders import send_due_reminders
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, MeetingState, ReplyKind
 from meetings.reminders import meeting_subject
+from meetings.scope import scope_of
+from meetings.services import Services
 from meetings.wording.typography import plain
+from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -507,7 +512,7 @@ async def test_a_late_convocation_is_refused_and_an_urgent_one_is_recorded(
     clock.now = datetime(2026, 12, 11, 8, 0, tzinfo=UTC)  # 12, 13, 14: 3 clear days left
     await harness.say(COORDINATOR, "/convoquer 1")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Trop tard pour le délai normal : 3 jour(s) franc(s) avant la réunion, 5 requis "
+        "Trop tard pour le délai normal : 3 jours francs avant la réunion, 5 requis "
         "(dernier jour pour convoquer : 09/12/2026). Reportez la réunion avec /reporter, ou "
         "convoquez en urgence avec /convoquer 1 urgence MOTIF ; le procès-verbal le mentionnera."
     )
@@ -534,7 +539,7 @@ async def test_a_late_convocation_is_refused_and_an_urgent_one_is_recorded(
     await plan(harness, "14/12/2026 18:00")
     await harness.say(COORDINATOR, "/convoquer 2 urgence panne de l'ENT")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Même en urgence, il faut 1 jour(s) franc(s) de délai ; il n'en reste que 0."
+        "Même en urgence, il faut 1 jour franc de délai ; il n'en reste que 0."
     )
     assert (await meeting(services, 2)).state is MeetingState.PLANNED
 
@@ -668,7 +673,7 @@ async def test_a_proxy_is_given_from_the_list_of_eligible_holders(
     assert answers(calls)[0]["text"] == REPLY_RECORDED
     message = edited(calls)
     assert message["text"].endswith(
-        "✔ Votre réponse : pouvoir donné à Département des Ardennes. " + CHANGE_UNTIL_OPENING
+        "✔ Votre réponse : pouvoir donné au Département des Ardennes. " + CHANGE_UNTIL_OPENING
     )
     assert labels(message) == [["Présent", "Présent en visio"], ["Excusé", "✅ Donner pouvoir à…"]]
     meuse = (await services.meetings.replies(1))["meuse"]
@@ -692,7 +697,7 @@ async def test_a_proxy_is_given_from_the_list_of_eligible_holders(
     # The Ardennes holds a proxy: it cannot give its own, from the list or a forged button.
     calls = await answer_convocation(harness, people["ardennes"], "Donner pouvoir à…")
     assert alert(calls) == "Votre membre détient un pouvoir et ne peut pas donner le sien."
-    members = services.secretariat.members(await meeting(services))
+    members = scope_of(services.governance, await meeting(services)).members
     forged = HolderButton(1, members.index("ardennes"), members.index("aube")).encode()
     calls = await harness.press(
         people["ardennes"], convocation(harness, people["ardennes"]), forged
@@ -937,7 +942,7 @@ async def test_cancelling_a_meeting_tells_everyone_and_drops_its_reminders(
     (dropped,) = await services.reminders.all(meeting_subject(1))
     assert dropped.note == "meeting cancelled"
     clock.now = REMINDER_DAY
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []
 
     await harness.say(COORDINATOR, "/annuler_reunion 1")
     assert last_text(harness, COORDINATOR_ID) == (
@@ -971,10 +976,10 @@ async def test_the_day_before_everyone_is_reminded_once(
     await harness.say(COORDINATOR, "/convoquer 1")
     await reply_all(harness, people, region_grand_est="Présent", aube="Excusé")
     clock.now = datetime(2026, 12, 14, 7, 59, tzinfo=UTC)
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []
 
     clock.now = REMINDER_DAY
-    (sent,) = await send_due_reminders(harness.bot, services)
+    (sent,) = await send_due_reminders(services)
     assert sent.subject == meeting_subject(1) and sent.label.startswith("J-1@")
     details = "\n".join(
         [
@@ -1005,9 +1010,9 @@ async def test_the_day_before_everyone_is_reminded_once(
     assert (await services.meetings.replies(1))["haute-marne"].kind is ReplyKind.PRESENT
 
     before = len(harness.request.calls_to("sendMessage"))
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []
     clock.now = datetime(2026, 12, 15, 8, 0, tzinfo=UTC)
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []
     assert len(harness.request.calls_to("sendMessage")) == before
     (row,) = await services.reminders.all(meeting_subject(1))
     assert row.sent_at == REMINDER_DAY
@@ -1372,23 +1377,18 @@ async def test_with_two_sessions_open_a_check_in_names_its_meeting(
     harness: OfflineHarness, services: Services, clock: FakeClock
 ) -> None:
     people = await prepare(harness, clock, ("aube",))
-    secretariat = services.secretariat
+    actor = await coordinator(services)
     numbers = []
     for instance, hour in (("cogouv", 13), ("ag", 15)):
-        meeting = await secretariat.plan(
-            MeetingPlan(
-                "ent-grand-est",
-                instance,
-                datetime(2026, 12, 15, hour, 0, tzinfo=UTC),
-                place="Metz",
-            ),
-            created_by="tg:1001",
+        plan = MeetingPlan(
+            "ent-grand-est", instance, datetime(2026, 12, 15, hour, 0, tzinfo=UTC), place="Metz"
         )
-        await secretariat.convene(meeting.id)
+        meeting = (await plan_meeting(services, actor, plan)).meeting
+        await convene(services, actor, meeting.id)
         numbers.append(meeting.id)
     clock.now = MEETING_DAY
     for number in numbers:
-        await secretariat.open_session(number)
+        await open_the_session(services, actor, number)
     await harness.say(COORDINATOR, "/arrivee aube")
     assert last_text(harness, COORDINATOR_ID).startswith(
         f"Plusieurs séances sont ouvertes : précisez la réunion, par exemple /arrivee {numbers[0]}."

@@ -13,8 +13,15 @@ from pypdf import PdfReader
 from bot.cli import main
 from bot.demo import run_demo
 from bot.harness import OfflineHarness
+from meetings.actions.actor import identify
+from meetings.actions.ballot_open import open_ballot
+from meetings.actions.convene import convene
+from meetings.actions.plan import plan_meeting
+from meetings.actions.reply import reply
+from meetings.actions.session_open import open_session
 from meetings.meeting import MeetingPlan, ReplyKind
 from meetings.wording.typography import plain
+from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import (
     COORDINATOR,
@@ -101,22 +108,21 @@ async def held_meeting(harness: OfflineHarness, clock: FakeClock) -> int:
     members = ("region-grand-est", "cea", "moselle", "ardennes", "aube")
     for member in members:
         await enrol(harness, member)
-    meeting = await services.secretariat.plan(
-        MeetingPlan(
-            GROUPEMENT,
-            "cogouv",
-            datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
-            place="Metz",
-            secretary="Claire Weber",
-        ),
-        created_by="tg:1001",
+    actor = await coordinator(services)
+    plan = MeetingPlan(
+        GROUPEMENT,
+        "cogouv",
+        datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
+        place="Metz",
+        secretary="Claire Weber",
     )
-    await services.secretariat.convene(meeting.id)
+    meeting = (await plan_meeting(services, actor, plan)).meeting
+    await convene(services, actor, meeting.id)
     for member in members:
-        person = f"tg:{representative(member)['id']}"
-        await services.secretariat.reply(meeting.id, member, ReplyKind.PRESENT, person)
+        person = await identify(services, f"tg:{representative(member)['id']}", member, "fr")
+        await reply(services, person, meeting.id, member, ReplyKind.PRESENT)
     clock.now = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
-    await services.secretariat.open_session(meeting.id)
+    await open_session(services, actor, meeting.id)
     return meeting.id
 
 
@@ -168,14 +174,19 @@ async def test_a_written_consultation_gets_its_record(
 ) -> None:
     services = harness.services
     person = await enrol(harness, "aube")
-    ballot = await services.desk.open_consultation(
-        GROUPEMENT, "cogouv", "Approuver le rapport d'activité 2026", created_by="tg:1001"
+    opened = await open_ballot(
+        services,
+        await coordinator(services),
+        GROUPEMENT,
+        "cogouv",
+        "Approuver le rapport d'activité 2026",
     )
+    ballot = opened.ballot
     await harness.say(person, f"/pv scrutin {ballot.id}")
     assert harness.last_message_to(person["id"])["text"] == (
         f"Le relevé du scrutin n° {ballot.id} sera disponible après sa clôture."
     )
-    await services.desk.cast(ballot.id, "aube", "for", f"tg:{person['id']}")
+    await services.ballots.cast(ballot.id, "aube", "for", f"tg:{person['id']}")
     await services.ballots.close(ballot.id)
     calls = await harness.say(person, f"/pv scrutin {ballot.id}")
     (record,) = documents(calls)
@@ -187,9 +198,12 @@ async def test_a_session_ballot_points_to_the_meeting_minutes(
     harness: OfflineHarness, clock: FakeClock
 ) -> None:
     meeting_id = await held_meeting(harness, clock)
-    ballot = await harness.services.secretariat.open_ballot(
-        meeting_id, "Approuver le budget", kind=None, created_by="tg:1001"
+    services = harness.services
+    opened = await open_ballot(
+        services, await coordinator(services), GROUPEMENT, "cogouv", "Approuver le budget"
     )
+    ballot = opened.ballot
+    assert ballot.draft.meeting_id == meeting_id
     await harness.say(COORDINATOR, f"/pv scrutin {ballot.id}")
     assert harness.last_message_to(COORDINATOR_ID)["text"] == (
         f"Le scrutin n° {ballot.id} s'est tenu en séance : son procès-verbal est /pv {meeting_id}."

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from telegram.error import Forbidden
 
-from bot.chats import ChatBinding
 from bot.harness import OfflineHarness
 from bot.offline import RecordedCall
-from bot.services import Services
+from meetings.chats import ChatBinding
 from meetings.roster import Role, Seat
+from meetings.services import Services
 from meetings.wording.formats import moment as format_moment
 from meetings.wording.typography import plain
 from tests.clock import FakeClock

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.harness import OfflineHarness
-from bot.reminding import plan_standing_reminders, send_due_reminders
+from meetings.actions.ballot_open import open_ballot
+from meetings.actions.plan import plan_meeting
+from meetings.delivery.reminders import plan_standing_reminders, send_due_reminders
 from meetings.meeting import MeetingPlan
 from meetings.reminders import ReminderKind, year_subject
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
+from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR_ID, GROUPEMENT
 
@@ -36,7 +39,7 @@ async def test_coordinators_are_reminded_to_plan_the_ag_until_it_is_planned(
     services = harness.services
     await plan_standing_reminders(services)
     clock.now = datetime(2027, 1, 2, 8, 0, tzinfo=UTC)  # 9 h 00 in Paris
-    sent = await send_due_reminders(harness.bot, services)
+    sent = await send_due_reminders(services)
     assert {r.kind for r in sent} == {ReminderKind.ANNUAL, ReminderKind.CST_QUARTER}
     texts = [m["text"] for m in harness.messages_to(COORDINATOR_ID)]
     assert (
@@ -44,15 +47,16 @@ async def test_coordinators_are_reminded_to_plan_the_ag_until_it_is_planned(
         "(Groupement de commandes ENT Grand Est). Planifiez-la avec /planifier."
     ) in texts
     assert any("Comité de suivi trimestriel" in t and "1er trimestre 2027" in t for t in texts)
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []
 
-    await services.secretariat.plan(
+    await plan_meeting(
+        services,
+        await coordinator(services),
         MeetingPlan(GROUPEMENT, "ag", datetime(2027, 6, 22, 12, 0, tzinfo=UTC), place="Metz"),
-        created_by="tests",
     )
     clock.now = datetime(2027, 10, 1, 7, 0, tzinfo=UTC) + timedelta(minutes=1)
     before = len(harness.messages_to(COORDINATOR_ID))
-    sent = await send_due_reminders(harness.bot, services)
+    sent = await send_due_reminders(services)
     assert all(r.kind is not ReminderKind.ANNUAL for r in sent)
     new = [m["text"] for m in harness.messages_to(COORDINATOR_ID)[before:]]
     assert not any("Assemblée générale" in text for text in new)
@@ -68,19 +72,20 @@ async def test_a_deadline_reminds_each_person_once_and_only_those_who_have_not_v
     services = harness.services
     people = {m: await enrol(harness, m) for m in ("meuse", "ardennes", "aube")}
     await harness.say(people["meuse"], "/pouvoir cogouv ardennes")
-    ballot = await services.desk.open_consultation(
+    opened = await open_ballot(
+        services,
+        await coordinator(services),
         GROUPEMENT,
         "cogouv",
         "Approuver le budget 2027",
         deadline=clock.now + timedelta(days=2),
-        created_by="tg:1001",
     )
+    ballot = opened.ballot
     assert ballot.draft.deadline is not None
-    await services.reminders.plan_ballot(GROUPEMENT, ballot.id, ballot.draft.deadline)
-    await services.desk.cast(ballot.id, "aube", "for", f"tg:{people['aube']['id']}")
+    await services.ballots.cast(ballot.id, "aube", "for", f"tg:{people['aube']['id']}")
     before = len(harness.request.calls)
     clock.now = ballot.draft.deadline - timedelta(hours=24)
-    sent = await send_due_reminders(harness.bot, services)
+    sent = await send_due_reminders(services)
     assert [r.label for r in sent] == ["H-24"]
     calls = harness.request.calls[before:]
     to = [c.params["chat_id"] for c in calls if c.method == "sendMessage"]
@@ -92,4 +97,4 @@ async def test_a_deadline_reminds_each_person_once_and_only_those_who_have_not_v
         f"⏰ Rappel : le scrutin n° {ballot.id} se clôt le jeudi 17 décembre 2026 à 14 h 00 ; "
         "pas encore de vote pour : Département des Ardennes, Département de la Meuse."
     )
-    assert await send_due_reminders(harness.bot, services) == []
+    assert await send_due_reminders(services) == []

@@ -90,7 +90,7 @@ def test_extraction_finds_the_messages() -> None:
     messages = extracted()
     assert len(messages) > 100
     assert (None, "Only a coordinator can do this.") in messages
-    assert (None, "Who you are for the bot") in messages  # marked with N_ in a table
+    assert (None, "who you are for the bot") in messages  # marked with N_ in a table
     assert (None, ("{n} member", "{n} members")) in messages  # ngettext
     assert ("members", "present") in messages  # pgettext
 
@@ -176,7 +176,7 @@ def test_an_unknown_language_is_french() -> None:
     assert translator("de")("Only a coordinator can do this.") == (
         "Seul un coordonnateur peut faire cela."
     )
-    assert translator("")("Help") == "Aide"
+    assert translator("")("this help") == "cette aide"
 
 
 def test_the_languages() -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from bot.services import Services
 from meetings.meeting import (
     AgendaItem,
     Departure,
@@ -24,6 +23,7 @@ from meetings.meeting import (
 )
 from meetings.presence import proxies_of
 from meetings.roster import ProxyProblem, ProxyRefused
+from meetings.services import Services
 from meetings.store import MeetingStore
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS, NOW

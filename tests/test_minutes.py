@@ -22,7 +22,6 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.services import Services
 from config.models import Governance
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
 from meetings.minutes import (
@@ -36,6 +35,7 @@ from meetings.minutes import (
     render_pdf,
 )
 from meetings.minutes_pdf import typeset
+from meetings.services import Services
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from voting.ballot import Ballot

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import Services
 from config.models import Governance
 from meetings.meeting import MeetingPlan
 from meetings.reminders import (
@@ -23,6 +22,7 @@ from meetings.reminders import (
     quarter_subject,
 )
 from meetings.schedule import Quarter
+from meetings.services import Services
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, NOW
 from voting.ballot import BallotDraft, BallotMode

@@ -359,7 +359,7 @@ async def test_a_refused_proxy_writes_nothing(
         await give(roster, giver, holder)
 
     assert refused.value.problem is problem
-    assert refused.value.code == "proxy_refused"
+    assert refused.value.code == f"proxy.{problem.value}"
     assert await roster.standing_proxies(G, "cogouv") == before
     assert await count(roster, "SELECT count(*) FROM standing_proxies") == rows
     assert (

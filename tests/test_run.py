@@ -421,8 +421,8 @@ def test_long_polling_answers_help_through_another_bot_api_server(
     assert_stopped_cleanly(bot, status)
     assert fake_api.calls_to("getMe")
     menus = [json.loads(call.params["commands"]) for call in fake_api.calls_to("setMyCommands")]
-    assert {"command": "aide", "description": "Aide"} in menus[0]
-    assert any({"command": "help", "description": "Help"} in menu for menu in menus)
+    assert {"command": "aide", "description": "Cette aide"} in menus[0]
+    assert any({"command": "help", "description": "This help"} in menu for menu in menus)
     help_text = fake_api.messages_to(USER_ID)[-1]
     assert "/aide" in help_text
     # The update was acknowledged: a later getUpdates asked for what comes after it.

@@ -25,6 +25,8 @@ from meetings.schedule import (
     second_convocation_earliest,
     wall_clock,
 )
+from meetings.wording import formats
+from meetings.wording.typography import plain
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -119,7 +121,7 @@ def test_quarter_of(day: date, expected: Quarter) -> None:
 def test_quarter_bounds_and_label(quarter: Quarter, first: date, last: date, label: str) -> None:
     assert quarter.first_day == first
     assert quarter.last_day == last
-    assert quarter.label_fr == label
+    assert plain(formats.quarter(quarter)) == label
 
 
 def test_quarter_next_wraps_the_year() -> None:

@@ -9,8 +9,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from meetings.secretariat import (
+    LateConvocation,
+    NotAVotingInstance,
+    NotConvened,
+    NotItsDay,
+    QuorumWasMet,
+    Recipient,
+    SecondConvocationTooEarly,
+    Secretariat,
+)
 
-from bot.services import Services
 from config.models import GovernanceLookupError
 from meetings.meeting import (
     AgendaItem,
@@ -22,16 +31,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.roster import Role
-from meetings.secretariat import (
-    LateConvocation,
-    NotAVotingInstance,
-    NotConvened,
-    NotItsDay,
-    QuorumWasMet,
-    Recipient,
-    SecondConvocationTooEarly,
-    Secretariat,
-)
+from meetings.services import Services
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS, NOW
 from voting.ballot import BallotMode, BallotState

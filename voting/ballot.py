@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from voting.electorate import Electorate
+from voting.refusal import Refused
 from voting.rules import (
     BallotKind,
     BallotRules,
@@ -40,14 +40,10 @@ class BallotMode(StrEnum):
     """Consultation écrite: no meeting; valid only if half of the members take part."""
 
 
-class VotingError(Exception):
-    """A refused operation. Nothing was written."""
+class VotingError(Refused):
+    """A refused operation on a ballot or a vote. Nothing was written."""
 
     code = "voting_error"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.details = details
 
 
 class BallotNotFound(VotingError):

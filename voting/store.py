@@ -323,16 +323,22 @@ class BallotStore(Store):
             return await self._fetch(connection, ballot_id)
 
     async def find(
-        self, *, state: BallotState | None = None, groupement_id: str | None = None
+        self,
+        *,
+        state: BallotState | None = None,
+        groupement_id: str | None = None,
+        meeting_id: int | None = None,
     ) -> list[Ballot]:
         clauses: list[str] = []
         params: list[Any] = []
-        if state is not None:
-            clauses.append("state = ?")
-            params.append(state.value)
-        if groupement_id is not None:
-            clauses.append("groupement_id = ?")
-            params.append(groupement_id)
+        for column, value in (
+            ("state", None if state is None else state.value),
+            ("groupement_id", groupement_id),
+            ("meeting_id", meeting_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         cursor = await self.database.connection.execute(
             f"SELECT * FROM ballots {where} ORDER BY id", params

@@ -1,101 +1,70 @@
 """``/pv``: the minutes of a meeting, or the record of a written consultation, as a PDF.
 
-Minutes are built from the database alone and rendered in a worker thread (fpdf2 and
-matplotlib would block the event loop). A group gets the final minutes once the session
-is closed; a coordinator can get a draft, marked as such, during the session.
+A group gets the final minutes once the session is closed; a coordinator can get a draft,
+marked as such, in a private chat during the session.
 """
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
 from io import BytesIO
 
 from telegram import InputFile, Update
 
-from bot.handlers.common import Context, caller_of, in_private_chat, known_caller, reply
-from bot.identity import Caller
-from bot.services import Services, services_of
-from meetings.charts import ballot_chart, quorum_chart
-from meetings.meeting import Meeting, MeetingError, MeetingState
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
-    MinutesUnavailable,
-    build_consultation_record,
-    build_minutes,
-    render_pdf,
-)
-from voting.ballot import BallotMode, VotingError
+from bot.arguments import number
+from bot.commands import Access, Command
+from bot.context import ScrutinContext
+from bot.replies import in_private_chat, reply
+from meetings.actions.documents import minutes_pdf, record_pdf
+from meetings.actions.lookups import meetings_in, visible_ballot
+from meetings.meeting import Meeting, MeetingState
+from meetings.minutes import MinutesUnavailable
+from meetings.wording.i18n import N_
+from meetings.wording.refusals import refusal
+from voting.ballot import BallotMode
+from voting.refusal import Refused
 
 RECORD_WORDS = {"scrutin", "consultation", "ballot"}
 
 
-async def minutes_pdf(services: Services, meeting_id: int, generated_at: datetime) -> bytes:
-    """The minutes of a meeting as a PDF, with their charts."""
-    minutes = await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        secretariat=services.secretariat,
-    )
-    return await _render(minutes, generated_at)
-
-
-async def record_pdf(services: Services, ballot_id: int, generated_at: datetime) -> bytes:
-    """The record of a written consultation as a PDF, with its chart."""
-    record = await build_consultation_record(
-        ballot_id, governance=services.governance, ballots=services.ballots
-    )
-    return await _render(record, generated_at)
-
-
-async def _render(source: Minutes | ConsultationRecord, generated_at: datetime) -> bytes:
-    return await asyncio.to_thread(
-        render_pdf, source, generated_at, True, ballot_chart, quorum_chart
-    )
-
-
-async def minutes_command(update: Update, context: Context) -> None:
-    """``/pv [N]`` for a meeting, ``/pv scrutin N`` for a written consultation."""
-    caller = await caller_of(update, context)
-    if caller is None:
-        return
-    services = services_of(context)
+async def _groupements(update: Update, context: ScrutinContext) -> set[str]:
+    """The caller's groupements, and the one the group chat is bound to."""
     chat = update.effective_chat
-    binding = await services.chats.binding(chat.id) if chat is not None else None
-    groupements = set(caller.groupements) | ({binding.groupement_id} if binding else set())
-    if not groupements:
-        await known_caller(update, context)
-        return
+    binding = await context.services.chats.binding(chat.id) if chat is not None else None
+    return set(context.caller.groupements) | ({binding.groupement_id} if binding else set())
+
+
+async def minutes_command(update: Update, context: ScrutinContext) -> None:
+    """``/pv [N]`` for a meeting, ``/pv scrutin N`` for a written consultation."""
+    caller = context.caller
     _ = caller._
-    args = [a.lower() for a in context.args or []]
+    args = [arg.lower() for arg in context.args or []]
+    usage = _("Usage: {usage}").format(usage=MINUTES.usage(caller.language))
+    groupements = await _groupements(update, context)
     if args and args[0] in RECORD_WORDS:
-        if len(args) != 2 or not args[1].isdigit():
-            await reply(update, _("Usage: /pv [NUMBER], or /pv scrutin NUMBER"))
+        wanted = number(args[1]) if len(args) == 2 else None
+        if wanted is None:
+            await reply(update, usage)
             return
-        await _send_record(update, context, caller, int(args[1]), groupements)
+        await _send_record(update, context, wanted, groupements)
         return
-    if len(args) > 1 or (args and not args[0].isdigit()):
-        await reply(update, _("Usage: /pv [NUMBER], or /pv scrutin NUMBER"))
+    wanted = number(args[0]) if len(args) == 1 else None
+    if len(args) > 1 or (args and wanted is None):
+        await reply(update, usage)
         return
-    meetings = [
-        m
-        for m in await services.meetings.find(states=(MeetingState.IN_SESSION, MeetingState.CLOSED))
-        if m.plan.groupement_id in groupements
-    ]
-    if args:
-        meetings = [m for m in meetings if m.id == int(args[0])]
-    if not meetings:
+    held = await meetings_in(
+        context.services, groupements, (MeetingState.IN_SESSION, MeetingState.CLOSED)
+    )
+    if wanted is not None:
+        held = [m for m in held if m.id == wanted]
+    if not held:
         await reply(update, _("No meeting has held its session yet."))
         return
-    await _send_minutes(update, context, caller, meetings[-1])
+    await _send_minutes(update, context, held[-1])
 
 
-async def _send_minutes(update: Update, context: Context, caller: Caller, meeting: Meeting) -> None:
+async def _send_minutes(update: Update, context: ScrutinContext, meeting: Meeting) -> None:
+    caller = context.caller
     _ = caller._
-    services = services_of(context)
     draft = meeting.state is not MeetingState.CLOSED
     if draft and not (in_private_chat(update) and caller.coordinates(meeting.plan.groupement_id)):
         await reply(
@@ -107,29 +76,26 @@ async def _send_minutes(update: Update, context: Context, caller: Caller, meetin
         )
         return
     try:
-        pdf = await minutes_pdf(services, meeting.id, services.clock())
-    except (MinutesUnavailable, MeetingError, VotingError) as error:
-        await reply(update, _("The minutes could not be written: {reason}").format(reason=error))
+        pdf = await minutes_pdf(context.services, meeting.id, context.services.clock())
+    except (MinutesUnavailable, Refused) as error:
+        await reply(update, refusal(_refused(error), caller.language))
         return
-    name = f"pv-reunion-{meeting.id}{'-projet' if draft else ''}.pdf"
     caption = (
         _("Draft minutes of meeting no. {number} (session in progress).")
         if draft
         else _("Minutes of meeting no. {number}, to be signed by the chair and the secretary.")
     ).format(number=meeting.id)
+    name = f"pv-reunion-{meeting.id}{'-projet' if draft else ''}.pdf"
     await _send_document(update, pdf, name, caption)
 
 
 async def _send_record(
-    update: Update, context: Context, caller: Caller, ballot_id: int, groupements: set[str]
+    update: Update, context: ScrutinContext, ballot_id: int, groupements: set[str]
 ) -> None:
+    caller = context.caller
     _ = caller._
-    services = services_of(context)
-    try:
-        ballot = await services.ballots.get(ballot_id)
-    except VotingError:
-        ballot = None
-    if ballot is None or ballot.draft.groupement_id not in groupements:
+    ballot = await visible_ballot(context.services, groupements, ballot_id)
+    if ballot is None:
         await reply(
             update, _("There is no ballot no. {number} among yours.").format(number=ballot_id)
         )
@@ -142,7 +108,7 @@ async def _send_record(
             ),
         )
         return
-    draft = ballot.closed_at is None
+    draft = ballot.closed_at is None and ballot.cancelled_at is None
     if draft and not (in_private_chat(update) and caller.coordinates(ballot.draft.groupement_id)):
         await reply(
             update,
@@ -152,12 +118,16 @@ async def _send_record(
         )
         return
     try:
-        pdf = await record_pdf(services, ballot.id, services.clock())
-    except (MinutesUnavailable, VotingError) as error:
-        await reply(update, _("The minutes could not be written: {reason}").format(reason=error))
+        pdf = await record_pdf(context.services, ballot.id, context.services.clock())
+    except (MinutesUnavailable, Refused) as error:
+        await reply(update, refusal(_refused(error), caller.language))
         return
     caption = _("Record of the written consultation no. {number}.").format(number=ballot.id)
     await _send_document(update, pdf, f"releve-scrutin-{ballot.id}.pdf", caption)
+
+
+def _refused(error: Exception) -> Refused:
+    return error if isinstance(error, Refused) else Refused(str(error))
 
 
 async def _send_document(update: Update, pdf: bytes, name: str, caption: str) -> None:
@@ -165,3 +135,16 @@ async def _send_document(update: Update, pdf: bytes, name: str, caption: str) ->
         await update.effective_message.reply_document(
             InputFile(BytesIO(pdf), filename=name), caption=caption
         )
+
+
+MINUTES = Command(
+    "pv",
+    "minutes",
+    Access.KNOWN_OR_GROUP,
+    N_("the minutes of a meeting (PDF)"),
+    minutes_command,
+    arguments=N_("[NUMBER]"),
+    example=N_("or /pv scrutin NUMBER"),
+    rank=21,
+)
+COMMANDS = (MINUTES,)

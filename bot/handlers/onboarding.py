@@ -1,47 +1,39 @@
-"""Getting people in: invitations, deep links, group chats, "who am I", language, help."""
+"""Getting people in: invitations and deep links, group chats, "who am I", language, help."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.helpers import create_deep_linked_url
 
-from bot.handlers.common import (
-    Context,
-    caller_of,
-    coordinator,
-    in_private_chat,
-    known_caller,
-    reply,
-)
-from bot.identity import Caller
-from bot.services import services_of
-from config.models import GovernanceLookupError, Groupement
-from meetings.roster import (
-    InvitationExpired,
-    InvitationUnknown,
-    InvitationUsed,
-    Role,
-    RosterError,
-    SeatConflict,
-)
-from meetings.wording.formats import moment as format_moment
-from meetings.wording.i18n import LANGUAGES, Translator, translator
+from bot.commands import Access, Command, Place, help_text
+from bot.context import COMMANDS_KEY, ScrutinContext
+from bot.replies import in_private_chat, reply
+from meetings.actions.bind import bind
+from meetings.actions.invite import invite
+from meetings.actions.language import set_language
+from meetings.actions.link_chat import link_chat
+from meetings.roster import Role
+from meetings.wording.formats import moment, name_of
+from meetings.wording.i18n import N_, Translator, translator
+from meetings.wording.refusals import refusal
+from voting.refusal import Refused
 
 SUBSTITUTE_WORDS = {"suppleant", "suppléant", "substitute"}
 TITULAR_WORDS = {"titulaire", "titular"}
+ROLE_LABELS = {
+    Role.TITULAIRE: N_("titular"),
+    Role.SUPPLEANT: N_("substitute"),
+    Role.ADVISORY: N_("advisory participant"),
+}
 
 
 def role_label(role: Role, _: Translator) -> str:
-    if role is Role.ADVISORY:
-        return _("advisory participant")
-    return _("substitute") if role is Role.SUPPLEANT else _("titular")
+    return _(ROLE_LABELS[role])
 
 
-async def start(update: Update, context: Context) -> None:
-    """``/start [token]``: welcome, or accept an invitation from a deep link."""
-    caller = await caller_of(update, context)
-    if caller is None:
-        return
+async def start(update: Update, context: ScrutinContext) -> None:
+    """``/start [token]``: welcome, or take up an invitation from a deep link."""
+    caller = context.caller
     _ = caller._
     if not context.args:
         await reply(
@@ -55,252 +47,174 @@ async def start(update: Update, context: Context) -> None:
             update, _("Open your invitation link in a private chat with the bot; it was not used.")
         )
         return
-    services = services_of(context)
+    services = context.services
     try:
-        seat = await services.roster.accept(
-            context.args[0], caller.person_id, caller.display_name, caller.user.language_code
+        bound = await bind(
+            services, caller.person_id, caller.display_name, caller.client_language, context.args[0]
         )
-    except InvitationUsed:
-        await reply(
-            update,
-            _("This invitation link has already been used. Ask the coordinator for a new one."),
-        )
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
         return
-    except SeatConflict as conflict:
-        seats = [s for s in caller.seats if s.member_id == conflict.member_id]
-        groupement = services.governance.groupement(seats[0].groupement_id) if seats else None
-        await reply(
-            update,
-            _(
-                "You already represent {member} in this groupement: one person cannot speak "
-                "for two members. Ask the coordinator."
-            ).format(
-                member=groupement.participant_name(conflict.member_id)
-                if groupement
-                else conflict.member_id
-            ),
-        )
-        return
-    except InvitationExpired:
-        await reply(
-            update, _("This invitation link has expired. Ask the coordinator for a new one.")
-        )
-        return
-    except (InvitationUnknown, RosterError):
-        await reply(
-            update, _("This invitation link is not valid. Check that you opened the whole link.")
-        )
-        return
-    groupement = services.governance.groupement(seat.groupement_id)
+    seat = bound.seat
     await reply(
         update,
         _("Welcome! You now represent {member} ({role}) in {groupement}.").format(
-            member=groupement.participant_name(seat.member_id),
+            member=name_of(bound.groupement, seat.member_id),
             role=role_label(seat.role, _),
-            groupement=groupement.name,
+            groupement=bound.groupement.name,
         )
         + "\n"
         + _("Your ballot papers will arrive here, in this private chat."),
     )
 
 
-def _help_text(caller: Caller) -> str:
-    _ = caller._
-    lines = [
-        _("Commands:"),
-        _("/moi — who you are for the bot"),
-        _("/vote — your open ballot papers again"),
-        _("/resultats — the latest results"),
-        _(
-            "/pouvoir INSTANCE MEMBER — give your proxy for the next written consultation "
-            "(/pouvoir INSTANCE annuler to revoke)"
-        ),
-        _("/langue fr|en — language of the messages"),
-        _("/aide — this help"),
-    ]
-    if caller.coordinated:
-        lines += [
-            "",
-            _("Coordinator:"),
-            _("/inviter MEMBER [suppleant] — invitation link for a representative"),
-            _("/lier GROUPEMENT [INSTANCE] — in a group: post announcements and results there"),
-            _("/scrutin — open a ballot"),
-            _("/clore [NUMBER] — close a ballot and publish its result"),
-        ]
-    if not caller.is_known:
-        lines = [
-            _("To take part, open the invitation link your coordinator sent you."),
-            "",
-            *lines[:1],
-            _("/aide — this help"),
-        ]
-    return "\n".join(lines)
+async def help_command(update: Update, context: ScrutinContext) -> None:
+    """``/aide``: the commands this person may use."""
+    await reply(update, help_text(context.bot_data[COMMANDS_KEY], context.caller))
 
 
-async def help_command(update: Update, context: Context) -> None:
-    caller = await caller_of(update, context)
-    if caller is not None:
-        await reply(update, _help_text(caller))
-
-
-async def me(update: Update, context: Context) -> None:
+async def me(update: Update, context: ScrutinContext) -> None:
     """``/moi``: the person's seats and roles, per groupement."""
-    caller = await known_caller(update, context)
-    if caller is None:
-        return
+    caller = context.caller
     _ = caller._
-    governance = services_of(context).governance
     lines = [_("You are {name}.").format(name=caller.display_name)]
     for groupement_id in caller.groupements:
-        groupement = governance.groupement(groupement_id)
-        lines.append("")
-        lines.append(groupement.name)
+        groupement = context.services.governance.groupement(groupement_id)
+        lines += ["", groupement.name]
         if caller.coordinates(groupement_id):
             lines.append("• " + _("coordinator"))
-        for seat in caller.seats:
-            if seat.groupement_id == groupement_id:
-                lines.append(
-                    "• "
-                    + _("{role} of {member}").format(
-                        role=role_label(seat.role, _),
-                        member=groupement.participant_name(seat.member_id),
-                    )
+        for seat in caller.seats_in(groupement_id):
+            lines.append(
+                "• "
+                + _("{role} of {member}").format(
+                    role=role_label(seat.role, _), member=name_of(groupement, seat.member_id)
                 )
+            )
     await reply(update, "\n".join(lines))
 
 
-async def language(update: Update, context: Context) -> None:
+async def language(update: Update, context: ScrutinContext) -> None:
     """``/langue fr|en``: the person's own language setting."""
-    caller = await caller_of(update, context)
-    if caller is None:
+    caller = context.caller
+    args = context.args or []
+    try:
+        chosen = await set_language(context.services, caller, args[0] if len(args) == 1 else "")
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
         return
-    choice = (context.args or [""])[0].lower()
-    if choice not in LANGUAGES:
-        await reply(update, caller._("Usage: /langue fr or /langue en"))
-        return
-    await services_of(context).roster.set_language(caller.person_id, caller.display_name, choice)
-    _ = translator(choice)
+    _ = translator(chosen)
     await reply(update, _("Messages will now be in English."))
 
 
-def _find_member(caller: Caller, context: Context, reference: str) -> tuple[Groupement, str] | None:
-    """``membre`` or ``groupement/membre`` among the groupements the caller coordinates."""
-    governance = services_of(context).governance
-    groupement_part, _, member_part = reference.rpartition("/")
-    found = []
-    for groupement_id in caller.coordinated:
-        if groupement_part and groupement_part != groupement_id:
-            continue
-        groupement = governance.groupement(groupement_id)
-        try:
-            groupement.participant_name(member_part)
-        except GovernanceLookupError:
-            continue
-        found.append((groupement, member_part))
-    return found[0] if len(found) == 1 else None
-
-
-async def invite(update: Update, context: Context) -> None:
-    """``/inviter <membre> [suppleant]``: a one-time deep link for a representative."""
-    caller = await coordinator(update, context)
-    if caller is None:
-        return
+async def invite_command(update: Update, context: ScrutinContext) -> None:
+    """``/inviter MEMBRE [suppleant]``: a one-time deep link for a representative."""
+    caller = context.caller
     _ = caller._
-    if not in_private_chat(update):
-        await reply(
-            update,
-            _(
-                "For security, create invitations in your private chat with the bot: "
-                "a link must only be seen by the person it is for."
-            ),
-        )
-        return
     args = context.args or []
     role_word = args[1].lower() if len(args) == 2 else "titulaire"
     if not 1 <= len(args) <= 2 or role_word not in SUBSTITUTE_WORDS | TITULAR_WORDS:
-        await reply(update, _("Usage: /inviter MEMBER [suppleant], e.g. /inviter meuse suppleant"))
+        await reply(update, _("Usage: {usage}").format(usage=INVITE.usage(caller.language)))
         return
-    found = _find_member(caller, context, args[0].lower())
-    if found is None:
-        await reply(
-            update,
-            _(
-                "Unknown or ambiguous member “{member}”. "
-                "Use its id, e.g. meuse, or groupement/member."
-            ).format(member=args[0]),
-        )
+    try:
+        invited = await invite(context.services, caller, args[0], role_word in SUBSTITUTE_WORDS)
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
         return
-    groupement, member_id = found
-    role = Role.SUPPLEANT if role_word in SUBSTITUTE_WORDS else Role.TITULAIRE
-    if groupement.is_advisory(member_id):
-        role = Role.ADVISORY
-    services = services_of(context)
-    today = services.clock().astimezone(groupement.groupement.tzinfo).date()
-    if role is not Role.ADVISORY and not groupement.member(member_id).is_active(today):
-        await reply(
-            update,
-            _("{member} is no longer a member of the groupement ({groupement}).").format(
-                member=groupement.member(member_id).name, groupement=groupement.name
-            ),
-        )
-        return
-    invitation = await services.roster.invite(groupement.id, member_id, role, caller.person_id)
+    invitation, groupement = invited.invitation, invited.groupement
     link = create_deep_linked_url(context.bot.username, invitation.token)
+    expires = moment(invitation.expires_at, caller.language, groupement.groupement.tzinfo)
     await reply(
         update,
         _("Invitation for the {role} of {member} ({groupement}):").format(
-            role=role_label(role, _),
-            member=groupement.participant_name(member_id),
+            role=role_label(invitation.role, _),
+            member=name_of(groupement, invitation.member_id),
             groupement=groupement.name,
         )
         + f"\n{link}\n"
         + _("Single use; valid until {moment}. Send it to that person only.").format(
-            moment=format_moment(
-                invitation.expires_at, caller.language, groupement.groupement.tzinfo
-            )
+            moment=expires
         ),
     )
 
 
-async def link_chat(update: Update, context: Context) -> None:
-    """``/lier <groupement> [instance]`` in a group: announcements and results go there."""
-    caller = await coordinator(update, context)
-    if caller is None:
-        return
+async def link_command(update: Update, context: ScrutinContext) -> None:
+    """``/lier GROUPEMENT [INSTANCE]`` in a group: announcements and results go there."""
+    caller = context.caller
     _ = caller._
-    if in_private_chat(update) or update.effective_chat is None:
-        await reply(update, _("Use /lier in the group chat that should receive announcements."))
-        return
-    args = context.args or []
-    if not 1 <= len(args) <= 2:
-        await reply(
-            update, _("Usage: /lier GROUPEMENT [INSTANCE], e.g. /lier ent-grand-est cogouv")
-        )
-        return
-    groupement_id = args[0].lower()
-    if not caller.coordinates(groupement_id):
-        await reply(
-            update,
-            _("You do not coordinate a groupement “{groupement}”.").format(groupement=args[0]),
-        )
-        return
-    services = services_of(context)
-    groupement = services.governance.groupement(groupement_id)
-    instance_id = args[1].lower() if len(args) == 2 else None
-    if instance_id is not None:
-        try:
-            groupement.instance(instance_id)
-        except GovernanceLookupError:
-            await reply(update, _("Unknown instance “{instance}”.").format(instance=args[1]))
-            return
+    args = [arg.lower() for arg in context.args or []]
     chat = update.effective_chat
-    await services.chats.bind(chat.id, groupement_id, instance_id, chat.title, caller.person_id)
-    scope = (
-        groupement.name
-        if instance_id is None
-        else f"{groupement.instance(instance_id).name}, {groupement.name}"
-    )
+    if not 1 <= len(args) <= 2 or chat is None:
+        await reply(update, _("Usage: {usage}").format(usage=LINK.usage(caller.language)))
+        return
+    try:
+        linked = await link_chat(
+            context.services,
+            caller,
+            chat.id,
+            chat.title,
+            args[0],
+            args[1] if len(args) == 2 else None,
+        )
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
+        return
+    scope = linked.groupement.name
+    if linked.instance is not None:
+        scope = f"{linked.instance.name}, {scope}"
     await reply(
         update,
         _("This group now receives the announcements and results of {scope}.").format(scope=scope),
     )
+
+
+async def no_form(update: Update, context: ScrutinContext) -> None:
+    """``/annuler`` with no form in progress."""
+    await reply(update, context.caller._("There is no form in progress to cancel."))
+
+
+INVITE = Command(
+    "inviter",
+    "invite",
+    Access.COORDINATOR,
+    N_("invitation link for a representative"),
+    invite_command,
+    arguments=N_("MEMBER [suppleant]"),
+    example=N_("e.g. /inviter meuse suppleant"),
+    place=Place.PRIVATE,
+    wrong_place=N_(
+        "For security, create invitations in your private chat with the bot: "
+        "a link must only be seen by the person it is for."
+    ),
+    rank=62,
+)
+LINK = Command(
+    "lier",
+    "link",
+    Access.COORDINATOR,
+    N_("in a group: post announcements and results there"),
+    link_command,
+    arguments=N_("GROUPEMENT [INSTANCE]"),
+    example=N_("e.g. /lier ent-grand-est cogouv"),
+    place=Place.GROUP,
+    wrong_place=N_("Use /lier in the group chat that should receive announcements."),
+    rank=63,
+)
+COMMANDS = (
+    Command("start", "start", Access.ANYONE, N_("welcome"), start, listed=False, rank=0),
+    Command("moi", "me", Access.KNOWN, N_("who you are for the bot"), me, rank=1),
+    Command(
+        "langue",
+        "language",
+        Access.ANYONE,
+        N_("language of the messages"),
+        language,
+        arguments=N_("fr|en"),
+        rank=40,
+    ),
+    Command("aide", "help", Access.ANYONE, N_("this help"), help_command, rank=41),
+    INVITE,
+    LINK,
+    Command(
+        "annuler", "cancel", Access.COORDINATOR, N_("leave the form in progress"), no_form, rank=79
+    ),
+)

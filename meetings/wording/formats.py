@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from config.models import GovernanceLookupError, Groupement
+from meetings.schedule import Quarter
 from meetings.wording.i18n import language_of, translator
 from meetings.wording.typography import NBSP
 
@@ -121,6 +122,18 @@ def short_date(value: date, language: str = "fr") -> str:
 def example_time(value: datetime, zone: ZoneInfo = PARIS) -> str:
     """``15/12/2026 18:00``: an example of what to type, on the day of ``value``."""
     return f"{short_date(value.astimezone(zone).date())} 18:00"
+
+
+def quarter(period: Quarter, language: str = "fr") -> str:
+    """``1er trimestre 2027``, ``2e trimestre 2027``; ``Q1 2027`` in English."""
+    _ = translator(language)
+    labels = {
+        1: _("Q1 {year}"),
+        2: _("Q2 {year}"),
+        3: _("Q3 {year}"),
+        4: _("Q4 {year}"),
+    }
+    return labels[period.number].format(year=period.year)
 
 
 # --- text --------------------------------------------------------------------------------

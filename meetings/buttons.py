@@ -103,3 +103,6 @@ def decode_form(data: str | None) -> FormButton | None:
 VOTE_PATTERN = re.compile(r"^v1:v:")
 
 FORM_PATTERN = re.compile(r"^v1:f:")
+
+REPLY_PATTERN = re.compile(r"^v1:r:")
+HOLDER_PATTERN = re.compile(r"^v1:h:")

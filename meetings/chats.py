@@ -1,4 +1,4 @@
-"""Telegram chats the bot writes to: group chats bound to a groupement, and posted messages.
+"""Group chats bound to a groupement, and the messages posted there or to people.
 
 A coordinator binds a group chat to a groupement (optionally to one instance):
 announcements and results go there. The bot also remembers the messages it

@@ -1,0 +1,90 @@
+"""Reading what people type after a command or in a form: numbers, dates, agenda items.
+
+Shared by the Telegram handlers and the command line, so that "15/12/2026 18:00" and
+"Budget ; vote : Approuver le budget" mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from meetings.meeting import AgendaItem
+from meetings.schedule import wall_clock
+
+_DAY_AND_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:H]\s*(\d{2})?\s*$")
+_NUMBER = re.compile(r"^\d{1,9}$")
+NONE_WORDS = frozenset({"-", "aucun", "aucune", "non", "none", "no"})
+
+
+class BadArguments(ValueError):
+    """What was typed does not match the command's usage."""
+
+
+def number(text: str) -> int | None:
+    """A positive whole number such as a meeting's or a ballot's, else None."""
+    return int(text) if _NUMBER.match(text) and int(text) > 0 else None
+
+
+def optional_number(args: Sequence[str]) -> int | None:
+    """Nothing, or one number: ``/clore``, ``/clore 3``; anything else is refused."""
+    if not args:
+        return None
+    found = number(args[0]) if len(args) == 1 else None
+    if found is None:
+        raise BadArguments(" ".join(args))
+    return found
+
+
+def wall_clock_moment(text: str, zone: ZoneInfo) -> datetime | None:
+    """``15/12/2026 18:00`` (or ``18h``, ``18h30``) in ``zone``'s wall-clock time, in UTC.
+
+    None when the text is not a date, or names a moment that does not exist (a time skipped
+    by the spring change of hour). In the autumn's repeated hour, the first one is meant.
+    """
+    match = _DAY_AND_TIME.match(text)
+    if match is None:
+        return None
+    day, month, year, hour = (int(match.group(i)) for i in range(1, 5))
+    minute = int(match.group(5) or 0)
+    try:
+        moment = datetime(year, month, day, hour, minute, tzinfo=zone)
+    except ValueError:
+        return None
+    exact = moment.astimezone(UTC)
+    if exact.astimezone(zone).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return None
+    return exact
+
+
+def future_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """A moment as :func:`wall_clock_moment` reads it, if it is still to come."""
+    moment = wall_clock_moment(text, zone)
+    return moment if moment is not None and moment > now else None
+
+
+def iso_moment(text: str, zone: ZoneInfo) -> datetime:
+    """``2026-12-15 14:00`` in ``zone``'s wall-clock time, as the command line takes it."""
+    day_text, _space, time_text = text.strip().partition(" ")
+    return wall_clock(date.fromisoformat(day_text), time.fromisoformat(time_text), zone)
+
+
+def agenda_item(text: str) -> AgendaItem | None:
+    """``Budget 2027 ; vote : Approuver le budget 2027``, or just a title."""
+    title, separator, rest = text.partition(";")
+    motion = None
+    if separator:
+        label, colon, question = rest.partition(":")
+        if not colon or label.strip().lower() not in {"vote", "motion"} or not question.strip():
+            return None
+        motion = question.strip()
+    if not title.strip():
+        return None
+    return AgendaItem(title.strip(), motion)
+
+
+def words(text: str | None) -> str:
+    """A typed answer with its white space folded."""
+    return " ".join((text or "").split())

@@ -1,0 +1,170 @@
+"""``scrutin meeting add``, ``chart``, ``minutes``, ``admin add``: the record, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.arguments import agenda_item, iso_moment
+from bot.cli.common import fail, governance_of, load_settings
+from bot.context import person_id_of
+from config.models import GovernanceLookupError
+from meetings.actions.actor import operator
+from meetings.actions.coordinators import add_coordinator
+from meetings.actions.plan import Planned, plan_meeting
+from meetings.delivery.ballots import result_chart
+from meetings.meeting import MeetingPlan
+from meetings.minutes import (
+    ConsultationRecord,
+    Minutes,
+    MinutesUnavailable,
+    build_consultation_record,
+    build_minutes,
+    render_markdown,
+    render_pdf,
+)
+from meetings.services import Services
+from meetings.wording.formats import moment
+from meetings.wording.typography import plain
+from voting.ballot import BallotNotOpen
+from voting.refusal import Refused
+
+
+def _plan(args: argparse.Namespace, services: Services) -> MeetingPlan:
+    groupement = services.governance.groupement(args.groupement)
+    groupement.instance(args.instance)
+    zone = groupement.groupement.tzinfo
+    try:
+        starts_at = iso_moment(args.at, zone)
+    except ValueError:
+        raise ValueError(f"--at {args.at!r}: expected 'YYYY-MM-DD HH:MM' (Paris time)") from None
+    agenda = []
+    for line in args.agenda or []:
+        item = agenda_item(line)
+        if item is None:
+            raise ValueError(f"--agenda {line!r}: expected 'Title' or 'Title ; vote : question'")
+        agenda.append(item)
+    return MeetingPlan(
+        groupement_id=groupement.id,
+        instance_id=args.instance,
+        starts_at=starts_at,
+        duration=timedelta(minutes=args.duration),
+        place=args.place,
+        video_link=args.video,
+        agenda=tuple(agenda),
+        chair=args.chair,
+        chair_name=args.chair_name,
+        secretary=args.secretary,
+    )
+
+
+def meeting_add(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def add() -> Planned:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            actor = operator(services, "scrutin meeting add")
+            return await plan_meeting(services, actor, _plan(args, services))
+        finally:
+            await services.close()
+
+    try:
+        planned = asyncio.run(add())
+    except (ValueError, GovernanceLookupError, Refused) as error:
+        return fail(f"meeting not planned: {error}")
+    meeting, notice = planned.meeting, planned.notice
+    zone = governance.groupement(args.groupement).groupement.tzinfo
+    print(
+        f"meeting {meeting.id} planned: {governance.instance(args.groupement, args.instance).name}"
+        f", {plain(moment(meeting.plan.starts_at, 'fr', zone))}; convene it by "
+        f"{notice.last_day.isoformat()} ({notice.needed} clear days), "
+        f"with /convoquer {meeting.id}"
+    )
+    return 0
+
+
+def chart(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def render() -> bytes:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            ballot = await services.ballots.get(args.ballot_id)
+            if ballot.result is None:
+                raise BallotNotOpen(f"ballot {ballot.id} is not closed: it has no result to draw")
+            votes = await services.ballots.effective_votes(ballot.id)
+            return await result_chart(services, ballot, votes, args.lang)
+        finally:
+            await services.close()
+
+    try:
+        png = asyncio.run(render())
+    except Refused as error:
+        return fail(str(error))
+    Path(args.output).write_bytes(png)
+    print(f"chart of ballot {args.ballot_id} written to {args.output}")
+    return 0
+
+
+def minutes(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def build() -> Minutes | ConsultationRecord:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            if args.ballot:
+                return await build_consultation_record(
+                    args.number, governance=governance, ballots=services.ballots
+                )
+            return await build_minutes(
+                args.number,
+                governance=governance,
+                meetings=services.meetings,
+                ballots=services.ballots,
+            )
+        finally:
+            await services.close()
+
+    try:
+        source = asyncio.run(build())
+    except (MinutesUnavailable, Refused) as error:
+        return fail(str(error))
+    generated_at = datetime.now(UTC)
+    if args.markdown:
+        Path(args.markdown).write_text(render_markdown(source, generated_at), encoding="utf-8")
+        print(f"Markdown written to {args.markdown}")
+    Path(args.output).write_bytes(render_pdf(source, generated_at, charts=not args.no_charts))
+    kind = "record of ballot" if args.ballot else "minutes of meeting"
+    draft = " (draft: not closed yet)" if source.draft else ""
+    print(f"{kind} {args.number} written to {args.output}{draft}")
+    return 0
+
+
+def admin_add(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    governance = governance_of(settings)
+    chosen = args.groupement or sorted(governance.groupements)
+    unknown = [g for g in chosen if g not in governance.groupements]
+    if unknown:
+        return fail(f"unknown groupement(s) {unknown}; known: {sorted(governance.groupements)}")
+
+    async def add() -> list[str]:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            return await add_coordinator(
+                services, chosen, person_id_of(args.user_id), args.name, "scrutin admin add"
+            )
+        finally:
+            await services.close()
+
+    added = asyncio.run(add())
+    for groupement_id in chosen:
+        state = "added" if groupement_id in added else "already"
+        print(f"{state}: Telegram user {args.user_id} coordinates {groupement_id}")
+    return 0

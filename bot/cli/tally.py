@@ -1,0 +1,55 @@
+"""``scrutin tally`` and ``scrutin config check``: the engine and the configuration, offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from bot.cli.common import EXIT_INVALID, fail
+from config.loader import ConfigError, default_config_dir, load_config_dir
+from config.summary import summarize
+from meetings.wording.explain import explain, quorum_line, summary_lines
+from meetings.wording.formats import PARIS
+from meetings.wording.i18n import LANGUAGES
+from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
+
+
+def tally(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        # Numbers in the file are read as Decimal: a weight never passes through a float.
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as error:
+        return fail(f"{path}: cannot read: {error.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return fail(f"{path}: not valid JSON: {error}")
+    try:
+        result = run_tally_mapping(data)
+    except TallyInputError as error:
+        return fail(f"{path}: {error}")
+    if args.format == "text":
+        print("\n".join(summary_lines(result, args.lang)))
+        return 0
+    output = result_to_mapping(result)
+    output["explanation"] = {lang: explain(result, lang) for lang in LANGUAGES}
+    output["quorum_text"] = {lang: quorum_line(result.quorum, lang) for lang in LANGUAGES}
+    print(json.dumps(output, ensure_ascii=False, indent=2))
+    return 0
+
+
+def config_check(args: argparse.Namespace) -> int:
+    directory = Path(args.dir) if args.dir else default_config_dir()
+    try:
+        governance = load_config_dir(directory)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"scrutin: {problem}", file=sys.stderr)
+        print(f"scrutin: {len(error.problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_INVALID
+    on = date.fromisoformat(args.on) if args.on else datetime.now(PARIS).date()
+    print(summarize(governance, on))
+    return 0

@@ -1,0 +1,40 @@
+"""``scrutin run`` (the bot for real) and ``scrutin demo`` (a whole meeting, offline)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from bot.cli.common import fail, load_settings
+from bot.demo import run_demo
+from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if args.api_url:
+        settings = settings.model_copy(update={"api_base_url": args.api_url})
+    webhook = None
+    try:
+        if args.webhook:
+            webhook = WebhookOptions(
+                url=check_webhook_url(args.webhook),
+                listen=args.listen,
+                port=args.port,
+                secret_token=os.environ.get("SCRUTIN_WEBHOOK_SECRET") or new_secret_token(),
+            )
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        run(settings, webhook)
+    except RunError as error:
+        return fail(str(error))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    database = run_demo(Path(args.dir))
+    print(f"\nLa base de données de la démonstration est dans {database}.")
+    return 0

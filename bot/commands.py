@@ -1,0 +1,241 @@
+"""The command table: each feature module declares its commands once, and from that table come
+the Telegram handlers (with one guard that checks who asks and where), both menus and /aide.
+
+A :class:`Command` says its French name and English alias, who may use it, where (private
+chat or group), its arguments, its description, its handler, and, for a form, the form's
+steps. Buttons that are not part of a form are routed by :class:`ButtonRoute`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import ScrutinContext
+from bot.replies import reply
+from meetings.actions.actor import Actor
+from meetings.buttons import FORM_PATTERN
+from meetings.wording.i18n import translator
+from meetings.wording.refusals import REFUSALS
+
+Handler = Callable[[Update, ScrutinContext], Coroutine[Any, Any, Any]]
+
+
+class Access(StrEnum):
+    ANYONE = "anyone"
+    KNOWN = "known"
+    """A person the bot knows: a representative, an advisory participant or a coordinator."""
+    KNOWN_OR_GROUP = "known_or_group"
+    """A known person, or anyone in a group chat bound to a groupement."""
+    COORDINATOR = "coordinator"
+
+
+class Place(StrEnum):
+    ANY = "any"
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One state of a form: answered by a typed message, or by one of the form's buttons."""
+
+    handler: Handler
+    typed: bool = False
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    states: Mapping[int, Sequence[Step]]
+    cancel: Handler
+    """What /annuler does inside the form."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    """The French name, as menus and /aide show it in French."""
+    alias: str
+    """The English name, as English menus show it; both always work."""
+    access: Access
+    description: str
+    """Lower-case, marked with ``N_``: "/moi — vos mandats et rôles"."""
+    handler: Handler
+    arguments: str = ""
+    """Marked with ``N_``: "NUMBER [urgence REASON]"."""
+    example: str | None = None
+    place: Place = Place.ANY
+    wrong_place: str | None = None
+    """What to say when used in the wrong kind of chat (marked with ``N_``)."""
+    form: Form | None = None
+    rank: int = 100
+    """Its place in the menus and in /aide."""
+    listed: bool = True
+    """False for /start, the deep links' entry, which nobody types."""
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name] if self.name == self.alias else [self.name, self.alias]
+
+    def shown(self, language: str) -> str:
+        return self.name if language == "fr" else self.alias
+
+    def usage(self, language: str, with_example: bool = True) -> str:
+        """``/convoquer NUMÉRO [urgence MOTIF]``, with its example if any."""
+        _ = translator(language)
+        text = f"/{self.shown(language)}"
+        if self.arguments:
+            text += f" {_(self.arguments)}"
+        if self.example and with_example:
+            text += ", " + _(self.example)
+        return text
+
+    def may_be_used_by(self, caller: Actor) -> bool:
+        if self.access is Access.ANYONE:
+            return True
+        if self.access is Access.COORDINATOR:
+            return bool(caller.coordinated)
+        return caller.is_known
+
+
+@dataclass(frozen=True)
+class ButtonRoute:
+    """Presses on buttons whose code matches ``pattern``, outside any form."""
+
+    pattern: re.Pattern[str] | None
+    handler: Handler
+
+
+@dataclass(frozen=True)
+class Table:
+    """Every command and button route of the bot, in the order menus and /aide show them."""
+
+    commands: tuple[Command, ...]
+    buttons: tuple[ButtonRoute, ...] = field(default=())
+
+    def listed_for(self, caller: Actor) -> list[Command]:
+        return [c for c in self.commands if c.listed and c.may_be_used_by(caller)]
+
+
+async def _bound_group(update: Update, context: ScrutinContext) -> bool:
+    chat = update.effective_chat
+    return chat is not None and await context.services.chats.binding(chat.id) is not None
+
+
+async def refusal_of(command: Command, update: Update, context: ScrutinContext) -> str | None:
+    """Why ``command`` may not run here for this caller, or None."""
+    caller = context.caller
+    _ = caller._
+    if command.access is Access.KNOWN_OR_GROUP and not caller.is_known:
+        if not await _bound_group(update, context):
+            return _(REFUSALS["not_registered"])
+    elif command.access is not Access.ANYONE and not caller.is_known:
+        return _(REFUSALS["not_registered"])
+    elif command.access is Access.COORDINATOR and not caller.coordinated:
+        return _(REFUSALS["not_coordinator"])
+    chat = update.effective_chat
+    private = chat is not None and chat.type == "private"
+    wrong = (command.place is Place.PRIVATE and not private) or (
+        command.place is Place.GROUP and private
+    )
+    if wrong and command.wrong_place is not None:
+        return _(command.wrong_place)
+    return None
+
+
+def guarded(command: Command, handler: Handler, refused: object = None) -> Handler:
+    """``handler`` behind the command's guard: the caller identified, its role and place
+    checked once, here rather than in each handler."""
+
+    async def callback(update: Update, context: ScrutinContext) -> Any:
+        if await context.identify(update) is None:
+            return refused
+        why = await refusal_of(command, update, context)
+        if why is not None:
+            if update.callback_query is not None:
+                await update.callback_query.answer(why, show_alert=True)
+            else:
+                await reply(update, why)
+            return refused
+        return await handler(update, context)
+
+    return callback
+
+
+def identified(handler: Handler) -> Handler:
+    """``handler`` with the caller identified: buttons whose action checks the permission."""
+
+    async def callback(update: Update, context: ScrutinContext) -> Any:
+        if await context.identify(update) is None:
+            return None
+        return await handler(update, context)
+
+    return callback
+
+
+def _form_handler(command: Command, form: Form) -> ConversationHandler[ScrutinContext]:
+    end = ConversationHandler.END
+    typed = filters.TEXT & ~filters.COMMAND
+    states: dict[object, list[BaseHandler[Update, ScrutinContext, Any]]] = {}
+    for state, steps in form.states.items():
+        states[state] = [
+            MessageHandler(typed, guarded(command, step.handler, end))
+            if step.typed
+            else CallbackQueryHandler(guarded(command, step.handler, end), pattern=FORM_PATTERN)
+            for step in steps
+        ]
+    return ConversationHandler(
+        entry_points=[CommandHandler(command.names, guarded(command, command.handler, end))],
+        states=states,
+        fallbacks=[CommandHandler(["annuler", "cancel"], guarded(command, form.cancel, end))],
+        name=form.name,
+    )
+
+
+def telegram_handlers(table: Table) -> list[BaseHandler[Update, ScrutinContext, Any]]:
+    """The handlers, forms first so that their steps see typed answers before anything else."""
+    found: list[BaseHandler[Update, ScrutinContext, Any]] = [
+        _form_handler(command, command.form) for command in table.commands if command.form
+    ]
+    for command in table.commands:
+        if command.form is None:
+            found.append(CommandHandler(command.names, guarded(command, command.handler)))
+    for route in table.buttons:
+        found.append(CallbackQueryHandler(identified(route.handler), pattern=route.pattern))
+    return found
+
+
+def help_text(table: Table, caller: Actor) -> str:
+    """The commands this person may use, from the table: theirs, then the coordinator's."""
+    _ = caller._
+    language = caller.language
+
+    def line(command: Command) -> str:
+        return _("{usage} — {description}").format(
+            usage=command.usage(language, with_example=False),
+            description=_(command.description),
+        )
+
+    usable = table.listed_for(caller)
+    general = [line(c) for c in usable if c.access is not Access.COORDINATOR]
+    lines = [_("Commands:"), *general]
+    coordinating = [line(c) for c in usable if c.access is Access.COORDINATOR]
+    if coordinating:
+        lines += ["", _("Coordinator:"), *coordinating]
+    if not caller.is_known:
+        lines = [_("To take part, open the invitation link your coordinator sent you."), "", *lines]
+    return "\n".join(lines)

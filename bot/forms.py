@@ -1,0 +1,67 @@
+"""What the two forms (/planifier, /scrutin) share: the form kept in the person's
+``user_data``, its buttons, and a checked press on one of them.
+
+A form lives in memory until it is confirmed: nothing is written before, so a restart only
+loses a half-filled form, which /planifier or /scrutin starts again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from telegram import Update
+
+from bot.context import ScrutinContext
+from bot.replies import alert
+from meetings.buttons import FormButton, decode_form
+from meetings.notifier import Button
+
+F = TypeVar("F")
+
+
+def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
+    """The form a person is filling in, kept in their ``user_data`` under ``key``."""
+    data: dict[Any, Any] = context.user_data if context.user_data is not None else {}
+    form = data.get(key)
+    return form if isinstance(form, kind) else None
+
+
+def keep(context: ScrutinContext, key: str, form: object) -> None:
+    assert context.user_data is not None
+    context.user_data[key] = form
+
+
+def drop(context: ScrutinContext, key: str) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(key, None)
+
+
+def button(label: str, field: str, value: str) -> Button:
+    return Button(label, FormButton(field, value).encode())
+
+
+async def pressed(
+    update: Update, context: ScrutinContext, key: str, kind: type[F], field: str
+) -> tuple[F, str] | None:
+    """The form and the value of a press on its ``field`` button; the buttons then go.
+
+    A press on another field's button, or once the form is gone, is refused as stale.
+    """
+    query = update.callback_query
+    if query is None:
+        return None
+    code = decode_form(query.data)
+    form = form_of(context, key, kind)
+    if code is None or code.field != field or form is None:
+        await alert(update, context.caller._("This button is no longer valid."))
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return form, code.value
+
+
+def is_cancel(update: Update, field: str) -> bool:
+    """Whether the press is the form's "Cancel" button."""
+    query = update.callback_query
+    code = decode_form(query.data if query is not None else None)
+    return code is not None and code.field == field

@@ -1,0 +1,353 @@
+"""``/scrutin``: the coordinator's form to open a ballot: instance, question, public or secret,
+deadline, then a summary of the electorate to confirm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.arguments import future_moment, words
+from bot.commands import Access, Command, Form, Place, Step
+from bot.context import ScrutinContext
+from bot.forms import button, drop, form_of, is_cancel, keep, pressed
+from bot.jobs import close_at_deadline
+from bot.replies import reply
+from meetings.actions.ballot_open import BallotOpened, ballot_setting, open_ballot, session_of
+from meetings.wording.formats import example_time, moment, name_of, quoted, weight
+from meetings.wording.i18n import N_
+from meetings.wording.refusals import refusal
+from voting.refusal import Refused
+from voting.rules import BallotKind
+
+INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM = range(5)
+KEY = "ballot_form"
+END = ConversationHandler.END
+MAX_QUESTION_LENGTH = 500
+
+
+@dataclass
+class BallotForm:
+    choices: list[tuple[str, str]]
+    groupement_id: str = ""
+    instance_id: str = ""
+    question: str = ""
+    kind: BallotKind = BallotKind.PUBLIC
+    deadline: datetime | None = None
+    motions: list[str] = field(default_factory=list)
+
+
+def _form(context: ScrutinContext) -> BallotForm | None:
+    return form_of(context, KEY, BallotForm)
+
+
+async def _cancelled(update: Update, context: ScrutinContext) -> int:
+    drop(context, KEY)
+    await reply(update, context.caller._("Cancelled; nothing was opened."))
+    return END
+
+
+def _instance_label(context: ScrutinContext, groupement_id: str, instance_id: str) -> str:
+    groupement = context.services.governance.groupement(groupement_id)
+    return f"{groupement.instance(instance_id).name} — {groupement.name}"
+
+
+async def start(update: Update, context: ScrutinContext) -> int:
+    """``/scrutin``: which instance votes."""
+    caller = context.caller
+    _ = caller._
+    governance = context.services.governance
+    choices = [
+        (groupement_id, instance.id)
+        for groupement_id in caller.coordinated
+        for instance in governance.groupement(groupement_id).instances
+        if instance.voting
+    ]
+    if not choices:
+        await reply(update, _("None of your groupements has a voting instance."))
+        return END
+    form = BallotForm(choices)
+    keep(context, KEY, form)
+    if len(choices) == 1:
+        form.groupement_id, form.instance_id = choices[0]
+        return await _ask_question(update, context, form)
+    many = len({g for g, _i in choices}) > 1
+    rows = []
+    for index, (groupement_id, instance_id) in enumerate(choices):
+        label = (
+            _instance_label(context, groupement_id, instance_id)
+            if many
+            else governance.instance(groupement_id, instance_id).name
+        )
+        rows.append((button(label, "instance", str(index)),))
+    rows.append((button(_("Cancel"), "bcancel", "yes"),))
+    await reply(update, _("New ballot. Which instance votes?"), tuple(rows))
+    return INSTANCE
+
+
+async def _ask_question(update: Update, context: ScrutinContext, form: BallotForm) -> int:
+    _ = context.caller._
+    session = await session_of(context.services, form.groupement_id, form.instance_id)
+    text = _("Instance: {instance}.\nSend the question put to the vote, in one message.").format(
+        instance=_instance_label(context, form.groupement_id, form.instance_id)
+    )
+    form.motions = [item.motion for item in session.plan.agenda if item.motion] if session else []
+    if not form.motions:
+        await reply(update, text)
+        return QUESTION
+    rows = tuple(
+        (button(motion, "motion", str(index)),) for index, motion in enumerate(form.motions)
+    )
+    await reply(update, text + "\n" + _("Or choose a motion of the session's agenda:"), rows)
+    return QUESTION
+
+
+async def on_instance(update: Update, context: ScrutinContext) -> int:
+    if is_cancel(update, "bcancel"):
+        return await _cancelled(update, context)
+    found = await pressed(update, context, KEY, BallotForm, "instance")
+    if found is None:
+        return INSTANCE
+    form, value = found
+    if not value.isdigit() or int(value) >= len(form.choices):
+        return INSTANCE
+    form.groupement_id, form.instance_id = form.choices[int(value)]
+    return await _ask_question(update, context, form)
+
+
+async def on_motion(update: Update, context: ScrutinContext) -> int:
+    """A motion of the session's agenda, chosen as the question."""
+    found = await pressed(update, context, KEY, BallotForm, "motion")
+    if found is None:
+        return QUESTION
+    form, value = found
+    if not value.isdigit() or int(value) >= len(form.motions):
+        return QUESTION
+    return await _take_question(update, context, form, form.motions[int(value)])
+
+
+async def on_question(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    message = update.effective_message
+    if form is None or message is None:
+        return END
+    return await _take_question(update, context, form, message.text or "")
+
+
+async def _take_question(
+    update: Update, context: ScrutinContext, form: BallotForm, text: str
+) -> int:
+    _ = context.caller._
+    question = words(text)
+    if not question or len(question) > MAX_QUESTION_LENGTH:
+        await reply(
+            update,
+            _("The question must be between 1 and {limit} characters. Send it again.").format(
+                limit=MAX_QUESTION_LENGTH
+            ),
+        )
+        return QUESTION
+    form.question = question
+    form.kind = context.services.governance.instance(
+        form.groupement_id, form.instance_id
+    ).ballot_kind
+    default = _("public") if form.kind is BallotKind.PUBLIC else _("secret")
+    kinds = (
+        (button(_("Public (roll call)"), "kind", "public"), button(_("Secret"), "kind", "secret")),
+    )
+    await reply(
+        update,
+        _("Public or secret ballot? (this instance's default: {default})").format(default=default),
+        kinds,
+    )
+    return KIND
+
+
+def _example(context: ScrutinContext, form: BallotForm) -> str:
+    zone = context.services.governance.groupement(form.groupement_id).groupement.tzinfo
+    return example_time(context.services.clock(), zone)
+
+
+async def on_kind(update: Update, context: ScrutinContext) -> int:
+    found = await pressed(update, context, KEY, BallotForm, "kind")
+    if found is None:
+        return KIND
+    form, value = found
+    if value not in {"public", "secret"}:
+        return KIND
+    form.kind = BallotKind(value)
+    _ = context.caller._
+    await reply(
+        update,
+        _(
+            "Deadline? Send it as DD/MM/YYYY HH:MM, Paris time (e.g. {example}), "
+            "or press “No deadline” and close it yourself with /clore."
+        ).format(example=_example(context, form)),
+        ((button(_("No deadline"), "deadline", "none"),),),
+    )
+    return DEADLINE
+
+
+async def on_deadline(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    message = update.effective_message
+    if form is None or message is None:
+        return END
+    zone = context.services.governance.groupement(form.groupement_id).groupement.tzinfo
+    deadline = future_moment(message.text or "", context.services.clock(), zone)
+    if deadline is None:
+        await reply(
+            update,
+            context.caller._(
+                "I could not read a future date. Send it as DD/MM/YYYY HH:MM, e.g. {example}."
+            ).format(example=_example(context, form)),
+        )
+        return DEADLINE
+    form.deadline = deadline
+    return await _ask_confirmation(update, context, form)
+
+
+async def on_no_deadline(update: Update, context: ScrutinContext) -> int:
+    found = await pressed(update, context, KEY, BallotForm, "deadline")
+    if found is None:
+        return DEADLINE
+    form, _value = found
+    form.deadline = None
+    return await _ask_confirmation(update, context, form)
+
+
+async def _ask_confirmation(update: Update, context: ScrutinContext, form: BallotForm) -> int:
+    caller = context.caller
+    _ = caller._
+    try:
+        setting = await ballot_setting(context.services, form.groupement_id, form.instance_id)
+    except Refused as refused:
+        drop(context, KEY)
+        await reply(update, refusal(refused, caller.language))
+        return END
+    zone = context.services.governance.groupement(form.groupement_id).groupement.tzinfo
+    if setting.meeting is not None:
+        mode = _(
+            "• In the session of meeting no. {number}: its members present and proxies"
+        ).format(number=setting.meeting.id)
+    else:
+        mode = _(
+            "• Written consultation (no session open): valid if at least half of the members "
+            "take part"
+        )
+    deadline = (
+        moment(form.deadline, caller.language, zone)
+        if form.deadline
+        else _("none (closed with /clore)")
+    )
+    electorate = setting.electorate
+    summary = [
+        _("Summary:"),
+        _("• Instance: {instance}").format(
+            instance=_instance_label(context, form.groupement_id, form.instance_id)
+        ),
+        _("• Question: {question}").format(question=quoted(form.question, caller.language)),
+        _("• Ballot: {kind}").format(
+            kind=_("public") if form.kind is BallotKind.PUBLIC else _("secret")
+        ),
+        _("• Deadline: {deadline}").format(deadline=deadline),
+        _("• Electorate: {members} members, {weight} votes (table {table})").format(
+            members=len(electorate.weights),
+            weight=weight(electorate.total_weight, caller.language),
+            table=setting.weight_table_id,
+        ),
+        _("• Proxies: {count}").format(count=len(electorate.proxies)),
+        mode,
+        "",
+        _("Open the ballot and send the papers now?"),
+    ]
+    confirm = (
+        (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", "yes")),
+    )
+    await reply(update, "\n".join(summary), confirm)
+    return CONFIRM
+
+
+async def on_confirm(update: Update, context: ScrutinContext) -> int:
+    if is_cancel(update, "bcancel"):
+        return await _cancelled(update, context)
+    found = await pressed(update, context, KEY, BallotForm, "confirm")
+    if found is None:
+        return CONFIRM
+    form, _value = found
+    drop(context, KEY)
+    caller = context.caller
+    try:
+        opened = await open_ballot(
+            context.services,
+            caller,
+            form.groupement_id,
+            form.instance_id,
+            form.question,
+            kind=form.kind,
+            deadline=form.deadline,
+        )
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
+        return END
+    close_at_deadline(context, opened.ballot)
+    await reply(update, _opened_text(context, opened))
+    return END
+
+
+def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:
+    _ = context.caller._
+    ballot = opened.ballot
+    groupement = context.services.governance.groupement(ballot.draft.groupement_id)
+    lines = [
+        _("Ballot no. {number} is open. Papers sent: {sent}.").format(
+            number=ballot.id, sent=opened.delivery.sent
+        )
+    ]
+    unreached = sorted({str(name_of(groupement, m)) for _p, m in opened.delivery.unreachable})
+    if unreached:
+        lines.append(
+            _(
+                "Not reached (the bot is blocked, or the person never opened a chat "
+                "with it): {members}."
+            ).format(members=", ".join(unreached))
+        )
+    if opened.unrepresented:
+        lines.append(
+            _("No representative registered for: {members}. Invite them with /inviter.").format(
+                members=", ".join(str(name_of(groupement, m)) for m in opened.unrepresented)
+            )
+        )
+    return "\n".join(lines)
+
+
+async def cancel(update: Update, context: ScrutinContext) -> int:
+    """``/annuler`` inside the form."""
+    return await _cancelled(update, context)
+
+
+COMMANDS = (
+    Command(
+        "scrutin",
+        "ballot",
+        Access.COORDINATOR,
+        N_("open a ballot"),
+        start,
+        place=Place.PRIVATE,
+        wrong_place=N_("Open ballots in your private chat with the bot."),
+        form=Form(
+            "ballot_form",
+            {
+                INSTANCE: (Step(on_instance),),
+                QUESTION: (Step(on_question, typed=True), Step(on_motion)),
+                KIND: (Step(on_kind),),
+                DEADLINE: (Step(on_deadline, typed=True), Step(on_no_deadline)),
+                CONFIRM: (Step(on_confirm),),
+            },
+            cancel,
+        ),
+        rank=60,
+    ),
+)

@@ -1,0 +1,321 @@
+"""``/planifier``: the coordinator's form to plan a meeting, step by step, then confirmed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
+from bot.commands import Access, Command, Form, Place, Step
+from bot.context import ScrutinContext
+from bot.forms import button, drop, form_of, is_cancel, keep, pressed
+from bot.replies import reply
+from meetings.actions.plan import plan_meeting
+from meetings.meeting import AgendaItem, MeetingPlan
+from meetings.notifier import Keyboard
+from meetings.schedule import local_day
+from meetings.wording.formats import moment, name_of
+from meetings.wording.i18n import N_
+from meetings.wording.messages.planning import planned_text
+from meetings.wording.refusals import refusal
+from voting.refusal import Refused
+
+(INSTANCE, DATE, PLACE, LINK, AGENDA, CHAIR, CHAIR_NAME, SECRETARY, CONFIRM) = range(10, 19)
+KEY = "meeting_form"
+END = ConversationHandler.END
+
+
+@dataclass
+class MeetingForm:
+    choices: list[tuple[str, str]]
+    """What the buttons of the current step stand for: (groupement, instance or member)."""
+    groupement_id: str = ""
+    instance_id: str = ""
+    starts_at: datetime | None = None
+    place: str | None = None
+    video_link: str | None = None
+    agenda: list[AgendaItem] = field(default_factory=list)
+    chair: str | None = None
+    chair_name: str | None = None
+    secretary: str | None = None
+
+
+def _form(context: ScrutinContext) -> MeetingForm | None:
+    return form_of(context, KEY, MeetingForm)
+
+
+async def _cancelled(update: Update, context: ScrutinContext) -> int:
+    drop(context, KEY)
+    await reply(update, context.caller._("Cancelled; no meeting was planned."))
+    return END
+
+
+async def start(update: Update, context: ScrutinContext) -> int:
+    """``/planifier``: which instance meets."""
+    caller = context.caller
+    _ = caller._
+    governance = context.services.governance
+    choices = [
+        (g, instance.id)
+        for g in caller.coordinated
+        for instance in governance.groupement(g).instances
+    ]
+    keep(context, KEY, MeetingForm(choices))
+    many = len(caller.coordinated) > 1
+    rows = []
+    for index, (groupement_id, instance_id) in enumerate(choices):
+        groupement = governance.groupement(groupement_id)
+        label = groupement.instance(instance_id).name + (f" — {groupement.name}" if many else "")
+        rows.append((button(label, "minst", str(index)),))
+    rows.append((button(_("Cancel"), "mcancel", "yes"),))
+    await reply(update, _("New meeting. Which instance meets?"), tuple(rows))
+    return INSTANCE
+
+
+async def on_instance(update: Update, context: ScrutinContext) -> int:
+    if is_cancel(update, "mcancel"):
+        return await _cancelled(update, context)
+    found = await pressed(update, context, KEY, MeetingForm, "minst")
+    if found is None:
+        return INSTANCE
+    form, value = found
+    if not value.isdigit() or int(value) >= len(form.choices):
+        return INSTANCE
+    form.groupement_id, form.instance_id = form.choices[int(value)]
+    await reply(
+        update, context.caller._("Date and time? Send them as DD/MM/YYYY HH:MM, Paris time.")
+    )
+    return DATE
+
+
+def _typed(update: Update) -> str:
+    return words(update.effective_message.text if update.effective_message else None)
+
+
+async def on_date(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    _ = context.caller._
+    zone = context.services.governance.groupement(form.groupement_id).groupement.tzinfo
+    starts_at = future_moment(_typed(update), context.services.clock(), zone)
+    if starts_at is None:
+        await reply(update, _("I could not read a future date. Send it as DD/MM/YYYY HH:MM."))
+        return DATE
+    form.starts_at = starts_at
+    await reply(update, _("Place? (address, or “-” for a video meeting only)"))
+    return PLACE
+
+
+async def on_place(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    text = _typed(update)
+    form.place = None if text.lower() in NONE_WORDS else text
+    await reply(update, context.caller._("Video link? (https://…, or “-” for none)"))
+    return LINK
+
+
+def _done(context: ScrutinContext) -> Keyboard:
+    return ((button(context.caller._("Done"), "magenda", "done"),),)
+
+
+async def on_link(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    _ = context.caller._
+    text = _typed(update)
+    if text.lower() in NONE_WORDS:
+        form.video_link = None
+    elif text.startswith(("https://", "http://")):
+        form.video_link = text
+    else:
+        await reply(update, _("A link starts with https://. Send it again, or “-” for none."))
+        return LINK
+    if not (form.place or form.video_link):
+        await reply(update, _("A meeting needs a place or a video link. Place?"))
+        return PLACE
+    await reply(
+        update,
+        _(
+            "Agenda: send one item per message. To put an item to the vote, write "
+            "“Title ; vote : question”. Press “Done” when the agenda is complete."
+        ),
+        _done(context),
+    )
+    return AGENDA
+
+
+async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    _ = context.caller._
+    item = agenda_item(_typed(update))
+    if item is None:
+        await reply(
+            update, _("I could not read this item. Write “Title” or “Title ; vote : question”.")
+        )
+        return AGENDA
+    form.agenda.append(item)
+    await reply(
+        update,
+        _("Item {number} noted. Next item, or “Done”.").format(number=len(form.agenda)),
+        _done(context),
+    )
+    return AGENDA
+
+
+async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
+    found = await pressed(update, context, KEY, MeetingForm, "magenda")
+    if found is None:
+        return AGENDA
+    form, _value = found
+    assert form.starts_at is not None
+    groupement = context.services.governance.groupement(form.groupement_id)
+    coordinator = groupement.groupement.coordinator
+    # Who may chair is who is a member on the meeting's day, the coordinator member first.
+    day = local_day(form.starts_at, groupement.groupement.tzinfo)
+    members = [coordinator] + [m.id for m in groupement.active_members(day) if m.id != coordinator]
+    form.choices = [(form.groupement_id, member) for member in members]
+    rows = tuple(
+        (button(str(name_of(groupement, member)), "mchair", str(index)),)
+        for index, member in enumerate(members)
+    )
+    _ = context.caller._
+    await reply(update, _("Who chairs? (the chair's representative has the casting vote)"), rows)
+    return CHAIR
+
+
+async def on_chair(update: Update, context: ScrutinContext) -> int:
+    found = await pressed(update, context, KEY, MeetingForm, "mchair")
+    if found is None:
+        return CHAIR
+    form, value = found
+    if not value.isdigit() or int(value) >= len(form.choices):
+        return CHAIR
+    form.chair = form.choices[int(value)][1]
+    await reply(update, context.caller._("Name of the chair of the session, as it will be signed?"))
+    return CHAIR_NAME
+
+
+async def on_chair_name(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    text = _typed(update)
+    if not text:
+        return CHAIR_NAME
+    form.chair_name = text
+    await reply(update, context.caller._("Secretary of the session (name, as it will be signed)?"))
+    return SECRETARY
+
+
+def _summary(form: MeetingForm, context: ScrutinContext) -> str:
+    caller = context.caller
+    _ = caller._
+    groupement = context.services.governance.groupement(form.groupement_id)
+    assert form.starts_at is not None and form.chair is not None
+    lines = [
+        _("Summary:"),
+        _("• Instance: {instance}").format(instance=groupement.instance(form.instance_id).name),
+        _("• Date: {moment}").format(
+            moment=moment(form.starts_at, caller.language, groupement.groupement.tzinfo)
+        ),
+        _("• Place: {place}").format(place=form.place or "—"),
+        _("• Video: {link}").format(link=form.video_link or "—"),
+        _("• Chair: {chair}").format(
+            chair=f"{form.chair_name} ({name_of(groupement, form.chair)})"
+        ),
+        _("• Secretary: {secretary}").format(secretary=form.secretary),
+        _("• Agenda:"),
+    ]
+    for number, item in enumerate(form.agenda, start=1):
+        motion = f" — {_('vote: {motion}').format(motion=item.motion)}" if item.motion else ""
+        lines.append(f"  {number}. {item.title}{motion}")
+    return "\n".join(lines)
+
+
+async def on_secretary(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    if form is None:
+        return END
+    text = _typed(update)
+    if not text:
+        return SECRETARY
+    form.secretary = text
+    _ = context.caller._
+    confirm = (
+        (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", "yes")),
+    )
+    await reply(update, _summary(form, context), confirm)
+    return CONFIRM
+
+
+async def on_confirm(update: Update, context: ScrutinContext) -> int:
+    if is_cancel(update, "mcancel"):
+        return await _cancelled(update, context)
+    found = await pressed(update, context, KEY, MeetingForm, "mconfirm")
+    if found is None:
+        return CONFIRM
+    form, _value = found
+    drop(context, KEY)
+    caller = context.caller
+    assert form.starts_at is not None
+    plan = MeetingPlan(
+        groupement_id=form.groupement_id,
+        instance_id=form.instance_id,
+        starts_at=form.starts_at,
+        place=form.place,
+        video_link=form.video_link,
+        agenda=tuple(form.agenda),
+        chair=form.chair,
+        chair_name=form.chair_name,
+        secretary=form.secretary,
+    )
+    try:
+        planned = await plan_meeting(context.services, caller, plan)
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
+        return END
+    await reply(update, planned_text(planned.meeting, planned.notice, caller.language))
+    return END
+
+
+async def cancel(update: Update, context: ScrutinContext) -> int:
+    """``/annuler`` inside the form."""
+    return await _cancelled(update, context)
+
+
+COMMANDS = (
+    Command(
+        "planifier",
+        "plan",
+        Access.COORDINATOR,
+        N_("plan a meeting"),
+        start,
+        place=Place.PRIVATE,
+        wrong_place=N_("Plan meetings in your private chat with the bot."),
+        form=Form(
+            "meeting_form",
+            {
+                INSTANCE: (Step(on_instance),),
+                DATE: (Step(on_date, typed=True),),
+                PLACE: (Step(on_place, typed=True),),
+                LINK: (Step(on_link, typed=True),),
+                AGENDA: (Step(on_agenda_item, typed=True), Step(on_agenda_done)),
+                CHAIR: (Step(on_chair),),
+                CHAIR_NAME: (Step(on_chair_name, typed=True),),
+                SECRETARY: (Step(on_secretary, typed=True),),
+                CONFIRM: (Step(on_confirm),),
+            },
+            cancel,
+        ),
+        rank=50,
+    ),
+)

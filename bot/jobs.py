@@ -1,0 +1,39 @@
+"""What runs on the clock: closing ballots at their deadline and sending due reminders.
+
+The database is the source of truth: these jobs only look at what is due, so a restart
+rebuilds the schedule by itself, and PTB's JobQueue only decides when to look.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import cast
+
+from telegram.ext import JobQueue
+
+from bot.context import ScrutinContext
+from meetings.actions.ballot_close import close_due_ballots
+from meetings.delivery.reminders import send_due_reminders
+from voting.ballot import Ballot
+
+CLOSING_CHECK_INTERVAL = timedelta(seconds=30)
+REMINDER_CHECK_INTERVAL = timedelta(seconds=60)
+
+
+async def close_due_job(context: ScrutinContext) -> None:
+    """Close the ballots whose deadline has passed (also run periodically, for restarts)."""
+    await close_due_ballots(context.services)
+
+
+async def reminders_job(context: ScrutinContext) -> None:
+    await send_due_reminders(context.services)
+
+
+def close_at_deadline(context: ScrutinContext, ballot: Ballot) -> None:
+    """Look again at the very moment of the ballot's deadline, not up to 30 seconds later."""
+    # PTB cannot tell from the context's type which context its jobs receive: ours.
+    jobs = cast("JobQueue[ScrutinContext] | None", context.job_queue)
+    if ballot.draft.deadline is not None and jobs is not None:
+        jobs.run_once(
+            close_due_job, when=ballot.draft.deadline, name=f"close-ballot-{ballot.id}"
+        )

@@ -1,0 +1,146 @@
+"""Open a ballot: the one entry point for a ballot of a session and a written consultation.
+
+Permission: a coordinator of the groupement. While a session of the instance is open, the
+ballot belongs to it: its electorate is the members present and the proxies exercised at
+this moment, its chair the meeting's (if sitting), and a second convocation needs no quorum.
+Otherwise it is a consultation écrite: every member with a weight in force today takes part
+itself or through the holder of its standing proxy, and those proxies serve this once.
+
+In one transaction the ballot is created, frozen and opened, the standing proxies consumed and
+the deadline's reminders planned; after the commit the papers go out and the groups see the
+participation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from config.models import Instance
+from meetings.actions.actor import Actor
+from meetings.delivery.audience import DeliveryReport
+from meetings.delivery.ballots import deliver_papers, post_participation
+from meetings.meeting import Meeting, MeetingState, NotAVotingInstance
+from meetings.papers import papers
+from meetings.presence import consultation_electorate
+from meetings.quorum import meeting_electorate
+from meetings.schedule import local_day
+from meetings.scope import scope_of
+from meetings.services import Services
+from voting.ballot import Ballot, BallotDraft, BallotMode
+from voting.electorate import Electorate
+from voting.rules import BallotKind
+from voting.tally import MOTION_OPTIONS
+
+
+@dataclass(frozen=True)
+class BallotSetting:
+    """What a ballot opened now would be: in which session (if any), and its electorate."""
+
+    instance: Instance
+    meeting: Meeting | None
+    weight_table_id: str
+    electorate: Electorate
+    chair: str | None
+    second_convocation: bool
+
+    @property
+    def mode(self) -> BallotMode:
+        return BallotMode.WRITTEN if self.meeting is None else BallotMode.MEETING
+
+
+@dataclass(frozen=True)
+class BallotOpened:
+    ballot: Ballot
+    delivery: DeliveryReport
+    unrepresented: tuple[str, ...]
+    """Members that may vote but that nobody represents yet: no paper reached them."""
+
+
+async def session_of(services: Services, groupement_id: str, instance_id: str) -> Meeting | None:
+    """The session of the instance now open, if any."""
+    for meeting in await services.meetings.find(
+        groupement_id=groupement_id, instance_id=instance_id, states=(MeetingState.IN_SESSION,)
+    ):
+        return meeting
+    return None
+
+
+async def ballot_setting(services: Services, groupement_id: str, instance_id: str) -> BallotSetting:
+    """The setting of a ballot of the instance opened now, as the coordinator confirms it."""
+    groupement = services.governance.groupement(groupement_id)
+    instance = groupement.instance(instance_id)
+    if not instance.voting or instance.weight_series is None:
+        raise NotAVotingInstance(f"instance {instance_id!r} does not vote")
+    meeting = await session_of(services, groupement_id, instance_id)
+    if meeting is not None:
+        scope = scope_of(services.governance, meeting)
+        assert scope.weight_table is not None
+        electorate = await meeting_electorate(services, meeting, scope)
+        # Only a chair who sits presides: a chair represented by proxy casts no deciding vote.
+        chair = meeting.plan.chair if meeting.plan.chair in electorate.present else None
+        return BallotSetting(
+            instance, meeting, scope.weight_table.id, electorate, chair, meeting.second_convocation
+        )
+    today = local_day(services.clock(), groupement.groupement.tzinfo)
+    table, weights = groupement.electorate_weights(instance.weight_series, today)
+    standing = await services.roster.standing_proxies(groupement_id, instance_id)
+    coordinator = groupement.groupement.coordinator
+    return BallotSetting(
+        instance,
+        None,
+        table.id,
+        consultation_electorate(weights, standing),
+        coordinator if coordinator in weights else None,
+        second_convocation=False,
+    )
+
+
+async def open_ballot(
+    services: Services,
+    actor: Actor,
+    groupement_id: str,
+    instance_id: str,
+    question: str,
+    *,
+    kind: BallotKind | None = None,
+    deadline: datetime | None = None,
+    options: tuple[str, ...] = MOTION_OPTIONS,
+) -> BallotOpened:
+    actor.require_coordinator(groupement_id)
+    async with services.database.transaction():
+        setting = await ballot_setting(services, groupement_id, instance_id)
+        draft = await services.ballots.create(
+            BallotDraft(
+                groupement_id=groupement_id,
+                instance_id=instance_id,
+                question=question,
+                kind=kind or setting.instance.ballot_kind,
+                options=options,
+                mode=setting.mode,
+                allow_vote_change=setting.instance.allow_vote_change,
+                deadline=deadline,
+                meeting_id=None if setting.meeting is None else setting.meeting.id,
+                created_by=actor.person_id,
+            )
+        )
+        ballot = await services.ballots.open(
+            draft.id,
+            electorate=setting.electorate,
+            rules=setting.instance.voting_rules,
+            weight_table_id=setting.weight_table_id,
+            chair=setting.chair,
+            second_convocation=setting.second_convocation,
+        )
+        if setting.meeting is None:
+            # A proxy is given for one occasion: this consultation has frozen them.
+            await services.roster.consume_proxies(groupement_id, instance_id)
+        if deadline is not None:
+            await services.reminders.plan_ballot(groupement_id, ballot.id, deadline)
+    delivery = await deliver_papers(services, ballot)
+    await post_participation(services, ballot)
+    covered = {sheet.member_id for sheet in await papers(services.roster, ballot)}
+    electorate = setting.electorate
+    # In a session, a member absent and not represented gets no paper: that is not "silent".
+    silent = tuple(m for m in electorate.members if m not in covered and electorate.can_vote(m))
+    return BallotOpened(ballot, delivery, silent)

@@ -1,0 +1,73 @@
+"""Invite a representative: a single-use token, valid 7 days, for a member's titulaire or
+suppléant, or for an advisory participant.
+
+Permission: a coordinator of the groupement. The member is named by its id, or by
+``groupement/member`` when the coordinator runs several groupements. A new invitation voids
+the pending one for the same seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.models import GovernanceLookupError, Groupement
+from meetings.actions.actor import Actor
+from meetings.roster import Invitation, Role
+from meetings.schedule import local_day
+from meetings.services import Services
+from meetings.wording.formats import name_of
+from voting.refusal import Refused
+
+
+class UnknownMember(Refused):
+    """No member or advisory participant of that id, or one in several groupements."""
+
+    code = "unknown_member"
+
+
+class MemberGone(Refused):
+    """The member has left the groupement: nobody may speak for it any more."""
+
+    code = "member_gone"
+
+
+@dataclass(frozen=True)
+class Invited:
+    groupement: Groupement
+    invitation: Invitation
+
+
+def find_participant(services: Services, actor: Actor, reference: str) -> tuple[Groupement, str]:
+    """``membre`` or ``groupement/membre`` among the groupements the actor coordinates."""
+    groupement_part, _, member_part = reference.lower().rpartition("/")
+    found = []
+    for groupement_id in actor.coordinated:
+        if groupement_part and groupement_part != groupement_id:
+            continue
+        groupement = services.governance.groupement(groupement_id)
+        try:
+            groupement.participant(member_part)
+        except GovernanceLookupError:
+            continue
+        found.append((groupement, member_part))
+    if len(found) != 1:
+        raise UnknownMember(f"unknown or ambiguous member {reference!r}", member=reference)
+    return found[0]
+
+
+async def invite(services: Services, actor: Actor, reference: str, substitute: bool) -> Invited:
+    groupement, member_id = find_participant(services, actor, reference)
+    actor.require_coordinator(groupement.id)
+    role = Role.SUPPLEANT if substitute else Role.TITULAIRE
+    if groupement.is_advisory(member_id):
+        role = Role.ADVISORY
+    else:
+        today = local_day(services.clock(), groupement.groupement.tzinfo)
+        if not groupement.member(member_id).is_active(today):
+            raise MemberGone(
+                f"{member_id!r} has left {groupement.id!r}",
+                member=name_of(groupement, member_id),
+                groupement=groupement.name,
+            )
+    invitation = await services.roster.invite(groupement.id, member_id, role, actor.person_id)
+    return Invited(groupement, invitation)

@@ -1,0 +1,71 @@
+"""What a person may look at: their meetings, sessions, ballots and results.
+
+Read-only: nothing here changes state. The handlers show what these return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from meetings.actions.actor import Actor
+from meetings.meeting import Attendance, Meeting, MeetingState, Reply
+from meetings.quorum import LiveQuorum, live_quorum
+from meetings.scope import MeetingScope, scope_of
+from meetings.services import Services
+from voting.ballot import Ballot, BallotState
+
+COMING = (MeetingState.PLANNED, MeetingState.CONVENED, MeetingState.IN_SESSION)
+
+
+async def meetings_in(
+    services: Services, groupements: Iterable[str], states: tuple[MeetingState, ...]
+) -> list[Meeting]:
+    """The meetings of these groupements in these states, by date."""
+    wanted = set(groupements)
+    return [
+        meeting
+        for meeting in await services.meetings.find(states=states)
+        if meeting.plan.groupement_id in wanted
+    ]
+
+
+async def ballots_in(
+    services: Services, groupements: Iterable[str], state: BallotState
+) -> list[Ballot]:
+    wanted = set(groupements)
+    return [
+        ballot
+        for ballot in await services.ballots.find(state=state)
+        if ballot.draft.groupement_id in wanted
+    ]
+
+
+async def coordinated_ballot(services: Services, actor: Actor, ballot_id: int) -> Ballot | None:
+    """The ballot if it belongs to a groupement the actor coordinates."""
+    for ballot in await services.ballots.find():
+        if ballot.id == ballot_id and actor.coordinates(ballot.draft.groupement_id):
+            return ballot
+    return None
+
+
+async def visible_ballot(
+    services: Services, groupements: Iterable[str], ballot_id: int
+) -> Ballot | None:
+    wanted = set(groupements)
+    for ballot in await services.ballots.find():
+        if ballot.id == ballot_id and ballot.draft.groupement_id in wanted:
+            return ballot
+    return None
+
+
+async def attendance_view(
+    services: Services, meeting: Meeting
+) -> tuple[MeetingScope, dict[str, Reply], Attendance | None, LiveQuorum | None]:
+    """Replies (before the session) or who is there (during it), with the quorum in figures."""
+    in_session = meeting.state is MeetingState.IN_SESSION
+    return (
+        scope_of(services.governance, meeting),
+        await services.meetings.replies(meeting.id),
+        await services.meetings.attendance(meeting.id) if in_session else None,
+        await live_quorum(services, meeting, forecast=not in_session),
+    )

@@ -1,0 +1,46 @@
+"""Plan a meeting of an instance: when, where, its agenda, who chairs and who takes the minutes.
+
+Permission: a coordinator of the groupement. The chair defaults to the coordinator member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from config.models import GovernanceLookupError
+from meetings.actions.actor import Actor
+from meetings.meeting import InvalidPlan, Meeting, MeetingPlan, PlanInThePast, UnknownChair
+from meetings.notice import Notice, notice_for
+from meetings.scope import scope_of
+from meetings.services import Services
+
+
+@dataclass(frozen=True)
+class Planned:
+    meeting: Meeting
+    notice: Notice
+    """The notice the convocation owes, and the last day to send it."""
+
+
+async def plan_meeting(services: Services, actor: Actor, plan: MeetingPlan) -> Planned:
+    actor.require_coordinator(plan.groupement_id)
+    groupement = services.governance.groupement(plan.groupement_id)
+    groupement.instance(plan.instance_id)
+    problems = plan.problems()
+    if problems:
+        # Before comparing times: a naive start would raise TypeError, not a refusal.
+        raise InvalidPlan(problems)
+    now = services.clock()
+    if plan.starts_at <= now:
+        raise PlanInThePast("the meeting must start in the future")
+    if plan.chair is None:
+        plan = replace(plan, chair=groupement.groupement.coordinator)
+    else:
+        try:
+            groupement.member(plan.chair)
+        except GovernanceLookupError:
+            raise UnknownChair(f"no member {plan.chair!r} to chair", chair=plan.chair) from None
+    meeting = await services.meetings.plan(plan, actor.person_id)
+    return Planned(
+        meeting, notice_for(scope_of(services.governance, meeting), meeting.plan.starts_at, now)
+    )

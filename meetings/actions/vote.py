@@ -1,0 +1,62 @@
+"""Cast a vote from a ballot paper's button.
+
+The button names a member and an option by their positions in the ballot's frozen electorate
+and options: a position out of range is a forged button. Permission: a representative of the
+member, or of the member holding its proxy. The vote is on disk before anyone is told; the
+group's participation is then edited (figures only, never totals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meetings.actions.actor import Actor
+from meetings.delivery.ballots import deliver_papers, refresh_participation
+from meetings.papers import may_vote
+from meetings.services import Services
+from voting.ballot import Ballot, BallotState, InvalidOption, NotEntitled, VoteReceipt
+
+
+@dataclass(frozen=True)
+class VoteRecorded:
+    ballot: Ballot
+    member_id: str
+    option: str
+    receipt: VoteReceipt
+
+    @property
+    def by_proxy(self) -> bool:
+        assert self.ballot.electorate is not None
+        return self.member_id in self.ballot.electorate.proxies
+
+
+async def cast_vote(
+    services: Services, actor: Actor, ballot_id: int, member_index: int, option_index: int
+) -> VoteRecorded:
+    ballot = await services.ballots.get(ballot_id)
+    electorate = ballot.electorate
+    if (
+        electorate is None
+        or member_index >= len(electorate.members)
+        or option_index >= len(ballot.draft.options)
+    ):
+        raise InvalidOption("button out of range")
+    member_id = electorate.members[member_index]
+    option = ballot.draft.options[option_index]
+    if not await may_vote(services.roster, ballot, actor.person_id, member_id):
+        raise NotEntitled(
+            f"{actor.person_id!r} does not vote for {member_id!r} on ballot {ballot_id}",
+            member_id=member_id,
+        )
+    receipt = await services.ballots.cast(ballot_id, member_id, option, cast_by=actor.person_id)
+    await refresh_participation(services, ballot)
+    return VoteRecorded(ballot, member_id, option, receipt)
+
+
+async def send_papers_again(services: Services, actor: Actor) -> int:
+    """The person's open ballot papers, sent again (a new phone, a lost message)."""
+    sent = 0
+    for ballot in await services.ballots.find(state=BallotState.OPEN):
+        report = await deliver_papers(services, ballot, only_person=actor.person_id)
+        sent += report.sent
+    return sent

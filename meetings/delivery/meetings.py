@@ -1,0 +1,131 @@
+"""Convocations with their .ics, changes of date or cancellations, the live quorum of a session,
+and the news that a session is closed."""
+
+from __future__ import annotations
+
+from meetings.delivery.audience import DeliveryReport, group_language, language_of
+from meetings.ics import meeting_ics
+from meetings.meeting import Meeting
+from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
+from meetings.quorum import live_quorum
+from meetings.recipients import Recipient, recipients
+from meetings.scope import MeetingScope, scope_of
+from meetings.services import Services
+from meetings.wording.formats import name_of
+from meetings.wording.messages.meetings import (
+    change_notice,
+    convocation,
+    details,
+    group_change_notice,
+    live_quorum_post,
+    quorum_change,
+    session_closed,
+)
+
+
+def calendar_file(scope: MeetingScope, meeting: Meeting) -> Attachment:
+    """The meeting's .ics: same UID whatever happens, a higher SEQUENCE at each change."""
+    groupement = scope.groupement
+    ics = meeting_ics(
+        uid=f"meeting-{meeting.id}@{groupement.id}.scrutin",
+        sequence=meeting.sequence,
+        summary=f"{scope.instance.name} — {groupement.name}",
+        description="\n".join(details(meeting, groupement, "fr")[1:]),
+        start=meeting.plan.starts_at,
+        duration=meeting.plan.duration,
+        location=meeting.plan.place,
+        url=meeting.plan.video_link,
+        organizer_name=str(name_of(groupement, groupement.groupement.coordinator)),
+        stamp=meeting.convened_at or meeting.created_at,
+        zone=scope.zone,
+        cancelled=meeting.cancelled_at is not None,
+    )
+    return Attachment(f"reunion-{meeting.id}.ics", ics)
+
+
+async def _send_with_calendar(
+    services: Services, to: Address, message: Message, calendar: Attachment
+) -> bool:
+    if await services.notifier.send(to, message) is None:
+        return False
+    return await services.notifier.document(to, calendar)
+
+
+async def send_convocations(
+    services: Services, meeting: Meeting, found: list[Recipient] | None = None
+) -> DeliveryReport:
+    """Every representative and advisory person gets the convocation, its buttons and its .ics."""
+    scope = scope_of(services.governance, meeting)
+    replies = await services.meetings.replies(meeting.id)
+    calendar = calendar_file(scope, meeting)
+    report = DeliveryReport()
+    for recipient in found if found is not None else await recipients(services.roster, scope):
+        language = await language_of(services, recipient.person_id)
+        message = convocation(
+            meeting,
+            scope,
+            recipient.participant_id,
+            recipient.advisory,
+            replies.get(recipient.participant_id),
+            language,
+        )
+        if await _send_with_calendar(services, Private(recipient.person_id), message, calendar):
+            report.sent += 1
+        else:
+            report.unreachable.append((recipient.person_id, recipient.participant_id))
+    return report
+
+
+async def notify_change(services: Services, meeting: Meeting, moved: bool) -> int:
+    """Tell everyone convened that the meeting moved (new date, new .ics) or is cancelled."""
+    scope = scope_of(services.governance, meeting)
+    groupement = scope.groupement
+    calendar = calendar_file(scope, meeting)
+    told = 0
+    people = dict.fromkeys(r.person_id for r in await recipients(services.roster, scope))
+    for person_id in people:
+        language = await language_of(services, person_id)
+        message = Message(change_notice(meeting, groupement, moved, language))
+        told += await _send_with_calendar(services, Private(person_id), message, calendar)
+    language = group_language(groupement)
+    for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
+        text = group_change_notice(meeting, groupement, moved, language)
+        await services.notifier.send(Group(chat.chat_id), Message(text))
+    return told
+
+
+async def post_quorum(services: Services, meeting: Meeting, was_met: bool | None) -> bool | None:
+    """Post the live quorum to the groups, or edit the posted one; warn when it is lost.
+
+    Returns whether the quorum is met now (None for an instance that does not vote).
+    """
+    live = await live_quorum(services, meeting)
+    if live is None:
+        return None
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
+    language = group_language(groupement)
+    text = live_quorum_post(meeting, groupement, live, language)
+    met = live.report.met
+    posts = await services.chats.meeting_posts(meeting.id)
+    for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
+        existing = [post for post in posts if post.chat_id == chat.chat_id]
+        if existing:
+            await services.notifier.edit(
+                Posted(chat.chat_id, existing[-1].message_id), Message(text)
+            )
+        else:
+            posted = await services.notifier.send(Group(chat.chat_id), Message(text))
+            if posted is not None:
+                await services.chats.remember_meeting_post(
+                    meeting.id, posted.chat_id, posted.message_id
+                )
+        if was_met is not None and was_met != met:
+            await services.notifier.send(Group(chat.chat_id), Message(quorum_change(met, language)))
+    return met
+
+
+async def announce_session_closed(services: Services, meeting: Meeting) -> None:
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
+    text = session_closed(meeting, groupement, group_language(groupement))
+    for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
+        await services.notifier.send(Group(chat.chat_id), Message(text))

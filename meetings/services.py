@@ -1,0 +1,87 @@
+"""The composition root: the configuration, the database and its stores, the clock, and the
+notifier that tells people.
+
+Built once per process (the bot, the demo, a command of the CLI, a test) and handed to the
+actions of :mod:`meetings.actions`. It imports no transport: the bot connects its own
+:class:`~meetings.notifier.Notifier` once it has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config.models import Governance
+from meetings.chats import Chats
+from meetings.notifier import Address, Attachment, Message, Notifier, Posted
+from meetings.reminders import Reminders
+from meetings.roster import Roster
+from meetings.store import MeetingStore
+from voting.db import Clock, Database, utc_now
+from voting.store import BallotStore
+
+
+class NotConnected:
+    """The notifier of services that no transport was connected to: it refuses to pretend."""
+
+    async def send(self, to: Address, message: Message) -> Posted | None:
+        raise RuntimeError("no transport is connected: nothing can be sent")
+
+    async def edit(self, posted: Posted, message: Message) -> bool:
+        raise RuntimeError("no transport is connected: nothing can be edited")
+
+    async def remove_buttons(self, posted: Posted) -> bool:
+        raise RuntimeError("no transport is connected: nothing can be edited")
+
+    async def document(self, to: Address, attachment: Attachment) -> bool:
+        raise RuntimeError("no transport is connected: nothing can be sent")
+
+    async def photo(self, to: Address, attachment: Attachment) -> bool:
+        raise RuntimeError("no transport is connected: nothing can be sent")
+
+
+@dataclass
+class Services:
+    governance: Governance
+    database: Database
+    ballots: BallotStore
+    roster: Roster
+    chats: Chats
+    meetings: MeetingStore
+    reminders: Reminders
+    notifier: Notifier = field(default_factory=NotConnected)
+
+    @property
+    def clock(self) -> Clock:
+        return self.database.clock
+
+    @classmethod
+    async def open(
+        cls, governance: Governance, database_path: Path | str, clock: Clock = utc_now
+    ) -> Services:
+        database = await Database.open(database_path, clock)
+        services = cls(
+            governance=governance,
+            database=database,
+            ballots=BallotStore(database),
+            roster=Roster(database),
+            chats=Chats(database),
+            meetings=MeetingStore(database),
+            reminders=Reminders(database),
+        )
+        for store in (
+            services.ballots,
+            services.roster,
+            services.chats,
+            services.meetings,
+            services.reminders,
+        ):
+            await store.migrate()
+        return services
+
+    def connect(self, notifier: Notifier) -> None:
+        """Give the services the transport through which they tell people."""
+        self.notifier = notifier
+
+    async def close(self) -> None:
+        await self.database.close()

@@ -1,0 +1,225 @@
+"""The messages about ballots: papers, confirmations, live participation and results.
+
+Pure functions from domain values to a :class:`~meetings.notifier.Message` or a text, in the
+reader's language. A result is always written from the result the store kept at closing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from config.models import Groupement
+from meetings.buttons import VoteButton
+from meetings.notifier import Button, Keyboard, Message
+from meetings.papers import Participation
+from meetings.wording.explain import explain, option_label, quorum_line
+from meetings.wording.formats import members, moment, name_of, quoted, voices, weight
+from meetings.wording.i18n import translator
+from voting.ballot import Ballot
+from voting.tally import ABSTAIN, AGAINST, FOR, Outcome
+
+OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
+
+
+def ballot_heading(ballot: Ballot, groupement: Groupement, language: str) -> str:
+    """``Scrutin n° 3 — Comité de gouvernance, Groupement de commandes ENT Grand Est``."""
+    _ = translator(language)
+    return _("Ballot no. {number} — {instance}, {groupement}").format(
+        number=ballot.id,
+        instance=groupement.instance(ballot.draft.instance_id).name,
+        groupement=groupement.name,
+    )
+
+
+def kind_label(ballot: Ballot, language: str) -> str:
+    _ = translator(language)
+    return _("secret ballot") if ballot.secret else _("public ballot")
+
+
+def paper_text(
+    ballot: Ballot, groupement: Groupement, member_id: str, proxy: bool, language: str
+) -> str:
+    _ = translator(language)
+    fields = {
+        "member": name_of(groupement, member_id),
+        "weight": voices(ballot.weight_of(member_id), language),
+    }
+    lines = [
+        "🗳 " + ballot_heading(ballot, groupement, language),
+        "",
+        quoted(ballot.draft.question, language),
+        "",
+        kind_label(ballot, language).capitalize() + ".",
+        (
+            _("You vote for: {member} ({weight}), by proxy.")
+            if proxy
+            else _("You vote for: {member} ({weight}).")
+        ).format(**fields),
+    ]
+    if ballot.draft.deadline is not None:
+        zone = groupement.groupement.tzinfo
+        lines.append(
+            _("Voting closes on {moment}.").format(
+                moment=moment(ballot.draft.deadline, language, zone)
+            )
+        )
+    if ballot.draft.allow_vote_change:
+        lines.append(_("You may change your vote until the ballot closes."))
+    return "\n".join(lines)
+
+
+def paper_keyboard(
+    ballot: Ballot, member_id: str, language: str, chosen: str | None = None
+) -> Keyboard:
+    """Pour / Contre / Abstention, the chosen one marked; the codes carry positions only."""
+    assert ballot.electorate is not None
+    member_index = ballot.electorate.members.index(member_id)
+    row = []
+    for index, option in enumerate(ballot.draft.options):
+        label = option_label(option, language)
+        if option == chosen:
+            label = f"{OPTION_MARKS.get(option, '✅')} {label}"
+        row.append(Button(label, VoteButton(ballot.id, member_index, index).encode()))
+    return (tuple(row),)
+
+
+def paper(
+    ballot: Ballot,
+    groupement: Groupement,
+    member_id: str,
+    proxy: bool,
+    language: str,
+    chosen: str | None = None,
+) -> Message:
+    return Message(
+        paper_text(ballot, groupement, member_id, proxy, language),
+        paper_keyboard(ballot, member_id, language, chosen),
+    )
+
+
+def confirmation(
+    paper_text: str, option: str, amount: Decimal, changed: bool, language: str
+) -> str:
+    """The paper, with what was recorded under it."""
+    _ = translator(language)
+    line = (
+        _("Vote changed: {option} — {weight}")
+        if changed
+        else _("Vote recorded: {option} — {weight}")
+    )
+    return (
+        paper_text
+        + "\n\n"
+        + line.format(option=option_label(option, language), weight=voices(amount, language))
+    )
+
+
+def participation_text(
+    ballot: Ballot, groupement: Groupement, counted: Participation, language: str
+) -> str:
+    """What the group sees while the ballot is open: who voted, never how."""
+    _ = translator(language)
+    voted, total = counted.voted, counted.electorate
+    line = _("{voted}/{total} members have voted — {weight} out of {total_weight}").format(
+        voted=voted.heads,
+        total=total.heads,
+        weight=voices(voted.weight, language),
+        total_weight=weight(total.weight, language),
+    )
+    return "\n".join(
+        [
+            "🗳 " + ballot_heading(ballot, groupement, language),
+            quoted(ballot.draft.question, language),
+            line,
+        ]
+    )
+
+
+def result_text(
+    ballot: Ballot, groupement: Groupement, votes: Mapping[str, str], language: str
+) -> str:
+    """The result as posted to the group and to each voter, from the stored result."""
+    _ = translator(language)
+    result = ballot.result
+    assert result is not None, "only a closed ballot has a result"
+    heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(
+        number=ballot.id,
+        instance=groupement.instance(ballot.draft.instance_id).name,
+        groupement=groupement.name,
+    )
+    lines = ["📊 " + heading, quoted(ballot.draft.question, language), ""]
+    lines.append(explain(result, language))
+    if result.outcome is not Outcome.NO_QUORUM:
+        lines.append(quorum_line(result.quorum, language))
+    lines.append("")
+    for option, count in result.totals.items():
+        lines.append(
+            _("{label}: {weight} ({heads})").format(
+                label=option_label(option, language),
+                weight=voices(count.weight, language),
+                heads=members(count.heads, language),
+            )
+        )
+    lines.append(
+        _("Turnout: {heads}/{total} members, {weight} out of {total_weight}").format(
+            heads=result.voted.heads,
+            total=result.electorate.heads,
+            weight=voices(result.voted.weight, language),
+            total_weight=weight(result.electorate.weight, language),
+        )
+    )
+    if not ballot.secret and votes:
+        lines += ["", _("How each member voted (public ballot):")]
+        lines.extend(_vote_lines(ballot, groupement, votes, language))
+    return "\n".join(lines)
+
+
+def _vote_lines(
+    ballot: Ballot, groupement: Groupement, votes: Mapping[str, str], language: str
+) -> Sequence[str]:
+    _ = translator(language)
+    assert ballot.electorate is not None
+    lines = []
+    for member in ballot.electorate.members:
+        if member not in votes:
+            continue
+        line = _("• {member} ({weight}): {option}").format(
+            member=name_of(groupement, member),
+            weight=weight(ballot.electorate.weights[member], language),
+            option=option_label(votes[member], language),
+        )
+        holder = ballot.electorate.proxies.get(member)
+        if holder is not None:
+            line += " " + _("(by proxy, cast by {holder})").format(
+                holder=name_of(groupement, holder)
+            )
+        lines.append(line)
+    return lines
+
+
+def cancelled_text(ballot: Ballot, groupement: Groupement, language: str) -> str:
+    """What voters and the group are told when the coordinator cancels an open ballot."""
+    _ = translator(language)
+    return "\n".join(
+        [
+            "❌ " + ballot_heading(ballot, groupement, language),
+            quoted(ballot.draft.question, language),
+            _("This ballot is cancelled: its votes will not be counted."),
+        ]
+    )
+
+
+def deadline_reminder(
+    ballot: Ballot, groupement: Groupement, waiting: Sequence[str], language: str
+) -> str:
+    """To a person who has not voted yet for some members, before the deadline."""
+    _ = translator(language)
+    assert ballot.draft.deadline is not None
+    return "⏰ " + _(
+        "Reminder: ballot no. {number} closes on {moment}; no vote yet for: {members}."
+    ).format(
+        number=ballot.id,
+        moment=moment(ballot.draft.deadline, language, groupement.groupement.tzinfo),
+        members=", ".join(str(name_of(groupement, member)) for member in waiting),
+    )

@@ -1,0 +1,170 @@
+"""What each refusal says: one table from a refusal's ``code`` to its sentence.
+
+A refused operation raises a :class:`~voting.refusal.Refused` whose ``code`` names the reason
+and whose ``details`` carry the facts to quote. The person reads the sentence of this table in
+their language, never the exception's English text. Where one reason reads differently in a
+given place (a vote refused at a press, a ballot that cannot be closed), the caller passes
+its own sentence for that code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from meetings.wording.formats import PARIS, clear_days, moment, short_date
+from meetings.wording.i18n import N_, translator
+from voting.refusal import Refused
+
+log = logging.getLogger(__name__)
+
+REFUSALS: dict[str, str] = {
+    # Who may ask
+    "not_coordinator": N_("Only a coordinator can do this."),
+    "not_registered": N_(
+        "You are not registered yet. Ask your groupement's coordinator for an invitation "
+        "link, then open it. /aide lists what you can do."
+    ),
+    "not_your_member": N_("You do not answer for this member."),
+    # Ballots and votes
+    "ballot_not_found": N_("This ballot does not exist."),
+    "ballot_not_open": N_("This ballot is closed; your vote was not recorded."),
+    "ballot_cancelled": N_("This ballot was cancelled; your vote was not recorded."),
+    "deadline_passed": N_("The voting deadline has passed; your vote was not recorded."),
+    "not_in_electorate": N_("You do not vote for this member in this ballot."),
+    "not_entitled": N_("You do not vote for this member in this ballot."),
+    "invalid_option": N_("This choice does not exist."),
+    "vote_change_not_allowed": N_(
+        "Your vote is already recorded and cannot be changed in this ballot."
+    ),
+    "invalid_transition": N_("Ballot no. {number} is {state}: it cannot do that any more."),
+    "invalid_electorate": N_("The electorate of this ballot breaks the rules; nothing was opened."),
+    "instance_does_not_vote": N_("This instance does not vote."),
+    # Meetings
+    "meeting_not_found": N_("This meeting does not exist."),
+    "wrong_meeting_state": N_("This meeting is {state}: it cannot do that now."),
+    "invalid_plan": N_("The meeting could not be planned: {problems}."),
+    "plan_in_the_past": N_("The meeting must start in the future."),
+    "unknown_chair": N_("Unknown chair “{chair}”."),
+    "urgency_without_reason": N_(
+        "An urgent convocation states its reason, which the minutes record: "
+        "/convoquer {number} urgence REASON."
+    ),
+    "late_convocation": N_(
+        "Too late for the normal notice: {actual_days} before the meeting, {needed} required "
+        "(last day to convene: {last_day}). Move the meeting with /reporter, or convene in an "
+        "emergency with /convoquer {number} urgence REASON; the minutes will record it."
+    ),
+    "late_urgent_convocation": N_(
+        "Even in an emergency, {needed_days} of notice are needed; only {actual} remain."
+    ),
+    "quorum_was_met": N_(
+        "Meeting no. {number} had its quorum: a second convocation only follows a meeting "
+        "without quorum."
+    ),
+    "second_convocation_too_early": N_(
+        "A second convocation must leave at least 3 clear days: {earliest} at the earliest."
+    ),
+    "not_convened": N_(
+        "Meeting no. {number} was not convened: send the convocation first with "
+        "/convoquer {number}."
+    ),
+    "not_its_day": N_(
+        "Meeting no. {number} is convened for {starts_at}: its session opens that day."
+    ),
+    "ballots_still_open": N_("Close the open ballots first: {ballots}."),
+    "replies_closed": N_(
+        "The session has opened: replies can no longer change. Check in with /arrivee."
+    ),
+    "meeting_cancelled": N_("This meeting was cancelled."),
+    "not_in_this_meeting": N_("You do not represent a member of this meeting."),
+    # Proxies
+    "proxy.giver_not_voting": N_("Your member does not vote in this instance."),
+    "proxy.holder_not_voting": N_("That member does not vote in this instance."),
+    "proxy.to_itself": N_("A member cannot give its proxy to itself."),
+    "proxy.holder_gave_its_own": N_("That member has given its own proxy and cannot hold one."),
+    "proxy.giver_holds_one": N_("Your member holds a proxy and cannot give its own."),
+    "proxy.holder_at_limit": N_("That member already holds as many proxies as the rules allow."),
+    "no_proxy_holder_left": N_("No member can receive your proxy now (limit reached)."),
+    "no_voting_seat": N_("You do not represent a member of a voting instance “{instance}”."),
+    # People, invitations, groups
+    "invitation_unknown": N_(
+        "This invitation link is not valid. Check that you opened the whole link."
+    ),
+    "invitation_used": N_(
+        "This invitation link has already been used. Ask the coordinator for a new one."
+    ),
+    "invitation_expired": N_(
+        "This invitation link has expired. Ask the coordinator for a new one."
+    ),
+    "seat_conflict": N_(
+        "You already represent {member} in this groupement: one person cannot speak for two "
+        "members. Ask the coordinator."
+    ),
+    "unknown_member": N_(
+        "Unknown or ambiguous member “{member}”. Use its id, e.g. meuse, or groupement/member."
+    ),
+    "member_gone": N_("{member} is no longer a member of the groupement ({groupement})."),
+    "unknown_groupement": N_("You do not coordinate a groupement “{groupement}”."),
+    "unknown_instance": N_("Unknown instance “{instance}”."),
+    "unknown_language": N_("Usage: /langue fr or /langue en"),
+    "minutes_unavailable": N_("No minutes yet: the session of this meeting never opened."),
+}
+
+FALLBACK = N_("This could not be done; nothing was changed.")
+
+
+def _shown(value: object, language: str, zone: ZoneInfo) -> object:
+    """A detail as a person reads it: dates and times in words, lists joined."""
+    if isinstance(value, datetime):
+        return moment(value, language, zone)
+    if isinstance(value, date):
+        return short_date(value, language)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_shown(item, language, zone)) for item in value)
+    return value
+
+
+def _details(error: Refused, language: str) -> dict[str, object]:
+    zone = error.details.get("zone")
+    zone = zone if isinstance(zone, ZoneInfo) else PARIS
+    shown = {key: _shown(value, language, zone) for key, value in error.details.items()}
+    _ = translator(language)
+    for key in ("needed", "actual"):
+        value = error.details.get(key)
+        if isinstance(value, int):
+            shown[f"{key}_days"] = clear_days(value, language)
+    if "problems" in error.details and isinstance(error.details["problems"], list):
+        shown["problems"] = "; ".join(_(str(problem)) for problem in error.details["problems"])
+    ballots = error.details.get("ballots")
+    if isinstance(ballots, list):
+        shown["ballots"] = ", ".join(_("no. {number}").format(number=n) for n in ballots)
+    return shown
+
+
+def refusal(
+    error: Refused,
+    language: str,
+    overrides: Mapping[str, str] | None = None,
+    **context: object,
+) -> str:
+    """The sentence for ``error``: its code's (or the caller's override), with its details.
+
+    ``context`` adds what the caller knows and the error does not (a meeting's number).
+    """
+    _ = translator(language)
+    code = error.code
+    if code == "ballot_not_open" and error.details.get("state") == "cancelled":
+        code = "ballot_cancelled"
+    template = (overrides or {}).get(code) or REFUSALS.get(code)
+    if template is None:
+        log.warning("no sentence for the refusal %r (%s)", code, error)
+        template = FALLBACK
+    fields = {**_details(error, language), **context}
+    try:
+        return _(template).format(**fields)
+    except (KeyError, IndexError):
+        log.exception("the refusal %r lacks a detail for its sentence", code)
+        return _(FALLBACK)
