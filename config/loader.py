@@ -16,17 +16,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from config.models import (
+from config.checks import Problem, check_groupement
+from config.models import Governance, Groupement
+from config.sections import (
     AdvisoryParticipant,
-    Governance,
-    Groupement,
     GroupementHeader,
     Instance,
     Member,
-    Problem,
     RulesProblem,
     WeightTable,
-    check_groupement,
 )
 
 __all__ = [

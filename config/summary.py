@@ -10,13 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from config.models import (
-    Governance,
-    GovernanceLookupError,
-    Groupement,
-    Instance,
-    format_decimal,
-)
+from config.models import Governance, GovernanceLookupError, Groupement, Instance
+from config.sections import format_decimal
 from voting.rules import BallotRules, Comparison, QuorumBasis, Threshold
 
 __all__ = ["describe_majority", "describe_quorum", "summarize"]

@@ -63,6 +63,33 @@ def meeting_ics(
     given rather than read from the clock so the same meeting gives the same
     bytes. A cancellation carries no alarm: nothing is left to be reminded of.
     """
+    _check_arguments(uid=uid, sequence=sequence, start=start, stamp=stamp, duration=duration)
+    # Aware arithmetic in a local zone is wall-clock arithmetic: a 2-hour meeting
+    # across the October switch would last 3 hours. Add real time in UTC.
+    start = start.astimezone(UTC)
+    end = start + duration
+
+    calendar = _calendar(zone, start, end, cancelled=cancelled)
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", _calendar_time(start, zone))
+    event.add("dtend", _calendar_time(end, zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    _add_whereabouts(event, location=location, url=url, organizer_name=organizer_name)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if not cancelled:
+        event.add_component(_alarm(summary))
+    calendar.add_component(event)
+    result: bytes = calendar.to_ical()
+    return result
+
+
+def _check_arguments(
+    *, uid: str, sequence: int, start: datetime, stamp: datetime, duration: timedelta
+) -> None:
     for name, moment in (("start", start), ("stamp", stamp)):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError(f"{name}={moment!r} is naive: times must carry a time zone")
@@ -73,11 +100,9 @@ def meeting_ics(
     if duration <= timedelta(0):
         raise ValueError(f"duration must be positive, not {duration}")
 
-    # Aware arithmetic in a local zone is wall-clock arithmetic: a 2-hour meeting
-    # across the October switch would last 3 hours. Add real time in UTC.
-    start = start.astimezone(UTC)
-    end = start + duration
 
+def _calendar(zone: ZoneInfo, start: datetime, end: datetime, *, cancelled: bool) -> Calendar:
+    """The VCALENDAR around the event, with the zone's VTIMEZONE over the event's years."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -86,15 +111,13 @@ def meeting_ics(
     calendar.add_component(
         _vtimezone(zone, start.astimezone(zone).date(), end.astimezone(zone).date())
     )
+    return calendar
 
-    event = Event()
-    event.add("uid", uid)
-    event.add("sequence", sequence)
-    event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", _calendar_time(start, zone))
-    event.add("dtend", _calendar_time(end, zone))
-    event.add("summary", summary)
-    event.add("description", description)
+
+def _add_whereabouts(
+    event: Event, *, location: str | None, url: str | None, organizer_name: str | None
+) -> None:
+    """Where the meeting takes place and who convenes it, each only when known."""
     if location:
         event.add("location", location)
     if url:
@@ -103,16 +126,12 @@ def meeting_ics(
         organizer = vCalAddress(_NO_ADDRESS)
         organizer.params["CN"] = organizer_name
         event.add("organizer", organizer)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
 
-    if not cancelled:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -ALARM_BEFORE)
-        # RFC 5545 requires a DESCRIPTION on a DISPLAY alarm: it is the text shown.
-        alarm.add("description", summary)
-        event.add_component(alarm)
 
-    calendar.add_component(event)
-    result: bytes = calendar.to_ical()
-    return result
+def _alarm(summary: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -ALARM_BEFORE)
+    # RFC 5545 requires a DESCRIPTION on a DISPLAY alarm: it is the text shown.
+    alarm.add("description", summary)
+    return alarm

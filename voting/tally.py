@@ -8,12 +8,20 @@ result never depends on how a division rounds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
 from voting.electorate import Electorate, ElectorateError
-from voting.rules import BallotRules, Comparison, MajorityBase, QuorumCounts, Threshold, TieRule
+from voting.rules import (
+    BallotRules,
+    Comparison,
+    MajorityBase,
+    MajorityRule,
+    QuorumCounts,
+    Threshold,
+    TieRule,
+)
 
 FOR = "for"
 AGAINST = "against"
@@ -207,67 +215,21 @@ def tally(
     motion the options are ``for``/``against``/``abstain``; otherwise each
     option is a named choice and ``abstain`` is the only one not expressed.
     """
-    try:
-        electorate.check(rules.max_proxies_per_holder)
-    except ElectorateError as error:
-        raise TallyError(str(error)) from None
-    if len(set(options)) != len(options) or len(options) < 2:
-        raise TallyError(f"options {list(options)} must be at least two distinct names")
-    _check_votes(electorate, votes, options)
-
+    _check_ballot(electorate, votes, rules, options)
     weights = electorate.weights
-    totals = {
-        option: count_of((m for m, v in votes.items() if v == option), weights)
-        for option in options
-    }
-    expressed_options = [o for o in options if o != ABSTAIN]
-    if is_motion(options):
-        expressed_options = [FOR, AGAINST]
-    expressed = sum((totals[o] for o in expressed_options), Count())
-    voted = count_of(votes, weights)
+    totals = _option_totals(votes, options, weights)
+    expressed = sum((totals[o] for o in _expressed_options(options)), Count())
     quorum = quorum_report(electorate, rules, second_convocation)
     majority = rules.majority
     base = _majority_base(majority.base, expressed, electorate)
-
-    candidates = [FOR] if is_motion(options) else expressed_options
-    passing = [
-        o for o in candidates if _passes(majority.threshold, totals[o], base, majority.double)
-    ]
-    # Several choices can pass a threshold below one half; the largest carries it.
-    passing.sort(key=lambda o: (totals[o].weight, totals[o].heads), reverse=True)
-    winner = passing[0] if passing else None
-    if len(passing) > 1 and totals[passing[0]] == totals[passing[1]]:
-        winner = None
-
-    leading_options = expressed_options
-    if winner is None and leading_options:
-        top = max(totals[o].weight for o in leading_options)
-        leaders = [o for o in leading_options if totals[o].weight == top]
-    else:
-        leaders = []
-    tie = winner is None and _splits_evenly(
-        majority.threshold, [totals[o] for o in leaders], base, majority.double
-    )
-    casting_vote_used = False
-    if tie and rules.tie is TieRule.CHAIR and not secret and chair is not None:
-        chair_choice = votes.get(chair)
-        if chair_choice in leaders:
-            casting_vote_used = True
-            winner = chair_choice if chair_choice != AGAINST else None
-
-    if quorum.required and not quorum.met:
-        outcome = Outcome.NO_QUORUM
-        winner = None
-        casting_vote_used = False
-    else:
-        outcome = Outcome.ADOPTED if winner is not None else Outcome.REJECTED
-
+    decision = _decide(totals, options, base, rules, votes, secret=secret, chair=chair)
+    outcome, decision = _apply_quorum(quorum, decision)
     return TallyResult(
         outcome=outcome,
         options=tuple(options),
         totals=totals,
         expressed=expressed,
-        voted=voted,
+        voted=count_of(votes, weights),
         electorate=count_of(electorate.members, weights),
         present=count_of(electorate.present, weights),
         represented=count_of(electorate.represented, weights),
@@ -278,9 +240,102 @@ def tally(
         required_heads=majority.threshold.minimum_heads(base.heads) if majority.double else None,
         double_majority=majority.double,
         quorum=quorum,
-        tie=tie,
-        casting_vote_used=casting_vote_used,
+        tie=decision.tie,
+        casting_vote_used=decision.casting_vote_used,
         chair=chair,
-        winner=winner,
+        winner=decision.winner,
         secret=secret,
     )
+
+
+def _check_ballot(
+    electorate: Electorate, votes: Mapping[str, str], rules: BallotRules, options: Sequence[str]
+) -> None:
+    try:
+        electorate.check(rules.max_proxies_per_holder)
+    except ElectorateError as error:
+        raise TallyError(str(error)) from None
+    if len(set(options)) != len(options) or len(options) < 2:
+        raise TallyError(f"options {list(options)} must be at least two distinct names")
+    _check_votes(electorate, votes, options)
+
+
+def _option_totals(
+    votes: Mapping[str, str], options: Sequence[str], weights: Mapping[str, Decimal]
+) -> dict[str, Count]:
+    return {
+        option: count_of((m for m, v in votes.items() if v == option), weights)
+        for option in options
+    }
+
+
+def _expressed_options(options: Sequence[str]) -> list[str]:
+    """The options that count as expressed: all but ``abstain``, in the options' order."""
+    if is_motion(options):
+        return [FOR, AGAINST]
+    return [o for o in options if o != ABSTAIN]
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What the votes alone decide, before the quorum has its say."""
+
+    winner: str | None
+    tie: bool
+    casting_vote_used: bool
+
+
+def _decide(
+    totals: Mapping[str, Count],
+    options: Sequence[str],
+    base: Count,
+    rules: BallotRules,
+    votes: Mapping[str, str],
+    *,
+    secret: bool,
+    chair: str | None,
+) -> _Decision:
+    majority = rules.majority
+    expressed_options = _expressed_options(options)
+    candidates = [FOR] if is_motion(options) else expressed_options
+    winner = _majority_winner(candidates, totals, base, majority)
+    if winner is not None:
+        return _Decision(winner, tie=False, casting_vote_used=False)
+    leaders = _leaders(expressed_options, totals)
+    tie = _splits_evenly(majority.threshold, [totals[o] for o in leaders], base, majority.double)
+    # Only an open ballot lets the chair's own vote be seen, and so break a tie.
+    if tie and rules.tie is TieRule.CHAIR and not secret and chair is not None:
+        chair_choice = votes.get(chair)
+        if chair_choice in leaders:
+            carried = chair_choice if chair_choice != AGAINST else None
+            return _Decision(carried, tie=True, casting_vote_used=True)
+    return _Decision(None, tie=tie, casting_vote_used=False)
+
+
+def _majority_winner(
+    candidates: Sequence[str], totals: Mapping[str, Count], base: Count, majority: MajorityRule
+) -> str | None:
+    """The one option that reaches the majority, if exactly one leads among those that do."""
+    passing = [
+        o for o in candidates if _passes(majority.threshold, totals[o], base, majority.double)
+    ]
+    # Several choices can pass a threshold below one half; the largest carries it.
+    passing.sort(key=lambda o: (totals[o].weight, totals[o].heads), reverse=True)
+    if not passing or (len(passing) > 1 and totals[passing[0]] == totals[passing[1]]):
+        return None
+    return passing[0]
+
+
+def _leaders(expressed_options: Sequence[str], totals: Mapping[str, Count]) -> list[str]:
+    """The expressed options with the most weight, in the options' order."""
+    if not expressed_options:
+        return []
+    top = max(totals[o].weight for o in expressed_options)
+    return [o for o in expressed_options if totals[o].weight == top]
+
+
+def _apply_quorum(quorum: QuorumReport, decision: _Decision) -> tuple[Outcome, _Decision]:
+    """Without the quorum nothing is carried, whatever the votes and the chair said."""
+    if quorum.required and not quorum.met:
+        return Outcome.NO_QUORUM, replace(decision, winner=None, casting_vote_used=False)
+    return (Outcome.ADOPTED if decision.winner is not None else Outcome.REJECTED), decision

@@ -1,0 +1,347 @@
+"""The items of a groupement file, each validated on its own.
+
+A file has five sections: ``[groupement]``, ``[[members]]``, ``[[weight_tables]]``,
+``[[instances]]`` and ``[[advisory]]``. The models below check one item at a time; what
+ties items together is left to :mod:`config.checks`, so that the loader can report every
+problem of a file at once instead of stopping at the first section that fails.
+
+Weights are exact decimals written as TOML strings. A TOML number would be read as a
+binary float (``4.5`` happens to be exact, ``0.1`` is not), so numbers are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+
+from voting.rules import BallotKind, BallotRules, RuleError, rules_from_mapping, rules_to_mapping
+
+__all__ = [
+    "NO_VALUE",
+    "AdvisoryKind",
+    "AdvisoryParticipant",
+    "Article",
+    "ConfigModel",
+    "GovernanceLookupError",
+    "GroupementHeader",
+    "Instance",
+    "InstanceKind",
+    "Member",
+    "MemberKind",
+    "Recurrence",
+    "RulesProblem",
+    "WeightTable",
+    "format_decimal",
+    "parse_decimal",
+]
+
+
+class GovernanceLookupError(LookupError):
+    """An id or a date that the configuration has nothing for.
+
+    A ``LookupError`` rather than a ``KeyError`` so that ``str()`` gives the sentence
+    instead of its quoted repr.
+    """
+
+
+# --- scalar types -------------------------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters, digits and single dashes"
+        )
+    return value
+
+
+Slug = Annotated[StrictStr, AfterValidator(_check_slug)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+StrictDate = Annotated[date, Strict()]
+NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
+TelegramId = Annotated[StrictInt, Field(gt=0)]
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A strictly positive, finite decimal from a string (or an existing ``Decimal``).
+
+    Numbers are refused on purpose: TOML would already have turned them into floats.
+    """
+    if isinstance(value, int | float):  # bool is an int too
+        raise ValueError(
+            f'write the number as a quoted decimal string, e.g. "{value}", so that it is '
+            "read exactly and not as a binary float"
+        )
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            hint = " (use a dot as decimal separator)" if "," in value else ""
+            raise ValueError(f"{value!r} is not a decimal number{hint}") from None
+    else:
+        raise ValueError(f"expected a quoted decimal string, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite decimal number")
+    if number <= 0:
+        raise ValueError(f"{value!r} must be greater than 0")
+    return number
+
+
+def format_decimal(value: Decimal) -> str:
+    """``Decimal("15.0")`` as ``15`` and ``Decimal("4.50")`` as ``4.5``, never ``1E+1``."""
+    return f"{value.normalize():f}"
+
+
+PositiveDecimal = Annotated[
+    Decimal, PlainValidator(parse_decimal), PlainSerializer(format_decimal, return_type=str)
+]
+
+_RULE_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"quorum", "majority", "tie", "max_proxies_per_holder"}),
+    "quorum": frozenset({"basis", "fraction", "comparison", "counts"}),
+    "majority": frozenset({"base", "fraction", "comparison", "double"}),
+}
+
+NO_VALUE: Any = object()
+"""Stands for "no value to show" in a problem, where ``None`` may be the value at fault."""
+
+
+class RulesProblem(ValueError):
+    """A rule that cannot be used, located inside the ``rules`` table.
+
+    Pydantic can only place a validator's error on the field itself; the loader reads
+    ``subpath`` and ``value`` to point at ``rules.majority.fraction`` and its value
+    instead of dumping the whole table.
+    """
+
+    def __init__(self, subpath: tuple[str, ...], message: str, value: object = NO_VALUE):
+        where = ".".join(subpath)
+        super().__init__(f"{where}: {message}" if where else message)
+        self.subpath = subpath
+        self.message = message
+        self.value = value
+
+
+def _lookup(table: Mapping[str, object], path: Sequence[str]) -> object:
+    current: object = table
+    for key in path:
+        if not isinstance(current, Mapping) or key not in current:
+            return NO_VALUE
+        current = current[key]
+    return current
+
+
+def _locate_rule_error(error: RuleError, data: Mapping[str, object]) -> RulesProblem:
+    # rules_from_mapping prefixes its messages with the field at fault ("majority: ...",
+    # "quorum.basis: ..."); threshold messages then start with the sub-key they blame.
+    head, separator, rest = str(error).partition(": ")
+    path = tuple(head.split(".")) if separator else ()
+    if not path or path[0] not in _RULE_KEYS[""]:
+        return RulesProblem((), str(error))
+    if len(path) == 1 and path[0] in ("quorum", "majority") and rest != "expected a table":
+        path += ("comparison" if rest.startswith("comparison") else "fraction",)
+    return RulesProblem(path, rest, _lookup(data, path))
+
+
+def _parse_rules(value: object) -> BallotRules:
+    if isinstance(value, BallotRules):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("expected a table of rules (quorum, majority, tie, ...)")
+    # rules_from_mapping ignores keys it does not know, so a misspelt "dobule" would
+    # silently fall back to the default; a configuration must not.
+    for section, allowed in _RULE_KEYS.items():
+        table = value if not section else value.get(section)
+        if not isinstance(table, dict):
+            continue
+        for key in table:
+            if key not in allowed:
+                path = (section, str(key)) if section else (str(key),)
+                raise RulesProblem(
+                    path, f"unknown key; expected one of {', '.join(sorted(allowed))}", table[key]
+                )
+    try:
+        return rules_from_mapping(value)
+    except RuleError as error:
+        raise _locate_rule_error(error, value) from None
+
+
+Rules = Annotated[
+    BallotRules,
+    PlainValidator(_parse_rules),
+    PlainSerializer(rules_to_mapping, return_type=dict[str, object]),
+]
+
+
+class ConfigModel(BaseModel):
+    """A configuration item: unknown keys are mistakes, and nothing changes once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- sections ------------------------------------------------------------------------
+
+
+class GroupementHeader(ConfigModel):
+    """The ``[groupement]`` table."""
+
+    id: Slug
+    name: Text
+    coordinator: Slug
+    timezone: StrictStr = "Europe/Paris"
+    locale: StrictStr = "fr_FR"
+    coordinator_telegram_ids: list[TelegramId] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. 'Europe/Paris'") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (ValueError, TypeError, UnknownLocaleError):
+            raise ValueError(f"unknown locale {value!r}, e.g. 'fr_FR'") from None
+        return value
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+MemberKind = Literal["region", "departement", "collectivite", "commune", "rectorat", "other"]
+
+Article = Literal["le", "la", "l'", "les"]
+"""The French article of a body's name: "le Département de la Meuse", "l'Académie"."""
+
+
+class Member(ConfigModel):
+    """A ``[[members]]`` item: a public body that belongs, or belonged, to the groupement."""
+
+    id: Slug
+    name: Text
+    article: Article | None = None
+    """So that French reads "donne pouvoir au Département des Ardennes"; none: the bare name."""
+    kind: MemberKind
+    joined: StrictDate | None = None
+    """First day of membership; ``None`` when it predates anything the software needs."""
+    left: StrictDate | None = None
+    """First day the body is no longer a member (exclusive end)."""
+    succeeded_by: Slug | None = None
+    """The member that takes over this one's weight after it leaves (a merger)."""
+
+    def is_active(self, on: date) -> bool:
+        return (self.joined is None or self.joined <= on) and (self.left is None or on < self.left)
+
+
+class WeightTable(ConfigModel):
+    """A ``[[weight_tables]]`` item: one version of the voices, from an effective date."""
+
+    id: Slug
+    series: Slug
+    effective_from: StrictDate
+    source: Text
+    weights: Annotated[dict[StrictStr, PositiveDecimal], Field(min_length=1)]
+    declared_total: PositiveDecimal | None = None
+    """The total a source states, checked against the weights, never used instead of them."""
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.weights.values(), Decimal(0))
+
+
+class InstanceKind(StrEnum):
+    AG = "AG"
+    COSTRAT = "COSTRAT"
+    COGOUV = "COGOUV"
+    CST = "CST"
+    RL = "RL"
+    COPIL = "COPIL"
+    OTHER = "OTHER"
+
+
+Recurrence = Literal["none", "annual", "quarterly"]
+
+
+class Instance(ConfigModel):
+    """An ``[[instances]]`` item: a body that meets, and may vote.
+
+    Inside a validated :class:`Groupement`, a voting instance always has
+    ``weight_series`` (with at least one table) and ``rules``.
+    """
+
+    id: Slug
+    kind: InstanceKind
+    name: Text
+    voting: StrictBool
+    weight_series: Slug | None = None
+    rules: Rules | None = None
+    ballot_kind: BallotKind = BallotKind.PUBLIC
+    allow_vote_change: StrictBool = True
+    notice_clear_days: NonNegativeInt = 5
+    urgent_notice_clear_days: NonNegativeInt = 1
+    recurrence: Recurrence = "none"
+    reminder_days_before: list[NonNegativeInt] = [7, 1]
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _known_kind(cls, value: object) -> InstanceKind:
+        if isinstance(value, InstanceKind):
+            return value
+        try:
+            return InstanceKind(str(value))
+        except ValueError:
+            choices = ", ".join(kind.value for kind in InstanceKind)
+            raise ValueError(
+                f"unknown instance kind {value!r}; expected one of {choices}"
+            ) from None
+
+    @property
+    def voting_rules(self) -> BallotRules:
+        """The rules of a voting instance; asking a non-voting one is a programming error."""
+        if not self.voting or self.rules is None:
+            raise GovernanceLookupError(f"instance {self.id!r} does not vote")
+        return self.rules
+
+
+AdvisoryKind = Literal["autorite_academique", "dane", "other"]
+
+
+class AdvisoryParticipant(ConfigModel):
+    """An ``[[advisory]]`` item: convened and heard, never counted in a vote."""
+
+    id: Slug
+    name: Text
+    article: Article | None = None
+    kind: AdvisoryKind
+    instances: list[Slug] = []
