@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
@@ -23,7 +23,8 @@ import matplotlib
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from meetings import charts as charts_module
+from meetings.charts import ballot as ballot_charts
+from meetings.charts.quorum import quorum_chart as drawn_quorum_chart
 from meetings.minutes import (
     LANGUAGE,
     BallotChart,
@@ -44,6 +45,8 @@ from meetings.minutes import (
     Title,
     document,
 )
+from meetings.wording.formats import Name
+from voting.ballot import Ballot
 
 FONT = "DejaVu"
 _FONT_FILES = {
@@ -408,6 +411,14 @@ def _draw(
         _generated(pdf, block)
 
 
+def drawn_ballot_chart(
+    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str
+) -> bytes:
+    """:func:`meetings.charts.ballot.ballot_chart` for the minutes, whose names are plain."""
+    named = {member: Name(name) for member, name in names.items()}
+    return ballot_charts.ballot_chart(ballot, votes, named, language)
+
+
 def render_pdf(
     source: Minutes | ConsultationRecord,
     generated_at: datetime,
@@ -423,8 +434,8 @@ def render_pdf(
     """
     doc = document(source, generated_at)
     if charts:
-        ballot_chart = ballot_chart or charts_module.ballot_chart
-        quorum_chart = quorum_chart or charts_module.quorum_chart
+        ballot_chart = ballot_chart or drawn_ballot_chart
+        quorum_chart = quorum_chart or drawn_quorum_chart
     else:
         ballot_chart = quorum_chart = None
     pdf = _Pages(doc)

@@ -17,15 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from meetings import charts as drawn
-from meetings.charts import (
-    DPI,
-    WIDTH_PX,
-    label_boxes,
-    png_bytes,
-    quorum_chart,
-    render_quorum_figure,
-)
+from meetings.charts import ballot as drawn
+from meetings.charts.quorum import quorum_chart, render_quorum_figure
+from meetings.charts.sheet import DPI, WIDTH_PX, label_boxes, png_bytes
+from meetings.wording.formats import Name
 from meetings.wording.typography import plain
 from tests.test_tally import COGOUV, WEIGHTS_2022, worked_example_votes
 from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState, judge
@@ -45,18 +40,27 @@ from voting.tally import ABSTAIN, AGAINST, FOR, MOTION_OPTIONS, QuorumReport, qu
 D = Decimal
 OPENED = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
 QUESTION = "Approuver le budget 2027 de l'ENT Grand Est"
-NAMES_2022 = {
-    "region": "Région Grand Est",
-    "cea": "Collectivité européenne d'Alsace",
-    "moselle": "Moselle",
-    "ardennes": "Ardennes",
-    "aube": "Aube",
-    "marne": "Marne",
-    "haute-marne": "Haute-Marne",
-    "meurthe-et-moselle": "Meurthe-et-Moselle",
-    "meuse": "Meuse",
-    "vosges": "Vosges",
-}
+
+
+def named(names: Mapping[str, str]) -> dict[str, Name]:
+    """Names as the configuration gives them, here without their article."""
+    return {member: Name(name) for member, name in names.items()}
+
+
+NAMES_2022 = named(
+    {
+        "region": "Région Grand Est",
+        "cea": "Collectivité européenne d'Alsace",
+        "moselle": "Moselle",
+        "ardennes": "Ardennes",
+        "aube": "Aube",
+        "marne": "Marne",
+        "haute-marne": "Haute-Marne",
+        "meurthe-et-moselle": "Meurthe-et-Moselle",
+        "meuse": "Meuse",
+        "vosges": "Vosges",
+    }
+)
 LONG_QUESTION = (
     "Approuver l'avenant n°2 à la convention constitutive du groupement de commandes "
     "pour l'environnement numérique de travail des lycées et des collèges du Grand Est, "
@@ -111,20 +115,20 @@ def worked_example(kind: BallotKind = BallotKind.PUBLIC) -> tuple[Ballot, dict[s
     return make_ballot(electorate, kind=kind), worked_example_votes()
 
 
-def three_members() -> tuple[Ballot, dict[str, str], dict[str, str]]:
+def three_members() -> tuple[Ballot, dict[str, str], dict[str, Name]]:
     weights = {"region": D("4.5"), "cea": D("2"), "moselle": D("1.5")}
     ballot = make_ballot(Electorate(weights, frozenset(weights)))
     return ballot, {"region": FOR, "cea": FOR, "moselle": AGAINST}, NAMES_2022
 
 
-def academy() -> tuple[Ballot, dict[str, str], dict[str, str]]:
+def academy() -> tuple[Ballot, dict[str, str], dict[str, Name]]:
     """300 members: communes of weight 1 and a few larger bodies, some absent, some proxies."""
     rng = Random(2026)
     weights: dict[str, Decimal] = {"region": D("20"), "rectorat": D("10")}
     weights.update({f"dep-{n}": D("5") for n in range(1, 5)})
     weights.update({f"commune-{n:03}": D("1") for n in range(1, 295)})
-    names = {member: f"Commune n°{member[-3:]}" for member in weights}
-    names.update({"region": "Région Grand Est", "rectorat": "Rectorat de Strasbourg"})
+    names = {member: Name(f"Commune n°{member[-3:]}") for member in weights}
+    names.update(named({"region": "Région Grand Est", "rectorat": "Rectorat de Strasbourg"}))
     members = list(weights)
     absent = set(rng.sample(members[6:], 40))
     givers = sorted(rng.sample(sorted(absent), 12))
@@ -146,13 +150,13 @@ def closed(ballot: Ballot, votes: Mapping[str, str]) -> Ballot:
 
 
 def ballot_chart(
-    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str = "fr"
+    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, Name], language: str = "fr"
 ) -> bytes:
     return drawn.ballot_chart(closed(ballot, votes), votes, names, language)
 
 
 def render_ballot_figure(
-    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str = "fr"
+    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, Name], language: str = "fr"
 ) -> Figure:
     return drawn.render_ballot_figure(closed(ballot, votes), votes, names, language)
 
@@ -197,7 +201,7 @@ def assert_readable(figure: Figure) -> None:
             assert size * DPI / 72 >= 14, text.get_text()
 
 
-def charts() -> dict[str, tuple[Ballot, Mapping[str, str], Mapping[str, str]]]:
+def charts() -> dict[str, tuple[Ballot, Mapping[str, str], Mapping[str, Name]]]:
     public, votes = worked_example()
     secret, _ = worked_example(BallotKind.SECRET)
     return {
@@ -251,7 +255,7 @@ def test_members_are_sorted_by_vote_then_weight() -> None:
     ballot, votes = worked_example()
     figure = render_ballot_figure(ballot, votes, NAMES_2022)
     by_name = dict(label_boxes(figure))
-    rows = [name for name in NAMES_2022.values() if name in by_name]
+    rows = [str(name) for name in NAMES_2022.values() if str(name) in by_name]
     rows += ["Meuse (pouvoir)"]
     # The panel reads from top to bottom, so a higher row has a larger y in pixels.
     order = sorted(rows, key=lambda name: -by_name[name].y0)
@@ -277,7 +281,7 @@ def test_a_secret_chart_names_nobody_and_has_no_casting_vote() -> None:
     assert any(text.startswith("Scrutin secret") for text in texts)
     joined = "\n".join(texts)
     for name in NAMES_2022.values():
-        assert name not in joined
+        assert str(name) not in joined
     assert "pouvoir" not in joined
     assert "Participation : 10/10 membres, 15 voix sur 15" in texts
 
@@ -304,13 +308,15 @@ def test_long_names_and_a_long_question_stay_inside_and_apart() -> None:
         "moselle": D("1.5"),
         "ardennes": D("1"),
     }
-    names = {
-        "cea": "Collectivité européenne d'Alsace",
-        "region": "Région Grand Est, représentée par la vice-présidente chargée des lycées "
-        "et de l'éducation numérique",
-        "moselle": "Département de la Moselle",
-        "ardennes": "Département des Ardennes",
-    }
+    names = named(
+        {
+            "cea": "Collectivité européenne d'Alsace",
+            "region": "Région Grand Est, représentée par la vice-présidente chargée des lycées "
+            "et de l'éducation numérique",
+            "moselle": "Département de la Moselle",
+            "ardennes": "Département des Ardennes",
+        }
+    )
     electorate = Electorate(weights, frozenset(weights) - {"cea"}, {"cea": "moselle"})
     ballot = make_ballot(electorate, question=LONG_QUESTION)
     votes = {"cea": FOR, "region": FOR, "moselle": AGAINST}
@@ -323,6 +329,42 @@ def test_long_names_and_a_long_question_stay_inside_and_apart() -> None:
     question_lines = [text for text in texts if text.split()[0] in LONG_QUESTION.split()]
     assert "50 $" in "\n".join(texts)
     assert any(text.endswith("…") for text in question_lines)
+
+
+def test_the_proxy_sentence_gives_each_name_its_article() -> None:
+    weights = {"meuse": D("1"), "ardennes": D("1"), "aube": D("1"), "region": D("4.5")}
+    names = {
+        "meuse": Name("Département de la Meuse", "le"),
+        "ardennes": Name("Département des Ardennes", "le"),
+        "aube": Name("Aube", "l'"),
+        "region": Name("Région Grand Est", "la"),
+    }
+    proxies = {"meuse": "ardennes", "aube": "region"}
+    electorate = Electorate(weights, frozenset({"ardennes", "region"}), proxies)
+    ballot = make_ballot(electorate)
+    votes = {"meuse": FOR, "ardennes": FOR, "aube": AGAINST, "region": FOR}
+    figure = render_ballot_figure(ballot, votes, names)
+    assert_readable(figure)
+    texts = texts_of(figure)
+    assert (
+        "Hachures : vote par pouvoir. Le Département de la Meuse a donné pouvoir au "
+        "Département des Ardennes ; l'Aube a donné pouvoir à la Région Grand Est."
+    ) in " ".join(texts)
+    # The rows show the names as people list them, without their article.
+    assert "Département de la Meuse (pouvoir)" in texts and "Aube (pouvoir)" in texts
+    english = texts_of(render_ballot_figure(ballot, votes, names, language="en"))
+    assert (
+        "Hatched: vote by proxy. Département de la Meuse gave its proxy to Département des "
+        "Ardennes; Aube gave its proxy to Région Grand Est."
+    ) in " ".join(english)
+
+
+def test_words_after_a_number_agree_with_it() -> None:
+    weights = {"region": D("4.5"), "cea": D("2"), "vosges": D("1")}
+    ballot = make_ballot(Electorate(weights, frozenset(weights)))
+    texts = texts_of(render_ballot_figure(ballot, {"region": FOR, "vosges": ABSTAIN}, {}))
+    assert "1 voix — 1 membre (non exprimée)" in texts
+    assert "majorité : plus de 2,25 voix sur 4,5 exprimées" in texts
 
 
 def test_no_quorum_shows_no_majority_line() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from meetings.charts import ballot_chart, quorum_chart
+from meetings.charts.quorum import quorum_chart
 from meetings.minutes import (
     ConsultationRecord,
     Minutes,
@@ -17,6 +17,7 @@ from meetings.minutes import (
     build_minutes,
     render_pdf,
 )
+from meetings.minutes_pdf import drawn_ballot_chart
 from meetings.services import Services
 
 
@@ -41,5 +42,5 @@ async def record_pdf(services: Services, ballot_id: int, generated_at: datetime)
 
 async def _render(source: Minutes | ConsultationRecord, generated_at: datetime) -> bytes:
     return await asyncio.to_thread(
-        render_pdf, source, generated_at, True, ballot_chart, quorum_chart
+        render_pdf, source, generated_at, True, drawn_ballot_chart, quorum_chart
     )

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from meetings.charts import ballot_chart
+from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
 from meetings.papers import papers, participation
@@ -94,7 +94,7 @@ async def result_chart(
     """The ballot's chart, drawn in a worker thread: matplotlib would block the event loop."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     assert ballot.electorate is not None
-    names = {member: str(name_of(groupement, member)) for member in ballot.electorate.members}
+    names = {member: name_of(groupement, member) for member in ballot.electorate.members}
     return await asyncio.to_thread(ballot_chart, ballot, votes, names, language)
 
 
