@@ -31,15 +31,14 @@ from config.models import GovernanceLookupError
 from config.settings import Settings
 from config.summary import summarize
 from meetings.meeting import Meeting, MeetingError, MeetingPlan
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
+from meetings.minutes.builder import (
     MinutesUnavailable,
     build_consultation_record,
     build_minutes,
-    render_markdown,
-    render_pdf,
 )
+from meetings.minutes.markdown import render_markdown
+from meetings.minutes.model import ConsultationRecord, Minutes
+from meetings.minutes.pdf import render_pdf
 from meetings.roster import Roster
 from meetings.schedule import wall_clock
 from meetings.wording.explain import explain, quorum_line, summary_lines
@@ -233,7 +232,6 @@ def _minutes(args: argparse.Namespace) -> int:
                 governance=governance,
                 meetings=services.meetings,
                 ballots=services.ballots,
-                secretariat=services.secretariat,
             )
         finally:
             await services.close()

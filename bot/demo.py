@@ -29,7 +29,8 @@ from bot.offline import RecordedCall
 from bot.reminding import send_due_reminders
 from bot.services import Services
 from config.loader import default_config_dir, load_config_dir
-from meetings.minutes import build_minutes, render_markdown
+from meetings.minutes.builder import build_minutes
+from meetings.minutes.markdown import render_markdown
 
 GROUPEMENT = "ent-grand-est"
 GROUP_CHAT = -1001000000001
@@ -348,7 +349,6 @@ async def _write_documents(services: Services, directory: Path) -> list[Path]:
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
-        secretariat=services.secretariat,
     )
     markdown = directory / "pv-reunion-1.md"
     markdown.write_text(render_markdown(minutes, generated_at), encoding="utf-8")

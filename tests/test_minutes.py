@@ -25,17 +25,15 @@ from pypdf import PdfReader
 from bot.services import Services
 from config.models import Governance
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
-    MinutesUnavailable,
-    Presence,
-    build_consultation_record,
-    build_minutes,
-    render_markdown,
-    render_pdf,
-)
-from meetings.minutes_pdf import typeset
+from meetings.minutes.builder import MinutesUnavailable, build_consultation_record, build_minutes
+from meetings.minutes.labels import page_words
+from meetings.minutes.markdown import render_markdown
+from meetings.minutes.model import ConsultationRecord, Minutes, Presence
+from meetings.minutes.pdf import render_pdf
+from meetings.wording.formats import clock as clock_text
+from meetings.wording.formats import quoted, voices
+from meetings.wording.i18n import translator
+from meetings.wording.typography import print_apostrophes
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from voting.ballot import Ballot
@@ -226,7 +224,6 @@ async def minutes_of(services: Services, meeting_id: int) -> Minutes:
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
-        secretariat=services.secretariat,
     )
 
 
@@ -266,7 +263,7 @@ async def test_the_minutes_hold_who_was_there_and_how(services: Services, clock:
     assert by_member["marne"].arrived_at == paris(15, 14, 5)
     assert by_member["region-grand-est"].arrived_at is None
     meuse = by_member["meuse"]
-    assert (meuse.presence, meuse.proxy_holder) == (
+    assert (meuse.presence, str(meuse.proxy_holder)) == (
         Presence.REPRESENTED,
         "Département des Ardennes",
     )
@@ -283,7 +280,7 @@ async def test_the_minutes_hold_who_was_there_and_how(services: Services, clock:
         held.cancelled_ballot,
     ]
     assert [d.agenda_position for d in minutes.deliberations] == [2, 3, None]
-    assert [m.name for m in minutes.departures] == ["Département de la Moselle"]
+    assert [str(m.name) for m in minutes.departures] == ["Département de la Moselle"]
 
 
 async def test_minutes_need_an_opened_session(services: Services, clock: FakeClock) -> None:
@@ -754,7 +751,11 @@ async def test_the_charts_of_meetings_charts_are_used_by_default(
 
 
 def test_french_spacing_keeps_numbers_with_their_units() -> None:
-    assert typeset("Quorum : 4,5 voix à 14 h 00 ; « oui » l'an") == (
-        "Quorum\u00a0: 4,5\u00a0voix à 14\u00a0h\u00a000\u00a0; «\u00a0oui\u00a0» l’an"
-    )
-    assert typeset("https://example.org/l'acte") == "https://example.org/l'acte"
+    # The catalog and the formats give the non-breaking spaces; print adds the apostrophe.
+    assert page_words("fr").label.format(label="Quorum") == "Quorum\u00a0:"
+    assert translator("fr").pgettext("list separator", "; ") == "\u00a0; "
+    assert voices(Decimal("4.5")) == "4,5\u00a0voix"
+    assert clock_text(paris(15, 14), "fr", PARIS) == "14\u00a0h\u00a000"
+    assert quoted("oui") == "«\u00a0oui\u00a0»"
+    assert print_apostrophes("l'an") == "l’an"
+    assert print_apostrophes("https://example.org/l'acte") == "https://example.org/l'acte"

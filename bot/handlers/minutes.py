@@ -18,14 +18,13 @@ from bot.identity import Caller
 from bot.services import Services, services_of
 from meetings.charts import ballot_chart, quorum_chart
 from meetings.meeting import Meeting, MeetingError, MeetingState
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
+from meetings.minutes.builder import (
     MinutesUnavailable,
     build_consultation_record,
     build_minutes,
-    render_pdf,
 )
+from meetings.minutes.model import ConsultationRecord, Minutes
+from meetings.minutes.pdf import render_pdf
 from voting.ballot import BallotMode, VotingError
 
 RECORD_WORDS = {"scrutin", "consultation", "ballot"}
@@ -38,7 +37,6 @@ async def minutes_pdf(services: Services, meeting_id: int, generated_at: datetim
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
-        secretariat=services.secretariat,
     )
     return await _render(minutes, generated_at)
 
