@@ -28,7 +28,8 @@ from config.loader import default_config_dir, load_config_dir
 from meetings.actions.documents import minutes_pdf
 from meetings.delivery.ballots import result_chart
 from meetings.delivery.reminders import send_due_reminders
-from meetings.minutes import build_minutes, render_markdown
+from meetings.minutes.builder import build_minutes
+from meetings.minutes.markdown import render_markdown
 from meetings.services import Services
 
 GROUPEMENT = "ent-grand-est"

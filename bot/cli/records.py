@@ -16,15 +16,14 @@ from meetings.actions.coordinators import add_coordinator
 from meetings.actions.plan import Planned, plan_meeting
 from meetings.delivery.ballots import result_chart
 from meetings.meeting import MeetingPlan
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
+from meetings.minutes.builder import (
     MinutesUnavailable,
     build_consultation_record,
     build_minutes,
-    render_markdown,
-    render_pdf,
 )
+from meetings.minutes.markdown import render_markdown
+from meetings.minutes.model import ConsultationRecord, Minutes
+from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
 from meetings.wording.formats import moment
 from meetings.wording.typography import plain

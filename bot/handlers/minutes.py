@@ -17,7 +17,7 @@ from bot.replies import in_private_chat, reply
 from meetings.actions.documents import minutes_pdf, record_pdf
 from meetings.actions.lookups import meetings_in, visible_ballot
 from meetings.meeting import Meeting, MeetingState
-from meetings.minutes import MinutesUnavailable
+from meetings.minutes.builder import MinutesUnavailable
 from meetings.wording.i18n import N_
 from meetings.wording.refusals import refusal
 from voting.ballot import BallotMode

@@ -9,15 +9,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from meetings.charts.quorum import quorum_chart
-from meetings.minutes import (
-    ConsultationRecord,
-    Minutes,
-    build_consultation_record,
-    build_minutes,
-    render_pdf,
-)
-from meetings.minutes_pdf import drawn_ballot_chart
+from meetings.minutes.builder import build_consultation_record, build_minutes
+from meetings.minutes.model import ConsultationRecord, Minutes
+from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
 
 
@@ -41,6 +35,4 @@ async def record_pdf(services: Services, ballot_id: int, generated_at: datetime)
 
 
 async def _render(source: Minutes | ConsultationRecord, generated_at: datetime) -> bytes:
-    return await asyncio.to_thread(
-        render_pdf, source, generated_at, True, drawn_ballot_chart, quorum_chart
-    )
+    return await asyncio.to_thread(render_pdf, source, generated_at)

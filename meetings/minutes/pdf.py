@@ -1,8 +1,10 @@
 """The minutes and the consultation records as A4 PDF pages, with fpdf2.
 
-The pages draw the blocks of :func:`meetings.minutes.document`, so they say exactly
-what the Markdown says. The DejaVu Sans fonts that matplotlib ships are embedded, so the
-accents, « », — and … print on every reader, whatever fonts it has.
+The pages draw the blocks of :func:`meetings.minutes.document.document`, so they say exactly
+what the Markdown says; the words around them (the draft mark, "Page 2 / 6", "Signature :")
+come with the document too. Print adds only the typographic apostrophe. The DejaVu Sans
+fonts that matplotlib ships are embedded, so the accents, « », — and … print on every
+reader, whatever fonts it has.
 
 Two renderings of the same database differ only by the generation time: the PDF's
 creation date is set to it, nothing else reads the clock, and fpdf2's file identifier
@@ -11,9 +13,8 @@ is a hash of the content.
 
 from __future__ import annotations
 
-import re
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
@@ -23,30 +24,34 @@ import matplotlib
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from meetings.charts import ballot as ballot_charts
-from meetings.charts.quorum import quorum_chart as drawn_quorum_chart
-from meetings.minutes import (
-    LANGUAGE,
-    BallotChart,
+from meetings.charts.ballot import ballot_chart as drawn_ballot
+from meetings.charts.quorum import quorum_chart as drawn_quorum
+from meetings.minutes.blocks import (
     Banner,
     Block,
     ChartSlot,
-    ConsultationRecord,
     Document,
     Fields,
     Generated,
     Heading,
     Items,
-    Minutes,
     Paragraph,
-    QuorumChart,
     Signatures,
     Table,
     Title,
-    document,
 )
+from meetings.minutes.document import document
+from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.wording.formats import Name
+from meetings.wording.i18n import DEFAULT_LANGUAGE
+from meetings.wording.typography import print_apostrophes
 from voting.ballot import Ballot
+from voting.tally import QuorumReport
+
+BallotChart = Callable[[Ballot, Mapping[str, str], Mapping[str, Name], str], bytes]
+"""``ballot_chart(ballot, votes, names, language)``: a PNG of one ballot's result."""
+QuorumChart = Callable[[QuorumReport, str], bytes]
+"""``quorum_chart(report, language)``: a PNG gauge of a quorum report."""
 
 FONT = "DejaVu"
 _FONT_FILES = {
@@ -72,18 +77,7 @@ CHART_MIN_WIDTH = 105.0
 """A chart shrinks to this width to fit the rest of a page, rather than leave a blank."""
 SIGNATURE_HEIGHT = 40.0
 
-_NBSP = "\u00a0"
-
-
-def typeset(text: str) -> str:
-    """French spacing: no line break before « : ; ! ? » nor inside "4,5 voix" or "14 h 00"."""
-    text = re.sub(r" ([:;!?»])", _NBSP + r"\1", text)
-    text = text.replace("« ", "«" + _NBSP)
-    # The typographic apostrophe, except inside a link that a reader may copy.
-    text = " ".join(w if "://" in w else w.replace("'", "’") for w in text.split(" "))
-    text = re.sub(r"(\d) h (\d)", rf"\1{_NBSP}h{_NBSP}\2", text)
-    text = re.sub(r"(\d) (voix|membres?)\b", rf"\1{_NBSP}\2", text)
-    return text.replace("n° ", "n°" + _NBSP)
+PDF_LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
 def font_directory() -> Path:
@@ -114,7 +108,7 @@ class _Pages(FPDF):
             with self.rotation(48, x=self.w / 2, y=self.h / 2):
                 self.set_font(FONT, "B", 84)
                 self.set_text_color(*WATERMARK)
-                label = "PROJET"
+                label = self.doc.words.draft_mark
                 self.text(self.w / 2 - self.get_string_width(label) / 2, self.h / 2 + 12, label)
         self.set_xy(self.l_margin, 10)
         self.set_font(FONT, "", 8)
@@ -124,7 +118,7 @@ class _Pages(FPDF):
         if self.doc.draft:
             self.set_font(FONT, "B", 8)
             self.set_text_color(*RED)
-            self.cell(40, 5, "PROJET", align="R")
+            self.cell(40, 5, self.doc.words.draft_mark, align="R")
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.line(self.l_margin, 16, self.w - self.r_margin, 16)
@@ -139,7 +133,8 @@ class _Pages(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
         self.cell(self.epw - 30, 6, self.doc.title)
-        self.cell(30, 6, f"Page {self.page_no()} / {{nb}}", align="R")
+        page = self.doc.words.page.format(page=self.page_no(), pages=self.str_alias_nb_pages)
+        self.cell(30, 6, page, align="R")
 
     @contextmanager
     def styled(
@@ -159,7 +154,9 @@ class _Pages(FPDF):
             self.add_page()
 
     def paragraph(self, text: str, *, align: str = "L", height: float = LINE) -> None:
-        self.multi_cell(0, height, typeset(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, height, print_apostrophes(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
 
 
 def _title(pdf: _Pages, block: Title) -> None:
@@ -193,7 +190,8 @@ def _estimate(pdf: _Pages, block: Block | None) -> float:
         pdf.set_font(FONT, "", 10)
         value_width = pdf.epw * 0.64 - 3
         lines = sum(
-            1 + int(pdf.get_string_width(typeset(value)) // value_width) for _, value in block.rows
+            1 + int(pdf.get_string_width(print_apostrophes(value)) // value_width)
+            for _, value in block.rows
         )
         return lines * LINE + len(block.rows) * 1.8
     if isinstance(block, Table):
@@ -258,8 +256,8 @@ def _fields(pdf: _Pages, block: Fields) -> None:
     ):
         for label, value in block.rows:
             row = table.row()
-            row.cell(typeset(f"{label} :"), style=label_style)
-            row.cell(typeset(value))
+            row.cell(print_apostrophes(pdf.doc.words.label.format(label=label)), style=label_style)
+            row.cell(print_apostrophes(value))
     pdf.ln(2)
 
 
@@ -286,12 +284,12 @@ def _table(pdf: _Pages, block: Table) -> None:
     ):
         heading = table.row()
         for text in block.header:
-            heading.cell(typeset(text))
+            heading.cell(print_apostrophes(text))
         bold = FontFace(emphasis="BOLD")
         for index, cells in enumerate(block.rows):
             row = table.row()
             for text in cells:
-                row.cell(typeset(text), style=bold if index in block.bold_rows else None)
+                row.cell(print_apostrophes(text), style=bold if index in block.bold_rows else None)
     pdf.ln(3)
 
 
@@ -301,7 +299,9 @@ def _items(pdf: _Pages, block: Items) -> None:
             pdf.keep(2 * LINE)
             pdf.set_x(pdf.l_margin + 2)
             pdf.cell(8, LINE, f"{number}." if block.numbered else "•")
-            pdf.multi_cell(0, LINE, typeset(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                0, LINE, print_apostrophes(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             pdf.ln(1)
     pdf.ln(1.5)
 
@@ -313,16 +313,13 @@ def _chart(
     quorum_chart: QuorumChart | None,
 ) -> None:
     png: bytes | None = None
+    language = pdf.doc.language
     if block.quorum is not None:
         if quorum_chart is not None:
-            png = quorum_chart(block.quorum, LANGUAGE)
-    elif ballot_chart is not None:
-        if block.deliberation is not None:
-            shown = block.deliberation
-            png = ballot_chart(shown.ballot, shown.votes, shown.names, LANGUAGE)
-        elif block.consultation is not None:
-            record = block.consultation
-            png = ballot_chart(record.ballot, record.votes, record.names, LANGUAGE)
+            png = quorum_chart(block.quorum, language)
+    elif ballot_chart is not None and block.ballot is not None:
+        shown = block.ballot
+        png = ballot_chart(shown.ballot, shown.votes, shown.names, language)
     if png is None:
         return
     width, height = _png_size(png)
@@ -356,16 +353,26 @@ def _signatures(pdf: _Pages, block: Signatures) -> None:
         pdf.set_xy(x + 3, top + 3)
         with pdf.styled("B", 10, NAVY):
             pdf.multi_cell(
-                width - 6, LINE, typeset(role), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+                width - 6,
+                LINE,
+                print_apostrophes(role),
+                align="L",
+                new_x=XPos.LEFT,
+                new_y=YPos.NEXT,
             )
         with pdf.styled("", 10):
             pdf.multi_cell(
-                width - 6, LINE, typeset(name or " "), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+                width - 6,
+                LINE,
+                print_apostrophes(name or " "),
+                align="L",
+                new_x=XPos.LEFT,
+                new_y=YPos.NEXT,
             )
         # Below the name however many lines it took, leaving the rest of the box to sign in.
         pdf.set_xy(x + 3, max(top + 17, pdf.get_y() + 2))
         with pdf.styled("", 9, GREY):
-            pdf.cell(width - 6, LINE, typeset("Signature :"))
+            pdf.cell(width - 6, LINE, print_apostrophes(pdf.doc.words.signature))
     pdf.set_xy(pdf.l_margin, top + SIGNATURE_HEIGHT + 6)
 
 
@@ -411,12 +418,24 @@ def _draw(
         _generated(pdf, block)
 
 
-def drawn_ballot_chart(
-    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, str], language: str
+def pdf_of(
+    doc: Document,
+    generated_at: datetime,
+    ballot_chart: BallotChart | None,
+    quorum_chart: QuorumChart | None,
 ) -> bytes:
-    """:func:`meetings.charts.ballot.ballot_chart` for the minutes, whose names are plain."""
-    named = {member: Name(name) for member, name in names.items()}
-    return ballot_charts.ballot_chart(ballot, votes, named, language)
+    """The blocks of ``doc`` on A4 pages, the charts drawn by the given renderers (if any)."""
+    pdf = _Pages(doc)
+    pdf.set_creation_date(generated_at)
+    pdf.set_title(doc.title)
+    pdf.set_author(doc.author)
+    pdf.set_subject(doc.running_title)
+    pdf.set_creator("Scrutin")
+    pdf.set_lang(PDF_LANGUAGES.get(doc.language, doc.language))
+    pdf.add_page()
+    for index, block in enumerate(doc.blocks):
+        _draw(pdf, block, _section_after(doc.blocks, index), ballot_chart, quorum_chart)
+    return bytes(pdf.output())
 
 
 def render_pdf(
@@ -425,27 +444,19 @@ def render_pdf(
     charts: bool = True,
     ballot_chart: BallotChart | None = None,
     quorum_chart: QuorumChart | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """The minutes or the record as an A4 PDF with embedded fonts.
+    """The minutes or the record as an A4 PDF with embedded fonts (French by default).
 
     With ``charts``, each deliberation gets its chart and the quorum its gauge, drawn by
     the given renderers, or else by :mod:`meetings.charts`; without charts, the figures
     stay in the tables.
     """
-    doc = document(source, generated_at)
     if charts:
-        ballot_chart = ballot_chart or drawn_ballot_chart
-        quorum_chart = quorum_chart or drawn_quorum_chart
+        ballot_chart = ballot_chart or drawn_ballot
+        quorum_chart = quorum_chart or drawn_quorum
     else:
         ballot_chart = quorum_chart = None
-    pdf = _Pages(doc)
-    pdf.set_creation_date(generated_at)
-    pdf.set_title(doc.title)
-    pdf.set_author(doc.author)
-    pdf.set_subject(doc.running_title)
-    pdf.set_creator("Scrutin")
-    pdf.set_lang("fr-FR")
-    pdf.add_page()
-    for index, block in enumerate(doc.blocks):
-        _draw(pdf, block, _section_after(doc.blocks, index), ballot_chart, quorum_chart)
-    return bytes(pdf.output())
+    return pdf_of(
+        document(source, generated_at, language), generated_at, ballot_chart, quorum_chart
+    )

@@ -1,0 +1,357 @@
+"""From the database to the minutes: what was decided, read back from what the stores kept.
+
+The meeting, its agenda, the replies to the convocation, the attendance events and each
+ballot's frozen electorate and stored result: nothing is taken from a bot's memory, so the
+minutes of a meeting read the same whenever they are produced, and say what was decided
+rather than what would be decided today. Who was there is worked out by
+:mod:`meetings.presence` and what the configuration says by :mod:`meetings.scope`, as for
+the session itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+from config.models import Governance, GovernanceLookupError, Groupement
+from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, Reply, ReplyKind
+from meetings.minutes.model import (
+    AdvisoryAttendance,
+    Chair,
+    ConsultationRecord,
+    Deliberation,
+    Elector,
+    MemberAttendance,
+    Minutes,
+    Movement,
+    Presence,
+    VoteLine,
+)
+from meetings.presence import attendance_at, proxies_of, session_electorate
+from meetings.scope import MeetingScope, scope_of
+from meetings.store import MeetingStore
+from meetings.wording.formats import Name, name_of
+from voting.ballot import WRITTEN_CONSULTATION_QUORUM, Ballot, BallotMode, BallotState
+from voting.electorate import Electorate
+from voting.refusal import Refused
+from voting.store import BallotStore
+from voting.tally import Count, QuorumReport, count_of, quorum_report
+
+
+class MinutesUnavailable(Refused):
+    """Nothing to write minutes of: the session never opened, or the ballot never did."""
+
+    code = "minutes_unavailable"
+
+
+# --- who was there ------------------------------------------------------------------------
+
+
+def _first_arrivals(events: Sequence[AttendanceEvent]) -> dict[str, AttendanceEvent]:
+    arrivals: dict[str, AttendanceEvent] = {}
+    for event in events:
+        if event.arrived:
+            arrivals.setdefault(event.participant_id, event)
+    return arrivals
+
+
+def _departures(events: Sequence[AttendanceEvent]) -> dict[str, tuple[datetime, ...]]:
+    found: dict[str, list[datetime]] = {}
+    for departure in attendance_at(events).departures:
+        found.setdefault(departure.member_id, []).append(departure.at)
+    return {member: tuple(times) for member, times in found.items()}
+
+
+def _members(
+    scope: MeetingScope,
+    replies: Mapping[str, Reply],
+    events: Sequence[AttendanceEvent],
+    opened_at: datetime,
+) -> tuple[MemberAttendance, ...]:
+    """Each member convened: present if it ever sat, else represented, excused or absent."""
+    arrivals = _first_arrivals(events)
+    departures = _departures(events)
+    proxies = proxies_of(replies)
+    found = []
+    for member in scope.members:
+        weight = scope.weights[member] if scope.voting else None
+        name = name_of(scope.groupement, member)
+        absent = MemberAttendance(member, name, weight, Presence.ABSENT)
+        arrival = arrivals.get(member)
+        holder = proxies.get(member)
+        reply = replies.get(member)
+        if arrival is not None and not arrival.advisory:
+            sat = replace(
+                absent,
+                presence=Presence.PRESENT,
+                by_video=arrival.by_video,
+                arrived_at=arrival.at if arrival.at > opened_at else None,
+                left_at=departures.get(member, ()),
+            )
+        # A proxy whose holder never sat was never exercised: the member was absent.
+        elif holder is not None and holder in arrivals:
+            holder_name = name_of(scope.groupement, holder)
+            sat = replace(absent, presence=Presence.REPRESENTED, proxy_holder=holder_name)
+        elif reply is not None and reply.kind is ReplyKind.EXCUSED:
+            sat = replace(absent, presence=Presence.EXCUSED)
+        else:
+            sat = absent
+        found.append(sat)
+    return tuple(found)
+
+
+def _advisory(
+    scope: MeetingScope, events: Sequence[AttendanceEvent]
+) -> tuple[AdvisoryAttendance, ...]:
+    arrivals = _first_arrivals(events)
+    return tuple(
+        AdvisoryAttendance(a, name_of(scope.groupement, a), arrivals[a].by_video)
+        for a in scope.advisory
+        if a in arrivals
+    )
+
+
+def _movements(
+    groupement: Groupement, events: Sequence[AttendanceEvent], opened_at: datetime
+) -> tuple[Movement, ...]:
+    return tuple(
+        Movement(
+            e.participant_id,
+            name_of(groupement, e.participant_id),
+            e.arrived,
+            e.at,
+            e.by_video,
+            e.advisory,
+        )
+        for e in events
+        if e.at > opened_at
+    )
+
+
+# --- deliberations ----------------------------------------------------------------------------
+
+
+def _vote_lines(
+    electorate: Electorate, votes: Mapping[str, str], names: Mapping[str, Name], *, written: bool
+) -> tuple[VoteLine, ...]:
+    """Every member entitled to vote, in the weight table's order, and its vote if any.
+
+    In a session, members neither present nor represented were not called and are left out;
+    in a written consultation every member was consulted.
+    """
+    lines = []
+    for member in electorate.members:
+        if member not in votes and not written and not electorate.can_vote(member):
+            continue
+        holder = electorate.proxies.get(member)
+        lines.append(
+            VoteLine(
+                member,
+                names[member],
+                electorate.weights[member],
+                votes.get(member),
+                None if holder is None else names.get(holder, Name(holder)),
+            )
+        )
+    return tuple(lines)
+
+
+def _agenda_match(agenda: Sequence[AgendaItem], question: str) -> tuple[int | None, str | None]:
+    wanted = question.strip().casefold()
+    for position, item in enumerate(agenda, start=1):
+        if wanted in {(item.motion or "").strip().casefold(), item.title.strip().casefold()}:
+            return position, item.title
+    return None, None
+
+
+def _names(groupement: Groupement, electorate: Electorate) -> dict[str, Name]:
+    return {m: name_of(groupement, m) for m in electorate.members}
+
+
+async def _deliberation(
+    number: int, ballot: Ballot, meeting: Meeting, groupement: Groupement, ballots: BallotStore
+) -> Deliberation:
+    assert ballot.electorate is not None
+    votes = await ballots.effective_votes(ballot.id)
+    names = _names(groupement, ballot.electorate)
+    result = ballot.result if ballot.state is BallotState.CLOSED else None
+    lines: tuple[VoteLine, ...] = ()
+    if result is not None and not ballot.secret:
+        lines = _vote_lines(ballot.electorate, votes, names, written=False)
+    position, title = _agenda_match(meeting.plan.agenda, ballot.draft.question)
+    voted = count_of(votes, ballot.electorate.weights)
+    return Deliberation(number, ballot, votes, names, position, title, result, lines, voted)
+
+
+async def _deliberations(
+    meeting: Meeting, groupement: Groupement, ballots: BallotStore, *, draft: bool
+) -> tuple[Deliberation, ...]:
+    listed = (BallotState.CLOSED, BallotState.CANCELLED, BallotState.OPEN)
+    held = [
+        b
+        for b in await ballots.find(groupement_id=groupement.id)
+        if b.draft.meeting_id == meeting.id
+        and b.state in listed
+        and (draft or b.state is not BallotState.OPEN)
+        # A ballot cancelled before it opened never reached the members: nothing to record.
+        and b.opened_at is not None
+    ]
+    return tuple(
+        [
+            await _deliberation(number, ballot, meeting, groupement, ballots)
+            for number, ballot in enumerate(held, start=1)
+        ]
+    )
+
+
+# --- the minutes of a meeting -----------------------------------------------------------------
+
+
+def _opening_quorum(
+    scope: MeetingScope,
+    meeting: Meeting,
+    replies: Mapping[str, Reply],
+    events: Sequence[AttendanceEvent],
+    opened_at: datetime,
+) -> QuorumReport | None:
+    """The quorum as it stood when the session opened, by the rule the session itself uses."""
+    if not scope.voting:
+        return None
+    electorate = session_electorate(scope.weights, replies, events, at=opened_at)
+    return quorum_report(electorate, scope.rules, meeting.second_convocation)
+
+
+def _chair(meeting: Meeting, groupement: Groupement) -> Chair:
+    chair = meeting.plan.chair
+    return Chair(
+        person=meeting.plan.chair_name or None,
+        member=None if chair is None else name_of(groupement, chair),
+    )
+
+
+async def _opened_meeting(meetings: MeetingStore, meeting_id: int) -> tuple[Meeting, datetime]:
+    meeting = await meetings.get(meeting_id)
+    opened_at = meeting.session_opened_at
+    if meeting.state not in (MeetingState.IN_SESSION, MeetingState.CLOSED) or opened_at is None:
+        raise MinutesUnavailable(
+            f"meeting {meeting_id} is {meeting.state.value}: its session never opened"
+        )
+    return meeting, opened_at
+
+
+async def build_minutes(
+    meeting_id: int, *, governance: Governance, meetings: MeetingStore, ballots: BallotStore
+) -> Minutes:
+    """The minutes of a meeting whose session has opened (a draft until it closes)."""
+    meeting, opened_at = await _opened_meeting(meetings, meeting_id)
+    scope = scope_of(governance, meeting)
+    draft = meeting.state is not MeetingState.CLOSED
+    replies = await meetings.replies(meeting_id)
+    events = await meetings.attendance_events(meeting_id)
+    first_meeting_at = None
+    if meeting.plan.second_convocation_of is not None:
+        first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
+    table = scope.weight_table
+    return Minutes(
+        meeting_id=meeting.id,
+        draft=draft,
+        groupement_name=scope.groupement.name,
+        instance_name=scope.instance.name,
+        instance_kind=scope.instance.kind,
+        voting=scope.instance.voting,
+        zone=scope.zone,
+        starts_at=meeting.plan.starts_at,
+        place=meeting.plan.place,
+        video_link=meeting.plan.video_link,
+        convened_at=meeting.convened_at,
+        notice_days=scope.notice_days,
+        urgent=meeting.urgent,
+        urgency_reason=meeting.urgency_reason,
+        second_convocation=meeting.second_convocation,
+        first_meeting_at=first_meeting_at,
+        opened_at=opened_at,
+        closed_at=meeting.session_closed_at,
+        chair=_chair(meeting, scope.groupement),
+        secretary=meeting.plan.secretary,
+        weight_table_id=None if table is None else table.id,
+        weight_table_from=None if table is None else table.effective_from,
+        total=Count(scope.total_weight, len(scope.members)),
+        members=_members(scope, replies, events, opened_at),
+        advisory=_advisory(scope, events),
+        movements=_movements(scope.groupement, events, opened_at),
+        opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
+        agenda=meeting.plan.agenda,
+        deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
+    )
+
+
+# --- the record of a written consultation ---------------------------------------------------
+
+
+def _validity(ballot: Ballot, total: Count, participation: Count) -> tuple[int, bool]:
+    """(members required, valid): as judged at the close, or as it stands while open."""
+    if ballot.state is BallotState.CLOSED and ballot.result is not None:
+        quorum = ballot.result.quorum
+        return quorum.required_members or 0, quorum.met
+    threshold = WRITTEN_CONSULTATION_QUORUM.threshold
+    assert threshold is not None
+    return (
+        threshold.minimum_heads(total.heads),
+        threshold.is_met(participation.heads, total.heads),
+    )
+
+
+def _table_from(groupement: Groupement, table_id: str | None) -> date | None:
+    if table_id is None:
+        return None
+    try:
+        return groupement.weight_table(table_id).effective_from
+    except GovernanceLookupError:
+        return None
+
+
+async def build_consultation_record(
+    ballot_id: int, *, governance: Governance, ballots: BallotStore
+) -> ConsultationRecord:
+    """The record of a written consultation that has opened (a draft until it closes)."""
+    ballot = await ballots.get(ballot_id)
+    if ballot.draft.mode is not BallotMode.WRITTEN:
+        raise MinutesUnavailable(
+            f"ballot {ballot_id} was held in a meeting: its record is the meeting's minutes"
+        )
+    electorate = ballot.electorate
+    if electorate is None or ballot.opened_at is None:
+        raise MinutesUnavailable(f"ballot {ballot_id} was never opened")
+    groupement = governance.groupement(ballot.draft.groupement_id)
+    votes = await ballots.effective_votes(ballot_id)
+    names = _names(groupement, electorate)
+    result = ballot.result if ballot.state is BallotState.CLOSED else None
+    total = Count(electorate.total_weight, len(electorate.weights))
+    participation = count_of(votes, electorate.weights)
+    required, valid = _validity(ballot, total, participation)
+    lines: tuple[VoteLine, ...] = ()
+    if result is not None and not ballot.secret:
+        lines = _vote_lines(electorate, votes, names, written=True)
+    instance = groupement.instance(ballot.draft.instance_id)
+    return ConsultationRecord(
+        ballot=ballot,
+        votes=votes,
+        names=names,
+        draft=ballot.state is BallotState.OPEN,
+        groupement_name=groupement.name,
+        instance_name=instance.name,
+        instance_kind=instance.kind,
+        coordinator=name_of(groupement, groupement.groupement.coordinator),
+        zone=groupement.groupement.tzinfo,
+        weight_table_from=_table_from(groupement, ballot.weight_table_id),
+        electors=tuple(
+            Elector(m, names[m], electorate.weights[m], m in votes) for m in electorate.members
+        ),
+        total=total,
+        participation=participation,
+        required_members=required,
+        valid=valid,
+        result=result,
+        vote_lines=lines,
+    )

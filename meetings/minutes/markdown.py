@@ -1,0 +1,101 @@
+"""Minutes and records as Markdown: headings, field lists and tables, the same words as the PDF.
+
+Charts are left out: their figures are already in the tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from meetings.minutes.blocks import (
+    Banner,
+    Block,
+    ChartSlot,
+    Document,
+    Fields,
+    Heading,
+    Items,
+    PageWords,
+    Paragraph,
+    Signatures,
+    Table,
+    Title,
+)
+from meetings.minutes.document import document
+from meetings.minutes.model import ConsultationRecord, Minutes
+from meetings.wording.i18n import DEFAULT_LANGUAGE
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(block: Table) -> list[str]:
+    lines = [
+        "| " + " | ".join(_cell(h) for h in block.header) + " |",
+        "|"
+        + "|".join(
+            " ---: |" if i in block.numeric else " --- |" for i in range(len(block.header))
+        ).replace("||", "|"),
+    ]
+    for index, row in enumerate(block.rows):
+        cells = [_cell(c) for c in row]
+        if index in block.bold_rows:
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _field(label: str, value: str, words: PageWords) -> str:
+    """``- **Lieu** : …``: the label in bold, its colon as the language writes it."""
+    return f"- {words.label.format(label=f'**{label}**')} {value}"
+
+
+def _signatures(block: Signatures, words: PageWords) -> list[str]:
+    roles = " | ".join(_cell(role) for role, _ in block.boxes)
+    names = " | ".join(_cell(name) or " " for _, name in block.boxes)
+    rules = " | ".join(words.signature for _ in block.boxes)
+    return [f"| {roles} |", "|" + " --- |" * len(block.boxes), f"| {names} |", f"| {rules} |", ""]
+
+
+def _block(block: Block, words: PageWords) -> list[str]:
+    if isinstance(block, Title):
+        return [f"# {block.text}", "", *(f"**{line}**  " for line in block.subtitles), ""]
+    if isinstance(block, Banner):
+        return [f"> **{block.text}**", ">", f"> {block.detail}", ""]
+    if isinstance(block, Heading):
+        return [f"{'#' * (block.level + 1)} {block.text}", ""]
+    if isinstance(block, Paragraph):
+        if block.bold:
+            return [f"**{block.text}**", ""]
+        return [f"_{block.text}_" if block.note else block.text, ""]
+    if isinstance(block, Fields):
+        return [*(_field(label, value, words) for label, value in block.rows), ""]
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Items):
+        if block.numbered:
+            return [*(f"{n}. {item}" for n, item in enumerate(block.items, start=1)), ""]
+        return [*(f"- {item}" for item in block.items), ""]
+    if isinstance(block, ChartSlot):
+        # The figures are already in the tables; a chart adds nothing a text reader needs.
+        return []
+    if isinstance(block, Signatures):
+        return _signatures(block, words)
+    return [f"_{block.text}_", ""]
+
+
+def markdown(doc: Document) -> str:
+    lines: list[str] = []
+    for block in doc.blocks:
+        lines.extend(_block(block, doc.words))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_markdown(
+    source: Minutes | ConsultationRecord,
+    generated_at: datetime,
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
+    """The minutes or the record as Markdown (French by default)."""
+    return markdown(document(source, generated_at, language))

@@ -1,0 +1,191 @@
+"""What minutes and consultation records hold: plain frozen values, no I/O, no wording.
+
+A :class:`Minutes` says who was convened and who came, when the session opened and closed,
+the quorum at the opening and each deliberation with the result stored at its closing. A
+:class:`ConsultationRecord` says the same of a written consultation. Names are
+:class:`~meetings.wording.formats.Name` values so that the wording can give them their
+article; results are the :class:`~voting.tally.TallyResult` the ballot store kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from config.models import InstanceKind
+from meetings.meeting import AgendaItem
+from meetings.wording.formats import Name
+from voting.ballot import Ballot, BallotState
+from voting.tally import Count, QuorumReport, TallyResult
+
+
+class Presence(StrEnum):
+    PRESENT = "present"
+    REPRESENTED = "represented"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    member_id: str
+    name: Name
+    weight: Decimal | None
+    """None in an instance that does not vote."""
+    presence: Presence
+    by_video: bool = False
+    proxy_holder: Name | None = None
+    """The member that received this member's proxy, and sat."""
+    arrived_at: datetime | None = None
+    """Set only for an arrival after the opening of the session."""
+    left_at: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdvisoryAttendance:
+    participant_id: str
+    name: Name
+    by_video: bool
+
+
+@dataclass(frozen=True)
+class Movement:
+    """An arrival or a departure after the session opened."""
+
+    participant_id: str
+    name: Name
+    arrived: bool
+    at: datetime
+    by_video: bool
+    advisory: bool
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    """How one member voted in a public ballot (``option`` None: it did not take part)."""
+
+    member_id: str
+    name: Name
+    weight: Decimal
+    option: str | None
+    proxy_holder: Name | None
+    """The member whose representative cast this vote by proxy."""
+
+
+@dataclass(frozen=True)
+class Deliberation:
+    number: int
+    ballot: Ballot
+    votes: Mapping[str, str]
+    """Effective votes (kept for the chart, which shows only totals of a secret ballot)."""
+    names: Mapping[str, Name]
+    agenda_position: int | None
+    agenda_title: str | None
+    result: TallyResult | None
+    """None while the ballot is open, or when it was cancelled."""
+    vote_lines: tuple[VoteLine, ...]
+    """Empty for a secret ballot: its minutes give totals and participation only."""
+    participation: Count
+
+    @property
+    def question(self) -> str:
+        return self.ballot.draft.question
+
+    @property
+    def secret(self) -> bool:
+        return self.ballot.secret
+
+    @property
+    def state(self) -> BallotState:
+        return self.ballot.state
+
+
+@dataclass(frozen=True)
+class Chair:
+    """Who chairs the session: the person who signs, and the member it sits for."""
+
+    person: str | None
+    member: Name | None
+
+
+@dataclass(frozen=True)
+class Minutes:
+    meeting_id: int
+    draft: bool
+    """True while the session is not closed: the document is a provisional project."""
+    groupement_name: str
+    instance_name: str
+    instance_kind: InstanceKind
+    voting: bool
+    zone: ZoneInfo
+    starts_at: datetime
+    place: str | None
+    video_link: str | None
+    convened_at: datetime | None
+    notice_days: int
+    """The clear days of notice the convocation owed (the instance's, or 3 on a second one)."""
+    urgent: bool
+    urgency_reason: str | None
+    second_convocation: bool
+    first_meeting_at: datetime | None
+    """For a second convocation: when the meeting without quorum took place."""
+    opened_at: datetime
+    closed_at: datetime | None
+    chair: Chair
+    secretary: str | None
+    weight_table_id: str | None
+    weight_table_from: date | None
+    total: Count
+    members: tuple[MemberAttendance, ...]
+    advisory: tuple[AdvisoryAttendance, ...]
+    movements: tuple[Movement, ...]
+    opening_quorum: QuorumReport | None
+    agenda: tuple[AgendaItem, ...]
+    deliberations: tuple[Deliberation, ...]
+
+    def with_presence(self, presence: Presence) -> tuple[MemberAttendance, ...]:
+        return tuple(m for m in self.members if m.presence is presence)
+
+    @property
+    def departures(self) -> tuple[Movement, ...]:
+        return tuple(m for m in self.movements if not m.arrived and not m.advisory)
+
+
+@dataclass(frozen=True)
+class Elector:
+    member_id: str
+    name: Name
+    weight: Decimal
+    took_part: bool
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    """The record of a written consultation (a ballot held without a meeting)."""
+
+    ballot: Ballot
+    votes: Mapping[str, str]
+    names: Mapping[str, Name]
+    draft: bool
+    """True while the consultation is open."""
+    groupement_name: str
+    instance_name: str
+    instance_kind: InstanceKind
+    coordinator: Name
+    zone: ZoneInfo
+    weight_table_from: date | None
+    electors: tuple[Elector, ...]
+    total: Count
+    participation: Count
+    required_members: int
+    valid: bool
+    result: TallyResult | None
+    vote_lines: tuple[VoteLine, ...]
+
+    @property
+    def question(self) -> str:
+        return self.ballot.draft.question

@@ -1,0 +1,180 @@
+"""Who was there, as the minutes list it: a summary by category, then one table per category,
+the advisory participants, and the arrivals and departures after the opening."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from meetings.minutes.blocks import Block, Heading, Items, Paragraph, Table
+from meetings.minutes.labels import session_time
+from meetings.minutes.model import MemberAttendance, Minutes, Movement, Presence
+from meetings.wording.formats import weight
+from meetings.wording.i18n import Translator, translator
+
+
+def _categories(_: Translator) -> dict[Presence, str]:
+    """The summary's rows."""
+    return {
+        Presence.PRESENT: _.pgettext("attendance", "Present"),
+        Presence.REPRESENTED: _.pgettext("attendance", "Represented"),
+        Presence.EXCUSED: _.pgettext("attendance", "Excused"),
+        Presence.ABSENT: _.pgettext("attendance", "Absent"),
+    }
+
+
+class _Columns:
+    """The weight column, where the instance votes, in every table of members."""
+
+    def __init__(self, minutes: Minutes, language: str) -> None:
+        self.voting = minutes.voting
+        self.language = language
+        self.header: tuple[str, ...] = (
+            (translator(language).pgettext("column", "Votes"),) if self.voting else ()
+        )
+        self.numeric = frozenset({1}) if self.voting else frozenset()
+
+    def weight(self, member: MemberAttendance) -> tuple[str, ...]:
+        return () if member.weight is None else (weight(member.weight, self.language),)
+
+    def total(self, amount: Decimal) -> tuple[str, ...]:
+        return (weight(amount, self.language),) if self.voting else ()
+
+    def widths(self, with_votes: tuple[int, ...], without: tuple[int, ...]) -> tuple[int, ...]:
+        return with_votes if self.voting else without
+
+
+def presence_tables(minutes: Minutes, language: str) -> list[Block]:
+    _ = translator(language)
+    columns = _Columns(minutes, language)
+    blocks: list[Block] = [_summary(minutes, columns, _)]
+    blocks.append(Heading(_("Members present"), 2))
+    blocks.extend(_present(minutes, columns, _))
+    blocks.append(Heading(_("Members represented"), 2))
+    blocks.extend(_represented(minutes, columns, _))
+    for presence, heading in (
+        (Presence.EXCUSED, _("Members excused")),
+        (Presence.ABSENT, _("Members absent")),
+    ):
+        group = minutes.with_presence(presence)
+        blocks.append(Heading(heading, 2))
+        rows = tuple((str(m.name), *columns.weight(m)) for m in group)
+        blocks.append(
+            Table(
+                (_.pgettext("column", "Member"), *columns.header),
+                rows,
+                columns.widths((9, 2), (1,)),
+                numeric=columns.numeric,
+            )
+            if group
+            else _none(_)
+        )
+    blocks.append(Heading(_("Advisory participants present"), 2))
+    blocks.extend(_advisory(minutes, _))
+    blocks.append(Heading(_("Arrivals and departures during the session"), 2))
+    blocks.append(_movements(minutes, language))
+    return blocks
+
+
+def _none(_: Translator) -> Paragraph:
+    return Paragraph(_.pgettext("nobody", "None."))
+
+
+def _where(by_video: bool, _: Translator) -> str:
+    return _("by video") if by_video else _("in the room")
+
+
+def _summary(minutes: Minutes, columns: _Columns, _: Translator) -> Table:
+    rows: list[tuple[str, ...]] = []
+    for presence, label in _categories(_).items():
+        group = minutes.with_presence(presence)
+        amount = sum((m.weight or Decimal(0) for m in group), Decimal(0))
+        rows.append((label, str(len(group)), *columns.total(amount)))
+    total = minutes.total
+    rows.append((_("Total of members"), str(total.heads), *columns.total(total.weight)))
+    return Table(
+        (_.pgettext("column", "Category"), _.pgettext("column", "Members"), *columns.header),
+        tuple(rows),
+        columns.widths((3, 1, 1), (3, 1)),
+        numeric=frozenset({1, 2}),
+        bold_rows=frozenset({len(rows) - 1}),
+        width=0.6,
+    )
+
+
+def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
+    present = minutes.with_presence(Presence.PRESENT)
+    if not present:
+        return [_none(_)]
+
+    def at(moment: datetime) -> str:
+        return session_time(moment, minutes.opened_at, minutes.zone, columns.language)
+
+    rows = []
+    for member in present:
+        remarks = []
+        if member.arrived_at is not None:
+            remarks.append(_("arrived at {time}").format(time=at(member.arrived_at)))
+        remarks.extend(_("left at {time}").format(time=at(left)) for left in member.left_at)
+        where = _where(member.by_video, _)
+        rows.append((str(member.name), *columns.weight(member), where, _joined(remarks, _)))
+    header = (
+        _.pgettext("column", "Member"),
+        *columns.header,
+        _.pgettext("column", "Attendance"),
+        _.pgettext("column", "Remarks"),
+    )
+    widths = columns.widths((9, 2, 4, 5), (9, 4, 5))
+    return [Table(header, tuple(rows), widths, numeric=columns.numeric)]
+
+
+def _joined(remarks: Sequence[str], _: Translator) -> str:
+    return _.pgettext("list separator", "; ").join(remarks)
+
+
+def _represented(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
+    represented = minutes.with_presence(Presence.REPRESENTED)
+    if not represented:
+        return [_none(_)]
+    rows = tuple((str(m.name), *columns.weight(m), str(m.proxy_holder or "")) for m in represented)
+    header = (_.pgettext("column", "Member"), *columns.header, _("Represented by (proxy given to)"))
+    widths = columns.widths((9, 2, 9), (9, 9))
+    return [Table(header, rows, widths, numeric=columns.numeric)]
+
+
+def _advisory(minutes: Minutes, _: Translator) -> list[Block]:
+    if not minutes.advisory:
+        return [_none(_)]
+    items = tuple(
+        _("{name} — {where}").format(name=a.name, where=_where(a.by_video, _))
+        for a in minutes.advisory
+    )
+    note = _("They attend the session without taking part in the votes.")
+    return [Items(items), Paragraph(note, note=True)]
+
+
+def _movement(movement: Movement, _: Translator) -> str:
+    if movement.arrived:
+        return _("arrival {where}").format(where=_where(movement.by_video, _))
+    return _.pgettext("movement", "departure")
+
+
+def _movements(minutes: Minutes, language: str) -> Block:
+    _ = translator(language)
+    if not minutes.movements:
+        return Paragraph(_("No movement after the opening of the session."))
+    rows = tuple(
+        (
+            session_time(m.at, minutes.opened_at, minutes.zone, language),
+            str(m.name),
+            _movement(m, _),
+        )
+        for m in minutes.movements
+    )
+    header = (
+        _.pgettext("column", "Time"),
+        _.pgettext("column", "Participant"),
+        _.pgettext("column", "Movement"),
+    )
+    return Table(header, rows, (2, 9, 4))

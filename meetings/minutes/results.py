@@ -1,0 +1,210 @@
+"""A ballot's result as the minutes and the records state it: the totals, the casting vote,
+the decision and its explanation, who voted what in a public ballot, then the chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from meetings.minutes.blocks import (
+    BallotFigures,
+    Block,
+    ChartSlot,
+    Fields,
+    Heading,
+    Paragraph,
+    Table,
+)
+from meetings.minutes.labels import ballot_mode, session_time
+from meetings.minutes.model import Deliberation, Minutes, VoteLine
+from meetings.wording.explain import explain, option_label, quorum_line
+from meetings.wording.formats import members, quoted, weight
+from meetings.wording.i18n import Translator, translator
+from voting.ballot import BallotState
+from voting.tally import Outcome, TallyResult
+
+NO_VOTE = "—"
+"""The vote cell of a member that did not vote."""
+
+
+def result_blocks(
+    result: TallyResult,
+    vote_lines: Sequence[VoteLine],
+    chart: ChartSlot,
+    *,
+    secret: bool,
+    written: bool,
+    language: str,
+) -> list[Block]:
+    """Totals, casting vote, decision, who voted what (public ballots only), then the chart."""
+    _ = translator(language)
+    blocks: list[Block] = [_totals(result, language)]
+    if result.is_motion:
+        note = _("Abstentions are not counted in the votes cast.")
+        blocks.append(Paragraph(note, note=True))
+    blocks.append(_casting_vote(result, secret, written, _))
+    blocks.append(Paragraph(_decision(result, written, language), bold=True))
+    if not (written and result.outcome is Outcome.NO_QUORUM):
+        # A consultation's validity is stated in figures above, in its own words.
+        blocks.append(Paragraph(explain(result, language)))
+    if secret:
+        note = _("Secret ballot: only the totals and the turnout are recorded.")
+        blocks.append(Paragraph(note, note=True))
+    elif vote_lines:
+        blocks.append(Paragraph(_("How each member voted (public ballot):"), bold=True))
+        blocks.append(_vote_table(vote_lines, written, language))
+    # Last: the chart illustrates figures already recorded above, and a chart that
+    # moves to the next page then leaves no gap inside the record itself.
+    blocks.append(chart)
+    return blocks
+
+
+def _totals(result: TallyResult, language: str) -> Table:
+    _ = translator(language)
+    rows = [
+        (option_label(option, language), str(count.heads), weight(count.weight, language))
+        for option, count in result.totals.items()
+    ]
+    expressed_row = len(rows)
+    expressed = result.expressed
+    rows.append((_("Votes cast"), str(expressed.heads), weight(expressed.weight, language)))
+    voted, electorate = result.voted, result.electorate
+    out_of = _("{part} out of {whole}")
+    rows.append(
+        (
+            _.pgettext("result", "Voters"),
+            out_of.format(part=voted.heads, whole=electorate.heads),
+            out_of.format(
+                part=weight(voted.weight, language), whole=weight(electorate.weight, language)
+            ),
+        )
+    )
+    return Table(
+        (
+            _.pgettext("column", "Result"),
+            _.pgettext("column", "Members"),
+            _.pgettext("column", "Votes"),
+        ),
+        tuple(rows),
+        (3, 2, 2),
+        numeric=frozenset({1, 2}),
+        bold_rows=frozenset({expressed_row}),
+        width=0.7,
+    )
+
+
+def _casting_vote(result: TallyResult, secret: bool, written: bool, _: Translator) -> Paragraph:
+    if result.casting_vote_used:
+        return Paragraph(
+            _(
+                "Casting vote: the votes being equally divided, the chair of the session "
+                "used the casting vote."
+            ),
+            bold=True,
+        )
+    if result.tie and secret:
+        return Paragraph(_("Tie: the chair's casting vote does not apply to a secret ballot."))
+    if result.tie:
+        return Paragraph(_("Tie, without casting vote."))
+    if written:
+        return Paragraph(_("Casting vote: not used."))
+    return Paragraph(_("Chair's casting vote: not used."))
+
+
+def _decision(result: TallyResult, written: bool, language: str) -> str:
+    _ = translator(language)
+    adopted = result.outcome is Outcome.ADOPTED
+    if result.outcome is Outcome.NO_QUORUM:
+        if written:
+            return _("Consultation not valid: the proposal is not adopted.")
+        return _("No quorum: the deliberation could not be validly adopted.")
+    if not result.is_motion:
+        if result.winner is not None:
+            return _("Choice carried: {choice}.").format(choice=quoted(result.winner, language))
+        return _("No choice is carried.")
+    if written:
+        return _("The proposal is adopted.") if adopted else _("The proposal is rejected.")
+    return _("The deliberation is adopted.") if adopted else _("The deliberation is rejected.")
+
+
+def _vote_table(vote_lines: Sequence[VoteLine], written: bool, language: str) -> Table:
+    _ = translator(language)
+    rows = []
+    for line in vote_lines:
+        remark = ""
+        if line.proxy_holder is not None:
+            remark = _("by proxy, cast by: {holder}").format(holder=line.proxy_holder)
+        if line.option is None:
+            vote = NO_VOTE
+            remark = _("did not reply") if written else _("does not take part in the vote")
+        else:
+            vote = option_label(line.option, language)
+        rows.append((str(line.name), weight(line.weight, language), vote, remark))
+    header = (
+        _.pgettext("column", "Member"),
+        _.pgettext("column", "Votes"),
+        _.pgettext("column", "Vote"),
+        _.pgettext("column", "Remarks"),
+    )
+    return Table(header, tuple(rows), (8, 2, 3, 7), numeric=frozenset({1}))
+
+
+def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: str) -> list[Block]:
+    """A deliberation of the session: its question, its ballot, and its result if any."""
+    _ = translator(language)
+    ballot = deliberation.ballot
+    number = deliberation.number
+    if deliberation.agenda_position is None:
+        heading = _("Deliberation no. {number}").format(number=number)
+    else:
+        heading = _("Deliberation no. {number} — item {position} of the agenda").format(
+            number=number, position=deliberation.agenda_position
+        )
+
+    def at(moment: datetime) -> str:
+        return session_time(moment, minutes.opened_at, minutes.zone, language)
+
+    fields = [
+        (_.pgettext("field", "Question"), quoted(deliberation.question, language)),
+        (_("Voting method"), ballot_mode(deliberation.secret, language)),
+    ]
+    if ballot.opened_at is not None:
+        fields.append((_("Opening of the ballot"), at(ballot.opened_at)))
+    result = deliberation.result
+    if deliberation.state is BallotState.CANCELLED or result is None:
+        fields.append((_.pgettext("field", "Status"), _status(minutes, deliberation, language)))
+        return [Heading(heading, 2), Fields(tuple(fields))]
+    if ballot.closed_at is not None:
+        fields.append((_("Closing of the ballot"), at(ballot.closed_at)))
+    fields.append((_("Quorum check"), quorum_line(result.quorum, language) + "."))
+    caption = _("Deliberation no. {number}: distribution of the votes").format(number=number)
+    figures = BallotFigures(ballot, deliberation.votes, deliberation.names)
+    chart = ChartSlot(caption, ballot=figures)
+    return [
+        Heading(heading, 2),
+        Fields(tuple(fields)),
+        *result_blocks(
+            result,
+            deliberation.vote_lines,
+            chart,
+            secret=deliberation.secret,
+            written=False,
+            language=language,
+        ),
+    ]
+
+
+def _status(minutes: Minutes, deliberation: Deliberation, language: str) -> str:
+    """Why a deliberation has no result: its ballot was cancelled, or it is still open."""
+    _ = translator(language)
+    ballot = deliberation.ballot
+    if deliberation.state is BallotState.CANCELLED:
+        if ballot.cancelled_at is None:
+            return _("Ballot cancelled; it has no result.")
+        when = session_time(ballot.cancelled_at, minutes.opened_at, minutes.zone, language)
+        return _("Ballot cancelled at {time}; it has no result.").format(time=when)
+    electorate = len(ballot.electorate.weights) if ballot.electorate else 0
+    return _(
+        "Ballot in progress; votes received so far: {received} out of {total}. "
+        "The result is not proclaimed yet."
+    ).format(received=members(deliberation.participation.heads, language), total=electorate)
