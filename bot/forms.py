@@ -7,6 +7,7 @@ loses a half-filled form, which /planifier or /scrutin starts again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -17,6 +18,7 @@ from meetings.buttons import FormButton, decode_form
 from meetings.notifier import Button
 
 F = TypeVar("F")
+C = TypeVar("C")
 
 
 def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
@@ -58,6 +60,11 @@ async def pressed(
     await query.answer()
     await query.edit_message_reply_markup(None)
     return form, code.value
+
+
+def pick(value: str, choices: Sequence[C]) -> C | None:
+    """The choice a button's value names by its position; None for a forged position."""
+    return choices[int(value)] if value.isdigit() and int(value) < len(choices) else None
 
 
 def is_cancel(update: Update, field: str) -> bool:

@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import button, drop, form_of, is_cancel, keep, pressed
+from bot.forms import button, drop, form_of, is_cancel, keep, pick, pressed
 from bot.jobs import close_at_deadline
 from bot.replies import reply
 from meetings.actions.ballot_open import BallotOpened, ballot_setting, open_ballot, session_of
@@ -111,9 +111,10 @@ async def on_instance(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return INSTANCE
     form, value = found
-    if not value.isdigit() or int(value) >= len(form.choices):
+    choice = pick(value, form.choices)
+    if choice is None:
         return INSTANCE
-    form.groupement_id, form.instance_id = form.choices[int(value)]
+    form.groupement_id, form.instance_id = choice
     return await _ask_question(update, context, form)
 
 
@@ -123,9 +124,10 @@ async def on_motion(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return QUESTION
     form, value = found
-    if not value.isdigit() or int(value) >= len(form.motions):
+    motion = pick(value, form.motions)
+    if motion is None:
         return QUESTION
-    return await _take_question(update, context, form, form.motions[int(value)])
+    return await _take_question(update, context, form, motion)
 
 
 async def on_question(update: Update, context: ScrutinContext) -> int:
@@ -323,10 +325,6 @@ def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:
     return "\n".join(lines)
 
 
-async def cancel(update: Update, context: ScrutinContext) -> int:
-    """``/annuler`` inside the form."""
-    return await _cancelled(update, context)
-
 
 COMMANDS = (
     Command(
@@ -346,7 +344,7 @@ COMMANDS = (
                 DEADLINE: (Step(on_deadline, typed=True), Step(on_no_deadline)),
                 CONFIRM: (Step(on_confirm),),
             },
-            cancel,
+            _cancelled,
         ),
         rank=60,
     ),

@@ -14,7 +14,7 @@ from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.lookups import ballots_in, coordinated_ballot
 from meetings.actions.standing_proxy import give_standing_proxy, revoke_standing_proxy
-from meetings.actions.vote import cast_vote, send_papers_again
+from meetings.actions.vote import announce_vote, cast_vote, send_papers_again
 from meetings.buttons import VOTE_PATTERN, decode_vote
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
@@ -62,6 +62,7 @@ async def vote_pressed(update: Update, context: ScrutinContext) -> None:
         # Pressing the same option twice leaves the paper as it was; Telegram says so.
         if "not modified" not in str(error).lower():
             raise
+    await announce_vote(context.services, recorded)
 
 
 async def stray_button(update: Update, context: ScrutinContext) -> None:

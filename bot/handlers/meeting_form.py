@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import button, drop, form_of, is_cancel, keep, pressed
+from bot.forms import button, drop, form_of, is_cancel, keep, pick, pressed
 from bot.replies import reply
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
@@ -82,9 +82,10 @@ async def on_instance(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return INSTANCE
     form, value = found
-    if not value.isdigit() or int(value) >= len(form.choices):
+    choice = pick(value, form.choices)
+    if choice is None:
         return INSTANCE
-    form.groupement_id, form.instance_id = form.choices[int(value)]
+    form.groupement_id, form.instance_id = choice
     await reply(
         update, context.caller._("Date and time? Send them as DD/MM/YYYY HH:MM, Paris time.")
     )
@@ -197,9 +198,10 @@ async def on_chair(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return CHAIR
     form, value = found
-    if not value.isdigit() or int(value) >= len(form.choices):
+    choice = pick(value, form.choices)
+    if choice is None:
         return CHAIR
-    form.chair = form.choices[int(value)][1]
+    form.chair = choice[1]
     await reply(update, context.caller._("Name of the chair of the session, as it will be signed?"))
     return CHAIR_NAME
 
@@ -287,10 +289,6 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     return END
 
 
-async def cancel(update: Update, context: ScrutinContext) -> int:
-    """``/annuler`` inside the form."""
-    return await _cancelled(update, context)
-
 
 COMMANDS = (
     Command(
@@ -314,7 +312,7 @@ COMMANDS = (
                 SECRETARY: (Step(on_secretary, typed=True),),
                 CONFIRM: (Step(on_confirm),),
             },
-            cancel,
+            _cancelled,
         ),
         rank=50,
     ),

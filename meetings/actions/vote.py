@@ -2,8 +2,9 @@
 
 The button names a member and an option by their positions in the ballot's frozen electorate
 and options: a position out of range is a forged button. Permission: a representative of the
-member, or of the member holding its proxy. The vote is on disk before anyone is told; the
-group's participation is then edited (figures only, never totals).
+member, or of the member holding its proxy. The vote is on disk before anyone is told. The
+voter is answered first, by the caller; then :func:`announce_vote` edits the group's
+participation (figures only, never totals), which may take longer.
 """
 
 from __future__ import annotations
@@ -49,8 +50,12 @@ async def cast_vote(
             member_id=member_id,
         )
     receipt = await services.ballots.cast(ballot_id, member_id, option, cast_by=actor.person_id)
-    await refresh_participation(services, ballot)
     return VoteRecorded(ballot, member_id, option, receipt)
+
+
+async def announce_vote(services: Services, recorded: VoteRecorded) -> None:
+    """After the voter was answered: the group's live participation, edited."""
+    await refresh_participation(services, recorded.ballot)
 
 
 async def send_papers_again(services: Services, actor: Actor) -> int:
