@@ -84,15 +84,18 @@ def _defines_a_store(tree: ast.Module) -> bool:
     )
 
 
+def _is_sql(node: ast.AST) -> bool:
+    calls = (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SQL_CALLS
+    )
+    text = isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value)
+    return bool(calls or text)
+
+
 def runs_sql(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in SQL_CALLS:
-                return True
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if SQL.match(node.value):
-                return True
-    return False
+    return any(_is_sql(node) for node in ast.walk(tree))
 
 
 def test_only_a_store_runs_sql() -> None:
