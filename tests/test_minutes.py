@@ -39,8 +39,8 @@ from meetings.minutes.model import ConsultationRecord, Minutes, Presence
 from meetings.minutes.pdf import render_pdf
 from meetings.roster import Role
 from meetings.services import Services
-from meetings.wording.formats import clock as clock_text
 from meetings.wording.formats import Name, quoted, voices
+from meetings.wording.formats import clock as clock_text
 from meetings.wording.i18n import translator
 from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
