@@ -1,0 +1,130 @@
+"""A COGOUV meeting scripted through the actions, below the Telegram adapter: planned by the
+coordinator, answered by each member's own representative, opened at its start time, and its
+ballots voted by the people who hold the papers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from meetings.actions.actor import Actor, identify
+from meetings.actions.ballot_open import BallotOpened, open_ballot
+from meetings.actions.convene import convene
+from meetings.actions.plan import plan_meeting
+from meetings.actions.reply import reply
+from meetings.actions.session_open import open_session
+from meetings.actions.vote import VoteRecorded, cast_vote
+from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
+from meetings.roster import Role
+from meetings.services import Services
+from tests.acting import GROUPEMENT, RecordingNotifier, coordinator, seated
+from tests.clock import FakeClock
+from voting.ballot import Ballot
+from voting.rules import BallotKind
+
+PARIS = ZoneInfo("Europe/Paris")
+PLACE = "Hôtel de Région, Metz"
+AGENDA = (
+    AgendaItem("Approbation du procès-verbal", "Approuver le PV du 20 octobre"),
+    AgendaItem("Budget 2027", "Adopter le budget 2027"),
+)
+
+
+def paris(year: int, month: int, day: int, hour: int = 14, minute: int = 0) -> datetime:
+    """A Paris wall-clock time, as the UTC instant the stores keep."""
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS).astimezone(UTC)
+
+
+def make_plan(starts_at: datetime, instance_id: str = "cogouv", **changes: Any) -> MeetingPlan:
+    return MeetingPlan(
+        groupement_id=GROUPEMENT,
+        instance_id=instance_id,
+        starts_at=starts_at,
+        place=PLACE,
+        agenda=AGENDA,
+        **changes,
+    )
+
+
+def person_id_of(member: str) -> str:
+    return f"tg:{member}"
+
+
+async def person_of(services: Services, member: str) -> Actor:
+    """The representative of ``member`` (titulaire, or advisory), seated when first needed."""
+    person = person_id_of(member)
+    found = await identify(services, person, member.title(), "fr")
+    if found.seats:
+        return found
+    advisory = services.governance.groupement(GROUPEMENT).is_advisory(member)
+    return await seated(services, member, person, Role.ADVISORY if advisory else Role.TITULAIRE)
+
+
+async def planned(services: Services, starts_at: datetime, instance_id: str = "cogouv") -> Meeting:
+    actor = await coordinator(services)
+    return (await plan_meeting(services, actor, make_plan(starts_at, instance_id))).meeting
+
+
+async def answer(services: Services, meeting: Meeting, **answers: str) -> None:
+    """``aube="proxy:region-grand-est"``, ``moselle="video"``... with ``_`` for ``-``; each
+    reply comes from the member's own representative."""
+    for key, text in answers.items():
+        member = key.replace("_", "-")
+        kind, _, holder = text.partition(":")
+        actor = await person_of(services, member)
+        await reply(services, actor, meeting.id, member, ReplyKind(kind), holder or None)
+
+
+async def convened(services: Services, starts_at: datetime, **answers: str) -> Meeting:
+    """A COGOUV meeting planned, convened and replied to."""
+    meeting = await planned(services, starts_at)
+    meeting = (await convene(services, await coordinator(services), meeting.id)).meeting
+    await answer(services, meeting, **answers)
+    return meeting
+
+
+async def in_session(
+    services: Services, clock: FakeClock, starts_at: datetime, **answers: str
+) -> Meeting:
+    """A COGOUV meeting convened, replied to, and opened at its start time."""
+    meeting = await convened(services, starts_at, **answers)
+    clock.now = starts_at
+    return (await open_session(services, await coordinator(services), meeting.id)).meeting
+
+
+async def ballot_opened(
+    services: Services,
+    question: str,
+    instance_id: str = "cogouv",
+    *,
+    kind: BallotKind | None = None,
+    deadline: datetime | None = None,
+) -> BallotOpened:
+    """A ballot opened by the coordinator: the session's, if one of the instance is open."""
+    actor = await coordinator(services)
+    return await open_ballot(
+        services, actor, GROUPEMENT, instance_id, question, kind=kind, deadline=deadline
+    )
+
+
+async def vote(
+    services: Services, ballot: Ballot, member: str, option: str, by: str | None = None
+) -> VoteRecorded:
+    """The button of ``member``'s paper pressed by the representative of ``by`` (the proxy's
+    holder) or of ``member`` itself."""
+    assert ballot.electorate is not None
+    actor = await person_of(services, by or member)
+    return await cast_vote(
+        services,
+        actor,
+        ballot.id,
+        ballot.electorate.members.index(member),
+        ballot.draft.options.index(option),
+    )
+
+
+def notifier_of(services: Services) -> RecordingNotifier:
+    """What the actions sent, as the ``services`` fixture records it."""
+    assert isinstance(services.notifier, RecordingNotifier)
+    return services.notifier
