@@ -119,6 +119,12 @@ class NotAVotingInstance(MeetingError):
     code = "instance_does_not_vote"
 
 
+class NotInThisMeeting(MeetingError):
+    """The participant is neither a member convened nor an advisory participant of it."""
+
+    code = "not_in_this_meeting"
+
+
 class BallotsStillOpen(MeetingError):
     """A session closes once its ballots are closed."""
 

@@ -29,6 +29,7 @@ from meetings.meeting import (
     Meeting,
     MeetingState,
     NotAVotingInstance,
+    NotInThisMeeting,
     PlanInThePast,
     ReplyKind,
     UnknownChair,
@@ -461,6 +462,18 @@ async def test_a_non_voting_instance_convenes_every_active_member(services: Serv
 
 
 # --- replies -----------------------------------------------------------------------------
+
+
+async def test_only_a_participant_convened_replies(services: Services) -> None:
+    """The Bas-Rhin left in 2021: its former representative can reply to nothing now."""
+    meeting = await planned(services, paris(2026, 12, 22))
+    former = await seated(services, "bas-rhin", "tg:5001")
+
+    with pytest.raises(NotInThisMeeting):
+        await reply(services, former, meeting.id, "bas-rhin", ReplyKind.PRESENT)
+    with pytest.raises(NotInThisMeeting):
+        await proxy_holders(services, former, meeting.id, "bas-rhin")
+    assert await services.meetings.replies(meeting.id) == {}
 
 
 async def test_no_proxy_in_an_instance_that_does_not_vote(services: Services) -> None:

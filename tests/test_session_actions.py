@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from meetings.actions.actor import NotCoordinator
-from meetings.actions.attendance import NotInThisMeeting, record_presence
+from meetings.actions.attendance import record_presence
 from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import ballot_setting, open_ballot, session_of
@@ -23,6 +23,7 @@ from meetings.meeting import (
     MeetingState,
     NotAVotingInstance,
     NotConvened,
+    NotInThisMeeting,
     NotItsDay,
 )
 from meetings.notifier import Group, Private

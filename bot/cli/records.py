@@ -16,11 +16,7 @@ from meetings.actions.coordinators import add_coordinator
 from meetings.actions.plan import Planned, plan_meeting
 from meetings.delivery.ballots import result_chart
 from meetings.meeting import MeetingPlan
-from meetings.minutes.builder import (
-    MinutesUnavailable,
-    build_consultation_record,
-    build_minutes,
-)
+from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
@@ -132,7 +128,7 @@ def minutes(args: argparse.Namespace) -> int:
 
     try:
         source = asyncio.run(build())
-    except (MinutesUnavailable, Refused) as error:
+    except Refused as error:
         return fail(str(error))
     generated_at = datetime.now(UTC)
     if args.markdown:

@@ -17,7 +17,6 @@ from bot.replies import in_private_chat, reply
 from meetings.actions.documents import minutes_pdf, record_pdf
 from meetings.actions.lookups import meetings_in, visible_ballot
 from meetings.meeting import Meeting, MeetingState
-from meetings.minutes.builder import MinutesUnavailable
 from meetings.wording.i18n import N_
 from meetings.wording.refusals import refusal
 from voting.ballot import BallotMode
@@ -77,8 +76,8 @@ async def _send_minutes(update: Update, context: ScrutinContext, meeting: Meetin
         return
     try:
         pdf = await minutes_pdf(context.services, meeting.id, context.services.clock())
-    except (MinutesUnavailable, Refused) as error:
-        await reply(update, refusal(_refused(error), caller.language))
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
         return
     caption = (
         _("Draft minutes of meeting no. {number} (session in progress).")
@@ -119,15 +118,11 @@ async def _send_record(
         return
     try:
         pdf = await record_pdf(context.services, ballot.id, context.services.clock())
-    except (MinutesUnavailable, Refused) as error:
-        await reply(update, refusal(_refused(error), caller.language))
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language))
         return
     caption = _("Record of the written consultation no. {number}.").format(number=ballot.id)
     await _send_document(update, pdf, f"releve-scrutin-{ballot.id}.pdf", caption)
-
-
-def _refused(error: Exception) -> Refused:
-    return error if isinstance(error, Refused) else Refused(str(error))
 
 
 async def _send_document(update: Update, pdf: bytes, name: str, caption: str) -> None:

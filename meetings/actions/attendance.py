@@ -11,17 +11,10 @@ from dataclasses import dataclass
 
 from meetings.actions.actor import Actor
 from meetings.delivery.meetings import post_quorum
-from meetings.meeting import Meeting
+from meetings.meeting import Meeting, NotInThisMeeting
 from meetings.quorum import live_quorum
 from meetings.scope import scope_of
 from meetings.services import Services
-from voting.refusal import Refused
-
-
-class NotInThisMeeting(Refused):
-    """The participant is neither a member convened nor an advisory participant of it."""
-
-    code = "not_in_this_meeting"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from meetings.meeting import (
     Meeting,
     MeetingState,
     NotAVotingInstance,
+    NotInThisMeeting,
     Reply,
     ReplyKind,
     WrongMeetingState,
@@ -62,10 +63,16 @@ class HolderChoice:
 
 async def _answering_for(
     services: Services, actor: Actor, meeting: Meeting, participant: str
-) -> None:
+) -> MeetingScope:
+    """The meeting's scope, once the actor is known to answer for a participant convened."""
     seats = await services.roster.representatives_of(meeting.plan.groupement_id, participant)
     if not any(seat.person_id == actor.person_id for seat in seats):
         raise NotYourMember(f"{actor.person_id} does not answer for {participant!r}")
+    scope = scope_of(services.governance, meeting)
+    if participant not in scope.members and participant not in scope.advisory:
+        # A member gone, or an advisory participant of another instance: not convened here.
+        raise NotInThisMeeting(f"{participant!r} takes no part in meeting {meeting.id}")
+    return scope
 
 
 def _still_open(meeting: Meeting) -> None:
@@ -84,8 +91,7 @@ async def reply(
     holder: str | None = None,
 ) -> ReplyRecorded:
     meeting = await services.meetings.get(meeting_id)
-    await _answering_for(services, actor, meeting, participant)
-    scope = scope_of(services.governance, meeting)
+    scope = await _answering_for(services, actor, meeting, participant)
     if kind is ReplyKind.PROXY and not scope.voting:
         raise NotAVotingInstance(f"{scope.instance.name} does not vote: no proxy to give")
     _still_open(meeting)
@@ -111,8 +117,7 @@ async def proxy_holders(
 ) -> HolderChoice:
     """Who may carry ``giver``'s proxy now; refused if it holds one, or if nobody can."""
     meeting = await services.meetings.get(meeting_id)
-    await _answering_for(services, actor, meeting, giver)
-    scope = scope_of(services.governance, meeting)
+    scope = await _answering_for(services, actor, meeting, giver)
     if not scope.voting:
         raise NotAVotingInstance(f"{scope.instance.name} does not vote: no proxy to give")
     _still_open(meeting)
@@ -132,6 +137,6 @@ async def current_reply(
 ) -> tuple[Meeting, MeetingScope, Reply | None]:
     """The participant's reply as it stands, for its representative to see its buttons again."""
     meeting = await services.meetings.get(meeting_id)
-    await _answering_for(services, actor, meeting, participant)
+    scope = await _answering_for(services, actor, meeting, participant)
     replies = await services.meetings.replies(meeting_id)
-    return meeting, scope_of(services.governance, meeting), replies.get(participant)
+    return meeting, scope, replies.get(participant)
