@@ -7,6 +7,7 @@ by the result, never raised: the caller goes on with the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from io import BytesIO
 
 from telegram import Bot, InputFile
@@ -75,31 +76,24 @@ class TelegramNotifier:
         return True
 
     async def document(self, to: Address, attachment: Attachment) -> bool:
-        chat_id = self._chat(to)
-        if chat_id is None:
-            return False
-        try:
-            await self.bot.send_document(
-                chat_id,
-                InputFile(BytesIO(attachment.content), filename=attachment.filename),
-                caption=attachment.caption,
-            )
-        except TelegramError as error:
-            log.warning("document not delivered to %s: %s", chat_id, error)
-            return False
-        return True
+        return await self._upload(self.bot.send_document, to, attachment)
 
     async def photo(self, to: Address, attachment: Attachment) -> bool:
+        return await self._upload(self.bot.send_photo, to, attachment)
+
+    async def _upload(
+        self, method: Callable[..., Awaitable[object]], to: Address, attachment: Attachment
+    ) -> bool:
         chat_id = self._chat(to)
         if chat_id is None:
             return False
         try:
-            await self.bot.send_photo(
+            await method(
                 chat_id,
                 InputFile(BytesIO(attachment.content), filename=attachment.filename),
                 caption=attachment.caption,
             )
         except TelegramError as error:
-            log.warning("photo not posted in %s: %s", chat_id, error)
+            log.warning("%s not delivered to %s: %s", attachment.filename, chat_id, error)
             return False
         return True
