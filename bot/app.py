@@ -30,7 +30,7 @@ from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
 from meetings.delivery.reminders import plan_standing_reminders
 from meetings.services import Services
-from meetings.wording.formats import PARIS
+from meetings.wording.formats import PARIS, capitalized
 from meetings.wording.i18n import translator
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ TABLE = Table(
 
 def menu(commands: list[Command], language: str) -> list[BotCommand]:
     _ = translator(language)
-    return [BotCommand(c.shown(language), _(c.description).capitalize()) for c in commands]
+    return [BotCommand(c.shown(language), capitalized(_(c.description))) for c in commands]
 
 
 async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -99,7 +99,7 @@ class Chats(Store):
             )
 
     async def binding(self, chat_id: int) -> ChatBinding | None:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT chat_id, groupement_id, instance_id, title FROM chat_bindings "
             "WHERE chat_id = ?",
             (chat_id,),
@@ -109,7 +109,7 @@ class Chats(Store):
 
     async def groups_for(self, groupement_id: str, instance_id: str) -> list[ChatBinding]:
         """Group chats that follow this instance: bound to it, or to the whole groupement."""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT chat_id, groupement_id, instance_id, title FROM chat_bindings
                WHERE groupement_id = ? AND (instance_id IS NULL OR instance_id = ?)
                ORDER BY chat_id""",
@@ -129,7 +129,7 @@ class Chats(Store):
             )
 
     async def posts(self, ballot_id: int, purpose: str) -> list[BallotPost]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT ballot_id, chat_id, message_id, purpose, member_id FROM ballot_posts
                WHERE ballot_id = ? AND purpose = ? ORDER BY chat_id, message_id""",
             (ballot_id, purpose),
@@ -146,7 +146,7 @@ class Chats(Store):
             )
 
     async def meeting_posts(self, meeting_id: int) -> list[MeetingPost]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT meeting_id, chat_id, message_id FROM meeting_posts WHERE meeting_id = ? "
             "ORDER BY chat_id, message_id",
             (meeting_id,),

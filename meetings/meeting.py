@@ -96,6 +96,12 @@ class QuorumWasMet(MeetingError):
     code = "quorum_was_met"
 
 
+class AlreadyReconvened(MeetingError):
+    """A meeting without quorum has one second convocation, not two."""
+
+    code = "already_reconvened"
+
+
 class SecondConvocationTooEarly(MeetingError):
     code = "second_convocation_too_early"
 

@@ -309,7 +309,7 @@ class Reminders(Store):
             return cursor.rowcount == 1
 
     async def pending(self) -> list[Reminder]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT * FROM reminders WHERE sent_at_utc IS NULL AND dropped_at_utc IS NULL
                ORDER BY due_at_utc, id"""
         )
@@ -321,7 +321,7 @@ class Reminders(Store):
         if subject is not None:
             query += " WHERE subject = ?"
             params = (subject,)
-        cursor = await self.database.connection.execute(query + " ORDER BY due_at_utc, id", params)
+        cursor = await self._reader.execute(query + " ORDER BY due_at_utc, id", params)
         return [_reminder(row) for row in await cursor.fetchall()]
 
     async def due(self) -> DueWork:

@@ -187,7 +187,7 @@ class Roster(Store):
             await self._remember(connection, person_id, display_name, client_language)
 
     async def person(self, person_id: str) -> Person | None:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT id, display_name, language, client_language FROM people WHERE id = ?",
             (person_id,),
         )
@@ -219,7 +219,7 @@ class Roster(Store):
             return cursor.rowcount == 1
 
     async def coordinated_groupements(self, person_id: str) -> list[str]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT groupement_id FROM coordinators WHERE person_id = ? ORDER BY groupement_id",
             (person_id,),
         )
@@ -227,7 +227,7 @@ class Roster(Store):
 
     async def coordinators(self) -> list[tuple[str, str]]:
         """Every (groupement, person) pair, for scoping the coordinators' command list."""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT groupement_id, person_id FROM coordinators ORDER BY groupement_id, person_id"
         )
         return [(row[0], row[1]) for row in await cursor.fetchall()]
@@ -339,7 +339,7 @@ class Roster(Store):
         return await cursor.fetchone() is not None
 
     async def seats_of(self, person_id: str) -> list[Seat]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT groupement_id, member_id, person_id, role FROM representatives
                WHERE person_id = ? AND ended_at_utc IS NULL
                ORDER BY groupement_id, member_id""",
@@ -348,7 +348,7 @@ class Roster(Store):
         return [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
 
     async def representatives_of(self, groupement_id: str, member_id: str) -> list[Seat]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT groupement_id, member_id, person_id, role FROM representatives
                WHERE groupement_id = ? AND member_id = ? AND ended_at_utc IS NULL
                ORDER BY role DESC""",
@@ -357,7 +357,7 @@ class Roster(Store):
         return [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
 
     async def seats(self, groupement_id: str) -> list[Seat]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT groupement_id, member_id, person_id, role FROM representatives
                WHERE groupement_id = ? AND ended_at_utc IS NULL
                ORDER BY member_id, role DESC""",
@@ -369,7 +369,7 @@ class Roster(Store):
 
     async def standing_proxies(self, groupement_id: str, instance_id: str) -> dict[str, str]:
         """giver -> holder, for the instance's next ballot."""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             """SELECT giver, holder FROM standing_proxies
                WHERE groupement_id = ? AND instance_id = ? AND revoked_at_utc IS NULL
                ORDER BY giver""",

@@ -115,7 +115,7 @@ class MeetingStore(Store):
         return _meeting_from_row(row, agenda)
 
     async def get(self, meeting_id: int) -> Meeting:
-        return await self._fetch(self.database.connection, meeting_id)
+        return await self._fetch(self._reader, meeting_id)
 
     async def find(
         self,
@@ -136,7 +136,7 @@ class MeetingStore(Store):
             clauses.append(f"state IN ({', '.join('?' for _ in states)})")
             params.extend(state.value for state in states)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             f"SELECT id FROM meetings {where} ORDER BY starts_at_utc, id", params
         )
         return [await self.get(row[0]) for row in await cursor.fetchall()]
@@ -221,7 +221,7 @@ class MeetingStore(Store):
     # --- replies -------------------------------------------------------------------
 
     async def replies(self, meeting_id: int) -> dict[str, Reply]:
-        cursor = await self.database.connection.execute(_LATEST_REPLIES, (meeting_id,))
+        cursor = await self._reader.execute(_LATEST_REPLIES, (meeting_id,))
         return {row["member_id"]: _reply_from_row(row) for row in await cursor.fetchall()}
 
     async def reply(

@@ -81,3 +81,28 @@ async def test_migrations_run_once(tmp_path: Path) -> None:
     reopened = await notes_on(path)
     assert await reopened.texts() == ["kept"]
     await reopened.database.close()
+
+
+async def test_other_tasks_read_only_what_is_committed(tmp_path: Path) -> None:
+    notes = await notes_on(tmp_path / "db.sqlite")
+    written = asyncio.Event()
+    seen: list[list[str]] = []
+
+    async def writer() -> None:
+        with pytest.raises(RuntimeError):
+            async with notes.database.transaction():
+                await notes.add("uncommitted")
+                # Inside its transaction, a task reads its own writes.
+                assert await notes.texts() == ["uncommitted"]
+                written.set()
+                await asyncio.sleep(0)
+                raise RuntimeError("rolled back after another task read")
+
+    async def reader() -> None:
+        await written.wait()
+        seen.append(await notes.texts())
+
+    await asyncio.gather(writer(), reader())
+    assert seen == [[]]
+    assert await notes.texts() == []
+    await notes.database.close()

@@ -10,11 +10,13 @@ from decimal import Decimal
 import pytest
 
 from meetings.actions.ballot_close import close_ballot
+from meetings.actions.cancel_meeting import cancel_meeting
 from meetings.actions.convene import convene
 from meetings.actions.reconvene import reconvene
 from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_open import open_session
 from meetings.meeting import (
+    AlreadyReconvened,
     Meeting,
     MeetingState,
     QuorumWasMet,
@@ -87,6 +89,22 @@ async def test_a_second_convocation_keeps_the_agenda_and_drops_the_quorum(
     assert await services.meetings.get(second.id) == second
     # Its own convocation owes three clear days, not the instance's five.
     assert planning.notice.needed == scope_of(services.governance, second).notice_days == 3
+
+
+async def test_a_meeting_has_one_second_convocation(services: Services, clock: FakeClock) -> None:
+    first = await held(services, clock, paris(2026, 12, 22))
+    actor = await coordinator(services)
+    second = (await reconvene(services, actor, first.id, paris(2026, 12, 26, 9))).meeting
+
+    with pytest.raises(AlreadyReconvened) as refused:
+        await reconvene(services, actor, first.id, paris(2026, 12, 28, 9))
+
+    assert refused.value.details == {"second": second.id}
+    assert len(await services.meetings.find()) == 2
+    # Once that one is cancelled, another may be planned.
+    await cancel_meeting(services, actor, second.id)
+    third = (await reconvene(services, actor, first.id, paris(2026, 12, 28, 9))).meeting
+    assert third.plan.second_convocation_of == first.id
 
 
 async def test_no_second_convocation_after_a_meeting_that_had_its_quorum(

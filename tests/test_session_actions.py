@@ -11,7 +11,7 @@ import pytest
 from meetings.actions.actor import NotCoordinator
 from meetings.actions.attendance import record_presence
 from meetings.actions.ballot_cancel import cancel_ballot
-from meetings.actions.ballot_close import close_ballot
+from meetings.actions.ballot_close import close_ballot, close_due_ballots
 from meetings.actions.ballot_open import ballot_setting, open_ballot, session_of
 from meetings.actions.convene import convene
 from meetings.actions.link_chat import link_chat
@@ -31,6 +31,7 @@ from meetings.quorum import live_quorum, meeting_electorate
 from meetings.reminders import ballot_subject
 from meetings.scope import scope_of
 from meetings.services import Services
+from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
@@ -47,7 +48,14 @@ from tests.steps import (
     planned,
     vote,
 )
-from voting.ballot import BallotMode, BallotNotOpen, BallotState, InvalidTransition, NotEntitled
+from voting.ballot import (
+    Ballot,
+    BallotMode,
+    BallotNotOpen,
+    BallotState,
+    InvalidTransition,
+    NotEntitled,
+)
 from voting.rules import BallotKind
 from voting.tally import Outcome
 
@@ -76,7 +84,7 @@ async def test_only_a_convened_meeting_opens_and_only_on_its_day(
     clock.now = paris(2026, 12, 21, 14)
     with pytest.raises(NotItsDay) as refused:
         await open_session(services, actor, meeting.id)
-    assert refused.value.details == {"starts_at": paris(2026, 12, 22)}
+    assert refused.value.details == {"starts_at": paris(2026, 12, 22), "zone": PARIS}
     clock.now = paris(2026, 12, 22, 13, 55)
     opened = await open_session(services, actor, meeting.id)
     assert opened.meeting.state is MeetingState.IN_SESSION
@@ -482,3 +490,30 @@ async def test_only_a_coordinator_runs_the_session(services: Services, clock: Fa
     with pytest.raises(NotCoordinator):
         await close_ballot(services, cea, ballot.id)
     assert (await services.ballots.get(ballot.id)).state is BallotState.OPEN
+
+
+async def test_a_ballot_closed_by_hand_is_skipped_by_the_deadline_job(
+    services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/clore and the deadline may reach one ballot together: the second one is refused and
+    the job goes on with the other due ballots."""
+    actor = await coordinator(services)
+    deadline = clock.now + timedelta(hours=1)
+    first, second = [
+        (
+            await open_ballot(
+                services, actor, GROUPEMENT, "cogouv", question, deadline=deadline
+            )
+        ).ballot
+        for question in ("Approuver le budget", "Approuver le calendrier")
+    ]
+    clock.advance(timedelta(hours=2))
+    due = await services.ballots.due_for_closing()
+    await close_ballot(services, actor, first.id)
+
+    async def stale() -> list[Ballot]:
+        return due
+
+    monkeypatch.setattr(services.ballots, "due_for_closing", stale)
+    assert await close_due_ballots(services) == [second.id]
+    assert (await services.ballots.get(second.id)).state is BallotState.CLOSED

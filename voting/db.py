@@ -8,7 +8,13 @@ autocommit mode so that every write opens its transaction explicitly with
 A transaction opened while another is in progress in the same task joins it: an action of
 the application layer wraps several stores' writes (a convocation and its reminders) in one
 ``async with database.transaction()``, and each store's own transaction becomes part of it.
-Only files that define a :class:`Store` (and this one) run SQL.
+A joined transaction has no savepoint of its own: a refusal raised inside must reach the
+outermost one, which then rolls everything back; catching it inside would keep what was
+written before it.
+
+Reads outside a transaction go through a second, read-only connection: in WAL mode it sees
+only what is committed, so a task never reads what another task's transaction may still
+roll back. Only files that define a :class:`Store` (and this one) run SQL.
 """
 
 from __future__ import annotations
@@ -59,12 +65,25 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
+async def _connect(path: Path | str) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(str(path), isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    await connection.execute("PRAGMA busy_timeout=5000")
+    return connection
+
+
 class Database:
     """One aiosqlite connection in WAL mode, with explicit transactions."""
 
-    def __init__(self, connection: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        clock: Clock = utc_now,
+        reader: aiosqlite.Connection | None = None,
+    ) -> None:
         self.connection = connection
         self.clock = clock
+        self._reader = reader or connection
         # One connection serves handlers and background jobs alike: transactions take turns.
         self._writing = asyncio.Lock()
         # Set while this task holds the transaction, so that nested ones join it.
@@ -74,16 +93,26 @@ class Database:
     async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(str(path), isolation_level=None)
-        connection.row_factory = aiosqlite.Row
+        connection = await _connect(path)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA busy_timeout=5000")
         await connection.execute(_BOOKKEEPING)
-        return cls(connection, clock)
+        if str(path) == ":memory:":
+            # A second connection to ":memory:" would be another, empty database.
+            return cls(connection, clock)
+        reader = await _connect(path)
+        await reader.execute("PRAGMA query_only=ON")
+        return cls(connection, clock, reader)
 
     async def close(self) -> None:
+        if self._reader is not self.connection:
+            await self._reader.close()
         await self.connection.close()
+
+    @property
+    def reading(self) -> aiosqlite.Connection:
+        """Inside a transaction, its own connection (it reads its writes); else the reader."""
+        return self.connection if self._current.get() else self._reader
 
     async def migrate(self, component: str, scripts: Sequence[str]) -> list[int]:
         """Run the scripts of ``component`` not yet applied; return their numbers (1-based)."""
@@ -154,8 +183,8 @@ class Store:
 
     @property
     def _reader(self) -> aiosqlite.Connection:
-        """The connection for reads outside a transaction (WAL lets them run beside writes)."""
-        return self.database.connection
+        """The connection to read with: committed data only, unless inside a transaction."""
+        return self.database.reading
 
     async def migrate(self) -> None:
         await self.database.migrate(self.COMPONENT, self.MIGRATIONS)

@@ -155,7 +155,7 @@ class BallotStore(Store):
         return _ballot_from_row(row)
 
     async def get(self, ballot_id: int) -> Ballot:
-        return await self._fetch(self.database.connection, ballot_id)
+        return await self._fetch(self._reader, ballot_id)
 
     async def create(self, draft: BallotDraft) -> Ballot:
         if not draft.question.strip():
@@ -274,11 +274,11 @@ class BallotStore(Store):
         return VoteReceipt(vote, electorate.weights[member_id], previous_option)
 
     async def effective_votes(self, ballot_id: int) -> dict[str, str]:
-        cursor = await self.database.connection.execute(_EFFECTIVE_VOTES, (ballot_id,))
+        cursor = await self._reader.execute(_EFFECTIVE_VOTES, (ballot_id,))
         return {row["member_id"]: row["option"] for row in await cursor.fetchall()}
 
     async def history(self, ballot_id: int) -> list[CastVote]:
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT * FROM votes WHERE ballot_id = ? ORDER BY id", (ballot_id,)
         )
         return [_vote_from_row(row) for row in await cursor.fetchall()]
@@ -340,14 +340,14 @@ class BallotStore(Store):
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             f"SELECT * FROM ballots {where} ORDER BY id", params
         )
         return [_ballot_from_row(row) for row in await cursor.fetchall()]
 
     async def due_for_closing(self) -> list[Ballot]:
         """Open ballots whose deadline has passed, for the closing job."""
-        cursor = await self.database.connection.execute(
+        cursor = await self._reader.execute(
             "SELECT * FROM ballots WHERE state = 'open' AND deadline_utc IS NOT NULL "
             "AND deadline_utc <= ? ORDER BY deadline_utc",
             (to_db_time(self._now),),

@@ -33,13 +33,9 @@ from meetings.wording.messages.meetings import (
 )
 from meetings.wording.messages.planning import planned_text
 from meetings.wording.refusals import refusal
+from meetings.wording.states import meeting_state
 from voting.refusal import Refused
 
-STATE_LABELS = {
-    MeetingState.PLANNED: N_("planned, not convened yet"),
-    MeetingState.CONVENED: N_("convened"),
-    MeetingState.IN_SESSION: N_("in session"),
-}
 UNCONVENED = (MeetingState.PLANNED, MeetingState.CONVENED)
 
 
@@ -50,7 +46,7 @@ async def list_meetings(update: Update, context: ScrutinContext) -> None:
     governance = context.services.governance
     lines = [
         listing_line(m, governance.groupement(m.plan.groupement_id), caller.language)
-        + f" ({_(STATE_LABELS[m.state])})"
+        + f" ({meeting_state(m.state, caller.language)})"
         for m in await meetings_in(context.services, caller.groupements, COMING)
     ]
     await reply(

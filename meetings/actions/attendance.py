@@ -15,6 +15,7 @@ from meetings.meeting import Meeting, NotInThisMeeting
 from meetings.quorum import live_quorum
 from meetings.scope import scope_of
 from meetings.services import Services
+from meetings.wording.formats import name_of
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,10 @@ async def record_presence(
     if participant not in own:
         actor.require_coordinator(scope.groupement.id)
     if participant not in scope.members and participant not in scope.advisory:
-        raise NotInThisMeeting(f"{participant!r} takes no part in meeting {meeting_id}")
+        raise NotInThisMeeting(
+            f"{participant!r} takes no part in meeting {meeting_id}",
+            member=name_of(scope.groupement, participant),
+        )
     before = await live_quorum(services, meeting)
     changed = await services.meetings.record(
         meeting_id,

@@ -1,20 +1,25 @@
 """Close a ballot: judge it on its frozen electorate and keep its result.
 
-Permission: a coordinator of the groupement, or the deadline itself (no actor). The result
-and the dropped deadline reminders are one transaction; after the commit the result, in words
-and as a chart, goes to the groups and to every voter, and the papers lose their buttons.
+Permission: a coordinator of the groupement, or the ballot's own deadline once it has passed.
+The result and the dropped deadline reminders are one transaction; after the commit the
+result, in words and as a chart, goes to the groups and to every voter, and the papers lose
+their buttons.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from meetings.actions.actor import Actor
 from meetings.delivery.ballots import announce_result
 from meetings.reminders import ballot_subject
 from meetings.services import Services
-from voting.ballot import Ballot
+from voting.ballot import Ballot, BallotNotOpen
+from voting.refusal import Refused
 from voting.tally import TallyResult
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,21 +28,39 @@ class BallotClosed:
     result: TallyResult
 
 
-async def close_ballot(services: Services, actor: Actor | None, ballot_id: int) -> BallotClosed:
-    async with services.database.transaction():
-        if actor is not None:
-            ballot = await services.ballots.get(ballot_id)
-            actor.require_coordinator(ballot.draft.groupement_id)
-        ballot, result = await services.ballots.close(ballot_id)
-        await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
-    await announce_result(services, ballot)
+async def _close(services: Services, ballot_id: int) -> BallotClosed:
+    ballot, result = await services.ballots.close(ballot_id)
+    await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     return BallotClosed(ballot, result)
 
 
+async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> BallotClosed:
+    async with services.database.transaction():
+        ballot = await services.ballots.get(ballot_id)
+        actor.require_coordinator(ballot.draft.groupement_id)
+        closed = await _close(services, ballot_id)
+    await announce_result(services, closed.ballot)
+    return closed
+
+
 async def close_due_ballots(services: Services) -> list[int]:
-    """Close every open ballot whose deadline has passed; return their ids."""
+    """Close every open ballot whose deadline has passed; return their ids.
+
+    The deadline job, the periodic check and a coordinator's /clore may reach the same ballot
+    together: whichever comes second is refused, and the others are still closed.
+    """
     closed = []
-    for ballot in await services.ballots.due_for_closing():
-        await close_ballot(services, None, ballot.id)
-        closed.append(ballot.id)
+    for due in await services.ballots.due_for_closing():
+        try:
+            async with services.database.transaction():
+                ballot = await services.ballots.get(due.id)
+                deadline = ballot.draft.deadline
+                if deadline is None or deadline > services.clock():
+                    raise BallotNotOpen(f"ballot {due.id} is not due", state=ballot.state)
+                done = await _close(services, due.id)
+        except Refused as refused:
+            log.info("ballot %s not closed at its deadline: %s", due.id, refused)
+            continue
+        await announce_result(services, done.ballot)
+        closed.append(due.id)
     return closed

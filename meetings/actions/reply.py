@@ -23,6 +23,7 @@ from meetings.meeting import (
 from meetings.roster import ProxyProblem, ProxyRefused
 from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
+from meetings.wording.formats import name_of
 from voting.refusal import Refused
 
 
@@ -71,7 +72,10 @@ async def _answering_for(
     scope = scope_of(services.governance, meeting)
     if participant not in scope.members and participant not in scope.advisory:
         # A member gone, or an advisory participant of another instance: not convened here.
-        raise NotInThisMeeting(f"{participant!r} takes no part in meeting {meeting.id}")
+        raise NotInThisMeeting(
+            f"{participant!r} takes no part in meeting {meeting.id}",
+            member=name_of(scope.groupement, participant),
+        )
     return scope
 
 

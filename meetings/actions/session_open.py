@@ -37,6 +37,7 @@ async def open_session(services: Services, actor: Actor, meeting_id: int) -> Ses
             raise NotItsDay(
                 f"meeting {meeting_id} is convened for {scope.day}",
                 starts_at=meeting.plan.starts_at,
+                zone=scope.zone,
             )
         meeting = await services.meetings.open_session(meeting_id, frozenset(scope.advisory))
     await post_quorum(services, meeting, None)

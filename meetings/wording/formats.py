@@ -139,6 +139,12 @@ def quarter(period: Quarter, language: str = "fr") -> str:
 # --- text --------------------------------------------------------------------------------
 
 
+def capitalized(text: str) -> str:
+    """The first letter in capital, the rest as it is ("Procès-verbal (PDF)", "Tuesday 15
+    December"): ``str.capitalize`` would lower the rest."""
+    return text[:1].upper() + text[1:]
+
+
 def quoted(text: str, language: str = "fr") -> str:
     """« text » in French, “text” in English."""
     _ = translator(language)

@@ -14,8 +14,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from meetings.meeting import MeetingError, MeetingState
 from meetings.wording.formats import PARIS, clear_days, moment, short_date
 from meetings.wording.i18n import N_, translator
+from meetings.wording.states import ballot_state, meeting_state
+from voting.ballot import BallotState, VotingError
 from voting.refusal import Refused
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,9 @@ REFUSALS: dict[str, str] = {
         "Meeting no. {number} had its quorum: a second convocation only follows a meeting "
         "without quorum."
     ),
+    "already_reconvened": N_(
+        "Meeting no. {number} already has its second convocation: meeting no. {second}."
+    ),
     "second_convocation_too_early": N_(
         "A second convocation must leave at least 3 clear days: {earliest} at the earliest."
     ),
@@ -79,7 +85,7 @@ REFUSALS: dict[str, str] = {
         "The session has opened: replies can no longer change. Check in with /arrivee."
     ),
     "meeting_cancelled": N_("This meeting was cancelled."),
-    "not_in_this_meeting": N_("You do not represent a member of this meeting."),
+    "not_in_this_meeting": N_("{member} is not convened to this meeting."),
     # Proxies
     "proxy.giver_not_voting": N_("Your member does not vote in this instance."),
     "proxy.holder_not_voting": N_("That member does not vote in this instance."),
@@ -127,10 +133,22 @@ def _shown(value: object, language: str, zone: ZoneInfo) -> object:
     return value
 
 
+def _state(error: Refused, language: str) -> object:
+    """A state in words: "closed" is "clos" for a ballot, "close" for a meeting."""
+    value = str(error.details["state"])
+    if isinstance(error, MeetingError):
+        return meeting_state(MeetingState(value), language)
+    if isinstance(error, VotingError):
+        return ballot_state(BallotState(value), language)
+    return value
+
+
 def _details(error: Refused, language: str) -> dict[str, object]:
     zone = error.details.get("zone")
     zone = zone if isinstance(zone, ZoneInfo) else PARIS
     shown = {key: _shown(value, language, zone) for key, value in error.details.items()}
+    if "state" in error.details:
+        shown["state"] = _state(error, language)
     _ = translator(language)
     for key in ("needed", "actual"):
         value = error.details.get(key)

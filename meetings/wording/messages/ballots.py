@@ -14,7 +14,15 @@ from meetings.buttons import VoteButton
 from meetings.notifier import Button, Keyboard, Message
 from meetings.papers import Participation
 from meetings.wording.explain import explain, option_label, quorum_line
-from meetings.wording.formats import members, moment, name_of, quoted, voices, weight
+from meetings.wording.formats import (
+    capitalized,
+    members,
+    moment,
+    name_of,
+    quoted,
+    voices,
+    weight,
+)
 from meetings.wording.i18n import translator
 from voting.ballot import Ballot
 from voting.tally import ABSTAIN, AGAINST, FOR, Outcome
@@ -50,7 +58,7 @@ def paper_text(
         "",
         quoted(ballot.draft.question, language),
         "",
-        kind_label(ballot, language).capitalize() + ".",
+        capitalized(kind_label(ballot, language)) + ".",
         (
             _("You vote for: {member} ({weight}), by proxy.")
             if proxy

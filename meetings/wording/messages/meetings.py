@@ -16,7 +16,7 @@ from meetings.meeting import Attendance, Meeting, Reply, ReplyKind
 from meetings.notifier import Button, Keyboard, Message
 from meetings.quorum import LiveQuorum
 from meetings.scope import MeetingScope
-from meetings.wording.formats import Name, members, moment, name_of, voices, weight
+from meetings.wording.formats import Name, capitalized, members, moment, name_of, voices, weight
 from meetings.wording.i18n import N_, translator
 
 REPLY_LABELS = {
@@ -54,7 +54,7 @@ def listing_line(meeting: Meeting, groupement: Groupement, language: str) -> str
 def details(meeting: Meeting, groupement: Groupement, language: str) -> list[str]:
     """Date, place or link, agenda: what every message about the meeting repeats."""
     _ = translator(language)
-    lines = [when(meeting, groupement, language).capitalize()]
+    lines = [capitalized(when(meeting, groupement, language))]
     if meeting.plan.place:
         lines.append(_("Place: {place}").format(place=meeting.plan.place))
     if meeting.plan.video_link:
