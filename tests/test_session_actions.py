@@ -12,7 +12,7 @@ from meetings.actions.actor import NotCoordinator
 from meetings.actions.attendance import record_presence
 from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import close_ballot, close_due_ballots
-from meetings.actions.ballot_open import ballot_setting, open_ballot, session_of
+from meetings.actions.ballot_open import SessionChanged, ballot_setting, open_ballot, session_of
 from meetings.actions.convene import convene
 from meetings.actions.link_chat import link_chat
 from meetings.actions.lookups import meetings_in
@@ -335,6 +335,24 @@ async def test_no_ballot_outside_the_session_or_in_a_non_voting_instance(
     assert consultation.draft.mode is BallotMode.WRITTEN
     assert consultation.draft.meeting_id is None
     assert await services.ballots.find(meeting_id=held.id) == []
+
+
+async def test_the_ballot_opened_is_the_one_confirmed(services: Services, clock: FakeClock) -> None:
+    """The summary said "in the session": if the session closed before the coordinator pressed
+    "open", a written consultation of every member must not open in its place."""
+    actor = await coordinator(services)
+    held = await in_session(services, clock, paris(2026, 12, 22), region_grand_est="present")
+    shown = await ballot_setting(services, GROUPEMENT, "cogouv")
+    assert shown.session == held.id
+    await adjourn(services, actor, held.id)
+
+    with pytest.raises(SessionChanged):
+        await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget", confirmed=shown)
+    assert await services.ballots.find() == []
+    # Confirmed as a consultation now, it opens as one.
+    now = await ballot_setting(services, GROUPEMENT, "cogouv")
+    opened = await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget", confirmed=now)
+    assert opened.ballot.draft.mode is BallotMode.WRITTEN
 
 
 async def test_meetings_in_session_are_listed_by_groupement(

@@ -15,7 +15,13 @@ from bot.context import ScrutinContext
 from bot.forms import button, drop, form_of, is_cancel, keep, pick, pressed
 from bot.jobs import close_at_deadline
 from bot.replies import reply
-from meetings.actions.ballot_open import BallotOpened, ballot_setting, open_ballot, session_of
+from meetings.actions.ballot_open import (
+    BallotOpened,
+    BallotSetting,
+    ballot_setting,
+    open_ballot,
+    session_of,
+)
 from meetings.wording.formats import example_time, moment, name_of, quoted, weight
 from meetings.wording.i18n import N_
 from meetings.wording.refusals import refusal
@@ -37,6 +43,8 @@ class BallotForm:
     kind: BallotKind = BallotKind.PUBLIC
     deadline: datetime | None = None
     motions: list[str] = field(default_factory=list)
+    setting: BallotSetting | None = None
+    """What the summary showed, so that the ballot opened is the one confirmed."""
 
 
 def _form(context: ScrutinContext) -> BallotForm | None:
@@ -224,7 +232,9 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
     caller = context.caller
     _ = caller._
     try:
-        setting = await ballot_setting(context.services, form.groupement_id, form.instance_id)
+        form.setting = setting = await ballot_setting(
+            context.services, form.groupement_id, form.instance_id
+        )
     except Refused as refused:
         drop(context, KEY)
         await reply(update, refusal(refused, caller.language))
@@ -290,6 +300,7 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
             form.question,
             kind=form.kind,
             deadline=form.deadline,
+            confirmed=form.setting,
         )
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))

@@ -29,8 +29,15 @@ from meetings.scope import scope_of
 from meetings.services import Services
 from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
+from voting.refusal import Refused
 from voting.rules import BallotKind
 from voting.tally import MOTION_OPTIONS
+
+
+class SessionChanged(Refused):
+    """A session opened or closed since the coordinator confirmed the ballot's setting."""
+
+    code = "session_changed"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,10 @@ class BallotSetting:
     @property
     def mode(self) -> BallotMode:
         return BallotMode.WRITTEN if self.meeting is None else BallotMode.MEETING
+
+    @property
+    def session(self) -> int | None:
+        return None if self.meeting is None else self.meeting.id
 
 
 @dataclass(frozen=True)
@@ -106,10 +117,17 @@ async def open_ballot(
     kind: BallotKind | None = None,
     deadline: datetime | None = None,
     options: tuple[str, ...] = MOTION_OPTIONS,
+    confirmed: BallotSetting | None = None,
 ) -> BallotOpened:
+    """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
+    since, the ballot would not be the one confirmed, and it is refused."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
+        if confirmed is not None and confirmed.session != setting.session:
+            raise SessionChanged(
+                f"confirmed in session {confirmed.session}, now {setting.session}"
+            )
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,

@@ -45,6 +45,10 @@ REFUSALS: dict[str, str] = {
     "invalid_transition": N_("Ballot no. {number} is {state}: it cannot do that any more."),
     "invalid_electorate": N_("The electorate of this ballot breaks the rules; nothing was opened."),
     "instance_does_not_vote": N_("This instance does not vote."),
+    "session_changed": N_(
+        "A session opened or closed since the summary: nothing was opened. "
+        "Start again with /scrutin."
+    ),
     # Meetings
     "meeting_not_found": N_("This meeting does not exist."),
     "wrong_meeting_state": N_("This meeting is {state}: it cannot do that now."),
