@@ -8,12 +8,11 @@ from bot.commands import Access, Command
 from bot.context import ScrutinContext
 from bot.replies import reply
 from bot.selection import chosen_meeting, listing
-from meetings.actions.attendance import record_presence
+from meetings.actions.attendance import SeveralSessions, record_presence, sitting_for
 from meetings.actions.lookups import meetings_in
 from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_open import open_session
-from meetings.meeting import Meeting, MeetingState
-from meetings.scope import scope_of
+from meetings.meeting import MeetingState
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.meetings import quorum_text, session_closed
@@ -21,6 +20,7 @@ from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
 VIDEO_WORDS = {"visio", "video"}
+IN_SESSION = (MeetingState.IN_SESSION,)
 
 
 async def open_command(update: Update, context: ScrutinContext) -> None:
@@ -56,46 +56,6 @@ async def open_command(update: Update, context: ScrutinContext) -> None:
     await reply(update, "\n".join(lines))
 
 
-def _takes_part(context: ScrutinContext, meeting: Meeting, participant: str) -> bool:
-    scope = scope_of(context.services.governance, meeting)
-    return participant in scope.members or participant in scope.advisory
-
-
-async def _session(
-    update: Update, context: ScrutinContext, number: int | None, named: str | None
-) -> Meeting | None:
-    """The open session the check-in is about; with several, ask which."""
-    caller = context.caller
-    _ = caller._
-    sessions = await meetings_in(context.services, caller.groupements, (MeetingState.IN_SESSION,))
-    if number is not None:
-        sessions = [m for m in sessions if m.id == number]
-    elif named is not None:
-        sessions = [
-            m
-            for m in sessions
-            if _takes_part(context, m, named) and caller.coordinates(m.plan.groupement_id)
-        ] or sessions
-    else:
-        seated = {seat.groupement_id for seat in caller.seats}
-        sessions = [m for m in sessions if m.plan.groupement_id in seated] or sessions
-    if not sessions:
-        await reply(update, _("No session is open."))
-        return None
-    if len(sessions) > 1:
-        # Checking in to the wrong session would skew its quorum and its minutes.
-        await reply(
-            update,
-            _("Several sessions are open: name the meeting, e.g. /arrivee {number}.").format(
-                number=sessions[0].id
-            )
-            + "\n"
-            + listing(context, sessions),
-        )
-        return None
-    return sessions[0]
-
-
 async def _presence(update: Update, context: ScrutinContext, arrived: bool) -> None:
     caller = context.caller
     _ = caller._
@@ -103,29 +63,21 @@ async def _presence(update: Update, context: ScrutinContext, arrived: bool) -> N
     number = int(args.pop(0)) if args and args[0].isdigit() else None
     video = bool(VIDEO_WORDS & set(args))
     named = next((arg for arg in args if arg not in VIDEO_WORDS), None)
-    meeting = await _session(update, context, number, named)
-    if meeting is None:
-        return
-    groupement = context.services.governance.groupement(meeting.plan.groupement_id)
-    if named is not None:
-        known = {m.id for m in groupement.members} | {a.id for a in groupement.advisory}
-        if caller.coordinates(groupement.id) and named not in known:
-            await reply(update, _("Unknown member “{member}”.").format(member=named))
-            return
-        participant = named
-    else:
-        seats = caller.seats_in(groupement.id)
-        if not seats:
-            await reply(update, _("You do not represent a member of this meeting."))
-            return
-        participant = seats[0].member_id
     try:
+        meeting, participant = await sitting_for(context.services, caller, number, named)
         recorded = await record_presence(
             context.services, caller, meeting.id, participant, arrived=arrived, by_video=video
         )
+    except SeveralSessions as several:
+        wanted = several.details["sessions"]
+        open_now = await meetings_in(context.services, caller.groupements, IN_SESSION)
+        shown = [m for m in open_now if isinstance(wanted, list) and m.id in wanted]
+        await reply(update, refusal(several, caller.language) + "\n" + listing(context, shown))
+        return
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return
+    groupement = context.services.governance.groupement(meeting.plan.groupement_id)
     name = name_of(groupement, participant)
     if not recorded.changed:
         text = _("{name} is already checked in.") if arrived else _("{name} is not in the session.")

@@ -90,6 +90,12 @@ REFUSALS: dict[str, str] = {
     ),
     "meeting_cancelled": N_("This meeting was cancelled."),
     "not_in_this_meeting": N_("{member} is not convened to this meeting."),
+    "no_session_open": N_("No session is open."),
+    "several_sessions": N_(
+        "Several sessions are open: name the meeting, e.g. /arrivee {first}."
+    ),
+    "unknown_participant": N_("Unknown member “{member}”."),
+    "no_seat_here": N_("You do not represent a member of this meeting."),
     # Proxies
     "proxy.giver_not_voting": N_("Your member does not vote in this instance."),
     "proxy.holder_not_voting": N_("That member does not vote in this instance."),
