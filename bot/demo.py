@@ -25,11 +25,11 @@ from typing import Any, TextIO
 from bot.harness import OfflineHarness, as_read, button_data
 from bot.offline import RecordedCall
 from config.loader import default_config_dir, load_config_dir
-from meetings.actions.documents import minutes_pdf
+from meetings.actions.documents import source
 from meetings.delivery.ballots import result_chart
 from meetings.delivery.reminders import send_due_reminders
-from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
+from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
 
 GROUPEMENT = "ent-grand-est"
@@ -344,16 +344,11 @@ async def _write_documents(services: Services, directory: Path) -> list[Path]:
         path.write_bytes(await result_chart(services, ballot, votes, "fr"))
         written.append(path)
     generated_at = services.clock()
-    minutes = await build_minutes(
-        1,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-    )
+    minutes = await source(services, 1, ballot=False)
     markdown = directory / "pv-reunion-1.md"
     markdown.write_text(render_markdown(minutes, generated_at), encoding="utf-8")
     pdf = directory / "pv-reunion-1.pdf"
-    pdf.write_bytes(await minutes_pdf(services, 1, generated_at))
+    pdf.write_bytes(await asyncio.to_thread(render_pdf, minutes, generated_at))
     return [*written, pdf, markdown]
 
 

@@ -13,10 +13,10 @@ from bot.context import person_id_of
 from config.models import GovernanceLookupError
 from meetings.actions.actor import operator
 from meetings.actions.coordinators import add_coordinator
+from meetings.actions.documents import source as source_of
 from meetings.actions.plan import Planned, plan_meeting
 from meetings.delivery.ballots import result_chart
 from meetings.meeting import MeetingPlan
-from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
@@ -113,16 +113,7 @@ def minutes(args: argparse.Namespace) -> int:
     async def build() -> Minutes | ConsultationRecord:
         services = await Services.open(governance, settings.database_path)
         try:
-            if args.ballot:
-                return await build_consultation_record(
-                    args.number, governance=governance, ballots=services.ballots
-                )
-            return await build_minutes(
-                args.number,
-                governance=governance,
-                meetings=services.meetings,
-                ballots=services.ballots,
-            )
+            return await source_of(services, args.number, ballot=args.ballot)
         finally:
             await services.close()
 

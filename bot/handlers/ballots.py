@@ -12,7 +12,7 @@ from bot.context import ScrutinContext
 from bot.replies import alert, in_private_chat, markup, reply
 from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import close_ballot
-from meetings.actions.lookups import ballots_in, coordinated_ballot
+from meetings.actions.lookups import ballots_in
 from meetings.actions.standing_proxy import give_standing_proxy, revoke_standing_proxy
 from meetings.actions.vote import announce_vote, cast_vote, send_papers_again
 from meetings.buttons import VOTE_PATTERN, decode_vote
@@ -70,6 +70,13 @@ async def stray_button(update: Update, context: ScrutinContext) -> None:
     await alert(update, context.caller._("This button is not valid."))
 
 
+NOT_YOURS = {
+    # Someone else's ballot, or none: the coordinator need not learn which.
+    "ballot_not_found": N_("There is no ballot no. {number} among yours."),
+    "not_coordinator": N_("There is no ballot no. {number} among yours."),
+}
+
+
 async def _reply_result(update: Update, context: ScrutinContext, ballot: Ballot) -> None:
     groupement = context.services.governance.groupement(ballot.draft.groupement_id)
     votes = await context.services.ballots.effective_votes(ballot.id)
@@ -98,13 +105,10 @@ async def close_command(update: Update, context: ScrutinContext) -> None:
             )
             return
         wanted = open_ballots[0].id
-    if await coordinated_ballot(services, caller, wanted) is None:
-        await reply(update, _("There is no ballot no. {number} among yours.").format(number=wanted))
-        return
     try:
         closed = await close_ballot(services, caller, wanted)
     except Refused as refused:
-        overrides = {"invalid_transition": N_("Ballot no. {number} is not open.")}
+        overrides = {**NOT_YOURS, "invalid_transition": N_("Ballot no. {number} is not open.")}
         await reply(update, refusal(refused, caller.language, overrides, number=wanted))
         return
     ballot = closed.ballot
@@ -127,16 +131,14 @@ async def cancel_command(update: Update, context: ScrutinContext) -> None:
     if wanted is None:
         await reply(update, _("Usage: {usage}").format(usage=CANCEL.usage(caller.language)))
         return
-    if await coordinated_ballot(context.services, caller, wanted) is None:
-        await reply(update, _("There is no ballot no. {number} among yours.").format(number=wanted))
-        return
     try:
         ballot = await cancel_ballot(context.services, caller, wanted)
     except Refused as refused:
         overrides = {
+            **NOT_YOURS,
             "invalid_transition": N_(
                 "Ballot no. {number} is {state}: only an open ballot can be cancelled."
-            )
+            ),
         }
         await reply(update, refusal(refused, caller.language, overrides, number=wanted))
         return

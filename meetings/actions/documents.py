@@ -1,38 +1,124 @@
 """The documents of the record: a meeting's minutes and a written consultation's record, as PDF.
 
-Read-only. Built from the database alone and rendered in a worker thread, since fpdf2 and
-matplotlib would block the event loop.
+Read-only. Who may have which: the final minutes go to anyone of the groupement (or to its
+group chat) once the session is closed; a draft only to a coordinator, in a private chat.
+Built from the database alone and rendered in a worker thread, since fpdf2 and matplotlib
+would block the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Set
+from dataclasses import dataclass
 from datetime import datetime
 
+from meetings.actions.actor import Actor
+from meetings.actions.lookups import meetings_in
+from meetings.meeting import MeetingState
 from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
+from voting.ballot import Ballot, BallotMode, BallotNotFound
+from voting.refusal import Refused
+
+HELD = (MeetingState.IN_SESSION, MeetingState.CLOSED)
 
 
-async def minutes_pdf(services: Services, meeting_id: int, generated_at: datetime) -> bytes:
-    """The minutes of a meeting as a PDF, with their charts."""
-    minutes = await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
+class NoMinutesYet(Refused):
+    code = "no_minutes_yet"
+
+
+class MinutesNotYet(Refused):
+    """The session is still open: its draft is for a coordinator, in a private chat."""
+
+    code = "minutes_not_yet"
+
+
+class BallotNotYours(Refused):
+    code = "ballot_not_yours"
+
+
+class HeldInMeeting(Refused):
+    """A ballot of a session has no record of its own: the meeting's minutes are its record."""
+
+    code = "held_in_meeting"
+
+
+class RecordNotYet(Refused):
+    code = "record_not_yet"
+
+
+@dataclass(frozen=True)
+class Document:
+    number: int
+    """The meeting's, or the consultation's."""
+    filename: str
+    pdf: bytes
+    draft: bool
+
+
+async def source(
+    services: Services, number: int, *, ballot: bool
+) -> Minutes | ConsultationRecord:
+    """The minutes of meeting ``number``, or the record of consultation ``number``."""
+    if ballot:
+        return await build_consultation_record(
+            number, governance=services.governance, ballots=services.ballots
+        )
+    return await build_minutes(
+        number, governance=services.governance, meetings=services.meetings, ballots=services.ballots
     )
-    return await _render(minutes, generated_at)
 
 
-async def record_pdf(services: Services, ballot_id: int, generated_at: datetime) -> bytes:
-    """The record of a written consultation as a PDF, with its chart."""
-    record = await build_consultation_record(
-        ballot_id, governance=services.governance, ballots=services.ballots
-    )
-    return await _render(record, generated_at)
+async def _pdf(services: Services, number: int, *, ballot: bool, at: datetime) -> bytes:
+    built = await source(services, number, ballot=ballot)
+    return await asyncio.to_thread(render_pdf, built, at)
 
 
-async def _render(source: Minutes | ConsultationRecord, generated_at: datetime) -> bytes:
-    return await asyncio.to_thread(render_pdf, source, generated_at)
+async def minutes_for(
+    services: Services, actor: Actor, visible: Set[str], wanted: int | None, private: bool
+) -> Document:
+    """Meeting ``wanted``'s minutes (the latest held by default), among the ``visible``
+    groupements: the caller's, and the group chat's."""
+    held = await meetings_in(services, visible, HELD)
+    if wanted is not None:
+        held = [m for m in held if m.id == wanted]
+    if not held:
+        raise NoMinutesYet("no meeting has held its session")
+    meeting = held[-1]
+    draft = meeting.state is not MeetingState.CLOSED
+    if draft and not (private and actor.coordinates(meeting.plan.groupement_id)):
+        raise MinutesNotYet(f"meeting {meeting.id} is in session", number=meeting.id)
+    pdf = await _pdf(services, meeting.id, ballot=False, at=services.clock())
+    filename = f"pv-reunion-{meeting.id}{'-projet' if draft else ''}.pdf"
+    return Document(meeting.id, filename, pdf, draft)
+
+
+async def _visible_ballot(services: Services, visible: Set[str], ballot_id: int) -> Ballot:
+    try:
+        found = await services.ballots.get(ballot_id)
+    except BallotNotFound:
+        found = None
+    if found is None or found.draft.groupement_id not in visible:
+        raise BallotNotYours(f"no ballot {ballot_id} among {sorted(visible)}", number=ballot_id)
+    return found
+
+
+async def record_for(
+    services: Services, actor: Actor, visible: Set[str], ballot_id: int, private: bool
+) -> Document:
+    """The record of written consultation ``ballot_id``, once it is closed or cancelled."""
+    ballot = await _visible_ballot(services, visible, ballot_id)
+    if ballot.draft.mode is not BallotMode.WRITTEN:
+        raise HeldInMeeting(
+            f"ballot {ballot_id} was held in a meeting",
+            number=ballot.id,
+            meeting=ballot.draft.meeting_id,
+        )
+    draft = ballot.closed_at is None and ballot.cancelled_at is None
+    if draft and not (private and actor.coordinates(ballot.draft.groupement_id)):
+        raise RecordNotYet(f"ballot {ballot_id} is open", number=ballot.id)
+    pdf = await _pdf(services, ballot.id, ballot=True, at=services.clock())
+    return Document(ballot.id, f"releve-scrutin-{ballot.id}.pdf", pdf, draft)

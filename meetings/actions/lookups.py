@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from meetings.actions.actor import Actor
 from meetings.meeting import Attendance, Meeting, MeetingState, Reply
 from meetings.quorum import LiveQuorum, live_quorum
 from meetings.scope import MeetingScope, scope_of
@@ -32,30 +31,12 @@ async def meetings_in(
 async def ballots_in(
     services: Services, groupements: Iterable[str], state: BallotState
 ) -> list[Ballot]:
-    wanted = set(groupements)
-    return [
+    found = [
         ballot
-        for ballot in await services.ballots.find(state=state)
-        if ballot.draft.groupement_id in wanted
+        for groupement_id in sorted(set(groupements))
+        for ballot in await services.ballots.find(state=state, groupement_id=groupement_id)
     ]
-
-
-async def coordinated_ballot(services: Services, actor: Actor, ballot_id: int) -> Ballot | None:
-    """The ballot if it belongs to a groupement the actor coordinates."""
-    for ballot in await services.ballots.find():
-        if ballot.id == ballot_id and actor.coordinates(ballot.draft.groupement_id):
-            return ballot
-    return None
-
-
-async def visible_ballot(
-    services: Services, groupements: Iterable[str], ballot_id: int
-) -> Ballot | None:
-    wanted = set(groupements)
-    for ballot in await services.ballots.find():
-        if ballot.id == ballot_id and ballot.draft.groupement_id in wanted:
-            return ballot
-    return None
+    return sorted(found, key=lambda ballot: ballot.id)
 
 
 async def attendance_view(

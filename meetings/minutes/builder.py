@@ -190,9 +190,8 @@ async def _deliberations(
     listed = (BallotState.CLOSED, BallotState.CANCELLED, BallotState.OPEN)
     held = [
         b
-        for b in await ballots.find(groupement_id=groupement.id)
-        if b.draft.meeting_id == meeting.id
-        and b.state in listed
+        for b in await ballots.find(groupement_id=groupement.id, meeting_id=meeting.id)
+        if b.state in listed
         and (draft or b.state is not BallotState.OPEN)
         # A ballot cancelled before it opened never reached the members: nothing to record.
         and b.opened_at is not None

@@ -127,6 +127,18 @@ REFUSALS: dict[str, str] = {
     "unknown_instance": N_("Unknown instance “{instance}”."),
     "unknown_language": N_("Usage: /langue fr or /langue en"),
     "minutes_unavailable": N_("No minutes yet: the session of this meeting never opened."),
+    "no_minutes_yet": N_("No meeting has held its session yet."),
+    "minutes_not_yet": N_(
+        "The minutes of meeting no. {number} will be available once the session is closed. "
+        "A coordinator can get a draft now in a private chat: /pv {number}"
+    ),
+    "ballot_not_yours": N_("There is no ballot no. {number} among yours."),
+    "held_in_meeting": N_(
+        "Ballot no. {number} was held in a meeting: its minutes are /pv {meeting}."
+    ),
+    "record_not_yet": N_(
+        "The record of ballot no. {number} will be available once it is closed."
+    ),
 }
 
 FALLBACK = N_("This could not be done; nothing was changed.")
