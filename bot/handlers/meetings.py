@@ -17,7 +17,7 @@ from meetings.actions.convene import Convened, convene
 from meetings.actions.lookups import COMING, attendance_view, meetings_in
 from meetings.actions.move import Moved, move_meeting
 from meetings.actions.reconvene import reconvene
-from meetings.actions.reply import ReplyRecorded, current_reply, proxy_holders
+from meetings.actions.reply import ReplyRecorded, current_reply, participant_at, proxy_holders
 from meetings.actions.reply import reply as answer
 from meetings.buttons import HOLDER_PATTERN, REPLY_PATTERN, decode_holder, decode_reply
 from meetings.meeting import Meeting, MeetingState, ReplyKind
@@ -218,7 +218,7 @@ def _shows_holders(query: CallbackQuery) -> bool:
     """Whether the pressed message shows the list of proxy holders (not the reply buttons)."""
     shown = getattr(query.message, "reply_markup", None)
     return isinstance(shown, InlineKeyboardMarkup) and any(
-        str(b.callback_data).startswith("v1:h:") for row in shown.inline_keyboard for b in row
+        HOLDER_PATTERN.match(str(b.callback_data)) for row in shown.inline_keyboard for b in row
     )
 
 
@@ -231,13 +231,9 @@ async def reply_pressed(update: Update, context: ScrutinContext) -> None:
         await alert(update, caller._("This button is not valid."))
         return
     try:
-        meeting = await context.services.meetings.get(code.meeting_id)
-        scope = scope_of(context.services.governance, meeting)
-        group = scope.advisory if code.advisory else scope.members
-        if code.index >= len(group):
-            await alert(update, caller._("This button is not valid."))
-            return
-        participant = group[code.index]
+        meeting, scope, participant = await participant_at(
+            context.services, code.meeting_id, code.index, advisory=code.advisory
+        )
         kind = ReplyKind(code.choice)
         if kind is ReplyKind.PROXY and _shows_holders(query):
             await _back_to_replies(query, context, meeting.id, participant, code.index)
@@ -289,12 +285,12 @@ async def holder_pressed(update: Update, context: ScrutinContext) -> None:
         await alert(update, caller._("This button is not valid."))
         return
     try:
-        meeting = await context.services.meetings.get(code.meeting_id)
-        members = scope_of(context.services.governance, meeting).members
-        if max(code.giver_index, code.holder_index) >= len(members):
-            await alert(update, caller._("This button is not valid."))
-            return
-        giver, holder = members[code.giver_index], members[code.holder_index]
+        meeting, _scope, giver = await participant_at(
+            context.services, code.meeting_id, code.giver_index
+        )
+        _meeting, _scope, holder = await participant_at(
+            context.services, code.meeting_id, code.holder_index
+        )
         recorded = await answer(
             context.services, caller, meeting.id, giver, ReplyKind.PROXY, holder
         )

@@ -45,6 +45,12 @@ class NoHolderLeft(Refused):
     code = "no_proxy_holder_left"
 
 
+class ForgedButton(Refused):
+    """A button naming a position the meeting does not have: forged, or from another age."""
+
+    code = "invalid_button"
+
+
 @dataclass(frozen=True)
 class ReplyRecorded:
     meeting: Meeting
@@ -60,6 +66,19 @@ class HolderChoice:
     scope: MeetingScope
     giver: str
     holders: tuple[str, ...]
+
+
+async def participant_at(
+    services: Services, meeting_id: int, index: int, *, advisory: bool = False
+) -> tuple[Meeting, MeetingScope, str]:
+    """The participant a convocation's button names by its position among the members (or
+    the advisory participants) convened."""
+    meeting = await services.meetings.get(meeting_id)
+    scope = scope_of(services.governance, meeting)
+    group = scope.advisory if advisory else scope.members
+    if index >= len(group):
+        raise ForgedButton(f"meeting {meeting_id} has no participant at {index}")
+    return meeting, scope, group[index]
 
 
 async def _answering_for(

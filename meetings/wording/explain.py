@@ -189,11 +189,18 @@ def outcome_label(result: TallyResult, language: str = "fr") -> str:
 def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
     """A human summary of a result: outcome, quorum, totals per option, participation."""
     _ = translator(language)
-    lines = [
+    return [
         _("Result: {outcome}").format(outcome=outcome_label(result, language)),
         explain(result, language),
         quorum_line(result.quorum, language),
+        *figures(result, language),
     ]
+
+
+def figures(result: TallyResult, language: str = "fr") -> list[str]:
+    """Each option's total, the votes cast and the turnout, in weight and in heads."""
+    _ = translator(language)
+    lines = []
     amounts = [(option_label(option, language), count) for option, count in result.totals.items()]
     amounts.append((_("Votes cast"), result.expressed))
     for label, count in amounts:

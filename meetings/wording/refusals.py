@@ -31,6 +31,7 @@ REFUSALS: dict[str, str] = {
         "link, then open it. /aide lists what you can do."
     ),
     "not_your_member": N_("You do not answer for this member."),
+    "invalid_button": N_("This button is not valid."),
     # Ballots and votes
     "ballot_not_found": N_("This ballot does not exist."),
     "ballot_not_open": N_("This ballot is closed; your vote was not recorded."),

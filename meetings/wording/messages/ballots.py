@@ -13,10 +13,9 @@ from config.models import Groupement
 from meetings.buttons import VoteButton
 from meetings.notifier import Button, Keyboard, Message
 from meetings.papers import Participation
-from meetings.wording.explain import explain, option_label, quorum_line
+from meetings.wording.explain import explain, figures, option_label, quorum_line
 from meetings.wording.formats import (
     capitalized,
-    members,
     moment,
     name_of,
     quoted,
@@ -159,24 +158,8 @@ def result_text(
     lines = ["📊 " + heading, quoted(ballot.draft.question, language), ""]
     lines.append(explain(result, language))
     if result.outcome is not Outcome.NO_QUORUM:
-        lines.append(quorum_line(result.quorum, language))
-    lines.append("")
-    for option, count in result.totals.items():
-        lines.append(
-            _("{label}: {weight} ({heads})").format(
-                label=option_label(option, language),
-                weight=voices(count.weight, language),
-                heads=members(count.heads, language),
-            )
-        )
-    lines.append(
-        _("Turnout: {heads}/{total} members, {weight} out of {total_weight}").format(
-            heads=result.voted.heads,
-            total=result.electorate.heads,
-            weight=voices(result.voted.weight, language),
-            total_weight=weight(result.electorate.weight, language),
-        )
-    )
+        lines.append(quorum_line(result.quorum, language) + ".")
+    lines += ["", *figures(result, language)]
     if not ballot.secret and votes:
         lines += ["", _("How each member voted (public ballot):")]
         lines.extend(_vote_lines(ballot, groupement, votes, language))

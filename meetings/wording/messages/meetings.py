@@ -14,6 +14,7 @@ from config.models import Groupement
 from meetings.buttons import HolderButton, ReplyButton
 from meetings.meeting import Attendance, Meeting, Reply, ReplyKind
 from meetings.notifier import Button, Keyboard, Message
+from meetings.presence import proxies_of
 from meetings.quorum import LiveQuorum
 from meetings.scope import MeetingScope
 from meetings.wording.formats import Name, capitalized, members, moment, name_of, voices, weight
@@ -283,11 +284,7 @@ def attendance_text(
                 names=_names(groupement, absent, scope.weights, language)
             ),
         ]
-    proxies = {
-        m: r.proxy_holder
-        for m, r in replies.items()
-        if r.kind is ReplyKind.PROXY and r.proxy_holder
-    }
+    proxies = proxies_of(replies)
     if proxies:
         lines.append(_("Proxies:"))
         for giver, holder in proxies.items():
