@@ -87,6 +87,10 @@ class Command:
     listed: bool = True
     """False for /start, the deep links' entry, which nobody types."""
 
+    def __post_init__(self) -> None:
+        if self.place is not Place.ANY and self.wrong_place is None:
+            raise ValueError(f"/{self.name} is for one kind of chat: say what to do elsewhere")
+
     @property
     def names(self) -> list[str]:
         return [self.name] if self.name == self.alias else [self.name, self.alias]
@@ -152,7 +156,8 @@ async def refusal_of(command: Command, update: Update, context: ScrutinContext) 
     wrong = (command.place is Place.PRIVATE and not private) or (
         command.place is Place.GROUP and private
     )
-    if wrong and command.wrong_place is not None:
+    if wrong:
+        assert command.wrong_place is not None  # checked when the command was declared
         return _(command.wrong_place)
     return None
 

@@ -387,7 +387,7 @@ def _latest_markup(harness: OfflineHarness, person: Person) -> dict[str, Any]:
 def _paper_for(harness: OfflineHarness, person: Person, member: str) -> dict[str, Any]:
     """The latest paper ``person`` received for ``member``."""
     name = harness.services.governance.groupement(GROUPEMENT).member(member).name
-    papers = [p for p in harness.papers_to(person.user_id) if f": {name} (" in p["text"]]
+    papers = [p for p in harness.papers_to(person.user_id) if f" {name} (" in p["text"]]
     if not papers:
         raise RuntimeError(f"{person.name} received no paper for {member}")
     return papers[-1]

@@ -76,7 +76,7 @@ async def press_form(harness: OfflineHarness, label: str) -> None:
 
 
 def paper(harness: OfflineHarness, person: dict[str, Any], member_name: str) -> dict[str, Any]:
-    papers = [p for p in harness.papers_to(person["id"]) if f": {member_name} (" in p["text"]]
+    papers = [p for p in harness.papers_to(person["id"]) if f" {member_name} (" in p["text"]]
     assert papers, f"{person['first_name']} has no paper for {member_name}"
     return papers[-1]
 
@@ -110,7 +110,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     assert len(ardennes_papers) == 2
     assert "Département de la Meuse (1 voix), par pouvoir." in ardennes_papers[1]["text"]
     assert harness.papers_to(people["meuse"]["id"]) == []
-    assert "0/10 membres ont voté — 0 voix sur 15" in harness.last_message_to(GROUP_CHAT)["text"]
+    assert "0/10 membre a voté — 0 voix sur 15" in harness.last_message_to(GROUP_CHAT)["text"]
 
     choices = {
         "region-grand-est": "Pour",

@@ -240,7 +240,7 @@ async def vote(
 ) -> list[RecordedCall]:
     """``person`` presses ``label`` on its latest paper for ``member``."""
     name = name_of(harness.services, member)
-    papers = [p for p in harness.papers_to(person["id"]) if f": {name} (" in p["text"]]
+    papers = [p for p in harness.papers_to(person["id"]) if f" {name} (" in p["text"]]
     assert papers, f"{person['first_name']} has no paper for {member}"
     return await harness.press(person, papers[-1], button_data(papers[-1], label))
 
@@ -453,7 +453,7 @@ async def test_the_convocation_reaches_everyone_with_its_buttons_and_calendar_fi
     meeting_id = await plan(harness)
     await harness.say(COORDINATOR, f"/convoquer {meeting_id}")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Convocation de la réunion n° 1 envoyée. Destinataires joints : 11."
+        "Convocation de la réunion n° 1 envoyée à 11 personnes."
     )
 
     weights = {"region-grand-est": "4,5 voix", "cea": "2 voix", "moselle": "1,5 voix"}
@@ -527,7 +527,7 @@ async def test_a_late_convocation_is_refused_and_an_urgent_one_is_recorded(
     reason = "attribution du marché avant la clôture de l'exercice"
     await harness.say(COORDINATOR, f"/convoquer 1 urgence {reason}")
     report = last_text(harness, COORDINATOR_ID)
-    assert report.startswith("Convocation de la réunion n° 1 envoyée. Destinataires joints : 2.")
+    assert report.startswith("Convocation de la réunion n° 1 envoyée à 2 personnes.")
     assert f"Enregistrée comme convocation en urgence : {reason}" in report
     text = convocation(harness, people["aube"])["text"]
     assert f"Convocation en urgence, à délai abrégé : {reason}" in text
@@ -550,7 +550,7 @@ async def test_without_a_number_the_meetings_are_listed(
     await prepare(harness, clock, ("aube",))
     await harness.say(COORDINATOR, "/convoquer")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Utilisation : /convoquer NUMÉRO [urgence MOTIF]. Réunions :\n(aucune)"
+        "Utilisation : /convoquer [NUMÉRO] [urgence MOTIF]. Réunions :\n(aucune)"
     )
     first = await plan(harness)
     # The only meeting that can be convened needs no number.
@@ -564,18 +564,20 @@ async def test_without_a_number_the_meetings_are_listed(
     for command in ("/convoquer", "/convoquer deux"):
         await harness.say(COORDINATOR, command)
         assert last_text(harness, COORDINATOR_ID) == (
-            "Utilisation : /convoquer NUMÉRO [urgence MOTIF]. Réunions :\n" + listing
+            "Utilisation : /convoquer [NUMÉRO] [urgence MOTIF]. Réunions :\n" + listing
         )
     usages = {
-        "/presences": "Utilisation : /presences NUMÉRO. Réunions :",
-        "/annuler_reunion": "Utilisation : /annuler_reunion NUMÉRO. Réunions :",
-        "/ouvrir": "Utilisation : /ouvrir NUMÉRO. Réunions :",
+        "/presences": "Utilisation : /presences [NUMÉRO]. Réunions :",
+        "/annuler_reunion": "Utilisation : /annuler_reunion [NUMÉRO]. Réunions :",
+        "/ouvrir": "Utilisation : /ouvrir [NUMÉRO]. Réunions :",
     }
     for command, usage in usages.items():
         await harness.say(COORDINATOR, command)
         assert last_text(harness, COORDINATOR_ID) == usage + "\n" + listing
     await harness.say(COORDINATOR, "/lever")
-    assert last_text(harness, COORDINATOR_ID) == "Utilisation : /lever NUMÉRO. Séances :\n(aucune)"
+    assert last_text(harness, COORDINATOR_ID) == (
+        "Utilisation : /lever [NUMÉRO]. Séances :\n(aucune)"
+    )
     await harness.say(COORDINATOR, "/convoquer 7")
     assert last_text(harness, COORDINATOR_ID) == (
         "Aucune réunion n° 7 ne le permet dans son état actuel."
@@ -592,7 +594,7 @@ async def test_an_unreachable_person_does_not_stop_the_convocation(
     await harness.say(COORDINATOR, "/convoquer 1")
     assert last_text(harness, COORDINATOR_ID) == "\n".join(
         [
-            "Convocation de la réunion n° 1 envoyée. Destinataires joints : 8.",
+            "Convocation de la réunion n° 1 envoyée à 8 personnes.",
             "Non joints : Département de la Marne.",
             "Aucun représentant enregistré pour : Département des Vosges. "
             "Invitez-les avec /inviter.",
@@ -817,8 +819,8 @@ async def test_attendance_forecast_before_the_session_and_attendance_during_it(
             "Pouvoirs :",
             "• Département de la Meuse → Département des Ardennes",
             "",
-            "Prévision d'après les réponses :",
-            "Quorum atteint : 8 membres sur 10, 13 voix sur 15 — requis : 5 membres et 7,5 voix",
+            "D'après les réponses, le quorum serait atteint : 8 membres sur 10, 13 voix sur 15 "
+            "— requis : 5 membres et 7,5 voix",
         ]
     )
     await open_session(harness, clock)

@@ -110,7 +110,7 @@ async def test_a_valid_token_binds_the_seat(harness: OfflineHarness) -> None:
     assert last_text(harness, person["id"]) == (
         "Bienvenue ! Mandat enregistré : titulaire — Département de la Meuse, "
         f"{GROUPEMENT_NAME}.\n"
-        "Vos bulletins de vote arriveront ici, dans cette conversation privée."
+        "Vos convocations et vos bulletins de vote arriveront ici, dans cette conversation privée."
     )
     assert await harness.services.roster.seats_of(person_id(person)) == [
         Seat(GROUPEMENT, "meuse", person_id(person), Role.TITULAIRE)
@@ -496,7 +496,8 @@ async def test_an_english_telegram_app_gets_english(harness: OfflineHarness) -> 
     person = await enrol(harness, "meuse", user(3009, "Jane", language_code="en"))
     assert last_text(harness, 3009) == (
         "Welcome! You now represent Département de la Meuse (titular) in "
-        f"{GROUPEMENT_NAME}.\nYour ballot papers will arrive here, in this private chat."
+        f"{GROUPEMENT_NAME}.\n"
+        "Your convocations and ballot papers will arrive here, in this private chat."
     )
     await harness.say(person, "/moi")
     assert last_text(harness, 3009).startswith("You are Jane Test.")

@@ -59,9 +59,11 @@ def _convened_text(context: ScrutinContext, convened: Convened) -> str:
     meeting = convened.meeting
     groupement = context.services.governance.groupement(meeting.plan.groupement_id)
     lines = [
-        _("Convocation for meeting no. {number} sent to {sent} people.").format(
-            number=meeting.id, sent=convened.delivery.sent
-        )
+        _.ngettext(
+            "Convocation for meeting no. {number} sent to {sent} person.",
+            "Convocation for meeting no. {number} sent to {sent} people.",
+            convened.delivery.sent,
+        ).format(number=meeting.id, sent=convened.delivery.sent)
     ]
     if meeting.urgent:
         lines.append(
@@ -334,7 +336,7 @@ CONVENE = Command(
     Access.COORDINATOR,
     N_("send a meeting's convocation"),
     convene_command,
-    arguments=N_("NUMBER [urgence REASON]"),
+    arguments=N_("[NUMBER] [urgence REASON]"),
     rank=51,
 )
 ATTENDANCE = Command(
@@ -343,7 +345,7 @@ ATTENDANCE = Command(
     Access.COORDINATOR,
     N_("replies and attendance of a meeting"),
     attendance_command,
-    arguments=N_("NUMBER"),
+    arguments=N_("[NUMBER]"),
     rank=52,
 )
 MOVE = Command(
@@ -361,7 +363,7 @@ CANCEL = Command(
     Access.COORDINATOR,
     N_("cancel a meeting; everyone convened is told"),
     cancel_meeting_command,
-    arguments=N_("NUMBER"),
+    arguments=N_("[NUMBER]"),
     rank=71,
 )
 RECONVENE = Command(

@@ -64,7 +64,11 @@ async def start(update: Update, context: ScrutinContext) -> None:
             groupement=bound.groupement.name,
         )
         + "\n"
-        + _("Your ballot papers will arrive here, in this private chat."),
+        + (
+            _("Your convocations will arrive here, in this private chat.")
+            if seat.role is Role.ADVISORY
+            else _("Your convocations and ballot papers will arrive here, in this private chat.")
+        ),
     )
 
 

@@ -121,7 +121,7 @@ OPEN = Command(
     Access.COORDINATOR,
     N_("open a meeting's session"),
     open_command,
-    arguments=N_("NUMBER"),
+    arguments=N_("[NUMBER]"),
     rank=53,
 )
 ADJOURN = Command(
@@ -130,7 +130,7 @@ ADJOURN = Command(
     Access.COORDINATOR,
     N_("close the session"),
     adjourn_command,
-    arguments=N_("NUMBER"),
+    arguments=N_("[NUMBER]"),
     rank=54,
 )
 COMMANDS = (

@@ -21,7 +21,6 @@ from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.ballots import deliver_papers, post_participation
 from meetings.meeting import Meeting, MeetingState, NotAVotingInstance
-from meetings.papers import papers
 from meetings.presence import consultation_electorate
 from meetings.quorum import meeting_electorate
 from meetings.schedule import local_day
@@ -157,8 +156,9 @@ async def open_ballot(
             await services.reminders.plan_ballot(groupement_id, ballot.id, deadline)
     delivery = await deliver_papers(services, ballot)
     await post_participation(services, ballot)
-    covered = {sheet.member_id for sheet in await papers(services.roster, ballot)}
     electorate = setting.electorate
     # In a session, a member absent and not represented gets no paper: that is not "silent".
-    silent = tuple(m for m in electorate.members if m not in covered and electorate.can_vote(m))
+    silent = tuple(
+        m for m in electorate.members if m not in delivery.covered and electorate.can_vote(m)
+    )
     return BallotOpened(ballot, delivery, silent)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from meetings.actions.actor import Actor
 from meetings.delivery.meetings import post_quorum
 from meetings.meeting import Meeting, MeetingState, NotConvened, NotItsDay
-from meetings.quorum import LiveQuorum, live_quorum
+from meetings.quorum import LiveQuorum
 from meetings.schedule import local_day
 from meetings.scope import scope_of
 from meetings.services import Services
@@ -40,5 +40,4 @@ async def open_session(services: Services, actor: Actor, meeting_id: int) -> Ses
                 zone=scope.zone,
             )
         meeting = await services.meetings.open_session(meeting_id, frozenset(scope.advisory))
-    await post_quorum(services, meeting, None)
-    return SessionOpened(meeting, await live_quorum(services, meeting))
+    return SessionOpened(meeting, await post_quorum(services, meeting, None))

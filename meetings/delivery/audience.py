@@ -14,6 +14,8 @@ class DeliveryReport:
     sent: int = 0
     unreachable: list[tuple[str, str]] = field(default_factory=list)
     """(person id, member id) pairs whose message could not be delivered."""
+    covered: set[str] = field(default_factory=set)
+    """The members someone was meant to receive a message for, reached or not."""
 
 
 async def language_of(services: Services, person_id: str) -> str:

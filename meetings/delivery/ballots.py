@@ -42,6 +42,7 @@ async def deliver_papers(
             continue
         if only_members is not None and sheet.member_id not in only_members:
             continue
+        report.covered.add(sheet.member_id)
         language = await language_of(services, sheet.person_id)
         message = paper(
             ballot,

@@ -7,7 +7,7 @@ from meetings.delivery.audience import DeliveryReport, group_language, language_
 from meetings.ics import meeting_ics
 from meetings.meeting import Meeting
 from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
-from meetings.quorum import live_quorum
+from meetings.quorum import LiveQuorum, live_quorum
 from meetings.recipients import Recipient, recipients
 from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
@@ -94,10 +94,12 @@ async def notify_change(services: Services, meeting: Meeting, moved: bool) -> in
     return told
 
 
-async def post_quorum(services: Services, meeting: Meeting, was_met: bool | None) -> bool | None:
+async def post_quorum(
+    services: Services, meeting: Meeting, was_met: bool | None
+) -> LiveQuorum | None:
     """Post the live quorum to the groups, or edit the posted one; warn when it is lost.
 
-    Returns whether the quorum is met now (None for an instance that does not vote).
+    Returns the quorum now (None for an instance that does not vote).
     """
     live = await live_quorum(services, meeting)
     if live is None:
@@ -121,7 +123,7 @@ async def post_quorum(services: Services, meeting: Meeting, was_met: bool | None
                 )
         if was_met is not None and was_met != met:
             await services.notifier.send(Group(chat.chat_id), Message(quorum_change(met, language)))
-    return met
+    return live
 
 
 async def announce_session_closed(services: Services, meeting: Meeting) -> None:

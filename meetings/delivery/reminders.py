@@ -11,7 +11,7 @@ import logging
 
 from meetings.delivery.audience import language_of
 from meetings.delivery.ballots import deliver_papers
-from meetings.meeting import MeetingError, MeetingState
+from meetings.meeting import MeetingState
 from meetings.notifier import Message, Private
 from meetings.papers import papers
 from meetings.recipients import recipients
@@ -165,6 +165,6 @@ async def _still_relevant(services: Services, reminder: Reminder) -> bool:
         if reminder.kind is ReminderKind.BALLOT_DEADLINE:
             ballot = await services.ballots.get(reminder.subject_id)
             return ballot.state is BallotState.OPEN
-    except (MeetingError, Refused):
+    except Refused:
         return False
     return True

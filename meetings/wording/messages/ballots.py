@@ -59,9 +59,9 @@ def paper_text(
         "",
         capitalized(kind_label(ballot, language)) + ".",
         (
-            _("You vote for: {member} ({weight}), by proxy.")
+            _("You vote on behalf of {member} ({weight}), by proxy.")
             if proxy
-            else _("You vote for: {member} ({weight}).")
+            else _("You vote on behalf of {member} ({weight}).")
         ).format(**fields),
     ]
     if ballot.draft.deadline is not None:
@@ -128,7 +128,11 @@ def participation_text(
     """What the group sees while the ballot is open: who voted, never how."""
     _ = translator(language)
     voted, total = counted.voted, counted.electorate
-    line = _("{voted}/{total} members have voted — {weight} out of {total_weight}").format(
+    line = _.ngettext(
+        "{voted}/{total} member has voted — {weight} out of {total_weight}",
+        "{voted}/{total} members have voted — {weight} out of {total_weight}",
+        voted.heads,
+    ).format(
         voted=voted.heads,
         total=total.heads,
         weight=voices(voted.weight, language),

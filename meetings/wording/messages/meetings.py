@@ -206,8 +206,11 @@ def group_change_notice(
     return what + " — " + meeting_heading(meeting, groupement, language)
 
 
-def quorum_text(live: LiveQuorum, language: str) -> str:
-    """ "Quorum atteint : 8 membres sur 10, 12 voix sur 15 — requis : 5 membres et 7,5 voix"."""
+def quorum_text(live: LiveQuorum, language: str, *, forecast: bool = False) -> str:
+    """ "Quorum atteint : 8 membres sur 10, 12 voix sur 15 — requis : 5 membres et 7,5 voix".
+
+    Before the session (``forecast``), the replies only say what the quorum would be.
+    """
     _ = translator(language)
     report = live.report
     figures = _("{members} out of {total_members}, {weight} out of {total_weight}").format(
@@ -226,13 +229,17 @@ def quorum_text(live: LiveQuorum, language: str) -> str:
         return _("Second convocation, no quorum required: {figures}").format(figures=figures)
     if not report.required:
         return _("No quorum required: {figures}").format(figures=figures)
-    if report.met:
-        return _("Quorum reached: {figures} — required: {needed}").format(
-            figures=figures, needed=needed
+    if forecast and report.met:
+        text = _("From the replies, the quorum would be reached: {figures} — required: {needed}")
+    elif forecast:
+        text = "⚠️ " + _(
+            "From the replies, the quorum would not be reached: {figures} — required: {needed}"
         )
-    return "⚠️ " + _("Quorum not reached: {figures} — required: {needed}").format(
-        figures=figures, needed=needed
-    )
+    elif report.met:
+        text = _("Quorum reached: {figures} — required: {needed}")
+    else:
+        text = "⚠️ " + _("Quorum not reached: {figures} — required: {needed}")
+    return text.format(figures=figures, needed=needed)
 
 
 def live_quorum_post(
@@ -291,9 +298,7 @@ def attendance_text(
             lines.append(f"• {name_of(groupement, giver)} → {name_of(groupement, holder)}")
     if live is not None:
         lines.append("")
-        if attendance is None:
-            lines.append(_("Forecast from the replies:"))
-        lines.append(quorum_text(live, language))
+        lines.append(quorum_text(live, language, forecast=attendance is None))
     return "\n".join(lines)
 
 
