@@ -46,6 +46,7 @@ __all__ = [
     "GroupementHeader",
     "Instance",
     "InstanceKind",
+    "LocaleTag",
     "Member",
     "MemberKind",
     "Recurrence",
@@ -77,7 +78,25 @@ def _check_slug(value: str) -> str:
     return value
 
 
+def _check_locale(value: str) -> str:
+    try:
+        Locale.parse(value)
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise ValueError(f"unknown locale {value!r}, e.g. 'fr' or 'fr_FR'") from None
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}, e.g. 'Europe/Paris'") from None
+    return value
+
+
 Slug = Annotated[StrictStr, AfterValidator(_check_slug)]
+LocaleTag = Annotated[StrictStr, AfterValidator(_check_locale)]
+TimeZoneName = Annotated[StrictStr, AfterValidator(_check_timezone)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 StrictDate = Annotated[date, Strict()]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
@@ -212,27 +231,9 @@ class GroupementHeader(ConfigModel):
     id: Slug
     name: Text
     coordinator: Slug
-    timezone: StrictStr = "Europe/Paris"
-    locale: StrictStr = "fr_FR"
+    timezone: TimeZoneName = "Europe/Paris"
+    locale: LocaleTag = "fr_FR"
     coordinator_telegram_ids: list[TelegramId] = []
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}, e.g. 'Europe/Paris'") from None
-        return value
-
-    @field_validator("locale")
-    @classmethod
-    def _known_locale(cls, value: str) -> str:
-        try:
-            Locale.parse(value)
-        except (ValueError, TypeError, UnknownLocaleError):
-            raise ValueError(f"unknown locale {value!r}, e.g. 'fr_FR'") from None
-        return value
 
     @property
     def tzinfo(self) -> ZoneInfo:

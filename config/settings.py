@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.loader import default_config_dir
+from config.sections import LocaleTag
 
 __all__ = ["Settings"]
 
@@ -34,17 +34,8 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "SCRUTIN_TELEGRAM_BOT_TOKEN"),
     )
-    locale: str = "fr"
+    locale: LocaleTag = "fr"
     api_base_url: str | None = None
-
-    @field_validator("locale")
-    @classmethod
-    def _known_locale(cls, value: str) -> str:
-        try:
-            Locale.parse(value)
-        except (ValueError, TypeError, UnknownLocaleError):
-            raise ValueError(f"unknown locale {value!r}, e.g. 'fr'") from None
-        return value
 
     @field_validator("telegram_bot_token", "api_base_url", mode="before")
     @classmethod
