@@ -34,6 +34,4 @@ def close_at_deadline(context: ScrutinContext, ballot: Ballot) -> None:
     # PTB cannot tell from the context's type which context its jobs receive: ours.
     jobs = cast("JobQueue[ScrutinContext] | None", context.job_queue)
     if ballot.draft.deadline is not None and jobs is not None:
-        jobs.run_once(
-            close_due_job, when=ballot.draft.deadline, name=f"close-ballot-{ballot.id}"
-        )
+        jobs.run_once(close_due_job, when=ballot.draft.deadline, name=f"close-ballot-{ballot.id}")

@@ -108,9 +108,7 @@ class SeatConflict(RosterError):
     code = "seat_conflict"
 
     def __init__(self, member_id: str) -> None:
-        super().__init__(
-            f"already represents {member_id!r} in this groupement", member=member_id
-        )
+        super().__init__(f"already represents {member_id!r} in this groupement", member=member_id)
         self.member_id = member_id
 
 

@@ -85,7 +85,6 @@ class Quarter:
         return self.next.first_day - timedelta(days=1)
 
 
-
 def expected_quarters(from_day: date, count: int) -> list[Quarter]:
     """The quarter containing ``from_day`` and the ``count - 1`` following ones."""
     _require_non_negative("count", count)

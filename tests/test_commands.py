@@ -57,9 +57,7 @@ async def test_every_command_of_the_table_is_answered(harness: OfflineHarness) -
         for name in command.names:
             before = len(harness.request.calls)
             await harness.say(COORDINATOR, f"/{name}")
-            answered = [
-                c for c in harness.request.calls[before:] if c.method == "sendMessage"
-            ]
+            answered = [c for c in harness.request.calls[before:] if c.method == "sendMessage"]
             assert answered, name
             # Leave any form the command started, so the next command is seen as a command.
             await harness.say(COORDINATOR, "/annuler")

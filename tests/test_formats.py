@@ -124,9 +124,7 @@ def test_an_unknown_name_form_is_refused() -> None:
 
 def test_a_template_contracts_the_article() -> None:
     holder = Name("Département des Ardennes", "le")
-    assert f"pouvoir donné {holder:à}" == (
-        "pouvoir donné au Département des Ardennes"
-    )
+    assert f"pouvoir donné {holder:à}" == ("pouvoir donné au Département des Ardennes")
 
 
 def test_the_shipped_members_have_their_article() -> None:

@@ -519,9 +519,7 @@ async def test_a_ballot_closed_by_hand_is_skipped_by_the_deadline_job(
     deadline = clock.now + timedelta(hours=1)
     first, second = [
         (
-            await open_ballot(
-                services, actor, GROUPEMENT, "cogouv", question, deadline=deadline
-            )
+            await open_ballot(services, actor, GROUPEMENT, "cogouv", question, deadline=deadline)
         ).ballot
         for question in ("Approuver le budget", "Approuver le calendrier")
     ]

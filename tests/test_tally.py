@@ -34,6 +34,7 @@ def explain(result: TallyResult, language: str = "fr") -> str:
 def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
     return [plain(line) for line in wording.summary_lines(result, language)]
 
+
 D = Decimal
 WEIGHTS_2022 = {
     "region": D("4.5"),

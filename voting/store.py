@@ -340,9 +340,7 @@ class BallotStore(Store):
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        cursor = await self._reader.execute(
-            f"SELECT * FROM ballots {where} ORDER BY id", params
-        )
+        cursor = await self._reader.execute(f"SELECT * FROM ballots {where} ORDER BY id", params)
         return [_ballot_from_row(row) for row in await cursor.fetchall()]
 
     async def due_for_closing(self) -> list[Ballot]:

@@ -336,7 +336,6 @@ def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:
     return "\n".join(lines)
 
 
-
 COMMANDS = (
     Command(
         "scrutin",

@@ -289,7 +289,6 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     return END
 
 
-
 COMMANDS = (
     Command(
         "planifier",

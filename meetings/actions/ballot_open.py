@@ -124,9 +124,7 @@ async def open_ballot(
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
         if confirmed is not None and confirmed.session != setting.session:
-            raise SessionChanged(
-                f"confirmed in session {confirmed.session}, now {setting.session}"
-            )
+            raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,

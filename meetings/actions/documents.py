@@ -59,9 +59,7 @@ class Document:
     draft: bool
 
 
-async def source(
-    services: Services, number: int, *, ballot: bool
-) -> Minutes | ConsultationRecord:
+async def source(services: Services, number: int, *, ballot: bool) -> Minutes | ConsultationRecord:
     """The minutes of meeting ``number``, or the record of consultation ``number``."""
     if ballot:
         return await build_consultation_record(

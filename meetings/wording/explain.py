@@ -65,9 +65,7 @@ def required_quorum(quorum: QuorumReport, language: str) -> str:
     _ = translator(language)
     parts: list[str] = []
     if quorum.required_members is not None:
-        parts.append(
-            compared(Comparison.AT_LEAST, members(quorum.required_members, language), _)
-        )
+        parts.append(compared(Comparison.AT_LEAST, members(quorum.required_members, language), _))
     if quorum.required_weight is not None and quorum.threshold is not None:
         parts.append(
             compared(quorum.threshold.comparison, voices(quorum.required_weight, language), _)
@@ -90,9 +88,7 @@ def _double(result: TallyResult, language: str, _: Translator) -> str:
     if not result.double_majority or result.required_heads is None:
         return ""
     return _(" and {required_heads} out of {base_heads}").format(
-        required_heads=compared(
-            Comparison.AT_LEAST, members(result.required_heads, language), _
-        ),
+        required_heads=compared(Comparison.AT_LEAST, members(result.required_heads, language), _),
         base_heads=result.majority_base.heads,
     )
 
@@ -113,15 +109,20 @@ def explain(result: TallyResult, language: str = "fr") -> str:
         }
         if result.casting_vote_used:
             if result.outcome is Outcome.ADOPTED:
-                text = _("Adopted by the chair's casting vote: tie, {for_} for and {against} "
-                         "against out of {base}")
+                text = _(
+                    "Adopted by the chair's casting vote: tie, {for_} for and {against} "
+                    "against out of {base}"
+                )
             else:
-                text = _("Rejected by the chair's casting vote: tie, {for_} for and {against} "
-                         "against out of {base}")
+                text = _(
+                    "Rejected by the chair's casting vote: tie, {for_} for and {against} "
+                    "against out of {base}"
+                )
             return text.format(**fields) + "."
         if result.tie:
-            text = _("Rejected: tie, {for_} for and {against} against out of {base}, "
-                     "no casting vote")
+            text = _(
+                "Rejected: tie, {for_} for and {against} against out of {base}, no casting vote"
+            )
             secret = _(" (secret ballot)") if result.secret else ""
             return text.format(**fields) + secret + "."
         if result.outcome is Outcome.ADOPTED:
@@ -137,8 +138,7 @@ def explain(result: TallyResult, language: str = "fr") -> str:
             "required": required,
         }
         if result.casting_vote_used:
-            text = _("Chosen by the chair's casting vote: {winner}, tied at {amount} out of "
-                     "{base}")
+            text = _("Chosen by the chair's casting vote: {winner}, tied at {amount} out of {base}")
             return text.format(**fields) + "."
         text = _("Chosen: {winner} with {amount} out of {base}, required majority: {required}")
         return text.format(**fields) + _double(result, language, _) + "."
@@ -171,8 +171,7 @@ def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
         return explain_quorum(quorum, language)
     else:
         line = _(
-            "Quorum met: {members} out of {total_members}, {weight} out of {total_weight} "
-            "{counted}"
+            "Quorum met: {members} out of {total_members}, {weight} out of {total_weight} {counted}"
         ).format(**fields)
     return _("{line} (required: {required})").format(line=line, required=required)
 
@@ -220,4 +219,3 @@ def figures(result: TallyResult, language: str = "fr") -> list[str]:
         )
     )
     return lines
-

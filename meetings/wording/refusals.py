@@ -92,9 +92,7 @@ REFUSALS: dict[str, str] = {
     "meeting_cancelled": N_("This meeting was cancelled."),
     "not_in_this_meeting": N_("{member} is not convened to this meeting."),
     "no_session_open": N_("No session is open."),
-    "several_sessions": N_(
-        "Several sessions are open: name the meeting, e.g. /arrivee {first}."
-    ),
+    "several_sessions": N_("Several sessions are open: name the meeting, e.g. /arrivee {first}."),
     "unknown_participant": N_("Unknown member “{member}”."),
     "no_seat_here": N_("You do not represent a member of this meeting."),
     # Proxies
@@ -137,9 +135,7 @@ REFUSALS: dict[str, str] = {
     "held_in_meeting": N_(
         "Ballot no. {number} was held in a meeting: its minutes are /pv {meeting}."
     ),
-    "record_not_yet": N_(
-        "The record of ballot no. {number} will be available once it is closed."
-    ),
+    "record_not_yet": N_("The record of ballot no. {number} will be available once it is closed."),
 }
 
 FALLBACK = N_("This could not be done; nothing was changed.")
