@@ -7,7 +7,7 @@ loses a half-filled form, which /planifier or /scrutin starts again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -19,6 +19,7 @@ from meetings.notifier import Button
 
 F = TypeVar("F")
 C = TypeVar("C")
+V = TypeVar("V")
 
 
 def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
@@ -43,23 +44,38 @@ def button(label: str, field: str, value: str) -> Button:
 
 
 async def pressed(
-    update: Update, context: ScrutinContext, key: str, kind: type[F], field: str
-) -> tuple[F, str] | None:
-    """The form and the value of a press on its ``field`` button; the buttons then go.
+    update: Update,
+    context: ScrutinContext,
+    key: str,
+    kind: type[F],
+    field: str,
+    read: Callable[[F, str], V | None],
+) -> tuple[F, V] | None:
+    """The form and what a press on its ``field`` button means; the buttons then go.
 
-    A press on another field's button, or once the form is gone, is refused as stale.
+    ``read`` turns the button's value into its meaning, or None for a value no button of the
+    form carries. Such a forged press, a press on another field's button, or a press once the
+    form is gone is refused as stale, and the buttons stay so that the person can go on.
     """
     query = update.callback_query
     if query is None:
         return None
     code = decode_form(query.data)
     form = form_of(context, key, kind)
-    if code is None or code.field != field or form is None:
+    meaning = None
+    if code is not None and code.field == field and form is not None:
+        meaning = read(form, code.value)
+    if form is None or meaning is None:
         await alert(update, context.caller._("This button is no longer valid."))
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return form, code.value
+    return form, meaning
+
+
+def as_is(form: object, value: str) -> str:
+    """A button whose value needs no reading: the press itself is the answer."""
+    return value
 
 
 def pick(value: str, choices: Sequence[C]) -> C | None:

@@ -11,7 +11,7 @@ import pytest
 from bot.arguments import future_moment as parse_deadline
 from bot.harness import OfflineHarness, button_data, vote_buttons
 from meetings.actions.ballot_close import close_due_ballots
-from meetings.buttons import VoteButton
+from meetings.buttons import FormButton, VoteButton
 from meetings.services import Services
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
@@ -361,6 +361,26 @@ async def test_the_form_re_asks_on_bad_input_and_can_be_cancelled(
         "Annulé ; aucun scrutin n'a été ouvert."
     )
     assert await harness.services.ballots.find() == []
+
+
+async def test_a_forged_form_button_is_refused_and_the_form_goes_on(
+    harness: OfflineHarness,
+) -> None:
+    await harness.say(COORDINATOR, "/scrutin")
+    choices = harness.last_message_to(COORDINATOR_ID)
+    forged = {"instance": FormButton("instance", "99"), "kind": FormButton("kind", "open")}
+    calls = await harness.press(COORDINATOR, choices, forged["instance"].encode())
+    [refused] = answers(calls)
+    assert (refused["text"], refused["show_alert"]) == ("Ce bouton n'est plus valable.", True)
+    # The buttons stay, so the coordinator can still choose.
+    assert not [c for c in calls if c.method == "editMessageReplyMarkup"]
+    await press_form(harness, "Comité de gouvernance")
+    await harness.say(COORDINATOR, QUESTION)
+    kinds = harness.last_message_to(COORDINATOR_ID)
+    calls = await harness.press(COORDINATOR, kinds, forged["kind"].encode())
+    assert [a["text"] for a in answers(calls)] == ["Ce bouton n'est plus valable."]
+    await press_form(harness, "Secret")
+    assert "Date limite" in harness.last_message_to(COORDINATOR_ID)["text"]
 
 
 async def test_the_summary_states_the_electorate_before_anything_opens(

@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
 from bot.jobs import close_at_deadline
 from bot.replies import reply
 from meetings.actions.ballot_open import (
@@ -115,26 +115,24 @@ async def _ask_question(update: Update, context: ScrutinContext, form: BallotFor
 async def on_instance(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "bcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, BallotForm, "instance")
+    found = await pressed(
+        update, context, KEY, BallotForm, "instance", lambda form, value: pick(value, form.choices)
+    )
     if found is None:
         return INSTANCE
-    form, value = found
-    choice = pick(value, form.choices)
-    if choice is None:
-        return INSTANCE
-    form.groupement_id, form.instance_id = choice
+    form, (groupement_id, instance_id) = found
+    form.groupement_id, form.instance_id = groupement_id, instance_id
     return await _ask_question(update, context, form)
 
 
 async def on_motion(update: Update, context: ScrutinContext) -> int:
     """A motion of the session's agenda, chosen as the question."""
-    found = await pressed(update, context, KEY, BallotForm, "motion")
+    found = await pressed(
+        update, context, KEY, BallotForm, "motion", lambda form, value: pick(value, form.motions)
+    )
     if found is None:
         return QUESTION
-    form, value = found
-    motion = pick(value, form.motions)
-    if motion is None:
-        return QUESTION
+    form, motion = found
     return await _take_question(update, context, form, motion)
 
 
@@ -180,14 +178,16 @@ def _example(context: ScrutinContext, form: BallotForm) -> str:
     return example_time(context.services.clock(), zone)
 
 
+def _kind_named(form: BallotForm, value: str) -> BallotKind | None:
+    return BallotKind(value) if value in {"public", "secret"} else None
+
+
 async def on_kind(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, BallotForm, "kind")
+    found = await pressed(update, context, KEY, BallotForm, "kind", _kind_named)
     if found is None:
         return KIND
-    form, value = found
-    if value not in {"public", "secret"}:
-        return KIND
-    form.kind = BallotKind(value)
+    form, kind = found
+    form.kind = kind
     _ = context.caller._
     await reply(
         update,
@@ -220,7 +220,7 @@ async def on_deadline(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_no_deadline(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, BallotForm, "deadline")
+    found = await pressed(update, context, KEY, BallotForm, "deadline", as_is)
     if found is None:
         return DEADLINE
     form, _value = found
@@ -285,7 +285,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "bcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, BallotForm, "confirm")
+    found = await pressed(update, context, KEY, BallotForm, "confirm", as_is)
     if found is None:
         return CONFIRM
     form, _value = found

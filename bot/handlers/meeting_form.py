@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
 from bot.replies import reply
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
@@ -78,14 +78,13 @@ async def start(update: Update, context: ScrutinContext) -> int:
 async def on_instance(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "mcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, MeetingForm, "minst")
+    found = await pressed(
+        update, context, KEY, MeetingForm, "minst", lambda form, value: pick(value, form.choices)
+    )
     if found is None:
         return INSTANCE
-    form, value = found
-    choice = pick(value, form.choices)
-    if choice is None:
-        return INSTANCE
-    form.groupement_id, form.instance_id = choice
+    form, (groupement_id, instance_id) = found
+    form.groupement_id, form.instance_id = groupement_id, instance_id
     await reply(
         update, context.caller._("Date and time? Send them as DD/MM/YYYY HH:MM, Paris time.")
     )
@@ -173,7 +172,7 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, MeetingForm, "magenda")
+    found = await pressed(update, context, KEY, MeetingForm, "magenda", as_is)
     if found is None:
         return AGENDA
     form, _value = found
@@ -194,14 +193,13 @@ async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_chair(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, MeetingForm, "mchair")
+    found = await pressed(
+        update, context, KEY, MeetingForm, "mchair", lambda form, value: pick(value, form.choices)
+    )
     if found is None:
         return CHAIR
-    form, value = found
-    choice = pick(value, form.choices)
-    if choice is None:
-        return CHAIR
-    form.chair = choice[1]
+    form, (_groupement, chair) = found
+    form.chair = chair
     await reply(update, context.caller._("Name of the chair of the session, as it will be signed?"))
     return CHAIR_NAME
 
@@ -262,7 +260,7 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "mcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, MeetingForm, "mconfirm")
+    found = await pressed(update, context, KEY, MeetingForm, "mconfirm", as_is)
     if found is None:
         return CONFIRM
     form, _value = found
