@@ -52,14 +52,30 @@ def document(
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must carry a time zone")
     if isinstance(source, Minutes):
-        return _minutes_document(source, generated_at, language)
-    return _record_document(source, generated_at, language)
+        title, blocks = _minutes_blocks(source, language)
+    else:
+        title, blocks = _record_blocks(source, language)
+    blocks.append(Generated(generated_text(generated_at, source.zone, language)))
+    instance = instance_label(source.instance_name, source.instance_kind, language)
+    _ = translator(language)
+    return Document(
+        title=title,
+        running_title=_("{groupement} — {instance}").format(
+            groupement=source.groupement_name, instance=instance
+        ),
+        author=source.groupement_name,
+        draft=source.draft,
+        language=language,
+        words=page_words(language),
+        blocks=tuple(blocks),
+    )
 
 
 # --- the minutes of a meeting -----------------------------------------------------------------
 
 
-def _minutes_document(minutes: Minutes, generated_at: datetime, language: str) -> Document:
+def _minutes_blocks(minutes: Minutes, language: str) -> tuple[str, list[Block]]:
+    """The title and the blocks of the minutes, all but the generation line."""
     _ = translator(language)
     zone = minutes.zone
     instance = instance_label(minutes.instance_name, minutes.instance_kind, language)
@@ -85,21 +101,10 @@ def _minutes_document(minutes: Minutes, generated_at: datetime, language: str) -
         blocks.append(Paragraph(_("No question was put to the vote during the session.")))
     blocks.append(Heading(_("6. Closing")))
     blocks.extend(_closing(minutes, language))
-    blocks.append(Generated(generated_text(generated_at, zone, language)))
     title = _("Minutes — {instance} of {day}").format(
         instance=minutes.instance_name, day=day(minutes.starts_at, language, zone)
     )
-    return Document(
-        title=title,
-        running_title=_("{groupement} — {instance}").format(
-            groupement=minutes.groupement_name, instance=instance
-        ),
-        author=minutes.groupement_name,
-        draft=minutes.draft,
-        language=language,
-        words=page_words(language),
-        blocks=tuple(blocks),
-    )
+    return title, blocks
 
 
 def _quorum(minutes: Minutes, language: str) -> list[Block]:
@@ -169,7 +174,8 @@ def _closing(minutes: Minutes, language: str) -> list[Block]:
 # --- the record of a written consultation ---------------------------------------------------
 
 
-def _record_document(record: ConsultationRecord, generated_at: datetime, language: str) -> Document:
+def _record_blocks(record: ConsultationRecord, language: str) -> tuple[str, list[Block]]:
+    """The title and the blocks of a consultation record, all but the generation line."""
     _ = translator(language)
     ballot = record.ballot
     instance = instance_label(record.instance_name, record.instance_kind, language)
@@ -190,21 +196,10 @@ def _record_document(record: ConsultationRecord, generated_at: datetime, languag
     blocks.extend(_record_result(record, language))
     signatory = (_("For the coordinator of the groupement"), str(record.coordinator))
     blocks.append(Signatures((signatory,)))
-    blocks.append(Generated(generated_text(generated_at, record.zone, language)))
     title = _("Record of written consultation no. {number} — {instance}").format(
         number=ballot.id, instance=record.instance_name
     )
-    return Document(
-        title=title,
-        running_title=_("{groupement} — {instance}").format(
-            groupement=record.groupement_name, instance=instance
-        ),
-        author=record.groupement_name,
-        draft=record.draft,
-        language=language,
-        words=page_words(language),
-        blocks=tuple(blocks),
-    )
+    return title, blocks
 
 
 def _record_fields(
