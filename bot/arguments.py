@@ -88,3 +88,18 @@ def agenda_item(text: str) -> AgendaItem | None:
 def words(text: str | None) -> str:
     """A typed answer with its white space folded."""
     return " ".join((text or "").split())
+
+
+URGENCY_WORDS = frozenset({"urgence", "urgent", "urgency"})
+
+
+def urgency(args: Sequence[str]) -> str | None:
+    """``urgence MOTIF…`` after a command's other arguments: the stated reason (maybe empty).
+
+    None when nothing follows; anything but the urgency word is refused.
+    """
+    if not args:
+        return None
+    if args[0].lower() not in URGENCY_WORDS:
+        raise BadArguments(" ".join(args))
+    return " ".join(args[1:])

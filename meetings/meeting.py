@@ -7,6 +7,7 @@ session opens; then attendance is taken from them and corrected by check-ins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -236,3 +237,59 @@ class Attendance:
     by_video: frozenset[str]
     departures: tuple[Departure, ...]
     advisory_present: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Convocation:
+    """One sending of a meeting's convocation: the first one, or a new one after a move.
+
+    The latest is the convocation in force; its sending time is where the notice counts from.
+    """
+
+    id: int
+    meeting_id: int
+    sent_at: datetime
+    starts_at: datetime
+    """The date and time the meeting was convened for by this sending."""
+    urgent: bool
+    urgency_reason: str | None
+
+
+class DeliveryFailure(StrEnum):
+    UNREACHABLE = "unreachable"
+    """Telegram refused the message: the person blocked the bot or never started it."""
+    NO_REPRESENTATIVE = "no_representative"
+    """Nobody is registered for the member: there was no one to send it to."""
+
+
+@dataclass(frozen=True)
+class ConvocationDelivery:
+    """Whether one person's copy of a convocation arrived (person None: nobody to send it to)."""
+
+    participant_id: str
+    advisory: bool
+    person_id: str | None
+    delivered_at: datetime | None
+    failure: DeliveryFailure | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_at is not None
+
+
+def unreached_members(
+    members: Sequence[str], deliveries: Sequence[ConvocationDelivery]
+) -> list[tuple[str, DeliveryFailure]]:
+    """The members none of whose people received the convocation, and why, in ``members`` order.
+
+    A member is reached once one of its people is; otherwise its latest failure says why. A
+    member with no delivery on record (a convocation sent before deliveries were recorded) is
+    not listed: nothing is known of it.
+    """
+    reached = {d.participant_id for d in deliveries if d.delivered}
+    failures = {d.participant_id: d.failure for d in deliveries if d.failure is not None}
+    return [
+        (member, failure)
+        for member in members
+        if member not in reached and (failure := failures.get(member)) is not None
+    ]

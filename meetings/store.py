@@ -17,6 +17,9 @@ from meetings.meeting import (
     AgendaItem,
     Attendance,
     AttendanceEvent,
+    Convocation,
+    ConvocationDelivery,
+    DeliveryFailure,
     InvalidPlan,
     Meeting,
     MeetingNotFound,
@@ -85,6 +88,33 @@ MIGRATIONS: tuple[str, ...] = (
         recorded_by TEXT NOT NULL,
         at_utc TEXT NOT NULL
     );
+    """,
+    # Every sending of a convocation (a move sends a new one) and what became of each copy.
+    # Meetings convened before this table existed get their convocation on record as it stood.
+    """
+    CREATE TABLE convocations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        sent_at_utc TEXT NOT NULL,
+        starts_at_utc TEXT NOT NULL,
+        urgent INTEGER NOT NULL DEFAULT 0,
+        urgency_reason TEXT
+    );
+    CREATE INDEX convocations_by_meeting ON convocations (meeting_id, id);
+    CREATE TABLE convocation_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        convocation_id INTEGER NOT NULL REFERENCES convocations (id),
+        participant_id TEXT NOT NULL,
+        advisory INTEGER NOT NULL DEFAULT 0,
+        person_id TEXT,
+        delivered_at_utc TEXT,
+        failure TEXT CHECK (failure IN ('unreachable', 'no_representative')),
+        CHECK ((delivered_at_utc IS NULL) != (failure IS NULL))
+    );
+    CREATE INDEX deliveries_by_convocation ON convocation_deliveries (convocation_id, id);
+    INSERT INTO convocations (meeting_id, sent_at_utc, starts_at_utc, urgent, urgency_reason)
+        SELECT id, convened_at_utc, starts_at_utc, urgent, urgency_reason FROM meetings
+        WHERE convened_at_utc IS NOT NULL ORDER BY id;
     """,
 )
 
@@ -208,15 +238,82 @@ class MeetingStore(Store):
     async def mark_convened(
         self, meeting_id: int, *, urgent: bool, urgency_reason: str | None
     ) -> Meeting:
-        """Record that the convocation went out (again, after a move: the time is updated)."""
+        """Record a sending of the convocation, for the meeting's date as it now stands.
+
+        The first one convenes the meeting; after a move, the new one is the convocation in
+        force, and the meeting's sending time and urgency become its own.
+        """
         async with self.database.transaction() as connection:
-            await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
+            meeting = await self._require(
+                connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED
+            )
+            now = to_db_time(self._now)
+            await connection.execute(
+                """INSERT INTO convocations (meeting_id, sent_at_utc, starts_at_utc, urgent,
+                       urgency_reason) VALUES (?, ?, ?, ?, ?)""",
+                (meeting_id, now, to_db_time(meeting.plan.starts_at), int(urgent), urgency_reason),
+            )
             await connection.execute(
                 """UPDATE meetings SET state = 'convened', convened_at_utc = ?, urgent = ?,
                        urgency_reason = ? WHERE id = ?""",
-                (to_db_time(self._now), int(urgent), urgency_reason, meeting_id),
+                (now, int(urgent), urgency_reason, meeting_id),
             )
             return await self._fetch(connection, meeting_id)
+
+    async def convocations(self, meeting_id: int) -> list[Convocation]:
+        """Every sending of the meeting's convocation, the one in force last."""
+        cursor = await self._reader.execute(
+            "SELECT * FROM convocations WHERE meeting_id = ? ORDER BY id", (meeting_id,)
+        )
+        return [
+            Convocation(
+                id=row["id"],
+                meeting_id=row["meeting_id"],
+                sent_at=required_db_time(row["sent_at_utc"]),
+                starts_at=required_db_time(row["starts_at_utc"]),
+                urgent=bool(row["urgent"]),
+                urgency_reason=row["urgency_reason"],
+            )
+            for row in await cursor.fetchall()
+        ]
+
+    async def record_deliveries(
+        self, convocation_id: int, deliveries: Sequence[ConvocationDelivery]
+    ) -> None:
+        """What became of each copy of a convocation; a later attempt adds to the history."""
+        async with self.database.transaction() as connection:
+            await connection.executemany(
+                """INSERT INTO convocation_deliveries (convocation_id, participant_id, advisory,
+                       person_id, delivered_at_utc, failure) VALUES (?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        convocation_id,
+                        d.participant_id,
+                        int(d.advisory),
+                        d.person_id,
+                        to_db_time(d.delivered_at) if d.delivered_at else None,
+                        None if d.failure is None else d.failure.value,
+                    )
+                    for d in deliveries
+                ],
+            )
+
+    async def deliveries(self, convocation_id: int) -> list[ConvocationDelivery]:
+        """The copies of a convocation, in the order they were attempted."""
+        cursor = await self._reader.execute(
+            "SELECT * FROM convocation_deliveries WHERE convocation_id = ? ORDER BY id",
+            (convocation_id,),
+        )
+        return [
+            ConvocationDelivery(
+                participant_id=row["participant_id"],
+                advisory=bool(row["advisory"]),
+                person_id=row["person_id"],
+                delivered_at=from_db_time(row["delivered_at_utc"]),
+                failure=None if row["failure"] is None else DeliveryFailure(row["failure"]),
+            )
+            for row in await cursor.fetchall()
+        ]
 
     # --- replies -------------------------------------------------------------------
 

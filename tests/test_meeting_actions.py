@@ -206,7 +206,8 @@ async def test_an_urgent_convocation_with_its_reason_is_accepted_and_recorded(
     )
     assert tuple(await cursor.fetchone() or ()) == ("convened", 1, reason)
     # The reason is kept as stated, without the spaces around it.
-    again = await convene(services, await coordinator(services), meeting.id, urgency=" Vite ")
+    other = await planned(services, paris(2026, 12, 18, 18))
+    again = await convene(services, await coordinator(services), other.id, urgency=" Vite ")
     assert again.meeting.urgency_reason == "Vite"
 
 
@@ -297,10 +298,15 @@ async def test_moving_a_convened_meeting_plans_its_reminders_again_and_tells_eve
         ("J-7", "meeting moved"),
         ("J-1", "meeting moved"),
     ]
+    # A move is a new convocation: each person gets the whole of it, for the new date.
     for member in ("region-grand-est", "moselle", "dane"):
         (text,) = notifier.texts_to(person_id_of(member))
-        assert plain(text).startswith(f"🔁 La réunion est déplacée — Réunion n° {meeting.id}")
-        assert "5 janvier 2027" in plain(text)
+        assert plain(text).startswith(f"📅 Convocation — Réunion n° {meeting.id}")
+        assert "Mardi 5 janvier 2027 à 10 h 00" in plain(text)
+        assert (
+            "🔁 La réunion est déplacée : cette convocation remplace celle pour le "
+            "mardi 29 décembre 2026 à 14 h 00." in plain(text)
+        )
     calendars = [s.attachment for s in notifier.sent if s.attachment is not None]
     assert len(calendars) == 3
     assert all(b"SEQUENCE:1" in c.content for c in calendars)

@@ -45,7 +45,7 @@ from meetings.wording.i18n import translator
 from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
 from tests.clock import FakeClock
-from tests.conftest import GROUPEMENT
+from tests.conftest import GROUPEMENT, MEMBERS
 from voting.ballot import Ballot
 from voting.rules import BallotKind
 from voting.tally import QuorumReport
@@ -164,6 +164,9 @@ async def convened(services: Services, clock: FakeClock) -> Meeting:
     )
     actor = await coordinator(services)
     meeting = (await plan_meeting(services, actor, plan)).meeting
+    # Everyone is registered before the convocation, so that it reaches everyone.
+    for member in (*MEMBERS, "dane"):
+        await person_of(services, member)
     await convene(services, actor, meeting.id)
     answers = {
         "region-grand-est": ReplyKind.PRESENT,

@@ -20,6 +20,7 @@ from meetings.meeting import MeetingPlan
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
+from meetings.notice import Notice
 from meetings.services import Services
 from meetings.wording.formats import moment
 from meetings.wording.typography import plain
@@ -75,11 +76,25 @@ def meeting_add(args: argparse.Namespace) -> int:
     zone = governance.groupement(args.groupement).groupement.tzinfo
     print(
         f"meeting {meeting.id} planned: {governance.instance(args.groupement, args.instance).name}"
-        f", {plain(moment(meeting.plan.starts_at, 'fr', zone))}; convene it by "
-        f"{notice.last_day.isoformat()} ({notice.needed} clear days), "
-        f"with /convoquer {meeting.id}"
+        f", {plain(moment(meeting.plan.starts_at, 'fr', zone))}; {_deadline(meeting.id, notice)}"
     )
     return 0
+
+
+def _deadline(number: int, notice: Notice) -> str:
+    """When to convene, or that the ordinary (or even the urgent) notice can no longer be given."""
+    if notice.on_time:
+        return (
+            f"convene it by {notice.last_day.isoformat()} ({notice.needed} clear days), "
+            f"with /convoquer {number}"
+        )
+    late = f"too late for the ordinary notice (last day was {notice.last_day.isoformat()})"
+    if notice.given >= notice.urgent_needed:
+        return (
+            f"{late}: convene it in an emergency by {notice.urgent_last_day.isoformat()} "
+            f"({notice.urgent_needed} clear day(s)) with /convoquer {number} urgence REASON"
+        )
+    return f"{late} and even for an urgent one: move it with /reporter or cancel it"
 
 
 def chart(args: argparse.Namespace) -> int:

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
-from bot.arguments import future_moment
+from bot.arguments import URGENCY_WORDS, BadArguments, future_moment, urgency
 from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
 from bot.replies import alert, markup, reply
 from bot.selection import chosen_meeting
+from config.models import Groupement
 from meetings.actions.cancel_meeting import cancel_meeting
 from meetings.actions.convene import Convened, convene
 from meetings.actions.lookups import COMING, attendance_view, meetings_in
@@ -54,30 +55,58 @@ async def list_meetings(update: Update, context: ScrutinContext) -> None:
     )
 
 
-def _convened_text(context: ScrutinContext, convened: Convened) -> str:
+def _not_reached_lines(
+    context: ScrutinContext, groupement: Groupement, number: int, members: tuple[str, ...]
+) -> list[str]:
+    """The members the convocation did not reach, and how to reach them."""
     _ = context.caller._
+    if not members:
+        return []
+    names = ", ".join(str(name_of(groupement, m)) for m in members)
+    return [
+        _("Convocation not delivered to: {members}.").format(members=names),
+        _(
+            "Their representative has to open the bot: send an invitation link with /inviter "
+            "to a member that has none, ask the others to start the bot, then send "
+            "/convoquer {number} again: it goes only to those not yet reached."
+        ).format(number=number),
+    ]
+
+
+def _convened_text(context: ScrutinContext, convened: Convened) -> str:
+    caller = context.caller
+    _ = caller._
     meeting = convened.meeting
     groupement = context.services.governance.groupement(meeting.plan.groupement_id)
-    lines = [
-        _.ngettext(
-            "Convocation for meeting no. {number} sent to {sent} person.",
-            "Convocation for meeting no. {number} sent to {sent} people.",
-            convened.delivery.sent,
-        ).format(number=meeting.id, sent=convened.delivery.sent)
-    ]
+    sent = convened.delivery.sent
+    if convened.again:
+        assert meeting.convened_at is not None
+        zone = groupement.groupement.tzinfo
+        first = _(
+            "Meeting no. {number} was convened on {moment}; the convocation was sent again "
+            "only to those not yet reached."
+        ).format(number=meeting.id, moment=moment(meeting.convened_at, caller.language, zone))
+        lines = [
+            first,
+            _.ngettext(
+                "Sent now to {sent} person; {reached} had it already.",
+                "Sent now to {sent} people; {reached} had it already.",
+                sent,
+            ).format(sent=sent, reached=convened.already_reached),
+        ]
+    else:
+        lines = [
+            _.ngettext(
+                "Convocation for meeting no. {number} sent to {sent} person.",
+                "Convocation for meeting no. {number} sent to {sent} people.",
+                sent,
+            ).format(number=meeting.id, sent=sent)
+        ]
     if meeting.urgent:
         lines.append(
             _("Recorded as an urgent convocation: {reason}").format(reason=meeting.urgency_reason)
         )
-    unreached = sorted({str(name_of(groupement, p)) for _p, p in convened.delivery.unreachable})
-    if unreached:
-        lines.append(_("Not reached: {names}.").format(names=", ".join(unreached)))
-    if convened.unrepresented:
-        lines.append(
-            _("No representative registered for: {members}. Invite them with /inviter.").format(
-                members=", ".join(str(name_of(groupement, m)) for m in convened.unrepresented)
-            )
-        )
+    lines += _not_reached_lines(context, groupement, meeting.id, convened.unreached)
     return "\n".join(lines)
 
 
@@ -88,9 +117,9 @@ async def convene_command(update: Update, context: ScrutinContext) -> None:
     if meeting is None:
         return
     rest = (context.args or [])[1:]
-    urgency = " ".join(rest[1:]) if rest and rest[0].lower() in {"urgence", "urgent"} else None
+    reason = " ".join(rest[1:]) if rest and rest[0].lower() in URGENCY_WORDS else None
     try:
-        convened = await convene(context.services, caller, meeting.id, urgency)
+        convened = await convene(context.services, caller, meeting.id, reason)
     except Refused as refused:
         await reply(update, refusal(refused, caller.language, number=meeting.id))
         return
@@ -110,13 +139,20 @@ async def attendance_command(update: Update, context: ScrutinContext) -> None:
 
 
 async def _meeting_and_date(
-    update: Update, context: ScrutinContext, states: tuple[MeetingState, ...], command: Command
+    update: Update,
+    context: ScrutinContext,
+    states: tuple[MeetingState, ...],
+    command: Command,
+    more: bool = False,
 ) -> tuple[Meeting, datetime] | None:
-    """``N JJ/MM/AAAA HH:MM``: the meeting and a future wall-clock time; else explain."""
+    """``N JJ/MM/AAAA HH:MM``: the meeting and a future wall-clock time; else explain.
+
+    ``more``: further arguments may follow the time (the caller reads them).
+    """
     _ = context.caller._
     args = context.args or []
     usage = command.usage(context.caller.language)
-    if len(args) != 3 or not args[0].isdigit():
+    if not (len(args) == 3 or (more and len(args) > 3)) or not args[0].isdigit():
         await reply(update, _("Usage: {usage}").format(usage=usage))
         return None
     meeting = await chosen_meeting(update, context, states, usage)
@@ -134,7 +170,8 @@ def _moved_text(context: ScrutinContext, moved: Moved) -> str:
     caller = context.caller
     _ = caller._
     meeting = moved.meeting
-    zone = scope_of(context.services.governance, meeting).zone
+    groupement = context.services.governance.groupement(meeting.plan.groupement_id)
+    zone = groupement.groupement.tzinfo
     lines = [
         _("Meeting no. {number} moved to {moment}.").format(
             number=meeting.id, moment=moment(meeting.plan.starts_at, caller.language, zone)
@@ -142,30 +179,52 @@ def _moved_text(context: ScrutinContext, moved: Moved) -> str:
     ]
     if moved.was_convened:
         lines.append(
-            _("{told} people convened were told, with the updated calendar file.").format(
-                told=moved.told
-            )
+            _.ngettext(
+                "New convocation sent to {told} person, with the updated calendar file.",
+                "New convocation sent to {told} people, with the updated calendar file.",
+                moved.told,
+            ).format(told=moved.told)
         )
-        if not moved.notice.on_time:
+        if meeting.urgent:
             lines.append(
-                _(
-                    "Warning: the new date leaves {actual} clear day(s) of notice, "
-                    "{needed} required."
-                ).format(actual=moved.notice.given, needed=moved.notice.needed)
+                _("Recorded as an urgent convocation: {reason}").format(
+                    reason=meeting.urgency_reason
+                )
             )
+        lines += _not_reached_lines(context, groupement, meeting.id, moved.unreached)
     return "\n".join(lines)
 
 
+MOVE_REFUSALS = {
+    "late_convocation": N_(
+        "Moving the meeting sends a new convocation, and this date is too late for its "
+        "notice: {actual_days} before the meeting, {needed_days} required (last day to convene: "
+        "{last_day}). Choose a later date, or move it in an emergency: "
+        "/reporter {number} DD/MM/YYYY HH:MM urgence REASON; the minutes will record it."
+    ),
+    "urgency_without_reason": N_(
+        "An urgent convocation states its reason, which the minutes record: "
+        "/reporter {number} DD/MM/YYYY HH:MM urgence REASON."
+    ),
+}
+
+
 async def move_command(update: Update, context: ScrutinContext) -> None:
-    """``/reporter N JJ/MM/AAAA HH:MM``: move a meeting; everyone convened is told."""
-    found = await _meeting_and_date(update, context, UNCONVENED, MOVE)
+    """``/reporter N JJ/MM/AAAA HH:MM [urgence MOTIF]``: move a meeting, convening it anew."""
+    found = await _meeting_and_date(update, context, UNCONVENED, MOVE, more=True)
     if found is None:
         return
     meeting, starts_at = found
+    language = context.caller.language
     try:
-        moved = await move_meeting(context.services, context.caller, meeting.id, starts_at)
+        reason = urgency((context.args or [])[3:])
+    except BadArguments:
+        await reply(update, context.caller._("Usage: {usage}").format(usage=MOVE.usage(language)))
+        return
+    try:
+        moved = await move_meeting(context.services, context.caller, meeting.id, starts_at, reason)
     except Refused as refused:
-        await reply(update, refusal(refused, context.caller.language, number=meeting.id))
+        await reply(update, refusal(refused, language, MOVE_REFUSALS, number=meeting.id))
         return
     await reply(update, _moved_text(context, moved))
 
@@ -352,9 +411,9 @@ MOVE = Command(
     "reporter",
     "move",
     Access.COORDINATOR,
-    N_("move a meeting; everyone convened is told"),
+    N_("move a meeting; everyone convened gets a new convocation"),
     move_command,
-    arguments=N_("NUMBER DD/MM/YYYY HH:MM"),
+    arguments=N_("NUMBER DD/MM/YYYY HH:MM [urgence REASON]"),
     rank=70,
 )
 CANCEL = Command(

@@ -1,5 +1,9 @@
 """Convene a meeting: check the notice (or the urgency and its reason), record the convocation,
-plan its J-n reminders, then send each person convened the convocation, its buttons and .ics.
+plan its J-n reminders, then send each person convened the convocation, its buttons and .ics,
+and put on record who received it and when.
+
+Convening a meeting already convened sends the convocation in force again, only to those it
+has not reached yet: its date and notice stay those of the first sending.
 
 Permission: a coordinator of the groupement. The state change and the reminders are one
 transaction; the sending follows the commit.
@@ -11,10 +15,9 @@ from dataclasses import dataclass
 
 from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
-from meetings.delivery.meetings import send_convocations
-from meetings.meeting import Meeting, MeetingState, WrongMeetingState
+from meetings.delivery.convocations import deliver_convocation
+from meetings.meeting import DeliveryFailure, Meeting, MeetingState, WrongMeetingState
 from meetings.notice import check_notice, notice_for
-from meetings.recipients import recipients, unrepresented
 from meetings.scope import scope_of
 from meetings.services import Services
 
@@ -25,6 +28,12 @@ class Convened:
     delivery: DeliveryReport
     unrepresented: tuple[str, ...]
     """Members convened that nobody represents yet: no convocation could reach them."""
+    again: bool = False
+    """The meeting was already convened: only those not yet reached were sent it."""
+    already_reached: int = 0
+    """People who had the convocation already and were not sent it again."""
+    unreached: tuple[str, ...] = ()
+    """Members none of whose people has received the convocation (blocked, or nobody)."""
 
 
 async def convene(
@@ -36,18 +45,32 @@ async def convene(
         actor.require_coordinator(meeting.plan.groupement_id)
         if meeting.state not in (MeetingState.PLANNED, MeetingState.CONVENED):
             raise WrongMeetingState(f"meeting {meeting_id} is {meeting.state}", meeting.state)
-        scope = scope_of(services.governance, meeting)
-        reason = check_notice(notice_for(scope, meeting.plan.starts_at, services.clock()), urgency)
-        meeting = await services.meetings.mark_convened(
-            meeting_id, urgent=reason is not None, urgency_reason=reason
+        again = meeting.state is MeetingState.CONVENED and bool(
+            await services.meetings.convocations(meeting_id)
         )
-        await services.reminders.plan_meeting(
-            scope.groupement.id,
-            meeting.id,
-            meeting.plan.starts_at,
-            scope.instance.reminder_days_before,
-            scope.zone,
-        )
-    found = await recipients(services.roster, scope)
-    delivery = await send_convocations(services, meeting, found)
-    return Convened(meeting, delivery, tuple(unrepresented(scope, found)))
+        if not again:
+            scope = scope_of(services.governance, meeting)
+            notice = notice_for(scope, meeting.plan.starts_at, services.clock())
+            reason = check_notice(notice, urgency)
+            meeting = await services.meetings.mark_convened(
+                meeting_id, urgent=reason is not None, urgency_reason=reason
+            )
+            await services.reminders.plan_meeting(
+                scope.groupement.id,
+                meeting.id,
+                meeting.plan.starts_at,
+                scope.instance.reminder_days_before,
+                scope.zone,
+            )
+    sent = await deliver_convocation(services, meeting, only_unreached=again)
+    unrepresented = tuple(
+        m for m, why in sent.unreached if why is DeliveryFailure.NO_REPRESENTATIVE
+    )
+    return Convened(
+        meeting,
+        sent.delivery,
+        unrepresented,
+        again=again,
+        already_reached=sent.already_reached,
+        unreached=tuple(m for m, _why in sent.unreached),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from config.models import Groupement
 from meetings.services import Services
@@ -14,6 +15,8 @@ class DeliveryReport:
     sent: int = 0
     unreachable: list[tuple[str, str]] = field(default_factory=list)
     """(person id, member id) pairs whose message could not be delivered."""
+    delivered: list[tuple[str, str, datetime]] = field(default_factory=list)
+    """(person id, member id, time) of each message delivered, where the sender records it."""
     covered: set[str] = field(default_factory=set)
     """The members someone was meant to receive a message for, reached or not."""
 

@@ -3,6 +3,8 @@ and the news that a session is closed."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.ics import meeting_ics
 from meetings.meeting import Meeting
@@ -52,9 +54,16 @@ async def _send_with_calendar(
 
 
 async def send_convocations(
-    services: Services, meeting: Meeting, found: list[Recipient] | None = None
+    services: Services,
+    meeting: Meeting,
+    found: list[Recipient] | None = None,
+    moved_from: datetime | None = None,
 ) -> DeliveryReport:
-    """Every representative and advisory person gets the convocation, its buttons and its .ics."""
+    """Every representative and advisory person gets the convocation, its buttons and its .ics.
+
+    ``moved_from``: the date the meeting was convened for before a move, which this new
+    convocation replaces.
+    """
     scope = scope_of(services.governance, meeting)
     replies = await services.meetings.replies(meeting.id)
     calendar = calendar_file(scope, meeting)
@@ -68,9 +77,13 @@ async def send_convocations(
             recipient.advisory,
             replies.get(recipient.participant_id),
             language,
+            moved_from,
         )
         if await _send_with_calendar(services, Private(recipient.person_id), message, calendar):
             report.sent += 1
+            report.delivered.append(
+                (recipient.person_id, recipient.participant_id, services.clock())
+            )
         else:
             report.unreachable.append((recipient.person_id, recipient.participant_id))
     return report
@@ -87,11 +100,17 @@ async def notify_change(services: Services, meeting: Meeting, moved: bool) -> in
         language = await language_of(services, person_id)
         message = Message(change_notice(meeting, groupement, moved, language))
         told += await _send_with_calendar(services, Private(person_id), message, calendar)
+    await notify_groups(services, meeting, moved)
+    return told
+
+
+async def notify_groups(services: Services, meeting: Meeting, moved: bool) -> None:
+    """The groups of the instance read that the meeting moved or is cancelled."""
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
     language = group_language(groupement)
     for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
         text = group_change_notice(meeting, groupement, moved, language)
         await services.notifier.send(Group(chat.chat_id), Message(text))
-    return told
 
 
 async def post_quorum(

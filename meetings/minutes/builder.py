@@ -15,7 +15,16 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement
-from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, Reply, ReplyKind
+from meetings.meeting import (
+    AgendaItem,
+    AttendanceEvent,
+    Convocation,
+    Meeting,
+    MeetingState,
+    Reply,
+    ReplyKind,
+    unreached_members,
+)
 from meetings.minutes.model import (
     AdvisoryAttendance,
     Chair,
@@ -26,6 +35,7 @@ from meetings.minutes.model import (
     Minutes,
     Movement,
     Presence,
+    Undelivered,
     VoteLine,
 )
 from meetings.presence import attendance_at, proxies_of, session_electorate
@@ -239,12 +249,36 @@ async def _opened_meeting(meetings: MeetingStore, meeting_id: int) -> tuple[Meet
     return meeting, opened_at
 
 
+async def _convocation_record(
+    meetings: MeetingStore, meeting: Meeting, scope: MeetingScope
+) -> tuple[Meeting, tuple[Convocation, ...], tuple[Undelivered, ...]]:
+    """The meeting with the sending and urgency of the convocation in force, the convocations
+    a move replaced, and the members the one in force did not reach."""
+    convocations = await meetings.convocations(meeting.id)
+    if not convocations:
+        return meeting, (), ()
+    in_force = convocations[-1]
+    meeting = replace(
+        meeting,
+        convened_at=in_force.sent_at,
+        urgent=in_force.urgent,
+        urgency_reason=in_force.urgency_reason,
+    )
+    deliveries = await meetings.deliveries(in_force.id)
+    undelivered = tuple(
+        Undelivered(name_of(scope.groupement, member), failure)
+        for member, failure in unreached_members(scope.members, deliveries)
+    )
+    return meeting, tuple(convocations[:-1]), undelivered
+
+
 async def build_minutes(
     meeting_id: int, *, governance: Governance, meetings: MeetingStore, ballots: BallotStore
 ) -> Minutes:
     """The minutes of a meeting whose session has opened (a draft until it closes)."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
     scope = scope_of(governance, meeting)
+    meeting, earlier, undelivered = await _convocation_record(meetings, meeting, scope)
     draft = meeting.state is not MeetingState.CLOSED
     replies = await meetings.replies(meeting_id)
     events = await meetings.attendance_events(meeting_id)
@@ -282,6 +316,8 @@ async def build_minutes(
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
         agenda=meeting.plan.agenda,
         deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
+        earlier_convocations=earlier,
+        undelivered=undelivered,
     )
 
 

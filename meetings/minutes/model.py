@@ -17,7 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
-from meetings.meeting import AgendaItem
+from meetings.meeting import AgendaItem, Convocation, DeliveryFailure
 from meetings.wording.formats import Name
 from voting.ballot import Ballot, BallotState
 from voting.tally import Count, QuorumReport, TallyResult
@@ -113,6 +113,14 @@ class Chair:
 
 
 @dataclass(frozen=True)
+class Undelivered:
+    """A member none of whose people received the convocation in force, and why."""
+
+    member: Name
+    failure: DeliveryFailure
+
+
+@dataclass(frozen=True)
 class Minutes:
     meeting_id: int
     draft: bool
@@ -146,6 +154,10 @@ class Minutes:
     opening_quorum: QuorumReport | None
     agenda: tuple[AgendaItem, ...]
     deliberations: tuple[Deliberation, ...]
+    earlier_convocations: tuple[Convocation, ...] = ()
+    """Convocations a move replaced, oldest first: their dates are mentioned, not their notice."""
+    undelivered: tuple[Undelivered, ...] = ()
+    """Members the convocation in force could not be delivered to."""
 
     def with_presence(self, presence: Presence) -> tuple[MemberAttendance, ...]:
         return tuple(m for m in self.members if m.presence is presence)

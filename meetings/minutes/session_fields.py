@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from meetings.meeting import DeliveryFailure
 from meetings.minutes.labels import instance_label, session_time, weighting
 from meetings.minutes.model import Minutes
 from meetings.schedule import clear_days_between
@@ -67,6 +68,10 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
     which = _("Second convocation") if minutes.second_convocation else _("First convocation")
     label = _.pgettext("field", "Convocation")
     fields = [(label, _convocation(minutes, which, language))]
+    if minutes.earlier_convocations:
+        fields.append((_.pgettext("field", "Earlier dates"), _earlier_dates(minutes, language)))
+    if minutes.undelivered:
+        fields.append((_("Convocation not delivered"), _undelivered(minutes, language)))
     if minutes.urgent:
         reason = (minutes.urgency_reason or _("not stated")).strip()
         fields.append(
@@ -112,4 +117,38 @@ def _convocation(minutes: Minutes, which: str, language: str) -> str:
         moment=moment(minutes.convened_at, language, zone),
         clear=clear_days(clear, language),
         notice=clear_days(minutes.notice_days, language),
+    )
+
+
+def _earlier_dates(minutes: Minutes, language: str) -> str:
+    """``Séance initialement convoquée pour le … (convocation du …), puis pour le …``."""
+    _ = translator(language)
+    zone = minutes.zone
+    dates = [
+        _("{moment} (convocation of {sent})").format(
+            moment=moment(convocation.starts_at, language, zone),
+            sent=day(convocation.sent_at, language, zone),
+        )
+        for convocation in minutes.earlier_convocations
+    ]
+    first, *later = dates
+    text = _("Session first convened for {dates}").format(dates=first)
+    for then in later:
+        text += _(", then for {dates}").format(dates=then)
+    return text + "."
+
+
+def _undelivered(minutes: Minutes, language: str) -> str:
+    """``Moselle (représentant injoignable par le bot), Dane (aucun représentant enregistré)``."""
+    _ = translator(language)
+    reasons = {
+        DeliveryFailure.UNREACHABLE: _("its representative could not be reached by the bot"),
+        DeliveryFailure.NO_REPRESENTATIVE: _("no representative registered"),
+    }
+    return (
+        ", ".join(
+            _("{member} ({reason})").format(member=item.member, reason=reasons[item.failure])
+            for item in minutes.undelivered
+        )
+        + "."
     )

@@ -66,7 +66,12 @@ REFUSALS: dict[str, str] = {
         "emergency with /convoquer {number} urgence REASON; the minutes will record it."
     ),
     "late_urgent_convocation": N_(
-        "Even in an emergency, {needed_days} of notice are needed; only {actual} remain."
+        "Even in an emergency, {needed_days} of notice are needed; only {actual_days} remain "
+        "(last day to convene: {last_day}). Move the meeting with /reporter."
+    ),
+    "late_urgent_convocation_none": N_(
+        "Even in an emergency, {needed_days} of notice are needed, and none remain: the last "
+        "day to convene for this date was {last_day}. Move the meeting with /reporter."
     ),
     "quorum_was_met": N_(
         "Meeting no. {number} had its quorum: a second convocation only follows a meeting "
@@ -181,6 +186,12 @@ def _details(error: Refused, language: str) -> dict[str, object]:
     return shown
 
 
+def _no_day_left(error: Refused) -> bool:
+    """A convocation sent now would give no clear day at all (0, or less on the day itself)."""
+    actual = error.details.get("actual")
+    return isinstance(actual, int) and actual <= 0
+
+
 def refusal(
     error: Refused,
     language: str,
@@ -195,6 +206,8 @@ def refusal(
     code = error.code
     if code == "ballot_not_open" and error.details.get("state") == "cancelled":
         code = "ballot_cancelled"
+    if code == "late_urgent_convocation" and _no_day_left(error):
+        code = "late_urgent_convocation_none"
     template = (overrides or {}).get(code) or REFUSALS.get(code)
     if template is None:
         log.warning("no sentence for the refusal %r (%s)", code, error)

@@ -8,6 +8,7 @@ reader's language.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from config.models import Groupement
@@ -76,11 +77,19 @@ def convocation_text(
     participant: Name,
     amount: Decimal | None,
     language: str,
+    moved_from: datetime | None = None,
 ) -> str:
     _ = translator(language)
     heading = meeting_heading(meeting, groupement, language)
     lines = ["📅 " + _("Convocation") + " — " + heading, *details(meeting, groupement, language)]
     lines.append("")
+    if moved_from is not None:
+        earlier = moment(moved_from, language, groupement.groupement.tzinfo)
+        lines.append(
+            _("🔁 The meeting is moved: this convocation replaces the one for {moment}.").format(
+                moment=earlier
+            )
+        )
     if meeting.second_convocation:
         lines.append(
             _(
@@ -163,6 +172,7 @@ def convocation(
     advisory: bool,
     reply: Reply | None,
     language: str,
+    moved_from: datetime | None = None,
 ) -> Message:
     """A person's convocation: the meeting, for whom, and the reply buttons."""
     group = scope.advisory if advisory else scope.members
@@ -172,6 +182,7 @@ def convocation(
         name_of(scope.groupement, participant),
         None if advisory else scope.weights.get(participant),
         language,
+        moved_from,
     )
     keyboard = reply_keyboard(
         meeting,

@@ -12,16 +12,37 @@ from meetings.wording.i18n import translator
 
 
 def planned_text(meeting: Meeting, notice: Notice, language: str) -> str:
-    """The coordinator is told how long it has to send the convocation."""
+    """The coordinator is told how long it has to send the convocation, or that it is late."""
     _ = translator(language)
-    return _(
-        "Meeting no. {number} planned. Send the convocation with /convoquer {number} "
-        "by {last_day} ({needed} of notice)."
-    ).format(
-        number=meeting.id,
-        last_day=short_date(notice.last_day, language),
-        needed=clear_days(notice.needed, language),
-    )
+    fields = {
+        "number": meeting.id,
+        "last_day": short_date(notice.last_day, language),
+        "needed": clear_days(notice.needed, language),
+        "urgent_last_day": short_date(notice.urgent_last_day, language),
+        "urgent_needed": clear_days(notice.urgent_needed, language),
+    }
+    if notice.on_time:
+        return _(
+            "Meeting no. {number} planned. Send the convocation with /convoquer {number} "
+            "by {last_day} ({needed} of notice)."
+        ).format(**fields)
+    late = _(
+        "Meeting no. {number} planned, but the last day to convene it with the ordinary "
+        "notice ({needed}) was {last_day}."
+    ).format(**fields)
+    if notice.given >= notice.urgent_needed:
+        advice = _(
+            "It can still be convened in an emergency, with its reason, by {urgent_last_day} "
+            "({urgent_needed} of notice): /convoquer {number} urgence REASON; the minutes "
+            "will record it. Otherwise move it with /reporter."
+        ).format(**fields)
+    else:
+        advice = _(
+            "It can no longer be convened for this date, even in an emergency "
+            "({urgent_needed} of notice): move it with /reporter, or cancel it with "
+            "/annuler_reunion {number}."
+        ).format(**fields)
+    return late + "\n" + advice
 
 
 def period_reminder(
