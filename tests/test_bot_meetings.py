@@ -539,9 +539,16 @@ async def test_a_late_convocation_is_refused_and_an_urgent_one_is_recorded(
     await plan(harness, "14/12/2026 18:00")
     await harness.say(COORDINATOR, "/convoquer 2 urgence panne de l'ENT")
     assert last_text(harness, COORDINATOR_ID) == (
-        "Même en urgence, il faut 1 jour franc de délai ; il n'en reste que 0."
+        "Même en urgence, il faut 1 jour franc de délai, et il n'en reste aucun : le dernier "
+        "jour pour convoquer à cette date était le 12/12/2026. Reportez la réunion avec "
+        "/reporter."
     )
     assert (await meeting(services, 2)).state is MeetingState.PLANNED
+    # On the day itself the notice would be negative: it is never quoted as such.
+    await plan(harness, "13/12/2026 18:00")
+    await harness.say(COORDINATOR, "/convoquer 3 urgence panne de l'ENT")
+    refused = last_text(harness, COORDINATOR_ID)
+    assert "il n'en reste aucun" in refused and "-1" not in refused
 
 
 async def test_without_a_number_the_meetings_are_listed(
@@ -595,9 +602,11 @@ async def test_an_unreachable_person_does_not_stop_the_convocation(
     assert last_text(harness, COORDINATOR_ID) == "\n".join(
         [
             "Convocation de la réunion n° 1 envoyée à 8 personnes.",
-            "Non joints : Département de la Marne.",
-            "Aucun représentant enregistré pour : Département des Vosges. "
-            "Invitez-les avec /inviter.",
+            "Convocation non délivrée à : Département de la Marne (représentant injoignable "
+            "par le bot), Département des Vosges (aucun représentant enregistré).",
+            "Envoyez un lien d'invitation avec /inviter au membre qui n'a pas de représentant, "
+            "demandez aux autres d'ouvrir le bot, puis renvoyez /convoquer 1 : la convocation "
+            "ne partira qu'à ceux qui ne l'ont pas encore reçue.",
         ]
     )
     for member, person in people.items():
@@ -856,10 +865,15 @@ async def test_moving_a_convened_meeting_tells_everyone_and_replans_the_reminder
     await harness.say(COORDINATOR, "/convoquer 1")
     await answer_convocation(harness, people["aube"], "Présent")
 
-    for wrong in ("/reporter", "/reporter 1", "/reporter un 22/12/2026 14:00"):
+    for wrong in (
+        "/reporter",
+        "/reporter 1",
+        "/reporter un 22/12/2026 14:00",
+        "/reporter 1 22/12/2026 14:00 vite",
+    ):
         await harness.say(COORDINATOR, wrong)
         assert last_text(harness, COORDINATOR_ID) == (
-            "Utilisation : /reporter NUMÉRO JJ/MM/AAAA HH:MM"
+            "Utilisation : /reporter NUMÉRO JJ/MM/AAAA HH:MM [urgence MOTIF]"
         )
     await harness.say(COORDINATOR, "/reporter 1 31/02/2027 14:00")
     assert last_text(harness, COORDINATOR_ID) == BAD_DATE
@@ -871,17 +885,24 @@ async def test_moving_a_convened_meeting_tells_everyone_and_replans_the_reminder
 
     await harness.say(COORDINATOR, "/reporter 1 22/12/2026 14:00")
     new_when = "mardi 22 décembre 2026 à 14 h 00"
-    assert last_text(harness, COORDINATOR_ID) == (
+    assert last_text(harness, COORDINATOR_ID).startswith(
         f"La réunion n° 1 est déplacée au {new_when}.\n"
-        "Personnes convoquées prévenues, avec le fichier d'agenda à jour : 2."
+        "Nouvelle convocation envoyée à 2 personnes, avec le fichier d'agenda à jour.\n"
+        "Convocation non délivrée à : Région Grand Est (aucun représentant enregistré), "
     )
     moved = await meeting(services)
     assert moved.plan.starts_at == SECOND_MEETING_DAY
     assert moved.sequence == 1 and moved.state is MeetingState.CONVENED
-    for person in people.values():
-        notice = last_text(harness, person["id"])
-        assert notice.startswith(f"🔁 La réunion est déplacée — {HEADING}\n{new_when.capitalize()}")
-        assert f"Lieu : {PLACE}" in notice
+    # A move is a new convocation: each person gets the whole of it, buttons included.
+    for member, person in people.items():
+        new = convocation(harness, person)
+        assert new["text"].startswith(f"📅 Convocation — {HEADING}\n{new_when.capitalize()}")
+        assert f"Lieu : {PLACE}" in new["text"]
+        assert (
+            f"🔁 La réunion est déplacée : cette convocation remplace celle pour le {WHEN}."
+        ) in new["text"]
+        marked = [["✅ Présent", "Présent en visio"], REPLY_LABELS[1]]
+        assert labels(new) == (marked if member == "aube" else REPLY_LABELS), member
         assert documents_to(harness, person["id"]) == ["reunion-1.ics", "reunion-1.ics"]
     assert last_text(harness, GROUP_CHAT) == f"🔁 La réunion est déplacée — {HEADING}"
     # The J-1 of the 15th is dropped; the 22nd has its own J-7 and J-1, both ahead.
@@ -895,12 +916,37 @@ async def test_moving_a_convened_meeting_tells_everyone_and_replans_the_reminder
     # Replies stand: the same meeting, at another time.
     assert (await services.meetings.replies(1))["aube"].kind is ReplyKind.PRESENT
 
-    # Moved closer: the notice is now short, and the coordinator is warned.
+    # Moved closer: the new convocation would be late, so the move is refused...
     await harness.say(COORDINATOR, "/reporter 1 12/12/2026 14:00")
-    assert last_text(harness, COORDINATOR_ID).endswith(
-        "\nAttention : la nouvelle date laisse 3 jour(s) franc(s) de délai, 5 requis."
+    assert last_text(harness, COORDINATOR_ID) == (
+        "Reporter la réunion envoie une nouvelle convocation, et cette date est trop proche "
+        "pour son délai : 3 jours francs avant la réunion, 5 jours francs requis (dernier jour "
+        "pour convoquer : 06/12/2026). Choisissez une date plus tardive, ou reportez-la en "
+        "urgence : /reporter 1 JJ/MM/AAAA HH:MM urgence MOTIF ; le procès-verbal le "
+        "mentionnera."
     )
-    assert (await meeting(services)).sequence == 2
+    assert (await meeting(services)).sequence == 1
+    # Tomorrow leaves no clear day: even urgent, the move is refused, and says so plainly.
+    await harness.say(COORDINATOR, "/reporter 1 09/12/2026 14:00 urgence panne")
+    assert last_text(harness, COORDINATOR_ID) == (
+        "Même en urgence, la nouvelle convocation demande 1 jour franc de délai, et cette date "
+        "n'en laisse aucun (dernier jour pour convoquer : 07/12/2026). Choisissez une date "
+        "plus tardive."
+    )
+    assert (await meeting(services)).sequence == 1
+    # ... unless it is made urgent, with its reason, which the convocation carries.
+    reason = "avis requis avant la notification du marché"
+    await harness.say(COORDINATOR, f"/reporter 1 12/12/2026 14:00 urgence {reason}")
+    assert f"\nEnregistrée comme convocation en urgence : {reason}\n" in last_text(
+        harness, COORDINATOR_ID
+    )
+    urgent = await meeting(services)
+    assert urgent.sequence == 2 and urgent.urgent and urgent.urgency_reason == reason
+    assert urgent.convened_at == clock.now
+    assert (
+        f"Convocation en urgence, à délai abrégé : {reason}"
+        in (convocation(harness, people["aube"])["text"])
+    )
     assert [(r.label[:3], r.due_at) for r in await services.reminders.pending()] == [
         ("J-1", datetime(2026, 12, 11, 8, 0, tzinfo=UTC))
     ]

@@ -6,12 +6,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.cli import main
+from bot.cli.records import convening_deadline
+from meetings.notice import Notice
 from meetings.wording.typography import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,3 +238,20 @@ def test_meeting_add_refuses_bad_input(
         base += ["--instance", "cst"]
     assert main([*base, *arguments]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_meeting_add_says_when_the_notice_can_no_longer_be_given() -> None:
+    def notice(given: int) -> Notice:
+        return Notice(5, given, date(2099, 3, 10), 1, date(2099, 3, 14))
+
+    assert convening_deadline(1, notice(6)) == (
+        "convene it by 2099-03-10 (5 clear days), with /convoquer 1"
+    )
+    assert convening_deadline(1, notice(2)) == (
+        "too late for the ordinary notice (last day was 2099-03-10): convene it in an "
+        "emergency by 2099-03-14 (1 clear day(s)) with /convoquer 1 urgence REASON"
+    )
+    assert convening_deadline(1, notice(0)) == (
+        "too late for the ordinary notice (last day was 2099-03-10) and even for an urgent "
+        "one: move it with /reporter or cancel it"
+    )

@@ -74,14 +74,15 @@ def meeting_add(args: argparse.Namespace) -> int:
         return fail(f"meeting not planned: {error}")
     meeting, notice = planned.meeting, planned.notice
     zone = governance.groupement(args.groupement).groupement.tzinfo
+    deadline = convening_deadline(meeting.id, notice)
     print(
         f"meeting {meeting.id} planned: {governance.instance(args.groupement, args.instance).name}"
-        f", {plain(moment(meeting.plan.starts_at, 'fr', zone))}; {_deadline(meeting.id, notice)}"
+        f", {plain(moment(meeting.plan.starts_at, 'fr', zone))}; {deadline}"
     )
     return 0
 
 
-def _deadline(number: int, notice: Notice) -> str:
+def convening_deadline(number: int, notice: Notice) -> str:
     """When to convene, or that the ordinary (or even the urgent) notice can no longer be given."""
     if notice.on_time:
         return (

@@ -21,7 +21,7 @@ from meetings.actions.reconvene import reconvene
 from meetings.actions.reply import ReplyRecorded, current_reply, participant_at, proxy_holders
 from meetings.actions.reply import reply as answer
 from meetings.buttons import HOLDER_PATTERN, REPLY_PATTERN, decode_holder, decode_reply
-from meetings.meeting import Meeting, MeetingState, ReplyKind
+from meetings.meeting import DeliveryFailure, Meeting, MeetingState, ReplyKind
 from meetings.scope import scope_of
 from meetings.wording.formats import moment, name_of
 from meetings.wording.i18n import N_
@@ -56,19 +56,29 @@ async def list_meetings(update: Update, context: ScrutinContext) -> None:
 
 
 def _not_reached_lines(
-    context: ScrutinContext, groupement: Groupement, number: int, members: tuple[str, ...]
+    context: ScrutinContext,
+    groupement: Groupement,
+    number: int,
+    unreached: tuple[tuple[str, DeliveryFailure], ...],
 ) -> list[str]:
-    """The members the convocation did not reach, and how to reach them."""
+    """The members the convocation did not reach, why, and how to reach them."""
     _ = context.caller._
-    if not members:
+    if not unreached:
         return []
-    names = ", ".join(str(name_of(groupement, m)) for m in members)
+    reasons = {
+        DeliveryFailure.UNREACHABLE: _("its representative could not be reached by the bot"),
+        DeliveryFailure.NO_REPRESENTATIVE: _("no representative registered"),
+    }
+    names = ", ".join(
+        _("{member} ({reason})").format(member=name_of(groupement, m), reason=reasons[why])
+        for m, why in unreached
+    )
     return [
         _("Convocation not delivered to: {members}.").format(members=names),
         _(
-            "Their representative has to open the bot: send an invitation link with /inviter "
-            "to a member that has none, ask the others to start the bot, then send "
-            "/convoquer {number} again: it goes only to those not yet reached."
+            "Send an invitation link with /inviter to a member that has no representative, "
+            "ask the others to open the bot, then send /convoquer {number} again: it goes "
+            "only to those not yet reached."
         ).format(number=number),
     ]
 
@@ -205,6 +215,14 @@ MOVE_REFUSALS = {
     "urgency_without_reason": N_(
         "An urgent convocation states its reason, which the minutes record: "
         "/reporter {number} DD/MM/YYYY HH:MM urgence REASON."
+    ),
+    "late_urgent_convocation": N_(
+        "Even in an emergency, the new convocation needs {needed_days} of notice; this date "
+        "leaves only {actual_days} (last day to convene: {last_day}). Choose a later date."
+    ),
+    "late_urgent_convocation_none": N_(
+        "Even in an emergency, the new convocation needs {needed_days} of notice, and this "
+        "date leaves none (last day to convene: {last_day}). Choose a later date."
     ),
 }
 

@@ -32,8 +32,8 @@ class Convened:
     """The meeting was already convened: only those not yet reached were sent it."""
     already_reached: int = 0
     """People who had the convocation already and were not sent it again."""
-    unreached: tuple[str, ...] = ()
-    """Members none of whose people has received the convocation (blocked, or nobody)."""
+    unreached: tuple[tuple[str, DeliveryFailure], ...] = ()
+    """Members none of whose people has received the convocation, and why."""
 
 
 async def convene(
@@ -72,5 +72,5 @@ async def convene(
         unrepresented,
         again=again,
         already_reached=sent.already_reached,
-        unreached=tuple(m for m, _why in sent.unreached),
+        unreached=sent.unreached,
     )

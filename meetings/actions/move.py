@@ -17,7 +17,7 @@ from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.convocations import deliver_convocation
 from meetings.delivery.meetings import notify_groups
-from meetings.meeting import Meeting, MeetingState, PlanInThePast
+from meetings.meeting import DeliveryFailure, Meeting, MeetingState, PlanInThePast
 from meetings.notice import Notice, check_notice, notice_for
 from meetings.reminders import meeting_subject
 from meetings.scope import scope_of
@@ -34,8 +34,8 @@ class Moved:
     """The notice the new date leaves, counted from now."""
     delivery: DeliveryReport | None = None
     """How the new convocation was delivered (None for a meeting not yet convened)."""
-    unreached: tuple[str, ...] = ()
-    """Members none of whose people received the new convocation."""
+    unreached: tuple[tuple[str, DeliveryFailure], ...] = ()
+    """Members none of whose people received the new convocation, and why."""
 
 
 async def move_meeting(
@@ -80,5 +80,5 @@ async def move_meeting(
         sent.delivery.sent,
         notice,
         sent.delivery,
-        tuple(m for m, _why in sent.unreached),
+        sent.unreached,
     )
