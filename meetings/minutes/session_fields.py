@@ -68,10 +68,6 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
     which = _("Second convocation") if minutes.second_convocation else _("First convocation")
     label = _.pgettext("field", "Convocation")
     fields = [(label, _convocation(minutes, which, language))]
-    if minutes.earlier_convocations:
-        fields.append((_.pgettext("field", "Earlier dates"), _earlier_dates(minutes, language)))
-    if minutes.undelivered:
-        fields.append((_("Convocation not delivered"), _undelivered(minutes, language)))
     if minutes.urgent:
         reason = (minutes.urgency_reason or _("not stated")).strip()
         fields.append(
@@ -80,6 +76,10 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
                 _("{reason} (stated at the opening of the session).").format(reason=reason),
             )
         )
+    if minutes.earlier_convocations:
+        fields.append((_.pgettext("field", "Earlier dates"), _earlier_dates(minutes, language)))
+    if minutes.undelivered:
+        fields.append((_("Convocation not delivered"), _undelivered(minutes, language)))
     if minutes.second_convocation:
         if minutes.first_meeting_at is not None:
             first = moment(minutes.first_meeting_at, language, minutes.zone)
