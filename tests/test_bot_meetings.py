@@ -1168,6 +1168,10 @@ async def test_a_ballot_in_the_session(
     summary = last_text(harness, COORDINATOR_ID)
     assert f"• Question : « {MOTION_MARKET} »" in summary
     assert "• Pouvoirs : 1" in summary
+    assert (
+        "• Corps électoral : 6 membres présents ou représentés, 11 voix "
+        "(sur 10 membres, 15 voix au total ; table ent-2022-avenant-1)"
+    ) in plain(summary)
     assert "• En séance (réunion n° 1) : membres présents et pouvoirs de la séance" in summary
     await press_last(harness, COORDINATOR, "Ouvrir le scrutin")
     # Papers go to the members present and to the holder of the Meuse's proxy, nobody else.
