@@ -118,8 +118,9 @@ REFUSALS: dict[str, str] = {
         "You already represent {member} in this groupement: one person cannot speak for two "
         "members. Ask the coordinator."
     ),
-    "unknown_member": N_(
-        "Unknown or ambiguous member “{member}”. Use its id, e.g. meuse, or groupement/member."
+    "unknown_member": N_("Unknown member “{member}”. Name it by its id, e.g. {example}."),
+    "ambiguous_member": N_(
+        "Several of your groupements have a member “{member}”. Say which:\n{choices}"
     ),
     "member_gone": N_("{member} is no longer a member of the groupement ({groupement})."),
     "unknown_groupement": N_("You do not coordinate a groupement “{groupement}”."),
