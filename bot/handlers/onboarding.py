@@ -123,7 +123,9 @@ async def invite_command(update: Update, context: ScrutinContext) -> None:
     try:
         invited = await invite(context.services, caller, args[0], role_word in SUBSTITUTE_WORDS)
     except Refused as refused:
-        await reply(update, refusal(refused, caller.language, **_retyped(refused, args, caller)))
+        await reply(
+            update, refusal(refused, caller.language, None, **_retyped(refused, args, caller))
+        )
         return
     invitation, groupement = invited.invitation, invited.groupement
     link = create_deep_linked_url(context.bot.username, invitation.token)
