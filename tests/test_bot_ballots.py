@@ -416,9 +416,7 @@ async def test_close_refusals(harness: OfflineHarness) -> None:
     await harness.say(COORDINATOR, "/clore deux")
     assert harness.last_message_to(COORDINATOR_ID)["text"] == "Utilisation : /clore [NUMÉRO]"
     await harness.say(COORDINATOR, "/clore 42")
-    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
-        "Il n'y a pas de scrutin n° 42 parmi les vôtres."
-    )
+    assert harness.last_message_to(COORDINATOR_ID)["text"] == "Il n'y a pas de scrutin n° 42."
     await enrol(harness, "aube")
     first = await open_ballot(harness)
     second = await open_ballot(harness, "Deuxième question")
@@ -427,9 +425,25 @@ async def test_close_refusals(harness: OfflineHarness) -> None:
     assert f"n° {first} — {QUESTION}" in listing and f"n° {second} — Deuxième question" in listing
     await harness.say(COORDINATOR, f"/clore {first}")
     await harness.say(COORDINATOR, f"/clore {first}")
-    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
-        f"Le scrutin n° {first} n'est pas ouvert."
+    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]) == (
+        f"Le scrutin n° {first} est déjà clos : son résultat est publié, /resultats {first}."
     )
+    await harness.say(COORDINATOR, f"/annuler_scrutin {second}")
+    await harness.say(COORDINATOR, f"/clore {second}")
+    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]) == (
+        f"Le scrutin n° {second} a été annulé : il n'y a rien à clore."
+    )
+    third = await open_ballot(harness, "Troisième question")
+    other = {**COORDINATOR, "id": 1002, "first_name": "Olivier"}
+    await harness.services.roster.add_coordinator(
+        "liaisons-internet", "tg:1002", "Olivier Test", added_by="tests"
+    )
+    await harness.say(other, f"/clore {third}")
+    assert plain(harness.last_message_to(1002)["text"]) == (
+        f"Le scrutin n° {third} relève d'un groupement que vous ne coordonnez pas : "
+        "seul son coordonnateur peut le clore."
+    )
+    assert (await harness.services.ballots.get(third)).state is BallotState.OPEN
 
 
 async def test_results_and_papers_on_request(harness: OfflineHarness) -> None:

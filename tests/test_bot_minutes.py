@@ -16,6 +16,7 @@ from bot.harness import OfflineHarness
 from meetings.actions.actor import identify
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.convene import convene
+from meetings.actions.documents import record_for
 from meetings.actions.plan import plan_meeting
 from meetings.actions.reply import reply
 from meetings.actions.session_open import open_session
@@ -192,6 +193,36 @@ async def test_a_written_consultation_gets_its_record(
     (record,) = documents(calls)
     assert record["document"]["filename"] == f"releve-scrutin-{ballot.id}.pdf"
     assert record["caption"] == f"Relevé de la consultation écrite n° {ballot.id}."
+
+
+async def test_a_cancelled_consultation_has_a_record_that_says_so(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    services = harness.services
+    person = await enrol(harness, "aube")
+    opened = await open_ballot(
+        services, await coordinator(services), GROUPEMENT, "cogouv", "Approuver le rapport 2026"
+    )
+    ballot = opened.ballot
+    await services.ballots.cast(ballot.id, "aube", "for", f"tg:{person['id']}")
+    clock.advance(timedelta(hours=1))
+    await harness.say(COORDINATOR, f"/annuler_scrutin {ballot.id}")
+    for asker in (COORDINATOR, person):
+        (record,) = documents(await harness.say(asker, f"/pv scrutin {ballot.id}"))
+        assert record["document"]["filename"] == f"releve-scrutin-{ballot.id}.pdf"
+        assert plain(record["caption"]) == (
+            f"Relevé de la consultation écrite n° {ballot.id}, annulée le mardi "
+            "15 décembre 2026 à 15 h 00."
+        )
+    document = await record_for(
+        services, await coordinator(services), {GROUPEMENT}, ballot.id, private=True
+    )
+    assert not document.draft
+    text = " ".join(plain(pdf_text(document.pdf)).replace("’", "'").split())
+    assert "PROJET" not in text and "provisoire" not in text
+    assert "Annulation : mardi 15 décembre 2026 à 15 h 00" in text
+    assert "lorsque la consultation a été annulée" in text
+    assert "La consultation a été annulée ; elle n'a pas de résultat." in text
 
 
 async def test_a_session_ballot_points_to_the_meeting_minutes(

@@ -320,10 +320,35 @@ async def test_invite_usage(harness: OfflineHarness, arguments: str) -> None:
 async def test_invite_an_unknown_member(harness: OfflineHarness, reference: str) -> None:
     await harness.say(COORDINATOR, f"/inviter {reference}")
     assert last_text(harness, COORDINATOR_ID) == (
-        f"Membre inconnu ou ambigu : « {reference} ». Utilisez son identifiant, "
-        "par exemple meuse, ou groupement/membre."
+        f"Membre inconnu : « {reference} ». Désignez-le par son identifiant, "
+        "par exemple /inviter region-grand-est."
     )
     assert await invitation_rows(harness.services) == []
+
+
+async def test_a_member_of_several_groupements_is_named_with_its_groupement(
+    harness: OfflineHarness,
+) -> None:
+    for groupement in ("equipements-numeriques", "liaisons-internet"):
+        await harness.services.roster.add_coordinator(
+            groupement, f"tg:{COORDINATOR_ID}", "Claire Test", added_by="tests"
+        )
+    await harness.say(COORDINATOR, "/inviter meuse suppleant")
+    assert plain(last_text(harness, COORDINATOR_ID)) == (
+        "Plusieurs de vos groupements ont un membre « meuse ». Précisez lequel :\n"
+        "/inviter ent-grand-est/meuse suppleant\n"
+        "/inviter equipements-numeriques/meuse suppleant\n"
+        "/inviter liaisons-internet/meuse suppleant"
+    )
+    await harness.say(COORDINATOR, "/inviter paris")
+    assert plain(last_text(harness, COORDINATOR_ID)) == (
+        "Membre inconnu : « paris ». Désignez-le par son identifiant, "
+        "par exemple /inviter ent-grand-est/region-grand-est."
+    )
+    assert await invitation_rows(harness.services) == []
+    text = await invitation(harness, "liaisons-internet/meuse suppleant")
+    assert text.startswith("Lien d'invitation (suppléant) — Département de la Meuse")
+    assert "liaisons internet" in text
 
 
 async def test_titulaire_spelled_out_is_the_default_role(harness: OfflineHarness) -> None:

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from meetings.quorum import LiveQuorum
 from meetings.wording import explain as wording
+from meetings.wording.messages.meetings import quorum_text
 from meetings.wording.typography import plain
 from voting.electorate import Electorate
 from voting.rules import (
@@ -140,7 +142,7 @@ def test_quorum_needs_half_the_members_as_well_as_half_the_weight() -> None:
     assert result.quorum.required_members == 5 and result.quorum.required_weight == D("7.5")
     assert explain(result) == (
         "Quorum non atteint : 3 membres et 8 voix présents ou représentés ; "
-        "requis : au moins 5 membres et au moins 7,5 voix."
+        "requis : au moins 5 membres."
     )
 
 
@@ -170,6 +172,45 @@ def test_second_convocation_decides_without_quorum() -> None:
     result = tally(electorate, {"meuse": FOR, "vosges": ABSTAIN}, COGOUV, second_convocation=True)
     assert result.outcome is Outcome.ADOPTED
     assert "seconde convocation" in summary_lines(result)[2]
+
+
+def test_a_failed_quorum_names_only_the_requirement_that_failed() -> None:
+    # Members 6 of 10 (at least 5: met), 6.5 of 15 voices (at least 7.5: failed).
+    few_voices = frozenset({"moselle", "ardennes", "aube", "marne", "haute-marne", "meuse"})
+    votes = {"moselle": FOR, "ardennes": FOR}
+    report = tally(Electorate(WEIGHTS_2022, few_voices), votes, COGOUV).quorum
+    expected = (
+        "Quorum non atteint : 6 membres et 6,5 voix présents ou représentés ; "
+        "requis : au moins 7,5 voix"
+    )
+    assert plain(wording.explain_quorum(report)) == expected
+    assert plain(wording.quorum_line(report)) == expected
+    # Members 3 of 10 (failed), 8 of 15 voices (met).
+    few_members = frozenset({"region", "cea", "moselle"})
+    report = tally(Electorate(WEIGHTS_2022, few_members), {"region": FOR}, COGOUV).quorum
+    assert plain(wording.quorum_line(report)) == (
+        "Quorum non atteint : 3 membres et 8 voix présents ou représentés ; "
+        "requis : au moins 5 membres"
+    )
+    assert plain(wording.quorum_line(report, "en")) == (
+        "No quorum: 3 members and 8 votes present or represented; required: at least 5 members"
+    )
+    live = LiveQuorum(report, few_members, frozenset())
+    assert plain(quorum_text(live, "fr")) == (
+        "⚠️ Quorum non atteint : 3 membres sur 10, 8 voix sur 15 — requis : 5 membres"
+    )
+    assert plain(quorum_text(live, "fr", forecast=True)).endswith("— requis : 5 membres")
+
+
+def test_a_second_convocation_states_its_figures_without_a_requirement() -> None:
+    electorate = Electorate(WEIGHTS_2022, frozenset({"meuse", "vosges"}))
+    result = tally(electorate, {"meuse": FOR}, COGOUV, second_convocation=True)
+    line = plain(wording.quorum_line(result.quorum))
+    assert line == (
+        "Quorum non requis (seconde convocation) : 2 membres sur 10, 2 voix sur 15 "
+        "présents ou représentés"
+    )
+    assert "requis :" not in line
 
 
 @pytest.mark.parametrize(

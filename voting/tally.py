@@ -70,6 +70,26 @@ class QuorumReport:
     counts: QuorumCounts
     second_convocation: bool
 
+    @property
+    def short_of_members(self) -> bool:
+        """The headcount was required and not reached."""
+        return (
+            self.required
+            and self.threshold is not None
+            and self.required_members is not None
+            and not self.threshold.is_met(self.members, self.total_members)
+        )
+
+    @property
+    def short_of_weight(self) -> bool:
+        """The weight was required and not reached."""
+        return (
+            self.required
+            and self.threshold is not None
+            and self.required_weight is not None
+            and not self.threshold.is_met(self.weight, self.total_weight)
+        )
+
 
 @dataclass(frozen=True)
 class TallyResult:

@@ -28,6 +28,8 @@ def run_bot(args: argparse.Namespace) -> int:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        # httpx logs each request's URL at INFO, and the URL holds the bot token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         run(settings, webhook)
     except RunError as error:
         return fail(str(error))

@@ -22,8 +22,9 @@ from meetings.actions.ballot_open import (
     open_ballot,
     session_of,
 )
-from meetings.wording.formats import example_time, moment, name_of, quoted, weight
+from meetings.wording.formats import example_time, moment, name_of, quoted
 from meetings.wording.i18n import N_
+from meetings.wording.messages.ballots import electorate_summary
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 from voting.rules import BallotKind
@@ -265,10 +266,11 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
             kind=_("public") if form.kind is BallotKind.PUBLIC else _("secret")
         ),
         _("• Deadline: {deadline}").format(deadline=deadline),
-        _("• Electorate: {members} members, {weight} votes (table {table})").format(
-            members=len(electorate.weights),
-            weight=weight(electorate.total_weight, caller.language),
-            table=setting.weight_table_id,
+        electorate_summary(
+            electorate,
+            setting.weight_table_id,
+            in_session=setting.meeting is not None,
+            language=caller.language,
         ),
         _("• Proxies: {count}").format(count=len(electorate.proxies)),
         mode,

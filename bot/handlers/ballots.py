@@ -19,7 +19,7 @@ from meetings.buttons import VOTE_PATTERN, decode_vote
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.ballots import confirmation, paper_keyboard, paper_text, result_text
-from meetings.wording.refusals import refusal
+from meetings.wording.refusals import CLOSING_REFUSALS, refusal
 from voting.ballot import Ballot, BallotState
 from voting.refusal import Refused
 
@@ -108,8 +108,7 @@ async def close_command(update: Update, context: ScrutinContext) -> None:
     try:
         closed = await close_ballot(services, caller, wanted)
     except Refused as refused:
-        overrides = {**NOT_YOURS, "invalid_transition": N_("Ballot no. {number} is not open.")}
-        await reply(update, refusal(refused, caller.language, overrides, number=wanted))
+        await reply(update, refusal(refused, caller.language, CLOSING_REFUSALS, number=wanted))
         return
     ballot = closed.ballot
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)

@@ -11,6 +11,7 @@ from bot.commands import Access, Command
 from bot.context import ScrutinContext
 from bot.replies import in_private_chat, reply
 from meetings.actions.documents import Document, minutes_for, record_for
+from meetings.wording.formats import moment
 from meetings.wording.i18n import N_
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
@@ -27,6 +28,10 @@ async def _visible(update: Update, context: ScrutinContext) -> set[str]:
 
 def _caption(document: Document, record: bool, context: ScrutinContext) -> str:
     _ = context.caller._
+    if record and document.cancelled_at is not None:
+        text = _("Record of the written consultation no. {number}, cancelled on {moment}.")
+        cancelled = moment(document.cancelled_at, context.caller.language, document.zone)
+        return text.format(number=document.number, moment=cancelled)
     if record:
         text = _("Record of the written consultation no. {number}.")
     elif document.draft:

@@ -8,6 +8,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.commands import Access, Command, Place, help_text
 from bot.context import COMMANDS_KEY, ScrutinContext
 from bot.replies import in_private_chat, reply
+from meetings.actions.actor import Actor
 from meetings.actions.bind import bind
 from meetings.actions.invite import invite
 from meetings.actions.language import set_language
@@ -122,7 +123,9 @@ async def invite_command(update: Update, context: ScrutinContext) -> None:
     try:
         invited = await invite(context.services, caller, args[0], role_word in SUBSTITUTE_WORDS)
     except Refused as refused:
-        await reply(update, refusal(refused, caller.language))
+        await reply(
+            update, refusal(refused, caller.language, None, **_retyped(refused, args, caller))
+        )
         return
     invitation, groupement = invited.invitation, invited.groupement
     link = create_deep_linked_url(context.bot.username, invitation.token)
@@ -139,6 +142,17 @@ async def invite_command(update: Update, context: ScrutinContext) -> None:
             moment=expires
         ),
     )
+
+
+def _retyped(refused: Refused, args: list[str], caller: Actor) -> dict[str, str]:
+    """The commands to type instead of a reference that named no member, or several."""
+    command = f"/{INVITE.shown(caller.language)}"
+    role = f" {args[1]}" if len(args) == 2 else ""
+    choices = refused.details.get("choices")
+    if isinstance(choices, list):
+        return {"choices": "\n".join(f"{command} {choice}{role}" for choice in choices)}
+    example = refused.details.get("example")
+    return {"example": f"{command} {example}"} if example else {}
 
 
 async def link_command(update: Update, context: ScrutinContext) -> None:

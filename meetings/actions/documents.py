@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from meetings.actions.actor import Actor
 from meetings.actions.lookups import meetings_in
@@ -57,6 +58,9 @@ class Document:
     filename: str
     pdf: bytes
     draft: bool
+    zone: ZoneInfo
+    cancelled_at: datetime | None = None
+    """When a written consultation was cancelled: its record is final, and says so."""
 
 
 async def source(services: Services, number: int, *, ballot: bool) -> Minutes | ConsultationRecord:
@@ -70,9 +74,11 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
     )
 
 
-async def _pdf(services: Services, number: int, *, ballot: bool, at: datetime) -> bytes:
+async def _rendered(
+    services: Services, number: int, *, ballot: bool, at: datetime
+) -> tuple[Minutes | ConsultationRecord, bytes]:
     built = await source(services, number, ballot=ballot)
-    return await asyncio.to_thread(render_pdf, built, at)
+    return built, await asyncio.to_thread(render_pdf, built, at)
 
 
 async def minutes_for(
@@ -89,9 +95,9 @@ async def minutes_for(
     draft = meeting.state is not MeetingState.CLOSED
     if draft and not (private and actor.coordinates(meeting.plan.groupement_id)):
         raise MinutesNotYet(f"meeting {meeting.id} is in session", number=meeting.id)
-    pdf = await _pdf(services, meeting.id, ballot=False, at=services.clock())
+    built, pdf = await _rendered(services, meeting.id, ballot=False, at=services.clock())
     filename = f"pv-reunion-{meeting.id}{'-projet' if draft else ''}.pdf"
-    return Document(meeting.id, filename, pdf, draft)
+    return Document(meeting.id, filename, pdf, draft, built.zone)
 
 
 async def _visible_ballot(services: Services, visible: Set[str], ballot_id: int) -> Ballot:
@@ -118,5 +124,6 @@ async def record_for(
     draft = ballot.closed_at is None and ballot.cancelled_at is None
     if draft and not (private and actor.coordinates(ballot.draft.groupement_id)):
         raise RecordNotYet(f"ballot {ballot_id} is open", number=ballot.id)
-    pdf = await _pdf(services, ballot.id, ballot=True, at=services.clock())
-    return Document(ballot.id, f"releve-scrutin-{ballot.id}.pdf", pdf, draft)
+    built, pdf = await _rendered(services, ballot.id, ballot=True, at=services.clock())
+    filename = f"releve-scrutin-{ballot.id}.pdf"
+    return Document(ballot.id, filename, pdf, draft, built.zone, ballot.cancelled_at)

@@ -20,9 +20,16 @@ from voting.refusal import Refused
 
 
 class UnknownMember(Refused):
-    """No member or advisory participant of that id, or one in several groupements."""
+    """No member or advisory participant of that id among the actor's groupements."""
 
     code = "unknown_member"
+
+
+class AmbiguousMember(Refused):
+    """Several of the actor's groupements have a participant of that id: ``choices`` holds
+    the ``groupement/member`` reference of each."""
+
+    code = "ambiguous_member"
 
 
 class MemberGone(Refused):
@@ -50,9 +57,26 @@ def find_participant(services: Services, actor: Actor, reference: str) -> tuple[
         except GovernanceLookupError:
             continue
         found.append((groupement, member_part))
-    if len(found) != 1:
-        raise UnknownMember(f"unknown or ambiguous member {reference!r}", member=reference)
+    if len(found) > 1:
+        raise AmbiguousMember(
+            f"member {reference!r} is in several groupements",
+            member=reference,
+            choices=[f"{groupement.id}/{member_id}" for groupement, member_id in found],
+        )
+    if not found:
+        raise UnknownMember(
+            f"unknown member {reference!r}", member=reference, example=_example(services, actor)
+        )
     return found[0]
+
+
+def _example(services: Services, actor: Actor) -> str:
+    """A reference that names exactly one participant, to show how it is done."""
+    if not actor.coordinated:
+        return ""
+    groupement = services.governance.groupement(actor.coordinated[0])
+    member_id = groupement.members[0].id
+    return member_id if len(actor.coordinated) == 1 else f"{groupement.id}/{member_id}"
 
 
 async def invite(services: Services, actor: Actor, reference: str, substitute: bool) -> Invited:

@@ -60,13 +60,21 @@ def counted(counts: QuorumCounts, language: str) -> str:
     return _.pgettext("members", "present or represented")
 
 
-def required_quorum(quorum: QuorumReport, language: str) -> str:
-    """``au moins 5 membres et au moins 7,5 voix``: what the quorum needs."""
+def required_quorum(quorum: QuorumReport, language: str, *, failed_only: bool = False) -> str:
+    """``au moins 5 membres et au moins 7,5 voix``: what the quorum needs.
+
+    With ``failed_only``, only the requirements that were not reached: a quorum missed by
+    its weight alone does not blame its headcount.
+    """
     _ = translator(language)
     parts: list[str] = []
-    if quorum.required_members is not None:
+    if quorum.required_members is not None and (not failed_only or quorum.short_of_members):
         parts.append(compared(Comparison.AT_LEAST, members(quorum.required_members, language), _))
-    if quorum.required_weight is not None and quorum.threshold is not None:
+    if (
+        quorum.required_weight is not None
+        and quorum.threshold is not None
+        and (not failed_only or quorum.short_of_weight)
+    ):
         parts.append(
             compared(quorum.threshold.comparison, voices(quorum.required_weight, language), _)
         )
@@ -74,13 +82,14 @@ def required_quorum(quorum: QuorumReport, language: str) -> str:
 
 
 def explain_quorum(quorum: QuorumReport, language: str = "fr") -> str:
-    """``Quorum non atteint : 4 membres et 6 voix présents ou représentés ; requis : …``."""
+    """``Quorum non atteint : 4 membres et 6 voix présents ou représentés ; requis : …``,
+    where what is required is only what was not reached."""
     _ = translator(language)
     return _("No quorum: {members} and {weight} {counted}; required: {required}").format(
         members=members(quorum.members, language),
         weight=voices(quorum.weight, language),
         counted=counted(quorum.counts, language),
-        required=required_quorum(quorum, language),
+        required=required_quorum(quorum, language, failed_only=True),
     )
 
 
@@ -161,18 +170,18 @@ def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
             "No quorum required: {members} out of {total_members}, {weight} out of "
             "{total_weight} {counted}"
         ).format(**fields)
-    required = required_quorum(quorum, language)
     if quorum.second_convocation:
-        line = _(
+        # A second convocation decides without quorum: no requirement to quote.
+        return _(
             "Quorum not required (second convocation): {members} out of {total_members}, "
             "{weight} out of {total_weight} {counted}"
         ).format(**fields)
-    elif not quorum.met:
+    if not quorum.met:
         return explain_quorum(quorum, language)
-    else:
-        line = _(
-            "Quorum met: {members} out of {total_members}, {weight} out of {total_weight} {counted}"
-        ).format(**fields)
+    line = _(
+        "Quorum met: {members} out of {total_members}, {weight} out of {total_weight} {counted}"
+    ).format(**fields)
+    required = required_quorum(quorum, language)
     return _("{line} (required: {required})").format(line=line, required=required)
 
 

@@ -123,8 +123,9 @@ REFUSALS: dict[str, str] = {
         "You already represent {member} in this groupement: one person cannot speak for two "
         "members. Ask the coordinator."
     ),
-    "unknown_member": N_(
-        "Unknown or ambiguous member “{member}”. Use its id, e.g. meuse, or groupement/member."
+    "unknown_member": N_("Unknown member “{member}”. Name it by its id, e.g. {example}."),
+    "ambiguous_member": N_(
+        "Several of your groupements have a member “{member}”. Say which:\n{choices}"
     ),
     "member_gone": N_("{member} is no longer a member of the groupement ({groupement})."),
     "unknown_groupement": N_("You do not coordinate a groupement “{groupement}”."),
@@ -144,6 +145,27 @@ REFUSALS: dict[str, str] = {
 }
 
 FALLBACK = N_("This could not be done; nothing was changed.")
+
+CLOSING_REFUSALS: dict[str, str] = {
+    # ``code.state`` keys: a ballot that cannot be closed says what it is instead.
+    "invalid_transition.closed": N_(
+        "Ballot no. {number} is already closed: its result is published, /resultats {number}."
+    ),
+    "invalid_transition.cancelled": N_(
+        "Ballot no. {number} was cancelled: there is nothing to close."
+    ),
+    "invalid_transition.draft": N_("Ballot no. {number} has not been opened yet."),
+    "invalid_transition": N_("Ballot no. {number} is {state}: only an open ballot closes."),
+    "ballot_not_found": N_("There is no ballot no. {number}."),
+    "not_coordinator": N_(
+        "Ballot no. {number} belongs to a groupement you do not coordinate: only its "
+        "coordinator can close it."
+    ),
+    "invalid_electorate": N_(
+        "Ballot no. {number} cannot be judged: its electorate breaks the rules. It stays open."
+    ),
+}
+"""What ``/clore`` says when a ballot cannot be closed: the reason, never just "not open"."""
 
 
 def _shown(value: object, language: str, zone: ZoneInfo) -> object:
@@ -200,6 +222,10 @@ def refusal(
 ) -> str:
     """The sentence for ``error``: its code's (or the caller's override), with its details.
 
+    An override keyed ``code.state`` (``invalid_transition.closed``) is preferred to the one
+    keyed by the code alone, so that a caller can say what the object is rather than what
+    it is not.
+
     ``context`` adds what the caller knows and the error does not (a meeting's number).
     """
     _ = translator(language)
@@ -208,7 +234,13 @@ def refusal(
         code = "ballot_cancelled"
     if code == "late_urgent_convocation" and _no_day_left(error):
         code = "late_urgent_convocation_none"
-    template = (overrides or {}).get(code) or REFUSALS.get(code)
+    chosen = overrides or {}
+    state = error.details.get("state")
+    template = (
+        (chosen.get(f"{code}.{state}") if state is not None else None)
+        or chosen.get(code)
+        or REFUSALS.get(code)
+    )
     if template is None:
         log.warning("no sentence for the refusal %r (%s)", code, error)
         template = FALLBACK

@@ -16,6 +16,7 @@ from meetings.papers import Participation
 from meetings.wording.explain import explain, figures, option_label, quorum_line
 from meetings.wording.formats import (
     capitalized,
+    members,
     moment,
     name_of,
     quoted,
@@ -24,9 +25,40 @@ from meetings.wording.formats import (
 )
 from meetings.wording.i18n import translator
 from voting.ballot import Ballot
-from voting.tally import ABSTAIN, AGAINST, FOR, Outcome
+from voting.electorate import Electorate
+from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, count_of
 
 OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
+
+
+def electorate_summary(
+    electorate: Electorate, table: str, *, in_session: bool, language: str
+) -> str:
+    """The electorate a ballot is about to freeze, as the coordinator confirms it.
+
+    In a session only the members present and represented vote: their count and weight come
+    first, the instance's whole for reference.
+    """
+    _ = translator(language)
+    whole = {
+        "total_members": members(len(electorate.weights), language),
+        "total_votes": voices(electorate.total_weight, language),
+        "table": table,
+    }
+    if not in_session:
+        return _("• Electorate: {total_members}, {total_votes} (table {table})").format(**whole)
+    voting = count_of(electorate.present | electorate.represented, electorate.weights)
+    return _.ngettext(
+        "• Electorate: {members} present or represented, {votes} "
+        "(out of {total_members}, {total_votes} in all; table {table})",
+        "• Electorate: {members} present or represented, {votes} "
+        "(out of {total_members}, {total_votes} in all; table {table})",
+        voting.heads,
+    ).format(
+        members=members(voting.heads, language),
+        votes=voices(voting.weight, language),
+        **whole,
+    )
 
 
 def ballot_heading(ballot: Ballot, groupement: Groupement, language: str) -> str:

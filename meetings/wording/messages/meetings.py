@@ -230,10 +230,12 @@ def quorum_text(live: LiveQuorum, language: str, *, forecast: bool = False) -> s
         weight=voices(report.weight, language),
         total_weight=weight(report.total_weight, language),
     )
+    # A quorum not reached names only what it lacks.
+    lacking = report.required and not report.met
     required: list[str] = []
-    if report.required_members is not None:
+    if report.required_members is not None and (not lacking or report.short_of_members):
         required.append(members(report.required_members, language))
-    if report.required_weight is not None:
+    if report.required_weight is not None and (not lacking or report.short_of_weight):
         required.append(voices(report.required_weight, language))
     needed = _(" and ").join(required)
     if report.second_convocation:
