@@ -1387,6 +1387,15 @@ async def test_with_two_sessions_open_a_check_in_names_its_meeting(
         )
         meeting = (await plan_meeting(services, actor, plan)).meeting
         await convene(services, actor, meeting.id)
+        # The planned chair's member comes: each session opens with its chair.
+        await services.meetings.reply(
+            meeting.id,
+            "region-grand-est",
+            ReplyKind.PRESENT,
+            replied_by="tests",
+            voting_members=frozenset(),
+            max_proxies_per_holder=1,
+        )
         numbers.append(meeting.id)
     clock.now = MEETING_DAY
     for number in numbers:
