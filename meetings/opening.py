@@ -18,11 +18,11 @@ from meetings.presiding import (
     acting_chair,
     chair_absent,
     opening_step,
+    urgency_ruling,
 )
 from meetings.scope import scope_of
 from meetings.services import Services
-from voting.ballot import Ballot, BallotState
-from voting.tally import Outcome
+from voting.ballot import Ballot
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,6 @@ class OpeningState:
 def designation_rule(services: Services, meeting: Meeting) -> ChairDesignationRule:
     instance = scope_of(services.governance, meeting).instance
     return ChairDesignationRule(instance.chair_designation)
-
-
-def urgency_ruling(ballot: Ballot | None) -> UrgencyRuling:
-    if ballot is None or ballot.state is BallotState.CANCELLED:
-        return UrgencyRuling.NOT_HELD
-    if ballot.state is not BallotState.CLOSED or ballot.result is None:
-        return UrgencyRuling.OPEN
-    if ballot.result.outcome is Outcome.ADOPTED:
-        return UrgencyRuling.RECOGNISED
-    return UrgencyRuling.NOT_RECOGNISED
 
 
 async def _latest_ruling(

@@ -21,6 +21,8 @@ from meetings.meeting import (
     RulingSubject,
     UrgencyRejected,
 )
+from voting.ballot import Ballot, BallotState
+from voting.tally import Outcome
 
 
 def represented(member: str, present: Iterable[str], proxies: Mapping[str, str]) -> bool:
@@ -61,6 +63,17 @@ class UrgencyRuling(StrEnum):
     OPEN = "open"
     RECOGNISED = "recognised"
     NOT_RECOGNISED = "not_recognised"
+
+
+def urgency_ruling(ballot: Ballot | None) -> UrgencyRuling:
+    """Where the ruling stands, from the ballot on the urgency (the latest, if any)."""
+    if ballot is None or ballot.state is BallotState.CANCELLED:
+        return UrgencyRuling.NOT_HELD
+    if ballot.state is not BallotState.CLOSED or ballot.result is None:
+        return UrgencyRuling.OPEN
+    if ballot.result.outcome is Outcome.ADOPTED:
+        return UrgencyRuling.RECOGNISED
+    return UrgencyRuling.NOT_RECOGNISED
 
 
 class OpeningStep(StrEnum):

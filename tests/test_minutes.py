@@ -253,6 +253,7 @@ async def minutes_of(services: Services, meeting_id: int) -> Minutes:
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
+        sessions=services.sessions,
     )
 
 
