@@ -330,3 +330,15 @@ class SessionProxy:
     holder: str | None
     recorded_by: str
     at: datetime
+
+
+class GiverSits(MeetingError):
+    """A member in the session votes itself: it gives its proxy when it leaves."""
+
+    code = "proxy.giver_sits"
+
+
+class HolderAbsent(MeetingError):
+    """A proxy given during the session goes to a member present, never to an absent one."""
+
+    code = "proxy.holder_absent"
