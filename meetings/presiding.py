@@ -108,6 +108,10 @@ def check_ballot_allowed(
         raise UrgencyRejected("the urgency was not recognised: the session can only be adjourned")
     wanted = {OpeningStep.CHAIR: RulingSubject.CHAIR, OpeningStep.URGENCY: RulingSubject.URGENCY}
     expected = wanted.get(step)
+    if step is OpeningStep.URGENCY and subject is None and urgency is UrgencyRuling.NOT_HELD:
+        raise OpeningRulingPending(
+            "the ruling on the urgency was cancelled", "urgency_again", **details
+        )
     if subject is not expected:
         raise OpeningRulingPending(
             f"the opening rules on {step.value} first, not {subject}", step.value, **details

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.commands import Access, Command
 from bot.context import ScrutinContext
+from bot.handlers.presiding import offer_session_proxy
 from bot.replies import reply
 from bot.selection import chosen_meeting, listing
 from meetings.actions.attendance import SeveralSessions, record_presence, sitting_for
@@ -16,6 +17,7 @@ from meetings.meeting import MeetingState
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.meetings import quorum_text, session_closed
+from meetings.wording.messages.session import chair_vote_needed, urgency_opened
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
@@ -27,15 +29,18 @@ async def open_command(update: Update, context: ScrutinContext) -> None:
     """``/ouvrir N``: open the session; attendance from the replies; the quorum is posted."""
     caller = context.caller
     _ = caller._
-    meeting = await chosen_meeting(
-        update, context, (MeetingState.CONVENED, MeetingState.PLANNED), OPEN.usage(caller.language)
-    )
+    states = (MeetingState.CONVENED, MeetingState.PLANNED, MeetingState.IN_SESSION)
+    meeting = await chosen_meeting(update, context, states, OPEN.usage(caller.language))
     if meeting is None:
         return
     try:
         opened = await open_session(context.services, caller, meeting.id)
     except Refused as refused:
         await reply(update, refusal(refused, caller.language, number=meeting.id))
+        return
+    if meeting.state is MeetingState.IN_SESSION and opened.urgency is not None:
+        # The session was open: its ballot on the urgency, cancelled, is opened again.
+        await reply(update, urgency_opened(opened.urgency.ballot.id, caller.language))
         return
     lines = [_("Session of meeting no. {number} open.").format(number=meeting.id)]
     if opened.quorum is not None:
@@ -53,6 +58,12 @@ async def open_command(update: Update, context: ScrutinContext) -> None:
             "you may do it for them: /arrivee MEMBER."
         )
     )
+    groupement = context.services.governance.groupement(meeting.plan.groupement_id)
+    if opened.chair_vote_pending and meeting.plan.chair is not None:
+        chair = name_of(groupement, meeting.plan.chair)
+        lines.append(chair_vote_needed(meeting, chair, caller.language))
+    if opened.urgency is not None:
+        lines.append(urgency_opened(opened.urgency.ballot.id, caller.language))
     await reply(update, "\n".join(lines))
 
 
@@ -86,6 +97,8 @@ async def _presence(update: Update, context: ScrutinContext, arrived: bool) -> N
     else:
         text = _("{name} left the session; it is recorded for the minutes.")
     await reply(update, text.format(name=name))
+    if recorded.changed and not arrived:
+        await offer_session_proxy(update, context, meeting, participant)
 
 
 async def arrive(update: Update, context: ScrutinContext) -> None:

@@ -29,6 +29,7 @@ from meetings.meeting import (
     NotItsDay,
     RulingSubject,
     SessionRuling,
+    WrongMeetingState,
 )
 from meetings.opening import designation_rule, opening_state
 from meetings.presence import coming, proxies_of
@@ -97,6 +98,15 @@ async def open_urgency_ruling(
 
 
 async def open_session(services: Services, actor: Actor, meeting_id: int) -> SessionOpened:
+    """Open the session; on a session already open whose ballot on the urgency was
+    cancelled, open that ballot again (the opening goes on where it stopped)."""
+    meeting = await services.meetings.get(meeting_id)
+    if meeting.state is MeetingState.IN_SESSION:
+        actor.require_coordinator(meeting.plan.groupement_id)
+        resumed = await open_urgency_ruling(services, actor, meeting)
+        if resumed is not None:
+            return SessionOpened(meeting, None, resumed)
+        raise WrongMeetingState(f"meeting {meeting_id} is in session", meeting.state)
     async with services.database.transaction():
         meeting = await services.meetings.get(meeting_id)
         actor.require_coordinator(meeting.plan.groupement_id)
