@@ -116,6 +116,21 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
     )
 
 
+async def _check_opening(
+    services: Services, meeting: Meeting, ruling: SessionRuling | None
+) -> None:
+    """Refuse a ballot of the session that its opening does not allow yet."""
+    opening = await opening_state(services, meeting)
+    subject: RulingSubject | None = None if ruling is None else ruling.subject
+    check_ballot_allowed(
+        opening.step,
+        subject,
+        opening.urgency,
+        meeting=meeting.id,
+        ballot=None if opening.urgency_ballot is None else opening.urgency_ballot.id,
+    )
+
+
 async def open_ballot(
     services: Services,
     actor: Actor,
@@ -130,26 +145,16 @@ async def open_ballot(
     ruling: SessionRuling | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
-    since, the ballot would not be the one confirmed, and it is refused.
-
-    In a session, the opening rules first (a chair for the session, then the urgency): until
-    it has, only the ballot of that ``ruling`` opens (its ``ballot_id`` is ignored).
-    """
+    since, the ballot would not be the one confirmed, and it is refused. A ``ruling`` (its
+    ``ballot_id`` ignored) marks a ballot of the opening: until the opening has ruled, only
+    such a ballot opens in the session."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
         if confirmed is not None and confirmed.session != setting.session:
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
         if setting.meeting is not None:
-            opening = await opening_state(services, setting.meeting)
-            subject: RulingSubject | None = None if ruling is None else ruling.subject
-            check_ballot_allowed(
-                opening.step,
-                subject,
-                opening.urgency,
-                meeting=setting.meeting.id,
-                ballot=None if opening.urgency_ballot is None else opening.urgency_ballot.id,
-            )
+            await _check_opening(services, setting.meeting, ruling)
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,
@@ -173,16 +178,21 @@ async def open_ballot(
             second_convocation=setting.second_convocation,
         )
         if setting.meeting is not None and ruling is not None:
-            recorded = replace(ruling, ballot_id=ballot.id)
-            await services.sessions.record_ruling(setting.meeting.id, recorded)
+            await services.sessions.record_ruling(
+                setting.meeting.id, replace(ruling, ballot_id=ballot.id)
+            )
         if setting.meeting is None:
             # A proxy is given for one occasion: this consultation has frozen them.
             await services.roster.consume_proxies(groupement_id, instance_id)
         if deadline is not None:
             await services.reminders.plan_ballot(groupement_id, ballot.id, deadline)
+    return await _deliver(services, ballot, setting.electorate)
+
+
+async def _deliver(services: Services, ballot: Ballot, electorate: Electorate) -> BallotOpened:
+    """After the commit: the papers go out and the groups see the participation."""
     delivery = await deliver_papers(services, ballot)
     await post_participation(services, ballot)
-    electorate = setting.electorate
     # In a session, a member absent and not represented gets no paper: that is not "silent".
     silent = tuple(
         m for m in electorate.members if m not in delivery.covered and electorate.can_vote(m)
