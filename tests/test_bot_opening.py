@@ -106,6 +106,10 @@ async def test_a_member_leaving_gives_its_proxy_with_a_button_and_revokes_it(
     )
     changes = await services.sessions.session_proxies(1)
     assert [(c.giver, c.holder) for c in changes] == [("moselle", "ardennes")]
+    await harness.say(COORDINATOR, "/presences 1")
+    assert "• Département de la Moselle → Département des Ardennes" in last_text(
+        harness, COORDINATOR_ID
+    )
 
     clock.now = datetime(2026, 12, 15, 13, 30, tzinfo=UTC)
     await harness.say(moselle, "/revoquer")
