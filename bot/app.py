@@ -60,7 +60,7 @@ TABLE = Table(
             key=lambda command: command.rank,
         )
     ),
-    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, *presiding.BUTTONS, ballots.STRAY),
+    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, *session.BUTTONS, ballots.STRAY),
 )
 
 
