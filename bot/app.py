@@ -24,7 +24,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot.commands import Access, Command, Table, telegram_handlers
 from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
-from bot.handlers import ballot_form, ballots, meeting_form, meetings, minutes, onboarding, session
+from bot.handlers import (
+    ballot_form,
+    ballots,
+    meeting_form,
+    meetings,
+    minutes,
+    onboarding,
+    presiding,
+    session,
+)
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
@@ -43,6 +52,7 @@ TABLE = Table(
                 *meeting_form.COMMANDS,
                 *meetings.COMMANDS,
                 *session.COMMANDS,
+                *presiding.COMMANDS,
                 *ballot_form.COMMANDS,
                 *ballots.COMMANDS,
                 *minutes.COMMANDS,
@@ -50,7 +60,7 @@ TABLE = Table(
             key=lambda command: command.rank,
         )
     ),
-    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, ballots.STRAY),
+    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, *session.BUTTONS, ballots.STRAY),
 )
 
 

@@ -215,6 +215,12 @@ def _instance_problems(instances: Sequence[Instance], series: set[str]) -> Itera
         where = f"instances[{instance.id}]"
         if instance.voting:
             yield from _voting_instance_problems(instance, where, series)
+        elif instance.chair_designation == "vote":
+            yield Problem(
+                f"{where}.chair_designation",
+                "an instance that does not vote cannot designate its chair by a vote",
+                instance.chair_designation,
+            )
         if instance.urgent_notice_clear_days > instance.notice_clear_days:
             yield Problem(
                 f"{where}.urgent_notice_clear_days",

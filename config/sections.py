@@ -292,6 +292,8 @@ class InstanceKind(StrEnum):
 
 
 Recurrence = Literal["none", "annual", "quarterly"]
+ChairDesignation = Literal["coordinator", "vote"]
+"""Who designates a chair for the session when the planned chair's member is absent."""
 
 
 class Instance(ConfigModel):
@@ -313,6 +315,7 @@ class Instance(ConfigModel):
     urgent_notice_clear_days: NonNegativeInt = 1
     recurrence: Recurrence = "none"
     reminder_days_before: list[NonNegativeInt] = [7, 1]
+    chair_designation: ChairDesignation = "coordinator"
 
     @field_validator("kind", mode="before")
     @classmethod

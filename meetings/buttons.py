@@ -106,3 +106,26 @@ FORM_PATTERN = re.compile(r"^v1:f:")
 
 REPLY_PATTERN = re.compile(r"^v1:r:")
 HOLDER_PATTERN = re.compile(r"^v1:h:")
+
+
+_SESSION_PROXY = re.compile(r"^v1:s:(\d{1,9}):(\d{1,4}):(\d{1,4})$")
+SESSION_PROXY_PATTERN = re.compile(r"^v1:s:")
+
+
+@dataclass(frozen=True)
+class SessionProxyButton:
+    """The member present chosen to carry the proxy of a member leaving the session."""
+
+    meeting_id: int
+    giver_index: int
+    holder_index: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:s:{self.meeting_id}:{self.giver_index}:{self.holder_index}"
+
+
+def decode_session_proxy(data: str | None) -> SessionProxyButton | None:
+    match = _SESSION_PROXY.match(data or "")
+    if match is None:
+        return None
+    return SessionProxyButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))

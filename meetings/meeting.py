@@ -293,3 +293,109 @@ def unreached_members(
         for member in members
         if member not in reached and (failure := failures.get(member)) is not None
     ]
+
+
+class ChairToDesignate(MeetingError):
+    """The planned chair's member is neither present nor represented: someone else presides."""
+
+    code = "chair_to_designate"
+
+
+class ChairNotPresent(MeetingError):
+    """A chair for the session is designated among the members present, and only there."""
+
+    code = "chair_not_present"
+
+
+class OpeningRulingPending(MeetingError):
+    """The session first rules on what its opening requires: the chair, then the urgency."""
+
+    code = "opening_ruling_pending"
+
+    def __init__(self, message: str, step: str, **details: object) -> None:
+        super().__init__(message, step=step, **details)
+        # One sentence per step: what is to be ruled on first.
+        self.code = f"opening_ruling_pending.{step}"
+
+
+class UrgencyRejected(MeetingError):
+    """The instance did not recognise the urgency: the session can only be adjourned."""
+
+    code = "urgency_rejected"
+
+
+class ChairIsPresent(MeetingError):
+    """The planned chair's member is present or represented: its chair presides."""
+
+    code = "chair_is_present"
+
+
+class ChairByVote(MeetingError):
+    """The instance designates a chair for the session by a vote, held in the session."""
+
+    code = "chair_by_vote"
+
+
+class ProxyNotHeld(MeetingError):
+    """There is no proxy of this member in force to revoke."""
+
+    code = "proxy_not_held"
+
+
+class ChairDesignationRule(StrEnum):
+    """How a chair for the session is designated when the planned chair's member is absent."""
+
+    COORDINATOR = "coordinator"
+    VOTE = "vote"
+
+
+class RulingSubject(StrEnum):
+    """What a ballot of the opening rules on."""
+
+    URGENCY = "urgency"
+    CHAIR = "chair"
+
+
+@dataclass(frozen=True)
+class ChairDesignation:
+    """A chair for the session, designated in the absence of the planned chair's member."""
+
+    member_id: str
+    person_name: str
+    designated_by: str
+    """The person who designated it; for a vote, the coordinator who closed the ballot."""
+    at: datetime
+    ballot_id: int | None
+    """The ballot that designated it, where the instance's rules ask for a vote."""
+
+
+@dataclass(frozen=True)
+class SessionRuling:
+    """A ballot of the opening: on the urgency, or on a proposed chair for the session."""
+
+    ballot_id: int
+    subject: RulingSubject
+    member_id: str | None = None
+    person_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionProxy:
+    """A proxy given (``holder``) or revoked (``holder`` None) during the session."""
+
+    giver: str
+    holder: str | None
+    recorded_by: str
+    at: datetime
+
+
+class GiverSits(MeetingError):
+    """A member in the session votes itself: it gives its proxy when it leaves."""
+
+    code = "proxy.giver_sits"
+
+
+class HolderAbsent(MeetingError):
+    """A proxy given during the session goes to a member present, never to an absent one."""
+
+    code = "proxy.holder_absent"

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from meetings.meeting import Attendance, AttendanceEvent, Departure, Reply, ReplyKind
+from meetings.meeting import (
+    Attendance,
+    AttendanceEvent,
+    Departure,
+    Reply,
+    ReplyKind,
+    SessionProxy,
+)
 from voting.electorate import Electorate
 
 
@@ -57,6 +64,24 @@ def proxies_of(replies: Mapping[str, Reply]) -> dict[str, str]:
     }
 
 
+def proxies_at(
+    replies: Mapping[str, Reply],
+    session_proxies: Sequence[SessionProxy] = (),
+    at: datetime | None = None,
+) -> dict[str, str]:
+    """giver -> holder at ``at`` (at the end by default): the replies' proxies, then those
+    given or revoked during the session up to that moment, in the order they were recorded."""
+    proxies = proxies_of(replies)
+    for change in session_proxies:
+        if at is not None and change.at > at:
+            continue
+        if change.holder is None:
+            proxies.pop(change.giver, None)
+        else:
+            proxies[change.giver] = change.holder
+    return proxies
+
+
 def electorate_of(
     weights: Mapping[str, Decimal], present: Iterable[str], proxies: Mapping[str, str]
 ) -> Electorate:
@@ -80,14 +105,18 @@ def session_electorate(
     replies: Mapping[str, Reply],
     events: Sequence[AttendanceEvent] | None,
     at: datetime | None = None,
+    session_proxies: Sequence[SessionProxy] = (),
 ) -> Electorate:
     """The electorate of a meeting at ``at`` (now by default).
 
-    During and after the session, presence comes from the attendance ``events``; before it
-    (``events`` is None) the replies forecast who will sit.
+    During and after the session, presence comes from the attendance ``events`` and the
+    proxies from the replies and the ``session_proxies`` given or revoked until ``at``;
+    before it (``events`` is None) the replies forecast who will sit.
     """
-    present = coming(replies) if events is None else attendance_at(events, at).present
-    return electorate_of(weights, present, proxies_of(replies))
+    if events is None:
+        return electorate_of(weights, coming(replies), proxies_of(replies))
+    present = attendance_at(events, at).present
+    return electorate_of(weights, present, proxies_at(replies, session_proxies, at))
 
 
 def consultation_electorate(

@@ -36,8 +36,11 @@ async def meeting_electorate(
     if not scope.voting:
         raise NotAVotingInstance(f"meeting {meeting.id}'s instance does not vote")
     replies = await services.meetings.replies(meeting.id)
-    events = None if forecast else await services.meetings.attendance_events(meeting.id)
-    return session_electorate(scope.weights, replies, events, at)
+    if forecast:
+        return session_electorate(scope.weights, replies, None)
+    events = await services.meetings.attendance_events(meeting.id)
+    changes = await services.sessions.session_proxies(meeting.id)
+    return session_electorate(scope.weights, replies, events, at, changes)
 
 
 async def live_quorum(

@@ -16,6 +16,7 @@ from meetings.chats import Chats
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
+from meetings.session_store import SessionStore
 from meetings.store import MeetingStore
 from voting.db import Clock, Database, utc_now
 from voting.store import BallotStore
@@ -49,6 +50,7 @@ class Services:
     chats: Chats
     meetings: MeetingStore
     reminders: Reminders
+    sessions: SessionStore
     notifier: Notifier = field(default_factory=NotConnected)
 
     @property
@@ -68,6 +70,7 @@ class Services:
             chats=Chats(database),
             meetings=MeetingStore(database),
             reminders=Reminders(database),
+            sessions=SessionStore(database),
         )
         for store in (
             services.ballots,
@@ -75,6 +78,7 @@ class Services:
             services.chats,
             services.meetings,
             services.reminders,
+            services.sessions,
         ):
             await store.migrate()
         return services

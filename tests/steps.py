@@ -13,10 +13,14 @@ from meetings.actions.ballot_open import BallotOpened, open_ballot
 from meetings.actions.convene import convene
 from meetings.actions.plan import plan_meeting
 from meetings.actions.reply import reply
+from meetings.actions.session_chair import designate_chair
 from meetings.actions.session_open import open_session
 from meetings.actions.vote import VoteRecorded, cast_vote
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
+from meetings.presence import coming, proxies_of
+from meetings.presiding import chair_absent
 from meetings.roster import Role
+from meetings.scope import scope_of
 from meetings.services import Services
 from tests.acting import GROUPEMENT, RecordingNotifier, coordinator, seated
 from tests.clock import FakeClock
@@ -25,6 +29,7 @@ from voting.rules import BallotKind
 
 PARIS = ZoneInfo("Europe/Paris")
 PLACE = "Hôtel de Région, Metz"
+ACTING_CHAIR_NAME = "Camille Durand"
 AGENDA = (
     AgendaItem("Approbation du procès-verbal", "Approuver le PV du 20 octobre"),
     AgendaItem("Budget 2027", "Adopter le budget 2027"),
@@ -84,12 +89,26 @@ async def convened(services: Services, starts_at: datetime, **answers: str) -> M
     return meeting
 
 
+async def chair_for_the_session(services: Services, meeting: Meeting) -> None:
+    """Where the planned chair's member will neither sit nor be represented, the coordinator
+    designates the first member coming as chair for the session, as the opening requires."""
+    replies = await services.meetings.replies(meeting.id)
+    sitting = coming(replies)
+    if chair_absent(meeting.plan, sitting, proxies_of(replies)) and sitting:
+        scope = scope_of(services.governance, meeting)
+        first = next(m for m in scope.members if m in sitting)
+        actor = await coordinator(services)
+        await designate_chair(services, actor, meeting.id, first, ACTING_CHAIR_NAME)
+
+
 async def in_session(
     services: Services, clock: FakeClock, starts_at: datetime, **answers: str
 ) -> Meeting:
-    """A COGOUV meeting convened, replied to, and opened at its start time."""
+    """A COGOUV meeting convened, replied to, and opened at its start time (with a chair for
+    the session designated if the planned one will not sit)."""
     meeting = await convened(services, starts_at, **answers)
     clock.now = starts_at
+    await chair_for_the_session(services, meeting)
     return (await open_session(services, await coordinator(services), meeting.id)).meeting
 
 

@@ -119,6 +119,7 @@ def test_the_stores_share_one_base() -> None:
         "meetings/chats.py",
         "meetings/reminders.py",
         "meetings/roster.py",
+        "meetings/session_store.py",
         "meetings/store.py",
         "voting/store.py",
     ]

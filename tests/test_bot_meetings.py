@@ -1156,9 +1156,13 @@ async def test_the_session_follows_arrivals_departures_and_the_quorum(
 
     # Two departures: the Région (4,5) keeps the quorum, the CeA (2) loses it.
     clock.now = datetime(2026, 12, 15, 14, 0, tzinfo=UTC)
-    assert await said(people["region-grand-est"], "/depart") == (
-        "Départ enregistré pour le procès-verbal : Région Grand Est."
-    )
+    await harness.say(people["region-grand-est"], "/depart")
+    departed, offer = [m["text"] for m in harness.messages_to(people["region-grand-est"]["id"])][
+        -2:
+    ]
+    assert departed == "Départ enregistré pour le procès-verbal : Région Grand Est."
+    # A member that leaves is offered to give its proxy to a member present.
+    assert offer.startswith("La Région Grand Est peut donner pouvoir à un membre présent")
     assert group_quorum() == (
         "Quorum atteint : 7 membres sur 10, 8,5 voix sur 15 — requis : 5 membres et 7,5 voix"
     )
@@ -1435,6 +1439,15 @@ async def test_with_two_sessions_open_a_check_in_names_its_meeting(
         )
         meeting = (await plan_meeting(services, actor, plan)).meeting
         await convene(services, actor, meeting.id)
+        # The planned chair's member comes: each session opens with its chair.
+        await services.meetings.reply(
+            meeting.id,
+            "region-grand-est",
+            ReplyKind.PRESENT,
+            replied_by="tests",
+            voting_members=frozenset(),
+            max_proxies_per_holder=1,
+        )
         numbers.append(meeting.id)
     clock.now = MEETING_DAY
     for number in numbers:

@@ -639,6 +639,7 @@ async def test_command_menus_are_registered_at_start(harness: OfflineHarness) ->
         "reunions",
         "arrivee",
         "depart",
+        "revoquer",
         "resultats",
         "pv",
         "pouvoir",
@@ -654,6 +655,7 @@ async def test_command_menus_are_registered_at_start(harness: OfflineHarness) ->
         "meetings",
         "arrive",
         "leave",
+        "revoke",
         "results",
         "minutes",
         "proxy",
@@ -663,12 +665,13 @@ async def test_command_menus_are_registered_at_start(harness: OfflineHarness) ->
     assert english.params["commands"][0]["description"] == "Who you are for the bot"
 
     coordinator = menu(by_target[(("chat", COORDINATOR_ID), None)])
-    assert coordinator[:9] == [
+    assert coordinator[:10] == [
         "planifier",
         "convoquer",
         "presences",
         "ouvrir",
         "lever",
+        "presider",
         "scrutin",
         "clore",
         "inviter",
@@ -678,7 +681,7 @@ async def test_command_menus_are_registered_at_start(harness: OfflineHarness) ->
     assert "scrutin" not in menu(everyone)
 
     coordinator_en = menu(by_target[(("chat", COORDINATOR_ID), "en")])
-    assert coordinator_en[5:9] == ["ballot", "close", "invite", "link"]
+    assert coordinator_en[5:10] == ["preside", "ballot", "close", "invite", "link"]
 
 
 async def test_every_menu_command_is_answered(harness: OfflineHarness) -> None:

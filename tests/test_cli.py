@@ -57,6 +57,22 @@ def test_worked_example_is_adopted_with_the_casting_vote(
     assert result["explanation"]["en"].startswith("Adopted by the chair's casting vote")
 
 
+def test_a_chair_only_represented_casts_no_deciding_vote_as_in_the_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = worked_example()
+    chair = data["chair"]
+    data["present"] = [m for m in data["present"] if m != chair]
+    holder = next(m for m in data["present"] if m not in data.get("proxies", {}).values())
+    data["proxies"] = {**data.get("proxies", {}), chair: holder}
+    status, out, _ = run_tally(tmp_path, capsys, data)
+    assert status == 0
+    result = json.loads(out)
+    assert result["tie"] is True and result["casting_vote_used"] is False
+    assert result["outcome"] == "rejected" and result["chair"] is None
+    assert plain(result["explanation"]["fr"]).startswith("Rejetée")
+
+
 def test_worked_example_in_secret_is_rejected(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -128,6 +128,7 @@ def test_minimal_fixture_is_valid(tmp_path: Path) -> None:
     cogouv = groupement.instance("cogouv")
     assert cogouv.ballot_kind is BallotKind.PUBLIC
     assert cogouv.allow_vote_change is True
+    assert cogouv.chair_designation == "coordinator"
     assert cogouv.urgent_notice_clear_days == 1
     assert cogouv.reminder_days_before == [7, 1]
     assert cogouv.recurrence == "none"
@@ -507,6 +508,22 @@ PROBLEMS = {
         "instances[cogouv].urgent_notice_clear_days",
         "6",
         "cannot be longer than the normal one",
+    ),
+    "chair designated by a vote in an instance that does not vote": (
+        (
+            "[[advisory]]",
+            '[[instances]]\nid = "suivi"\nkind = "CST"\nname = "Suivi"\n'
+            'voting = false\nchair_designation = "vote"\n\n[[advisory]]',
+        ),
+        "instances[suivi].chair_designation",
+        "'vote'",
+        "cannot designate its chair by a vote",
+    ),
+    "unknown way to designate the chair": (
+        ("notice_clear_days = 5", 'notice_clear_days = 5\nchair_designation = "lot"'),
+        "instances[cogouv].chair_designation",
+        "'lot'",
+        "coordinator",
     ),
     "misspelt field": (
         ("notice_clear_days = 5", "notice_clear_day = 5"),

@@ -31,7 +31,7 @@ from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import MEMBERS
-from tests.steps import make_plan, notifier_of, paris, person_id_of, person_of, planned
+from tests.steps import answer, make_plan, notifier_of, paris, person_id_of, person_of, planned
 from voting.db import Database
 
 REASON = "Attribution du marché avant la clôture de l'exercice"
@@ -48,12 +48,14 @@ async def convened_on_1_december(services: Services, clock: FakeClock) -> int:
 async def minutes_at_opening(services: Services, clock: FakeClock, meeting_id: int) -> Minutes:
     meeting = await services.meetings.get(meeting_id)
     clock.now = meeting.plan.starts_at
+    await answer(services, meeting, region_grand_est="present")
     await open_session(services, await coordinator(services), meeting_id)
     return await build_minutes(
         meeting_id,
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
+        sessions=services.sessions,
     )
 
 

@@ -46,6 +46,7 @@ from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS
+from tests.steps import chair_for_the_session
 from voting.ballot import Ballot
 from voting.rules import BallotKind
 from voting.tally import QuorumReport
@@ -255,6 +256,7 @@ async def minutes_of(services: Services, meeting_id: int) -> Minutes:
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
+        sessions=services.sessions,
     )
 
 
@@ -585,6 +587,7 @@ async def test_an_urgent_second_convocation_says_so(services: Services, clock: F
     for member in ("cea", "moselle", "ardennes", "aube", "haute-marne"):
         await answer(services, first.id, member, ReplyKind.EXCUSED)
     clock.now = paris(15, 14)
+    await chair_for_the_session(services, first)
     await open_session(services, actor, first.id)
     clock.now = paris(15, 16)
     await services.meetings.close_session(first.id)
@@ -593,6 +596,7 @@ async def test_an_urgent_second_convocation_says_so(services: Services, clock: F
     await convene(services, actor, second.id, "Marché à notifier avant le 31")
     await answer(services, second.id, "aube", ReplyKind.PRESENT)
     clock.now = paris(21, 9, 30)
+    await chair_for_the_session(services, second)
     await open_session(services, actor, second.id)
 
     minutes = await minutes_of(services, second.id)
@@ -622,6 +626,7 @@ async def test_a_meeting_without_votes_has_no_weights_nor_quorum(
     await convene(services, actor, meeting.id)
     await answer(services, meeting.id, "aube", ReplyKind.PRESENT)
     clock.now = paris(15, 10)
+    await chair_for_the_session(services, meeting)
     await open_session(services, actor, meeting.id)
 
     minutes = await minutes_of(services, meeting.id)

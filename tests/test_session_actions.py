@@ -86,6 +86,7 @@ async def test_only_a_convened_meeting_opens_and_only_on_its_day(
         await open_session(services, actor, meeting.id)
     assert refused.value.details == {"starts_at": paris(2026, 12, 22), "zone": PARIS}
     clock.now = paris(2026, 12, 22, 13, 55)
+    await answer(services, meeting, region_grand_est="present")
     opened = await open_session(services, actor, meeting.id)
     assert opened.meeting.state is MeetingState.IN_SESSION
     assert opened.meeting.session_opened_at == clock.now
@@ -320,6 +321,7 @@ async def test_no_ballot_outside_the_session_or_in_a_non_voting_instance(
     assert await session_of(services, GROUPEMENT, "cogouv") is None
     assert (await ballot_setting(services, GROUPEMENT, "cogouv")).meeting is None
 
+    await answer(services, cst, region_grand_est="present")
     await open_session(services, actor, cst.id)
     with pytest.raises(NotAVotingInstance):
         await open_ballot(services, actor, GROUPEMENT, "cst", "Budget")

@@ -93,6 +93,23 @@ def test_worked_example_in_secret_is_rejected_without_casting_vote() -> None:
     assert "sans voix prépondérante" in explain(result)
 
 
+def test_a_chair_who_does_not_sit_casts_no_deciding_vote() -> None:
+    """Represented by proxy or absent, the chair presides nothing: the tie is rejected."""
+    weights = WEIGHTS_2022
+    present = frozenset(m for m in weights if m != "region")
+    represented = Electorate(weights, present, {"region": "cea"})
+    result = tally(represented, worked_example_votes(), COGOUV, chair="region")
+    assert result.tie and not result.casting_vote_used
+    assert result.outcome is Outcome.REJECTED and result.chair is None
+    absent = Electorate(weights, present)
+    votes = {m: v for m, v in worked_example_votes().items() if m != "region"}
+    votes["cea"] = FOR
+    votes["moselle"] = ABSTAIN
+    votes["haute-marne"] = AGAINST
+    result = tally(absent, votes, COGOUV, chair="region")
+    assert not result.casting_vote_used
+
+
 def test_tie_rule_rejected_ignores_the_chair() -> None:
     rules = BallotRules(COGOUV.quorum, COGOUV.majority, TieRule.REJECTED)
     result = tally(everyone(), worked_example_votes(), rules, chair="region")

@@ -242,7 +242,10 @@ def tally(
     quorum = quorum_report(electorate, rules, second_convocation)
     majority = rules.majority
     base = _majority_base(majority.base, expressed, electorate)
-    decision = _decide(totals, options, base, rules, votes, secret=secret, chair=chair)
+    # Only a chair who sits presides: one represented by proxy, or absent, casts no deciding
+    # vote, whoever passes it (the bot, ``scrutin tally``).
+    sitting_chair = chair if chair in electorate.present else None
+    decision = _decide(totals, options, base, rules, votes, secret=secret, chair=sitting_chair)
     outcome, decision = _apply_quorum(quorum, decision)
     return TallyResult(
         outcome=outcome,
@@ -262,7 +265,7 @@ def tally(
         quorum=quorum,
         tie=decision.tie,
         casting_vote_used=decision.casting_vote_used,
-        chair=chair,
+        chair=sitting_chair,
         winner=decision.winner,
         secret=secret,
     )

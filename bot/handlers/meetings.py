@@ -144,8 +144,9 @@ async def attendance_command(update: Update, context: ScrutinContext) -> None:
     )
     if meeting is None:
         return
-    scope, replies, attendance, live = await attendance_view(context.services, meeting)
-    await reply(update, attendance_text(meeting, scope, replies, attendance, live, caller.language))
+    scope, replies, proxies, attendance, live = await attendance_view(context.services, meeting)
+    text = attendance_text(meeting, scope, replies, proxies, attendance, live, caller.language)
+    await reply(update, text)
 
 
 async def _meeting_and_date(

@@ -9,10 +9,14 @@ their buttons.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from meetings.actions.actor import Actor
+from meetings.actions.ballot_open import BallotOpened
+from meetings.actions.session_chair import settle_ruling
+from meetings.actions.session_open import open_urgency_ruling
 from meetings.delivery.ballots import announce_result
+from meetings.meeting import ChairDesignation
 from meetings.reminders import ballot_subject
 from meetings.services import Services
 from voting.ballot import Ballot, BallotNotOpen
@@ -21,25 +25,37 @@ from voting.tally import TallyResult
 
 log = logging.getLogger(__name__)
 
+DEADLINE = "deadline"
+"""Who closed a ballot at its deadline: nobody, the deadline itself."""
+
 
 @dataclass(frozen=True)
 class BallotClosed:
     ballot: Ballot
     result: TallyResult
+    chair: ChairDesignation | None = None
+    """The chair for the session this ballot designated, if it was one and was adopted."""
+    urgency: BallotOpened | None = None
+    """The ballot on the urgency, opened once the session has its chair."""
 
 
-async def _close(services: Services, ballot_id: int) -> BallotClosed:
+async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
     ballot, result = await services.ballots.close(ballot_id)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
-    return BallotClosed(ballot, result)
+    chair = await settle_ruling(services, ballot, result, closed_by)
+    return BallotClosed(ballot, result, chair)
 
 
 async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> BallotClosed:
     async with services.database.transaction():
         ballot = await services.ballots.get(ballot_id)
         actor.require_coordinator(ballot.draft.groupement_id)
-        closed = await _close(services, ballot_id)
+        closed = await _close(services, ballot_id, actor.person_id)
     await announce_result(services, closed.ballot)
+    meeting_id = closed.ballot.draft.meeting_id
+    if closed.chair is not None and meeting_id is not None:
+        meeting = await services.meetings.get(meeting_id)
+        return replace(closed, urgency=await open_urgency_ruling(services, actor, meeting))
     return closed
 
 
@@ -57,7 +73,7 @@ async def close_due_ballots(services: Services) -> list[int]:
                 deadline = ballot.draft.deadline
                 if deadline is None or deadline > services.clock():
                     raise BallotNotOpen(f"ballot {due.id} is not due", state=ballot.state)
-                done = await _close(services, due.id)
+                done = await _close(services, due.id, DEADLINE)
         except Refused as refused:
             log.info("ballot %s not closed at its deadline: %s", due.id, refused)
             continue

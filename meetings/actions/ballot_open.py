@@ -13,15 +13,23 @@ participation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from config.models import Instance
 from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.ballots import deliver_papers, post_participation
-from meetings.meeting import Meeting, MeetingState, NotAVotingInstance
+from meetings.meeting import (
+    Meeting,
+    MeetingState,
+    NotAVotingInstance,
+    RulingSubject,
+    SessionRuling,
+)
+from meetings.opening import opening_state
 from meetings.presence import consultation_electorate
+from meetings.presiding import check_ballot_allowed
 from meetings.quorum import meeting_electorate
 from meetings.schedule import local_day
 from meetings.scope import scope_of
@@ -87,8 +95,10 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
         scope = scope_of(services.governance, meeting)
         assert scope.weight_table is not None
         electorate = await meeting_electorate(services, meeting, scope)
-        # Only a chair who sits presides: a chair represented by proxy casts no deciding vote.
-        chair = meeting.plan.chair if meeting.plan.chair in electorate.present else None
+        # The acting chair holds the casting vote, and only while it sits: a chair represented
+        # by proxy casts no deciding vote.
+        acting = (await opening_state(services, meeting)).chair.member_id
+        chair = acting if acting in electorate.present else None
         return BallotSetting(
             instance, meeting, scope.weight_table.id, electorate, chair, meeting.second_convocation
         )
@@ -106,6 +116,21 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
     )
 
 
+async def _check_opening(
+    services: Services, meeting: Meeting, ruling: SessionRuling | None
+) -> None:
+    """Refuse a ballot of the session that its opening does not allow yet."""
+    opening = await opening_state(services, meeting)
+    subject: RulingSubject | None = None if ruling is None else ruling.subject
+    check_ballot_allowed(
+        opening.step,
+        subject,
+        opening.urgency,
+        meeting=meeting.id,
+        ballot=None if opening.urgency_ballot is None else opening.urgency_ballot.id,
+    )
+
+
 async def open_ballot(
     services: Services,
     actor: Actor,
@@ -117,14 +142,19 @@ async def open_ballot(
     deadline: datetime | None = None,
     options: tuple[str, ...] = MOTION_OPTIONS,
     confirmed: BallotSetting | None = None,
+    ruling: SessionRuling | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
-    since, the ballot would not be the one confirmed, and it is refused."""
+    since, the ballot would not be the one confirmed, and it is refused. A ``ruling`` (its
+    ``ballot_id`` ignored) marks a ballot of the opening: until the opening has ruled, only
+    such a ballot opens in the session."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
         if confirmed is not None and confirmed.session != setting.session:
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
+        if setting.meeting is not None:
+            await _check_opening(services, setting.meeting, ruling)
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,
@@ -147,14 +177,22 @@ async def open_ballot(
             chair=setting.chair,
             second_convocation=setting.second_convocation,
         )
+        if setting.meeting is not None and ruling is not None:
+            await services.sessions.record_ruling(
+                setting.meeting.id, replace(ruling, ballot_id=ballot.id)
+            )
         if setting.meeting is None:
             # A proxy is given for one occasion: this consultation has frozen them.
             await services.roster.consume_proxies(groupement_id, instance_id)
         if deadline is not None:
             await services.reminders.plan_ballot(groupement_id, ballot.id, deadline)
+    return await _deliver(services, ballot, setting.electorate)
+
+
+async def _deliver(services: Services, ballot: Ballot, electorate: Electorate) -> BallotOpened:
+    """After the commit: the papers go out and the groups see the participation."""
     delivery = await deliver_papers(services, ballot)
     await post_participation(services, ballot)
-    electorate = setting.electorate
     # In a session, a member absent and not represented gets no paper: that is not "silent".
     silent = tuple(
         m for m in electorate.members if m not in delivery.covered and electorate.can_vote(m)

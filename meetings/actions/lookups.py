@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from meetings.meeting import Attendance, Meeting, MeetingState, Reply
+from meetings.presence import proxies_at
 from meetings.quorum import LiveQuorum, live_quorum
 from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
@@ -41,12 +42,15 @@ async def ballots_in(
 
 async def attendance_view(
     services: Services, meeting: Meeting
-) -> tuple[MeetingScope, dict[str, Reply], Attendance | None, LiveQuorum | None]:
-    """Replies (before the session) or who is there (during it), with the quorum in figures."""
+) -> tuple[MeetingScope, dict[str, Reply], dict[str, str], Attendance | None, LiveQuorum | None]:
+    """Replies (before the session) or who is there (during it), the proxies in force (with
+    those given or revoked during the session), and the quorum in figures."""
     in_session = meeting.state is MeetingState.IN_SESSION
+    replies = await services.meetings.replies(meeting.id)
     return (
         scope_of(services.governance, meeting),
-        await services.meetings.replies(meeting.id),
+        replies,
+        proxies_at(replies, await services.sessions.session_proxies(meeting.id)),
         await services.meetings.attendance(meeting.id) if in_session else None,
         await live_quorum(services, meeting, forecast=not in_session),
     )

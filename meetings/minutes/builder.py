@@ -18,16 +18,20 @@ from config.models import Governance, GovernanceLookupError, Groupement
 from meetings.meeting import (
     AgendaItem,
     AttendanceEvent,
+    ChairDesignation,
     Convocation,
     Meeting,
     MeetingState,
     Reply,
     ReplyKind,
+    RulingSubject,
+    SessionProxy,
     unreached_members,
 )
 from meetings.minutes.model import (
     AdvisoryAttendance,
     Chair,
+    ChairDesignated,
     ConsultationRecord,
     Deliberation,
     Elector,
@@ -35,11 +39,15 @@ from meetings.minutes.model import (
     Minutes,
     Movement,
     Presence,
+    ProxyChange,
     Undelivered,
+    UrgencyRuled,
     VoteLine,
 )
 from meetings.presence import attendance_at, proxies_of, session_electorate
+from meetings.presiding import UrgencyRuling, chair_absent, urgency_ruling
 from meetings.scope import MeetingScope, scope_of
+from meetings.session_store import SessionStore
 from meetings.store import MeetingStore
 from meetings.wording.formats import Name, name_of
 from voting.ballot import WRITTEN_CONSULTATION_QUORUM, Ballot, BallotMode, BallotState
@@ -73,23 +81,42 @@ def _departures(events: Sequence[AttendanceEvent]) -> dict[str, tuple[datetime, 
     return {member: tuple(times) for member, times in found.items()}
 
 
+def _proxies_given(
+    replies: Mapping[str, Reply], session_proxies: Sequence[SessionProxy]
+) -> dict[str, tuple[str, datetime, bool]]:
+    """giver -> (holder, when, during the session): the latest proxy each member gave.
+
+    A proxy revoked during the session still represented its giver until then: the
+    arrivals and departures table gives the times.
+    """
+    given = {
+        member: (holder, replies[member].replied_at, False)
+        for member, holder in proxies_of(replies).items()
+    }
+    for change in session_proxies:
+        if change.holder is not None:
+            given[change.giver] = (change.holder, change.at, True)
+    return given
+
+
 def _members(
     scope: MeetingScope,
     replies: Mapping[str, Reply],
     events: Sequence[AttendanceEvent],
     opened_at: datetime,
+    session_proxies: Sequence[SessionProxy] = (),
 ) -> tuple[MemberAttendance, ...]:
     """Each member convened: present if it ever sat, else represented, excused or absent."""
     arrivals = _first_arrivals(events)
     departures = _departures(events)
-    proxies = proxies_of(replies)
+    proxies = _proxies_given(replies, session_proxies)
     found = []
     for member in scope.members:
         weight = scope.weights[member] if scope.voting else None
         name = name_of(scope.groupement, member)
         absent = MemberAttendance(member, name, weight, Presence.ABSENT)
         arrival = arrivals.get(member)
-        holder = proxies.get(member)
+        holder, given_at, in_session = proxies.get(member, (None, None, False))
         reply = replies.get(member)
         if arrival is not None and not arrival.advisory:
             sat = replace(
@@ -102,7 +129,13 @@ def _members(
         # A proxy whose holder never sat was never exercised: the member was absent.
         elif holder is not None and holder in arrivals:
             holder_name = name_of(scope.groupement, holder)
-            sat = replace(absent, presence=Presence.REPRESENTED, proxy_holder=holder_name)
+            sat = replace(
+                absent,
+                presence=Presence.REPRESENTED,
+                proxy_holder=holder_name,
+                proxy_given_at=given_at,
+                proxy_in_session=in_session,
+            )
         elif reply is not None and reply.kind is ReplyKind.EXCUSED:
             sat = replace(absent, presence=Presence.EXCUSED)
         else:
@@ -231,11 +264,56 @@ def _opening_quorum(
     return quorum_report(electorate, scope.rules, meeting.second_convocation)
 
 
-def _chair(meeting: Meeting, groupement: Groupement) -> Chair:
+def _chair(
+    meeting: Meeting, groupement: Groupement, absent: bool, designation: ChairDesignation | None
+) -> Chair:
+    """The planned chair, if its member sat or was represented at the opening; else the chair
+    designated in the session; else nobody (an absent chair neither presides nor signs)."""
     chair = meeting.plan.chair
+    if not absent:
+        return Chair(
+            person=meeting.plan.chair_name or None,
+            member=None if chair is None else name_of(groupement, chair),
+        )
+    if designation is None or chair is None:
+        return Chair(person=None, member=None)
     return Chair(
-        person=meeting.plan.chair_name or None,
-        member=None if chair is None else name_of(groupement, chair),
+        person=designation.person_name,
+        member=name_of(groupement, designation.member_id),
+        designated=ChairDesignated(
+            designation.at,
+            name_of(groupement, chair),
+            designation.ballot_id,
+        ),
+    )
+
+
+async def _urgency(
+    sessions: SessionStore, ballots: BallotStore, meeting: Meeting
+) -> UrgencyRuled | None:
+    """The ruling on the urgency, where a ballot on it was opened (the latest one)."""
+    held = [r for r in await sessions.rulings(meeting.id) if r.subject is RulingSubject.URGENCY]
+    if not meeting.urgent or not held:
+        return None
+    ballot = await ballots.get(held[-1].ballot_id)
+    ruling = urgency_ruling(ballot)
+    if ruling is UrgencyRuling.NOT_HELD:
+        return None
+    recognised = None if ruling is UrgencyRuling.OPEN else ruling is UrgencyRuling.RECOGNISED
+    return UrgencyRuled(ballot.id, recognised)
+
+
+def _proxy_changes(
+    groupement: Groupement, session_proxies: Sequence[SessionProxy]
+) -> tuple[ProxyChange, ...]:
+    return tuple(
+        ProxyChange(
+            change.giver,
+            name_of(groupement, change.giver),
+            None if change.holder is None else name_of(groupement, change.holder),
+            change.at,
+        )
+        for change in session_proxies
     )
 
 
@@ -273,7 +351,12 @@ async def _convocation_record(
 
 
 async def build_minutes(
-    meeting_id: int, *, governance: Governance, meetings: MeetingStore, ballots: BallotStore
+    meeting_id: int,
+    *,
+    governance: Governance,
+    meetings: MeetingStore,
+    ballots: BallotStore,
+    sessions: SessionStore,
 ) -> Minutes:
     """The minutes of a meeting whose session has opened (a draft until it closes)."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
@@ -282,6 +365,11 @@ async def build_minutes(
     draft = meeting.state is not MeetingState.CLOSED
     replies = await meetings.replies(meeting_id)
     events = await meetings.attendance_events(meeting_id)
+    session_proxies = await sessions.session_proxies(meeting_id)
+    absent = chair_absent(
+        meeting.plan, attendance_at(events, opened_at).present, proxies_of(replies)
+    )
+    designation = await sessions.chair_designation(meeting_id)
     first_meeting_at = None
     if meeting.plan.second_convocation_of is not None:
         first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
@@ -305,12 +393,12 @@ async def build_minutes(
         first_meeting_at=first_meeting_at,
         opened_at=opened_at,
         closed_at=meeting.session_closed_at,
-        chair=_chair(meeting, scope.groupement),
+        chair=_chair(meeting, scope.groupement, absent, designation),
         secretary=meeting.plan.secretary,
         weight_table_id=None if table is None else table.id,
         weight_table_from=None if table is None else table.effective_from,
         total=Count(scope.total_weight, len(scope.members)),
-        members=_members(scope, replies, events, opened_at),
+        members=_members(scope, replies, events, opened_at, session_proxies),
         advisory=_advisory(scope, events),
         movements=_movements(scope.groupement, events, opened_at),
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
@@ -318,6 +406,8 @@ async def build_minutes(
         deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
         earlier_convocations=earlier,
         undelivered=undelivered,
+        urgency_ruling=await _urgency(sessions, ballots, meeting),
+        proxy_changes=_proxy_changes(scope.groupement, session_proxies),
     )
 
 

@@ -43,6 +43,10 @@ class MemberAttendance:
     arrived_at: datetime | None = None
     """Set only for an arrival after the opening of the session."""
     left_at: tuple[datetime, ...] = ()
+    proxy_given_at: datetime | None = None
+    """When the proxy was recorded: the reply to the convocation, or during the session."""
+    proxy_in_session: bool = False
+    """The proxy was given during the session (``proxy_given_at`` is then a session time)."""
 
 
 @dataclass(frozen=True)
@@ -105,11 +109,43 @@ class Deliberation:
 
 
 @dataclass(frozen=True)
+class ChairDesignated:
+    """How a chair for the session was designated, in the absence of the planned chair."""
+
+    at: datetime
+    in_absence_of: Name
+    """The planned chair's member."""
+    by_ballot: int | None
+    """The ballot that designated it; None where the coordinator did."""
+
+
+@dataclass(frozen=True)
 class Chair:
     """Who chairs the session: the person who signs, and the member it sits for."""
 
     person: str | None
     member: Name | None
+    designated: ChairDesignated | None = None
+    """Set for a chair designated in the session."""
+
+
+@dataclass(frozen=True)
+class UrgencyRuled:
+    """The instance's ruling on the urgency, at the opening of the session."""
+
+    ballot_id: int
+    recognised: bool | None
+    """None while its ballot is open."""
+
+
+@dataclass(frozen=True)
+class ProxyChange:
+    """A proxy given (``holder`` set) or revoked during the session."""
+
+    giver_id: str
+    giver: Name
+    holder: Name | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -158,6 +194,10 @@ class Minutes:
     """Convocations a move replaced, oldest first: their dates are mentioned, not their notice."""
     undelivered: tuple[Undelivered, ...] = ()
     """Members the convocation in force could not be delivered to."""
+    urgency_ruling: UrgencyRuled | None = None
+    """The vote on the urgency, where the instance held one."""
+    proxy_changes: tuple[ProxyChange, ...] = ()
+    """Proxies given or revoked during the session, in the order they were recorded."""
 
     def with_presence(self, presence: Presence) -> tuple[MemberAttendance, ...]:
         return tuple(m for m in self.members if m.presence is presence)

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from meetings.minutes.blocks import Block, Heading, Items, Paragraph, Table
 from meetings.minutes.labels import session_time
-from meetings.minutes.model import MemberAttendance, Minutes, Movement, Presence
-from meetings.wording.formats import weight
+from meetings.minutes.model import MemberAttendance, Minutes, Movement, Presence, ProxyChange
+from meetings.wording.formats import moment, weight
 from meetings.wording.i18n import Translator, translator
 
 
@@ -137,10 +137,37 @@ def _represented(minutes: Minutes, columns: _Columns, _: Translator) -> list[Blo
     represented = minutes.with_presence(Presence.REPRESENTED)
     if not represented:
         return [_none(_)]
-    rows = tuple((str(m.name), *columns.weight(m), str(m.proxy_holder or "")) for m in represented)
-    header = (_.pgettext("column", "Member"), *columns.header, _("Represented by (proxy given to)"))
-    widths = columns.widths((9, 2, 9), (9, 9))
+    rows = tuple(
+        (
+            str(m.name),
+            *columns.weight(m),
+            str(m.proxy_holder or ""),
+            _proxy_given(minutes, m, columns.language),
+        )
+        for m in represented
+    )
+    header = (
+        _.pgettext("column", "Member"),
+        *columns.header,
+        _("Represented by (proxy given to)"),
+        _.pgettext("column", "Proxy"),
+    )
+    widths = columns.widths((9, 2, 9, 6), (9, 9, 6))
     return [Table(header, rows, widths, numeric=columns.numeric)]
+
+
+def _proxy_given(minutes: Minutes, member: MemberAttendance, language: str) -> str:
+    """When the proxy was given: in writing (the reply to the convocation), or in session."""
+    _ = translator(language)
+    given_at = member.proxy_given_at
+    if given_at is None:
+        return ""
+    if member.proxy_in_session:
+        time = session_time(given_at, minutes.opened_at, minutes.zone, language)
+        return _("proxy given during the session at {time}").format(time=time)
+    return _("proxy given in writing on {moment}").format(
+        moment=moment(given_at, language, minutes.zone)
+    )
 
 
 def _advisory(minutes: Minutes, _: Translator) -> list[Block]:
@@ -160,17 +187,23 @@ def _movement(movement: Movement, _: Translator) -> str:
     return _.pgettext("movement", "departure")
 
 
+def _proxy_change(change: ProxyChange, _: Translator) -> str:
+    if change.holder is None:
+        return _("proxy revoked")
+    return _("proxy given to {holder}").format(holder=change.holder)
+
+
 def _movements(minutes: Minutes, language: str) -> Block:
     _ = translator(language)
-    if not minutes.movements:
+    if not minutes.movements and not minutes.proxy_changes:
         return Paragraph(_("No movement after the opening of the session."))
+    timed = [(m.at, str(m.name), _movement(m, _)) for m in minutes.movements]
+    timed.extend((c.at, str(c.giver), _proxy_change(c, _)) for c in minutes.proxy_changes)
+    # A departure and the proxy given on leaving share a time: the departure comes first.
+    timed.sort(key=lambda row: row[0])
     rows = tuple(
-        (
-            session_time(m.at, minutes.opened_at, minutes.zone, language),
-            str(m.name),
-            _movement(m, _),
-        )
-        for m in minutes.movements
+        (session_time(at, minutes.opened_at, minutes.zone, language), name, what)
+        for at, name, what in timed
     )
     header = (
         _.pgettext("column", "Time"),

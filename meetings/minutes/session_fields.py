@@ -39,7 +39,7 @@ def session_fields(minutes: Minutes, language: str) -> list[Field]:
     fields.append((_("Opening of the session"), at(minutes.opened_at)))
     closed = _("session in progress") if minutes.closed_at is None else at(minutes.closed_at)
     fields.append((_("Closing of the session"), closed))
-    fields.append((_("Chair of the session"), _chair(minutes, language) or _("not appointed")))
+    fields.append((_("Chair of the session"), _acting_chair(minutes, language)))
     fields.append((_("Secretary of the session"), minutes.secretary or _("not appointed")))
     if minutes.voting and minutes.weight_table_id is not None:
         weights = weighting(
@@ -58,6 +58,30 @@ def _chair(minutes: Minutes, language: str) -> str | None:
     return chair.person or (None if chair.member is None else str(chair.member))
 
 
+def _acting_chair(minutes: Minutes, language: str) -> str:
+    """The chair, and how it was designated where the planned chair's member was absent."""
+    _ = translator(language)
+    chair = _chair(minutes, language)
+    designated = minutes.chair.designated
+    if chair is None:
+        return _("not appointed")
+    if designated is None:
+        return chair
+    time = session_time(designated.at, minutes.opened_at, minutes.zone, language)
+    absent = designated.in_absence_of
+    if designated.by_ballot is None:
+        text = _(
+            "{chair} (designated in session at {time} by the coordinator, "
+            "in the absence of {absent})"
+        )
+    else:
+        text = _(
+            "{chair} (designated in session at {time} by a vote of the instance, ballot no. "
+            "{ballot}, in the absence of {absent})"
+        )
+    return text.format(chair=chair, time=time, absent=absent, ballot=designated.by_ballot)
+
+
 def chair_text(minutes: Minutes, language: str) -> str:
     """The chair as it signs the minutes (empty where none was appointed)."""
     return _chair(minutes, language) or ""
@@ -69,13 +93,7 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
     label = _.pgettext("field", "Convocation")
     fields = [(label, _convocation(minutes, which, language))]
     if minutes.urgent:
-        reason = (minutes.urgency_reason or _("not stated")).strip()
-        fields.append(
-            (
-                _("Reason for the urgency"),
-                _("{reason} (stated at the opening of the session).").format(reason=reason),
-            )
-        )
+        fields.extend(_urgency_fields(minutes, language))
     if minutes.earlier_convocations:
         fields.append((_.pgettext("field", "Earlier dates"), _earlier_dates(minutes, language)))
     if minutes.undelivered:
@@ -92,6 +110,32 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
         )
         fields.append((_.pgettext("field", "Quorum"), text.format(earlier=earlier)))
     return fields
+
+
+def _urgency_fields(minutes: Minutes, language: str) -> list[Field]:
+    """The reason for the urgency, and the instance's ruling on it where a vote was held."""
+    _ = translator(language)
+    reason = (minutes.urgency_reason or _("not stated")).strip()
+    ruling = minutes.urgency_ruling
+    if ruling is None:
+        return [(_("Reason for the urgency"), _("{reason}.").format(reason=reason))]
+    stated = _("{reason} (stated at the opening of the session).").format(reason=reason)
+    if ruling.recognised is None:
+        text = _("vote on the urgency in progress (ballot no. {ballot}).")
+    elif ruling.recognised:
+        text = _(
+            "urgency recognised by the instance at the opening of the session "
+            "(ballot no. {ballot})."
+        )
+    else:
+        text = _(
+            "urgency not recognised by the instance at the opening of the session "
+            "(ballot no. {ballot}): no other question is deliberated."
+        )
+    return [
+        (_("Reason for the urgency"), stated),
+        (_("Ruling on the urgency"), text.format(ballot=ruling.ballot_id)),
+    ]
 
 
 def _convocation(minutes: Minutes, which: str, language: str) -> str:

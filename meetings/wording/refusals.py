@@ -91,6 +91,42 @@ REFUSALS: dict[str, str] = {
         "Meeting no. {number} is convened for {starts_at}: its session opens that day."
     ),
     "ballots_still_open": N_("Close the open ballots first: {ballots}."),
+    # The opening of the session: who presides, the urgency
+    "chair_to_designate": N_(
+        "The planned chair, {chair}, is neither present nor represented: designate a chair "
+        "for the session among the members present first: "
+        '/presider {number} MEMBER "First name Last name".'
+    ),
+    "chair_not_present": N_(
+        "{member} is not present: a chair for the session is designated among the members present."
+    ),
+    "chair_is_present": N_("The planned chair, {chair}, is present or represented: it presides."),
+    "chair_by_vote": N_(
+        "This instance designates the chair of the session by a vote, in the session: open "
+        'it with /ouvrir {number}, then /presider {number} MEMBER "First name Last name".'
+    ),
+    "chair_name_missing": N_(
+        'Name the person who presides: /presider NUMBER MEMBER "First name Last name".'
+    ),
+    "opening_ruling_pending.chair": N_(
+        "A chair for the session is designated by a vote before any other ballot: "
+        '/presider {meeting} MEMBER "First name Last name".'
+    ),
+    "opening_ruling_pending.urgency": N_(
+        "The session first rules on the urgency: close ballot no. {ballot} on the urgency "
+        "before opening another."
+    ),
+    "opening_ruling_pending.urgency_again": N_(
+        "The session first rules on the urgency: its ballot was cancelled; /ouvrir {meeting} "
+        "opens it again."
+    ),
+    "opening_ruling_pending.business": N_(
+        "The opening of this session has nothing more to rule on: open the ballot with /scrutin."
+    ),
+    "urgency_rejected": N_(
+        "The instance did not recognise the urgency: no other question is deliberated; "
+        "adjourn the session with /lever."
+    ),
     "replies_closed": N_(
         "The session has opened: replies can no longer change. Check in with /arrivee."
     ),
@@ -108,6 +144,12 @@ REFUSALS: dict[str, str] = {
     "proxy.giver_holds_one": N_("Your member holds a proxy and cannot give its own."),
     "proxy.holder_at_limit": N_("That member already holds as many proxies as the rules allow."),
     "no_proxy_holder_left": N_("No member can receive your proxy now (limit reached)."),
+    "proxy.giver_sits": N_(
+        "This member is in the session and votes itself; it gives its proxy when it leaves "
+        "(/depart)."
+    ),
+    "proxy.holder_absent": N_("{holder} is not in the session: a proxy goes to a member present."),
+    "proxy_not_held": N_("{member} has no proxy in force to revoke."),
     "no_voting_seat": N_("You do not represent a member of a voting instance “{instance}”."),
     # People, invitations, groups
     "invitation_unknown": N_(

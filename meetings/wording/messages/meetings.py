@@ -15,7 +15,6 @@ from config.models import Groupement
 from meetings.buttons import HolderButton, ReplyButton
 from meetings.meeting import Attendance, Meeting, Reply, ReplyKind
 from meetings.notifier import Button, Keyboard, Message
-from meetings.presence import proxies_of
 from meetings.quorum import LiveQuorum
 from meetings.scope import MeetingScope
 from meetings.wording.formats import Name, capitalized, members, moment, name_of, voices, weight
@@ -283,11 +282,13 @@ def attendance_text(
     meeting: Meeting,
     scope: MeetingScope,
     replies: Mapping[str, Reply],
+    proxies: Mapping[str, str],
     attendance: Attendance | None,
     live: LiveQuorum | None,
     language: str,
 ) -> str:
-    """Replies before the session, or who is here during it; the quorum in figures."""
+    """Replies before the session, or who is here during it; the proxies (giver -> holder);
+    the quorum in figures."""
     _ = translator(language)
     groupement = scope.groupement
     lines = [meeting_heading(meeting, groupement, language), when(meeting, groupement, language)]
@@ -304,7 +305,6 @@ def attendance_text(
                 names=_names(groupement, absent, scope.weights, language)
             ),
         ]
-    proxies = proxies_of(replies)
     if proxies:
         lines.append(_("Proxies:"))
         for giver, holder in proxies.items():
