@@ -272,6 +272,8 @@ class WeightTable(ConfigModel):
     series: Slug
     effective_from: StrictDate
     source: Text
+    name: Text | None = None
+    """How a record names the table ("tableau des voix de l'avenant n° 1, 2022"); else its id."""
     weights: Annotated[dict[StrictStr, PositiveDecimal], Field(min_length=1)]
     declared_total: PositiveDecimal | None = None
     """The total a source states, checked against the weights, never used instead of them."""
@@ -279,7 +281,6 @@ class WeightTable(ConfigModel):
     @property
     def total(self) -> Decimal:
         return sum(self.weights.values(), Decimal(0))
-
 
 class InstanceKind(StrEnum):
     AG = "AG"

@@ -692,7 +692,10 @@ async def test_a_written_consultation_states_its_validity_in_figures(
         assert "« Approuver l'avenant n° 2 à la convention »" in sample
         assert "mardi 1er décembre 2026 à 9 h 00" in sample
         assert "mardi 8 décembre 2026 à 18 h 00" in sample
-        assert "table « ent-2022-avenant-1 », en vigueur depuis le 20 octobre 2022" in sample
+        assert (
+            "tableau des voix de l'avenant n° 1, 2022, en vigueur depuis le 20 octobre 2022"
+            in sample
+        )
         assert (
             "au moins la moitié des membres y prennent part, soit au moins 5 membres sur 10"
         ) in sample

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from config.models import Governance, GovernanceLookupError, Groupement
+from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
 from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, Reply, ReplyKind
 from meetings.minutes.model import (
     AdvisoryAttendance,
@@ -282,6 +282,7 @@ async def build_minutes(
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
         agenda=meeting.plan.agenda,
         deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
+        weight_table_name=None if table is None else table.name,
     )
 
 
@@ -301,11 +302,11 @@ def _validity(ballot: Ballot, total: Count, participation: Count) -> tuple[int, 
     )
 
 
-def _table_from(groupement: Groupement, table_id: str | None) -> date | None:
+def _table(groupement: Groupement, table_id: str | None) -> WeightTable | None:
     if table_id is None:
         return None
     try:
-        return groupement.weight_table(table_id).effective_from
+        return groupement.weight_table(table_id)
     except GovernanceLookupError:
         return None
 
@@ -333,6 +334,7 @@ async def build_consultation_record(
     if result is not None and not ballot.secret:
         lines = _vote_lines(electorate, votes, names, written=True)
     instance = groupement.instance(ballot.draft.instance_id)
+    table = _table(groupement, ballot.weight_table_id)
     return ConsultationRecord(
         ballot=ballot,
         votes=votes,
@@ -343,7 +345,7 @@ async def build_consultation_record(
         instance_kind=instance.kind,
         coordinator=name_of(groupement, groupement.groupement.coordinator),
         zone=groupement.groupement.tzinfo,
-        weight_table_from=_table_from(groupement, ballot.weight_table_id),
+        weight_table_from=None if table is None else table.effective_from,
         electors=tuple(
             Elector(m, names[m], electorate.weights[m], m in votes) for m in electorate.members
         ),
@@ -353,4 +355,5 @@ async def build_consultation_record(
         valid=valid,
         result=result,
         vote_lines=lines,
+        weight_table_name=None if table is None else table.name,
     )

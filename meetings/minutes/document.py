@@ -158,7 +158,13 @@ def _closing(minutes: Minutes, language: str) -> list[Block]:
     _ = translator(language)
     if minutes.closed_at is not None:
         closed = session_time(minutes.closed_at, minutes.opened_at, minutes.zone, language)
-        text = _("The agenda being exhausted, the chair closes the session at {time}.")
+        if minutes.quorum_failed:
+            text = _(
+                "The quorum not being reached, the chair closes the session at {time}; "
+                "the instance will be convened again."
+            )
+        else:
+            text = _("The agenda being exhausted, the chair closes the session at {time}.")
         closing = Paragraph(text.format(time=closed))
     else:
         closing = Paragraph(
@@ -232,7 +238,13 @@ def _record_fields(
         fields.append(
             (
                 _("Weighting of the votes"),
-                weighting(record.total, ballot.weight_table_id, record.weight_table_from, language),
+                weighting(
+                    record.total,
+                    ballot.weight_table_id,
+                    record.weight_table_from,
+                    language,
+                    record.weight_table_name,
+                ),
             )
         )
     return fields

@@ -10,7 +10,7 @@ article; results are the :class:`~voting.tally.TallyResult` the ballot store kep
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
 from meetings.meeting import AgendaItem
+from meetings.roster import Role
 from meetings.wording.formats import Name
 from voting.ballot import Ballot, BallotState
-from voting.tally import Count, QuorumReport, TallyResult
+from voting.tally import Count, Outcome, QuorumReport, TallyResult
 
 
 class Presence(StrEnum):
@@ -28,6 +29,14 @@ class Presence(StrEnum):
     REPRESENTED = "represented"
     EXCUSED = "excused"
     ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class Sitter:
+    """A person who sat for a member or an advisory participant, and in which capacity."""
+
+    name: str
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class MemberAttendance:
     arrived_at: datetime | None = None
     """Set only for an arrival after the opening of the session."""
     left_at: tuple[datetime, ...] = ()
+    sitter: Sitter | None = None
+    """The person who sat for a member present, where the record says who."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class AdvisoryAttendance:
     participant_id: str
     name: Name
     by_video: bool
+    sitter: Sitter | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,13 @@ class Deliberation:
     vote_lines: tuple[VoteLine, ...]
     """Empty for a secret ballot: its minutes give totals and participation only."""
     participation: Count
+    reference: str | None = None
+    """``COGOUV-2026-07``: the deliberation's number in its groupement and year, given at
+    the close to an adopted or rejected motion."""
+
+    @property
+    def off_agenda(self) -> bool:
+        return self.agenda_position is None
 
     @property
     def question(self) -> str:
@@ -146,6 +165,20 @@ class Minutes:
     opening_quorum: QuorumReport | None
     agenda: tuple[AgendaItem, ...]
     deliberations: tuple[Deliberation, ...]
+    weight_table_name: str | None = None
+    notes: Mapping[int, str] = field(default_factory=dict)
+    """What the secretary noted under each agenda item, by its position (from 1)."""
+
+    @property
+    def quorum_failed(self) -> bool:
+        """The session lacked its quorum at the opening and never decided anything: it could
+        only be closed, and the instance convened again."""
+        if self.opening_quorum is None or self.opening_quorum.met:
+            return False
+        return not any(
+            d.result is not None and d.result.outcome is not Outcome.NO_QUORUM
+            for d in self.deliberations
+        )
 
     def with_presence(self, presence: Presence) -> tuple[MemberAttendance, ...]:
         return tuple(m for m in self.members if m.presence is presence)
@@ -185,6 +218,8 @@ class ConsultationRecord:
     valid: bool
     result: TallyResult | None
     vote_lines: tuple[VoteLine, ...]
+    weight_table_name: str | None = None
+    reference: str | None = None
 
     @property
     def question(self) -> str:
