@@ -282,6 +282,7 @@ class WeightTable(ConfigModel):
     def total(self) -> Decimal:
         return sum(self.weights.values(), Decimal(0))
 
+
 class InstanceKind(StrEnum):
     AG = "AG"
     COSTRAT = "COSTRAT"

@@ -381,9 +381,9 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
     for number, item in enumerate(AGENDA, start=1):
         assert f"{number}. {item.title}" in one_line
     # Each deliberation.
-    first = section(one_line, "Délibération n° 1", "Délibération n° 2")
-    second = section(one_line, "Délibération n° 2", "Délibération n° 3")
-    third = section(one_line, "Délibération n° 3", "6. Clôture")
+    first = section(one_line, "Délibération COGOUV-2026-01", "Délibération COGOUV-2026-02")
+    second = section(one_line, "Délibération COGOUV-2026-02", "Scrutin n° 3")
+    third = section(one_line, "Scrutin n° 3", "6. Clôture")
     assert "point 2 de l'ordre du jour" in first
     assert "« Adopter le budget 2027 de l'ENT »" in first
     assert "Scrutin public" in first
@@ -521,7 +521,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
         "(requis : au moins 5 membres et au moins 7,5 voix).**",
         "1. Approbation du procès-verbal — mise aux voix : "
         "« Approuver le procès-verbal du 20 octobre »",
-        "### Délibération n° 1 — point 2 de l'ordre du jour",
+        "### Délibération COGOUV-2026-01 — point 2 de l'ordre du jour",
         "- **Mode de scrutin** : Scrutin public (vote nominatif)",
         "- **Mode de scrutin** : Scrutin secret",
         "| **Suffrages exprimés** | **5** | **9** |",
@@ -538,7 +538,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
     ):
         assert expected in markdown, expected
     assert "PROJET" not in markdown
-    secret = section(markdown, "### Délibération n° 2", "### Délibération n° 3")
+    secret = section(markdown, "### Délibération COGOUV-2026-02", "### Scrutin n° 3")
     assert "Détail des votes" not in secret and "| Région Grand Est |" not in secret
     # The same words as the PDF: the body (bar the chart captions) appears there too.
     pdf = body_text(rendered(minutes))

@@ -29,7 +29,9 @@ class BallotClosed:
 
 
 async def _close(services: Services, ballot_id: int) -> BallotClosed:
-    ballot, result = await services.ballots.close(ballot_id)
+    ballot = await services.ballots.get(ballot_id)
+    zone = services.governance.groupement(ballot.draft.groupement_id).groupement.tzinfo
+    ballot, result = await services.ballots.close(ballot_id, zone)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     return BallotClosed(ballot, result)
 

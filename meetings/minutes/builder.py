@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
 from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, Reply, ReplyKind

@@ -222,6 +222,8 @@ def _record_fields(
         (_("Voting method"), ballot_mode(ballot.secret, language)),
         (_.pgettext("consultation", "Opening"), moment(ballot.opened_at, language, zone)),
     ]
+    if ballot.reference is not None:
+        fields.insert(3, (_.pgettext("field", "Deliberation"), ballot.reference))
     if ballot.draft.deadline is not None:
         fields.append(
             (_.pgettext("field", "Deadline"), moment(ballot.draft.deadline, language, zone))

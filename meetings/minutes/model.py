@@ -102,9 +102,11 @@ class Deliberation:
     vote_lines: tuple[VoteLine, ...]
     """Empty for a secret ballot: its minutes give totals and participation only."""
     participation: Count
-    reference: str | None = None
-    """``COGOUV-2026-07``: the deliberation's number in its groupement and year, given at
-    the close to an adopted or rejected motion."""
+
+    @property
+    def reference(self) -> str | None:
+        """``COGOUV-2026-07``: the number an adopted or rejected motion took at its close."""
+        return self.ballot.reference
 
     @property
     def off_agenda(self) -> bool:
@@ -219,7 +221,6 @@ class ConsultationRecord:
     result: TallyResult | None
     vote_lines: tuple[VoteLine, ...]
     weight_table_name: str | None = None
-    reference: str | None = None
 
     @property
     def question(self) -> str:
