@@ -5,17 +5,12 @@ through the actions, then rendered and read back."""
 
 from __future__ import annotations
 
-from meetings.actions.convene import convene
-from meetings.actions.plan import plan_meeting
 from meetings.actions.session_open import open_session
-from meetings.meeting import MeetingPlan, ReplyKind
+from meetings.meeting import ReplyKind
 from meetings.services import Services
 from tests.acting import coordinator
 from tests.clock import FakeClock
-from tests.conftest import GROUPEMENT
 from tests.test_minutes import (
-    AGENDA,
-    PLACE,
     answer,
     body_text,
     convened,
