@@ -311,6 +311,8 @@ class Instance(ConfigModel):
     rules: Rules | None = None
     ballot_kind: BallotKind = BallotKind.PUBLIC
     allow_vote_change: StrictBool = True
+    off_agenda_ballots: StrictBool = False
+    """Whether a session may vote on a question that is no motion of its agenda."""
     notice_clear_days: NonNegativeInt = 5
     urgent_notice_clear_days: NonNegativeInt = 1
     recurrence: Recurrence = "none"

@@ -7,6 +7,7 @@ session opens; then attendance is taken from them and corrected by check-ins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -131,6 +132,18 @@ class NotInThisMeeting(MeetingError):
     code = "not_in_this_meeting"
 
 
+class OffAgenda(MeetingError):
+    """A question that is no motion of the agenda, where the instance does not allow one."""
+
+    code = "off_agenda"
+
+
+class OffAgendaOnSecondConvocation(MeetingError):
+    """A second convocation deliberates without quorum on the agenda of the first, only."""
+
+    code = "off_agenda_second_convocation"
+
+
 class BallotsStillOpen(MeetingError):
     """A session closes once its ballots are closed."""
 
@@ -142,6 +155,16 @@ class AgendaItem:
     title: str
     motion: str | None = None
     """The question put to the vote under this item, if any."""
+
+
+def agenda_position(agenda: Sequence[AgendaItem], question: str) -> int | None:
+    """The item (from 1) whose motion, or title, is the question put to the vote; None for a
+    question off the agenda. Case and surrounding spaces do not count."""
+    wanted = question.strip().casefold()
+    for position, item in enumerate(agenda, start=1):
+        if wanted in {(item.motion or "").strip().casefold(), item.title.strip().casefold()}:
+            return position
+    return None
 
 
 @dataclass(frozen=True)

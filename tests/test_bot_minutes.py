@@ -19,7 +19,7 @@ from meetings.actions.convene import convene
 from meetings.actions.plan import plan_meeting
 from meetings.actions.reply import reply
 from meetings.actions.session_open import open_session
-from meetings.meeting import MeetingPlan, ReplyKind
+from meetings.meeting import AgendaItem, MeetingPlan, ReplyKind
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
@@ -114,6 +114,7 @@ async def held_meeting(harness: OfflineHarness, clock: FakeClock) -> int:
         "cogouv",
         datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
         place="Metz",
+        agenda=(AgendaItem("Budget 2027", "Approuver le budget"),),
         secretary="Claire Weber",
     )
     meeting = (await plan_meeting(services, actor, plan)).meeting

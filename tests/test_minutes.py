@@ -46,6 +46,7 @@ from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
+from tests.steps import allowing_off_agenda
 from voting.ballot import Ballot
 from voting.rules import BallotKind
 from voting.tally import QuorumReport
@@ -61,6 +62,12 @@ AGENDA = (
     AgendaItem("Questions diverses"),
 )
 GENERATED = datetime(2026, 12, 15, 16, 45, tzinfo=UTC)  # 17 h 45 in Paris
+
+
+@pytest.fixture
+def governance(governance: Governance) -> Governance:
+    """The COGOUV votes on a question off its agenda here: the scripted session has one."""
+    return allowing_off_agenda(governance)
 
 
 def paris(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
@@ -384,6 +391,7 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
     first = section(one_line, "Délibération COGOUV-2026-01", "Délibération COGOUV-2026-02")
     second = section(one_line, "Délibération COGOUV-2026-02", "Scrutin n° 3")
     third = section(one_line, "Scrutin n° 3", "6. Clôture")
+    assert third.startswith("Scrutin n° 3 — hors ordre du jour")
     assert "point 2 de l'ordre du jour" in first
     assert "« Adopter le budget 2027 de l'ENT »" in first
     assert "Scrutin public" in first

@@ -1,15 +1,29 @@
 """What the minutes carry beyond the votes (issue #9): the weight table by its name, the
 closing of a session without quorum, the persons who sat, the notes under each agenda item,
 questions off the agenda and the numbers of the deliberations. Built from a real SQLite file
-through the actions, then rendered and read back."""
+through the actions, then rendered and read back. Here the COGOUV allows a question off its
+agenda (the scripted session of test_minutes has one)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
+from config.models import Governance
+from meetings.actions.convene import convene
+from meetings.actions.reconvene import reconvene
+from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_open import open_session
-from meetings.meeting import ReplyKind
+from meetings.meeting import OffAgendaOnSecondConvocation, ReplyKind
 from meetings.services import Services
+from meetings.wording.refusals import refusal
+from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
+from tests.steps import allowing_off_agenda, ballot_opened, in_session
+from tests.steps import answer as answered
+from tests.steps import paris as paris_on
 from tests.test_minutes import (
     answer,
     body_text,
@@ -19,6 +33,59 @@ from tests.test_minutes import (
     paris,
     rendered,
 )
+from voting.ballot import BallotState
+
+
+@pytest.fixture
+def governance(governance: Governance) -> Governance:
+    return allowing_off_agenda(governance)
+
+
+# --- a question off the agenda ------------------------------------------------------------
+
+
+async def test_an_instance_that_allows_it_votes_off_the_agenda(
+    services: Services, clock: FakeClock
+) -> None:
+    await in_session(services, clock, paris_on(2026, 12, 22), region_grand_est="present")
+
+    opened = await ballot_opened(services, "Renouveler le marché")
+
+    assert opened.ballot.state is BallotState.OPEN
+
+
+async def test_a_second_convocation_never_votes_off_the_agenda(
+    services: Services, clock: FakeClock
+) -> None:
+    actor = await coordinator(services)
+    first = await in_session(services, clock, paris_on(2026, 12, 22), aube="present")
+    clock.advance(timedelta(hours=2))
+    await adjourn(services, actor, first.id)
+    second = (await reconvene(services, actor, first.id, paris_on(2027, 1, 5))).meeting
+    await convene(services, actor, second.id)
+    await answered(services, second, aube="present")
+    clock.now = paris_on(2027, 1, 5)
+    await open_session(services, actor, second.id)
+
+    with pytest.raises(OffAgendaOnSecondConvocation) as refused:
+        await ballot_opened(services, "Renouveler le marché")
+
+    assert await services.ballots.find(meeting_id=second.id) == []
+    assert "seconde convocation" in plain(refusal(refused.value, "fr"))
+    assert (await ballot_opened(services, "Budget 2027")).ballot.second_convocation
+
+
+async def test_the_minutes_mark_a_question_off_the_agenda(
+    services: Services, clock: FakeClock
+) -> None:
+    held = await held_meeting(services, clock)
+
+    minutes = await minutes_of(services, held.meeting.id)
+    text = body_text(rendered(minutes))
+
+    assert [d.off_agenda for d in minutes.deliberations] == [False, False, True]
+    assert f"Scrutin n° {held.cancelled_ballot} — hors ordre du jour" in text
+
 
 # --- the weight table by name -------------------------------------------------------------
 

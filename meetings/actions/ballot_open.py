@@ -20,7 +20,14 @@ from config.models import Instance
 from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.ballots import deliver_papers, post_participation
-from meetings.meeting import Meeting, MeetingState, NotAVotingInstance
+from meetings.meeting import (
+    Meeting,
+    MeetingState,
+    NotAVotingInstance,
+    OffAgenda,
+    OffAgendaOnSecondConvocation,
+    agenda_position,
+)
 from meetings.presence import consultation_electorate
 from meetings.quorum import meeting_electorate
 from meetings.schedule import local_day
@@ -106,6 +113,21 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
     )
 
 
+def check_on_agenda(instance: Instance, meeting: Meeting, question: str) -> None:
+    """A session votes on its agenda; a question off it only where the instance allows one,
+    and never on a second convocation, which deliberates without quorum on the agenda the
+    members were convened for."""
+    if agenda_position(meeting.plan.agenda, question) is not None:
+        return
+    if meeting.second_convocation:
+        raise OffAgendaOnSecondConvocation(
+            f"meeting {meeting.id} is a second convocation: only its agenda is put to the vote",
+            number=meeting.id,
+        )
+    if not instance.off_agenda_ballots:
+        raise OffAgenda(f"instance {instance.id!r} votes only on its agenda", number=meeting.id)
+
+
 async def open_ballot(
     services: Services,
     actor: Actor,
@@ -125,6 +147,8 @@ async def open_ballot(
         setting = await ballot_setting(services, groupement_id, instance_id)
         if confirmed is not None and confirmed.session != setting.session:
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
+        if setting.meeting is not None:
+            check_on_agenda(setting.instance, setting.meeting, question)
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,

@@ -15,7 +15,15 @@ from dataclasses import replace
 from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
-from meetings.meeting import AgendaItem, AttendanceEvent, Meeting, MeetingState, Reply, ReplyKind
+from meetings.meeting import (
+    AgendaItem,
+    AttendanceEvent,
+    Meeting,
+    MeetingState,
+    Reply,
+    ReplyKind,
+    agenda_position,
+)
 from meetings.minutes.model import (
     AdvisoryAttendance,
     Chair,
@@ -158,11 +166,8 @@ def _vote_lines(
 
 
 def _agenda_match(agenda: Sequence[AgendaItem], question: str) -> tuple[int | None, str | None]:
-    wanted = question.strip().casefold()
-    for position, item in enumerate(agenda, start=1):
-        if wanted in {(item.motion or "").strip().casefold(), item.title.strip().casefold()}:
-            return position, item.title
-    return None, None
+    position = agenda_position(agenda, question)
+    return position, None if position is None else agenda[position - 1].title
 
 
 def _names(groupement: Groupement, electorate: Electorate) -> dict[str, Name]:

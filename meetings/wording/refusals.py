@@ -86,6 +86,16 @@ REFUSALS: dict[str, str] = {
         "Meeting no. {number} is convened for {starts_at}: its session opens that day."
     ),
     "ballots_still_open": N_("Close the open ballots first: {ballots}."),
+    "off_agenda": N_(
+        "This question is not on the agenda of meeting no. {number}, and this instance does "
+        "not vote on questions off the agenda: choose a motion of the agenda. Nothing was "
+        "opened."
+    ),
+    "off_agenda_second_convocation": N_(
+        "Meeting no. {number} is a second convocation: it deliberates without quorum only on "
+        "the agenda of the first meeting, so a question off the agenda cannot be put to the "
+        "vote. Nothing was opened."
+    ),
     "replies_closed": N_(
         "The session has opened: replies can no longer change. Check in with /arrivee."
     ),
