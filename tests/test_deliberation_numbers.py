@@ -43,8 +43,8 @@ async def store(database: Database) -> BallotStore:
     return ballots
 
 
-async def decided(store: BallotStore, option: str = "for", **changes: object) -> int:
-    ballot_id = await opened(store, **changes)
+async def decided(store: BallotStore, option: str = "for", **changes: str) -> int:
+    ballot_id = await opened(store, None, **changes)
     await store.cast(ballot_id, "region", option, cast_by="tg:1")
     await store.close(ballot_id, PARIS)
     return ballot_id
