@@ -144,6 +144,24 @@ class OffAgendaOnSecondConvocation(MeetingError):
     code = "off_agenda_second_convocation"
 
 
+class UnknownAgendaItem(MeetingError):
+    """A note for an item the agenda does not have."""
+
+    code = "unknown_agenda_item"
+
+    def __init__(self, meeting_id: int, position: int, items: int) -> None:
+        super().__init__(
+            f"meeting {meeting_id} has {items} agenda item(s), not {position}",
+            number=meeting_id,
+            position=position,
+            items=items,
+        )
+
+
+class EmptyNote(MeetingError):
+    code = "empty_note"
+
+
 class BallotsStillOpen(MeetingError):
     """A session closes once its ballots are closed."""
 
@@ -231,6 +249,16 @@ class Reply:
     proxy_holder: str | None
     replied_by: str
     replied_at: datetime
+
+
+@dataclass(frozen=True)
+class AgendaNote:
+    """What the secretary noted of an agenda item during the session (the latest counts)."""
+
+    position: int
+    text: str
+    noted_by: str
+    noted_at: datetime
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,7 @@ async def build_minutes(
         agenda=meeting.plan.agenda,
         deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
         weight_table_name=None if table is None else table.name,
+        notes={p: note.text for p, note in (await meetings.notes(meeting_id)).items()},
     )
 
 

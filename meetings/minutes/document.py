@@ -151,7 +151,13 @@ def _agenda(minutes: Minutes, language: str) -> Block:
         else item.title
         for item in minutes.agenda
     )
-    return Items(items, numbered=True)
+    # While the session is open an item not noted yet may still be: "no observation" would
+    # be premature, so a draft prints only the notes taken.
+    unnoted = "" if minutes.draft else _("No observation.")
+    notes = tuple(
+        minutes.notes.get(position, unnoted) for position in range(1, len(minutes.agenda) + 1)
+    )
+    return Items(items, numbered=True, notes=notes)
 
 
 def _closing(minutes: Minutes, language: str) -> list[Block]:

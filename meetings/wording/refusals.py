@@ -86,6 +86,11 @@ REFUSALS: dict[str, str] = {
         "Meeting no. {number} is convened for {starts_at}: its session opens that day."
     ),
     "ballots_still_open": N_("Close the open ballots first: {ballots}."),
+    "unknown_agenda_item": N_(
+        "The agenda of meeting no. {number} has no item {position}: its items are numbered "
+        "from 1 to {items}."
+    ),
+    "empty_note": N_("A note needs a text: /noter {number} ITEM TEXT."),
     "off_agenda": N_(
         "This question is not on the agenda of meeting no. {number}, and this instance does "
         "not vote on questions off the agenda: choose a motion of the agenda. Nothing was "
