@@ -6,25 +6,33 @@ agenda (the scripted session of test_minutes has one)."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from config.models import Governance
 from meetings.actions.convene import convene
 from meetings.actions.reconvene import reconvene
 from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_open import open_session
 from meetings.meeting import OffAgendaOnSecondConvocation, ReplyKind
+from meetings.minutes.markdown import render_markdown
 from meetings.services import Services
 from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
-from tests.acting import coordinator
+from tests.acting import RecordingNotifier, coordinator
 from tests.clock import FakeClock
+from tests.conftest import GROUPEMENT
 from tests.steps import allowing_off_agenda, ballot_opened, in_session
 from tests.steps import answer as answered
 from tests.steps import paris as paris_on
 from tests.test_minutes import (
+    COORD,
+    GENERATED,
     answer,
     body_text,
     convened,
@@ -137,3 +145,66 @@ async def test_a_session_with_quorum_closes_on_the_exhausted_agenda(
 
     assert not minutes.quorum_failed
     assert "L'ordre du jour étant épuisé" in body_text(rendered(minutes))
+
+
+# --- the Markdown links to its charts -------------------------------------------------------
+
+
+async def test_the_markdown_links_each_chart_to_the_file_named_for_it(
+    services: Services, clock: FakeClock
+) -> None:
+    held = await held_meeting(services, clock)
+    minutes = await minutes_of(services, held.meeting.id)
+
+    linked = render_markdown(minutes, GENERATED, charts="pv-1")
+    unlinked = render_markdown(minutes, GENERATED)
+
+    assert "![Quorum à l'ouverture de la séance](pv-1-quorum.png)" in plain(linked)
+    assert (
+        f"![Délibération COGOUV-2026-01 : répartition des voix](pv-1-scrutin-{held.public_ballot}"
+        ".png)"
+    ) in plain(linked)
+    # The cancelled ballot has no result, hence no chart.
+    assert f"scrutin-{held.cancelled_ballot}.png" not in linked
+    assert "![" not in unlinked
+
+
+def test_scrutin_minutes_writes_the_charts_the_markdown_links_to(
+    tmp_path: Path,
+    governance: Governance,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    database = tmp_path / "cli.db"
+    clock = FakeClock(paris(7, 10))
+
+    async def a_held_meeting() -> int:
+        services = await Services.open(governance, database, clock)
+        services.connect(RecordingNotifier())
+        try:
+            await services.roster.add_coordinator(GROUPEMENT, COORD, "Claire Test", "tests")
+            return (await held_meeting(services, clock)).meeting.id
+        finally:
+            await services.close()
+
+    meeting_id = asyncio.run(a_held_meeting())
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(database))
+    pdf, markdown = tmp_path / "out" / "pv.pdf", tmp_path / "out" / "pv.md"
+    pdf.parent.mkdir()
+
+    assert main(["minutes", str(meeting_id), "-o", str(pdf), "--markdown", str(markdown)]) == 0
+
+    out = capsys.readouterr().out
+    text = markdown.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links == ["pv-quorum.png", "pv-scrutin-1.png", "pv-scrutin-2.png"]
+    for link in links:
+        assert (markdown.parent / link).read_bytes().startswith(b"\x89PNG")
+        assert f"chart written to {markdown.parent / link}" in out
+    assert (
+        main(
+            ["minutes", str(meeting_id), "-o", str(pdf), "--markdown", str(markdown), "--no-charts"]
+        )
+        == 0
+    )
+    assert "![" not in markdown.read_text(encoding="utf-8")
