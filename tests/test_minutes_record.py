@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,18 +17,30 @@ from bot.cli import main
 from config.models import Governance
 from meetings.actions.convene import convene
 from meetings.actions.reconvene import reconvene
+from meetings.actions.reply import reply
 from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_open import open_session
-from meetings.meeting import OffAgendaOnSecondConvocation, ReplyKind
+from meetings.meeting import (
+    AttendanceEvent,
+    Meeting,
+    OffAgendaOnSecondConvocation,
+    Reply,
+    ReplyKind,
+)
+from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
+from meetings.minutes.model import Minutes, Sitter
+from meetings.minutes.sitters import sitter_of
+from meetings.roster import Role, Seat, SeatTerm
 from meetings.services import Services
 from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
-from tests.acting import RecordingNotifier, coordinator
+from tests.acting import RecordingNotifier, coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from tests.steps import allowing_off_agenda, ballot_opened, in_session
 from tests.steps import answer as answered
+from tests.steps import convened as convened_on
 from tests.steps import paris as paris_on
 from tests.test_minutes import (
     COORD,
@@ -208,3 +220,86 @@ def test_scrutin_minutes_writes_the_charts_the_markdown_links_to(
         == 0
     )
     assert "![" not in markdown.read_text(encoding="utf-8")
+
+
+# --- the persons who sat ----------------------------------------------------------------------
+
+
+async def named_minutes(services: Services, meeting_id: int) -> Minutes:
+    return await build_minutes(
+        meeting_id,
+        governance=services.governance,
+        meetings=services.meetings,
+        ballots=services.ballots,
+        roster=services.roster,
+    )
+
+
+def test_the_person_who_sat_is_the_one_who_checked_in_or_replied() -> None:
+    opened = paris(15, 14)
+    titulaire = SeatTerm(Seat(GROUPEMENT, "aube", "tg:1", Role.TITULAIRE), paris(1, 9), None)
+    former = SeatTerm(Seat(GROUPEMENT, "aube", "tg:2", Role.SUPPLEANT), paris(1, 9), paris(10, 9))
+    suppleant = SeatTerm(Seat(GROUPEMENT, "aube", "tg:3", Role.SUPPLEANT), paris(10, 9), None)
+    terms = (titulaire, former, suppleant)
+    names = {"tg:1": "Anne Titulaire", "tg:2": "Bruno Ancien", "tg:3": "Chloé Suppléante"}
+
+    def arrival(by: str, at: datetime = opened) -> AttendanceEvent:
+        return AttendanceEvent("aube", False, True, False, at, by)
+
+    def replied(by: str) -> Reply:
+        return Reply("aube", ReplyKind.PRESENT, None, by, paris(8, 9))
+
+    # At the opening, the author of the reply sat.
+    assert sitter_of("aube", [arrival("replies")], replied("tg:1"), terms, names) == Sitter(
+        "Anne Titulaire", Role.TITULAIRE
+    )
+    # A representative who checks in itself is the one who sat.
+    late = arrival("tg:3", paris(15, 14, 30))
+    assert sitter_of("aube", [late], None, terms, names) == Sitter(
+        "Chloé Suppléante", Role.SUPPLEANT
+    )
+    # A coordinator checking a member in did not sit for it; a seat no longer held names no one.
+    assert sitter_of("aube", [arrival("tg:1001")], None, terms, names) is None
+    assert sitter_of("aube", [arrival("replies")], replied("tg:2"), terms, names) is None
+    # Nobody arrived: nobody sat, whatever the reply said.
+    assert sitter_of("aube", [], replied("tg:1"), terms, names) is None
+
+
+async def test_the_minutes_name_the_persons_who_sat(services: Services, clock: FakeClock) -> None:
+    held = await held_meeting(services, clock)
+    await services.roster.remember("person-of-region-grand-est", "Marie Dupont")
+    await services.roster.remember("person-of-dane", "Paul Martin")
+
+    minutes = await named_minutes(services, held.meeting.id)
+    text = body_text(rendered(minutes))
+    by_member = {m.member_id: m for m in minutes.members}
+
+    assert by_member["region-grand-est"].sitter == Sitter("Marie Dupont", Role.TITULAIRE)
+    # The coordinator checked the Marne in: the record does not say who sat for it.
+    assert by_member["marne"].sitter is None
+    assert by_member["meuse"].sitter is None  # represented, its proxy holder sat
+    assert minutes.advisory[0].sitter == Sitter("Paul Martin", Role.ADVISORY)
+    assert "Membre Siégeant Voix Présence Observations" in text
+    assert "Région Grand Est Marie Dupont (titulaire) 4,5 en salle" in text
+    assert (
+        "Directions académiques au numérique éducatif (DANE), en la personne de Paul Martin "
+        "— en visioconférence"
+    ) in text
+
+
+async def test_a_substitute_who_sits_is_named_as_such(services: Services, clock: FakeClock) -> None:
+    meeting = await convened_meeting(services)
+    substitute = await seated(services, "aube", "tg:aube-suppleant", Role.SUPPLEANT)
+    await services.roster.remember("tg:aube-suppleant", "Chloé Martin")
+    await reply(services, substitute, meeting.id, "aube", ReplyKind.PRESENT)
+    clock.now = paris_on(2026, 12, 22)
+    await open_session(services, await coordinator(services), meeting.id)
+
+    minutes = await named_minutes(services, meeting.id)
+    markdown = plain(render_markdown(minutes, GENERATED))
+
+    assert "| Département de l'Aube | Chloé Martin (suppléant) | 1 | en salle |  |" in markdown
+
+
+async def convened_meeting(services: Services) -> Meeting:
+    return await convened_on(services, paris_on(2026, 12, 22))

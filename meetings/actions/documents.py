@@ -66,7 +66,11 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
             number, governance=services.governance, ballots=services.ballots
         )
     return await build_minutes(
-        number, governance=services.governance, meetings=services.meetings, ballots=services.ballots
+        number,
+        governance=services.governance,
+        meetings=services.meetings,
+        ballots=services.ballots,
+        roster=services.roster,
     )
 
 

@@ -34,9 +34,12 @@ from meetings.minutes.model import (
     Minutes,
     Movement,
     Presence,
+    Sitter,
     VoteLine,
 )
+from meetings.minutes.sitters import sitter_of
 from meetings.presence import attendance_at, proxies_of, session_electorate
+from meetings.roster import Roster
 from meetings.scope import MeetingScope, scope_of
 from meetings.store import MeetingStore
 from meetings.wording.formats import Name, name_of
@@ -76,6 +79,7 @@ def _members(
     replies: Mapping[str, Reply],
     events: Sequence[AttendanceEvent],
     opened_at: datetime,
+    sitters: Mapping[str, Sitter | None],
 ) -> tuple[MemberAttendance, ...]:
     """Each member convened: present if it ever sat, else represented, excused or absent."""
     arrivals = _first_arrivals(events)
@@ -96,6 +100,7 @@ def _members(
                 by_video=arrival.by_video,
                 arrived_at=arrival.at if arrival.at > opened_at else None,
                 left_at=departures.get(member, ()),
+                sitter=sitters.get(member),
             )
         # A proxy whose holder never sat was never exercised: the member was absent.
         elif holder is not None and holder in arrivals:
@@ -110,14 +115,37 @@ def _members(
 
 
 def _advisory(
-    scope: MeetingScope, events: Sequence[AttendanceEvent]
+    scope: MeetingScope,
+    events: Sequence[AttendanceEvent],
+    sitters: Mapping[str, Sitter | None],
 ) -> tuple[AdvisoryAttendance, ...]:
     arrivals = _first_arrivals(events)
     return tuple(
-        AdvisoryAttendance(a, name_of(scope.groupement, a), arrivals[a].by_video)
+        AdvisoryAttendance(a, name_of(scope.groupement, a), arrivals[a].by_video, sitters.get(a))
         for a in scope.advisory
         if a in arrivals
     )
+
+
+async def _sitters(
+    roster: Roster | None,
+    scope: MeetingScope,
+    replies: Mapping[str, Reply],
+    events: Sequence[AttendanceEvent],
+) -> dict[str, Sitter | None]:
+    """The person who sat for each member and advisory participant, where the roster says."""
+    if roster is None:
+        return {}
+    terms = await roster.seat_terms(scope.groupement.id)
+    names: dict[str, str] = {}
+    for person_id in {term.seat.person_id for term in terms}:
+        person = await roster.person(person_id)
+        if person is not None:
+            names[person_id] = person.display_name
+    return {
+        p: sitter_of(p, events, replies.get(p), terms, names)
+        for p in (*scope.members, *scope.advisory)
+    }
 
 
 def _movements(
@@ -245,9 +273,15 @@ async def _opened_meeting(meetings: MeetingStore, meeting_id: int) -> tuple[Meet
 
 
 async def build_minutes(
-    meeting_id: int, *, governance: Governance, meetings: MeetingStore, ballots: BallotStore
+    meeting_id: int,
+    *,
+    governance: Governance,
+    meetings: MeetingStore,
+    ballots: BallotStore,
+    roster: Roster | None = None,
 ) -> Minutes:
-    """The minutes of a meeting whose session has opened (a draft until it closes)."""
+    """The minutes of a meeting whose session has opened (a draft until it closes); with the
+    roster, they name the person who sat for each member."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
     scope = scope_of(governance, meeting)
     draft = meeting.state is not MeetingState.CLOSED
@@ -257,6 +291,7 @@ async def build_minutes(
     if meeting.plan.second_convocation_of is not None:
         first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
     table = scope.weight_table
+    sitters = await _sitters(roster, scope, replies, events)
     return Minutes(
         meeting_id=meeting.id,
         draft=draft,
@@ -281,8 +316,8 @@ async def build_minutes(
         weight_table_id=None if table is None else table.id,
         weight_table_from=None if table is None else table.effective_from,
         total=Count(scope.total_weight, len(scope.members)),
-        members=_members(scope, replies, events, opened_at),
-        advisory=_advisory(scope, events),
+        members=_members(scope, replies, events, opened_at, sitters),
+        advisory=_advisory(scope, events, sitters),
         movements=_movements(scope.groupement, events, opened_at),
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
         agenda=meeting.plan.agenda,
