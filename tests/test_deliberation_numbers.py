@@ -5,6 +5,7 @@ file, read back by a second connection."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pytest
 
 from tests.clock import FakeClock
 from tests.test_ballot_store import draft, opened
+from tests.test_charts import NAMES_2022, render_ballot_figure, texts_of, worked_example
 from tests.test_tally import WEIGHTS_2022
 from voting.ballot import DeliberationNumber, takes_a_number
 from voting.db import Database
@@ -110,3 +112,14 @@ async def test_the_number_is_on_disk(
         assert draft().instance_id == "cogouv"
     finally:
         await reopened.close()
+
+
+def test_the_chart_names_the_deliberation() -> None:
+    ballot, votes = worked_example()
+    numbered = replace(ballot, deliberation=DeliberationNumber(2026, 7))
+
+    texts = texts_of(render_ballot_figure(numbered, votes, NAMES_2022))
+    unnumbered = texts_of(render_ballot_figure(ballot, votes, NAMES_2022))
+
+    assert any(t.startswith("Délibération COGOUV-2026-07 — Scrutin public") for t in texts)
+    assert not any("Délibération" in t for t in unnumbered)

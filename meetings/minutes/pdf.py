@@ -77,6 +77,9 @@ CHART_MIN_WIDTH = 105.0
 """A chart shrinks to this width to fit the rest of a page, rather than leave a blank."""
 SIGNATURE_HEIGHT = 40.0
 
+SHORT_TABLE = 8
+"""A table of up to this many rows (a result's totals) is kept whole on one page."""
+
 PDF_LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
@@ -195,7 +198,9 @@ def _estimate(pdf: _Pages, block: Block | None) -> float:
         )
         return lines * LINE + len(block.rows) * 1.8
     if isinstance(block, Table):
-        return 8 + 6 * min(len(block.rows), 3)
+        # As much as _table keeps together, so that a heading goes with it.
+        rows = len(block.rows)
+        return 8 + 6 * (rows if rows <= SHORT_TABLE else 3)
     if isinstance(block, Paragraph | Items):
         return 3 * LINE
     if isinstance(block, Signatures):
@@ -259,10 +264,6 @@ def _fields(pdf: _Pages, block: Fields) -> None:
             row.cell(print_apostrophes(pdf.doc.words.label.format(label=label)), style=label_style)
             row.cell(print_apostrophes(value))
     pdf.ln(2)
-
-
-SHORT_TABLE = 8
-"""A table of up to this many rows (a result's totals) is kept whole on one page."""
 
 
 def _table(pdf: _Pages, block: Table) -> None:

@@ -155,7 +155,7 @@ def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
         _.pgettext("column", "Remarks"),
     )
     if named:
-        widths = columns.widths((7, 6, 2, 3, 4), (7, 6, 3, 4))
+        widths = columns.widths((6, 5, 2, 4, 4), (6, 5, 4, 4))
         numeric = frozenset({2}) if columns.voting else frozenset()
         return [Table(header, tuple(rows), widths, numeric=numeric)]
     widths = columns.widths((9, 2, 4, 5), (9, 4, 5))
