@@ -15,6 +15,7 @@ import pytest
 
 from bot.cli import main
 from config.models import Governance
+from meetings.actions.ballot_close import close_ballot
 from meetings.actions.convene import convene
 from meetings.actions.reconvene import reconvene
 from meetings.actions.reply import reply
@@ -47,10 +48,12 @@ from tests.test_minutes import (
     GENERATED,
     answer,
     body_text,
+    consultation,
     convened,
     held_meeting,
     minutes_of,
     paris,
+    record_of,
     rendered,
 )
 from voting.ballot import BallotState
@@ -303,3 +306,16 @@ async def test_a_substitute_who_sits_is_named_as_such(services: Services, clock:
 
 async def convened_meeting(services: Services) -> Meeting:
     return await convened_on(services, paris_on(2026, 12, 22))
+
+
+async def test_a_consultation_record_gives_its_deliberation_number(
+    services: Services, clock: FakeClock
+) -> None:
+    voters = {m: "for" for m in ("region-grand-est", "cea", "moselle", "aube", "marne", "vosges")}
+    ballot_id = await consultation(services, clock, voters)
+    clock.now = paris(8, 18)
+    await close_ballot(services, await coordinator(services), ballot_id)
+
+    text = body_text(rendered(await record_of(services, ballot_id)))
+
+    assert "Délibération : COGOUV-2026-01" in text

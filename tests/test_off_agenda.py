@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.harness import OfflineHarness
 from config.loader import default_config_dir, load_config_dir
 from meetings.meeting import (
     AgendaItem,
@@ -16,7 +17,9 @@ from meetings.services import Services
 from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from tests.clock import FakeClock
+from tests.conftest import COORDINATOR, COORDINATOR_ID
 from tests.steps import ballot_opened, in_session, paris
+from tests.test_bot_ballots import press_form
 from voting.ballot import BallotState
 
 AGENDA = (AgendaItem("Budget 2027", "Adopter le budget 2027"), AgendaItem("Questions diverses"))
@@ -63,3 +66,22 @@ async def test_a_written_consultation_has_no_agenda_to_keep_to(services: Service
     opened = await ballot_opened(services, "Renouveler le marché")
 
     assert opened.ballot.draft.meeting_id is None
+
+
+async def test_the_ballot_form_says_why_a_question_off_the_agenda_is_refused(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    services = harness.services
+    meeting = await in_session(services, clock, paris(2026, 12, 22), region_grand_est="present")
+
+    await harness.say(COORDINATOR, "/scrutin")
+    await press_form(harness, "Comité de gouvernance")
+    await harness.say(COORDINATOR, "Renouveler le marché")
+    await press_form(harness, "Public (appel nominal)")
+    await press_form(harness, "Sans date limite")
+    await press_form(harness, "Ouvrir le scrutin")
+
+    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]).startswith(
+        f"Cette question n'est pas à l'ordre du jour de la réunion n° {meeting.id}"
+    )
+    assert await services.ballots.find(meeting_id=meeting.id) == []
