@@ -53,6 +53,6 @@ NOTE = Command(
     note_command,
     arguments=N_("NUMBER ITEM TEXT"),
     example=N_("e.g. /noter 12 4 The DANE presented the new services"),
-    rank=55,
+    rank=64,
 )
 COMMANDS = (NOTE,)
