@@ -77,11 +77,18 @@ async def test_the_ballot_form_says_why_a_question_off_the_agenda_is_refused(
     await harness.say(COORDINATOR, "/scrutin")
     await press_form(harness, "Comité de gouvernance")
     await harness.say(COORDINATOR, "Renouveler le marché")
+    refused = plain(harness.last_message_to(COORDINATOR_ID)["text"])
+    # The form asks again; a motion of the agenda then goes through to the end.
+    await harness.say(COORDINATOR, "Adopter le budget 2027")
     await press_form(harness, "Public (appel nominal)")
     await press_form(harness, "Sans date limite")
     await press_form(harness, "Ouvrir le scrutin")
 
-    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]).startswith(
+    assert refused.startswith(
         f"Cette question n'est pas à l'ordre du jour de la réunion n° {meeting.id}"
     )
-    assert await services.ballots.find(meeting_id=meeting.id) == []
+    assert refused.endswith(
+        "Envoyez une autre question, ou choisissez une délibération de l'ordre du jour."
+    )
+    (ballot,) = await services.ballots.find(meeting_id=meeting.id)
+    assert ballot.draft.question == "Adopter le budget 2027"
