@@ -84,6 +84,9 @@ AGENDA = (
     "marché ENT 2027-2031",
     "Questions diverses",
 )
+DIVERSES_NOTE = (
+    "La DANE présente les nouveaux services de l'ENT ; aucune autre question n'est soulevée."
+)
 REPLIES = {
     "region-grand-est": "Présent",
     "cea": "Présent",
@@ -318,6 +321,8 @@ class Demo:
         await self.ballot(
             "Approuver le lancement de la consultation pour le marché ENT 2027-2031", SECOND_BALLOT
         )
+        # Questions diverses: no vote, a note for the minutes.
+        await self.say(coordinator, f"/noter 1 3 {DIVERSES_NOTE}")
         await self.say(coordinator, "/lever")
         await self.say(coordinator, "/pv 1", GROUP_CHAT)
 

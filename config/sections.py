@@ -272,6 +272,8 @@ class WeightTable(ConfigModel):
     series: Slug
     effective_from: StrictDate
     source: Text
+    name: Text | None = None
+    """How a record names the table ("tableau des voix de l'avenant n° 1, 2022"); else its id."""
     weights: Annotated[dict[StrictStr, PositiveDecimal], Field(min_length=1)]
     declared_total: PositiveDecimal | None = None
     """The total a source states, checked against the weights, never used instead of them."""
@@ -311,6 +313,8 @@ class Instance(ConfigModel):
     rules: Rules | None = None
     ballot_kind: BallotKind = BallotKind.PUBLIC
     allow_vote_change: StrictBool = True
+    off_agenda_ballots: StrictBool = False
+    """Whether a session may vote on a question that is no motion of its agenda."""
     notice_clear_days: NonNegativeInt = 5
     urgent_notice_clear_days: NonNegativeInt = 1
     recurrence: Recurrence = "none"

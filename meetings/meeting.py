@@ -132,6 +132,36 @@ class NotInThisMeeting(MeetingError):
     code = "not_in_this_meeting"
 
 
+class OffAgenda(MeetingError):
+    """A question that is no motion of the agenda, where the instance does not allow one."""
+
+    code = "off_agenda"
+
+
+class OffAgendaOnSecondConvocation(MeetingError):
+    """A second convocation deliberates without quorum on the agenda of the first, only."""
+
+    code = "off_agenda_second_convocation"
+
+
+class UnknownAgendaItem(MeetingError):
+    """A note for an item the agenda does not have."""
+
+    code = "unknown_agenda_item"
+
+    def __init__(self, meeting_id: int, position: int, items: int) -> None:
+        super().__init__(
+            f"meeting {meeting_id} has {items} agenda item(s), not {position}",
+            number=meeting_id,
+            position=position,
+            items=items,
+        )
+
+
+class EmptyNote(MeetingError):
+    code = "empty_note"
+
+
 class BallotsStillOpen(MeetingError):
     """A session closes once its ballots are closed."""
 
@@ -143,6 +173,16 @@ class AgendaItem:
     title: str
     motion: str | None = None
     """The question put to the vote under this item, if any."""
+
+
+def agenda_position(agenda: Sequence[AgendaItem], question: str) -> int | None:
+    """The item (from 1) whose motion, or title, is the question put to the vote; None for a
+    question off the agenda. Case and surrounding spaces do not count."""
+    wanted = question.strip().casefold()
+    for position, item in enumerate(agenda, start=1):
+        if wanted in {(item.motion or "").strip().casefold(), item.title.strip().casefold()}:
+            return position
+    return None
 
 
 @dataclass(frozen=True)
@@ -209,6 +249,16 @@ class Reply:
     proxy_holder: str | None
     replied_by: str
     replied_at: datetime
+
+
+@dataclass(frozen=True)
+class AgendaNote:
+    """What the secretary noted of an agenda item during the session (the latest counts)."""
+
+    position: int
+    text: str
+    noted_by: str
+    noted_at: datetime
 
 
 @dataclass(frozen=True)

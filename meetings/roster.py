@@ -18,7 +18,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from voting.db import Store, from_db_time, to_db_time
+from voting.db import Store, from_db_time, required_db_time, to_db_time
 from voting.refusal import Refused
 
 COMPONENT = "roster"
@@ -140,6 +140,18 @@ class Seat:
     member_id: str
     person_id: str
     role: Role
+
+
+@dataclass(frozen=True)
+class SeatTerm:
+    """A seat as the record keeps it: from when, and until when, the person held it."""
+
+    seat: Seat
+    bound_at: datetime
+    ended_at: datetime | None
+
+    def held_at(self, moment: datetime) -> bool:
+        return self.bound_at <= moment and (self.ended_at is None or moment < self.ended_at)
 
 
 @dataclass(frozen=True)
@@ -353,6 +365,22 @@ class Roster(Store):
             (groupement_id, member_id),
         )
         return [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
+
+    async def seat_terms(self, groupement_id: str) -> list[SeatTerm]:
+        """Every seat of the groupement ever held, ended ones too: who sat for whom, when."""
+        cursor = await self._reader.execute(
+            """SELECT groupement_id, member_id, person_id, role, bound_at_utc, ended_at_utc
+               FROM representatives WHERE groupement_id = ? ORDER BY id""",
+            (groupement_id,),
+        )
+        return [
+            SeatTerm(
+                Seat(r[0], r[1], r[2], Role(r[3])),
+                required_db_time(r[4]),
+                from_db_time(r[5]),
+            )
+            for r in await cursor.fetchall()
+        ]
 
     async def seats(self, groupement_id: str) -> list[Seat]:
         cursor = await self._reader.execute(

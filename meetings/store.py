@@ -15,11 +15,13 @@ import aiosqlite
 
 from meetings.meeting import (
     AgendaItem,
+    AgendaNote,
     Attendance,
     AttendanceEvent,
     Convocation,
     ConvocationDelivery,
     DeliveryFailure,
+    EmptyNote,
     InvalidPlan,
     Meeting,
     MeetingNotFound,
@@ -27,6 +29,7 @@ from meetings.meeting import (
     MeetingState,
     Reply,
     ReplyKind,
+    UnknownAgendaItem,
     WrongMeetingState,
 )
 from meetings.presence import attendance_at
@@ -115,6 +118,17 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO convocations (meeting_id, sent_at_utc, starts_at_utc, urgent, urgency_reason)
         SELECT id, convened_at_utc, starts_at_utc, urgent, urgency_reason FROM meetings
         WHERE convened_at_utc IS NOT NULL ORDER BY id;
+    """,
+    """
+    CREATE TABLE agenda_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id),
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        noted_by TEXT NOT NULL,
+        noted_at_utc TEXT NOT NULL
+    );
+    CREATE INDEX notes_by_item ON agenda_notes (meeting_id, position, id);
     """,
 )
 
@@ -473,6 +487,43 @@ class MeetingStore(Store):
     async def attendance(self, meeting_id: int, until: datetime | None = None) -> Attendance:
         """Who is in the session now, or was at ``until``."""
         return attendance_at(await self.attendance_events(meeting_id), until)
+
+    # --- notes of the agenda items -------------------------------------------------------
+
+    async def note(self, meeting_id: int, position: int, text: str, noted_by: str) -> AgendaNote:
+        """Note what was said of agenda item ``position`` (from 1) during the session.
+
+        A note replaces the item's earlier one in the minutes; every version is kept.
+        """
+        text = text.strip()
+        if not text:
+            raise EmptyNote("a note says something", number=meeting_id)
+        async with self.database.transaction() as connection:
+            meeting = await self._require(connection, meeting_id, MeetingState.IN_SESSION)
+            if not 1 <= position <= len(meeting.plan.agenda):
+                raise UnknownAgendaItem(meeting_id, position, len(meeting.plan.agenda))
+            await connection.execute(
+                """INSERT INTO agenda_notes (meeting_id, position, text, noted_by, noted_at_utc)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (meeting_id, position, text, noted_by, to_db_time(self._now)),
+            )
+        return AgendaNote(position, text, noted_by, self._now)
+
+    async def notes(self, meeting_id: int) -> dict[int, AgendaNote]:
+        """The latest note of each agenda item that has one, by position."""
+        cursor = await self._reader.execute(
+            """SELECT * FROM agenda_notes AS n WHERE meeting_id = ? AND id = (
+                   SELECT MAX(id) FROM agenda_notes
+                   WHERE meeting_id = n.meeting_id AND position = n.position
+               ) ORDER BY position""",
+            (meeting_id,),
+        )
+        return {
+            row["position"]: AgendaNote(
+                row["position"], row["text"], row["noted_by"], required_db_time(row["noted_at_utc"])
+            )
+            for row in await cursor.fetchall()
+        }
 
     async def close_session(self, meeting_id: int) -> Meeting:
         async with self.database.transaction() as connection:

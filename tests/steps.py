@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from config.models import Governance
 from meetings.actions.actor import Actor, identify
 from meetings.actions.ballot_open import BallotOpened, open_ballot
 from meetings.actions.convene import convene
@@ -147,3 +148,16 @@ def notifier_of(services: Services) -> RecordingNotifier:
     """What the actions sent, as the ``services`` fixture records it."""
     assert isinstance(services.notifier, RecordingNotifier)
     return services.notifier
+
+
+def allowing_off_agenda(governance: Governance, instance_id: str = "cogouv") -> Governance:
+    """The governance with ``off_agenda_ballots = true`` for one instance of the groupement."""
+    groupement = governance.groupement(GROUPEMENT)
+    instances = [
+        i.model_copy(update={"off_agenda_ballots": True}) if i.id == instance_id else i
+        for i in groupement.instances
+    ]
+    changed = groupement.model_copy(update={"instances": instances})
+    return governance.model_copy(
+        update={"groupements": {**governance.groupements, GROUPEMENT: changed}}
+    )

@@ -150,6 +150,8 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     assert ballot.result is not None and ballot.result.outcome is Outcome.ADOPTED
     assert ballot.result.totals["for"] == Count(Decimal("10.5"), 6)
     posted = harness.last_message_to(GROUP_CHAT)["text"]
+    # The adopted motion is the groupement's first deliberation of the year.
+    assert f"Résultat du scrutin n° {ballot_id}, délibération COGOUV-2026-01 — " in plain(posted)
     assert (
         "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
     ) in posted
@@ -167,6 +169,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
         photo["photo"]["filename"] == f"scrutin-{ballot_id}.png" and photo["photo"]["size"] > 10_000
     )
     assert photo["caption"] == (
+        "Délibération COGOUV-2026-01 — "
         "Adoptée : 10,5 voix pour sur 13 exprimées, majorité requise : plus de 6,5 voix."
     )
     retired = [c for c in closing if c.method == "editMessageReplyMarkup"]

@@ -20,7 +20,7 @@ from meetings.actions.documents import record_for
 from meetings.actions.plan import plan_meeting
 from meetings.actions.reply import reply
 from meetings.actions.session_open import open_session
-from meetings.meeting import MeetingPlan, ReplyKind
+from meetings.meeting import AgendaItem, MeetingPlan, ReplyKind
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
@@ -78,6 +78,13 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
         assert expected in " ".join(text.split()), expected
     markdown = (demo_directory / "pv-reunion-1.md").read_text(encoding="utf-8")
     assert "Adoptée : 9,5 voix pour sur 11,5 exprimées" in plain(markdown)
+    # The item without a vote is noted, and each motion is a numbered deliberation.
+    assert (
+        "3. Questions diverses\n\n   _La DANE présente les nouveaux services de l'ENT ; aucune "
+        "autre question n'est soulevée._"
+    ) in plain(markdown)
+    assert "### Délibération COGOUV-2026-01 — point 1 de l'ordre du jour" in plain(markdown)
+    assert "### Délibération COGOUV-2026-02 — point 2 de l'ordre du jour" in plain(markdown)
     assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
 
 
@@ -115,6 +122,7 @@ async def held_meeting(harness: OfflineHarness, clock: FakeClock) -> int:
         "cogouv",
         datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
         place="Metz",
+        agenda=(AgendaItem("Budget 2027", "Approuver le budget"),),
         secretary="Claire Weber",
     )
     meeting = (await plan_meeting(services, actor, plan)).meeting

@@ -46,7 +46,7 @@ from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS
-from tests.steps import chair_for_the_session
+from tests.steps import allowing_off_agenda, chair_for_the_session
 from voting.ballot import Ballot
 from voting.rules import BallotKind
 from voting.tally import QuorumReport
@@ -62,6 +62,12 @@ AGENDA = (
     AgendaItem("Questions diverses"),
 )
 GENERATED = datetime(2026, 12, 15, 16, 45, tzinfo=UTC)  # 17 h 45 in Paris
+
+
+@pytest.fixture
+def governance(governance: Governance) -> Governance:
+    """The COGOUV votes on a question off its agenda here: the scripted session has one."""
+    return allowing_off_agenda(governance)
 
 
 def paris(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
@@ -386,9 +392,10 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
     for number, item in enumerate(AGENDA, start=1):
         assert f"{number}. {item.title}" in one_line
     # Each deliberation.
-    first = section(one_line, "Délibération n° 1", "Délibération n° 2")
-    second = section(one_line, "Délibération n° 2", "Délibération n° 3")
-    third = section(one_line, "Délibération n° 3", "6. Clôture")
+    first = section(one_line, "Délibération COGOUV-2026-01", "Délibération COGOUV-2026-02")
+    second = section(one_line, "Délibération COGOUV-2026-02", "Scrutin n° 3")
+    third = section(one_line, "Scrutin n° 3", "6. Clôture")
+    assert third.startswith("Scrutin n° 3 — hors ordre du jour")
     assert "point 2 de l'ordre du jour" in first
     assert "« Adopter le budget 2027 de l'ENT »" in first
     assert "Scrutin public" in first
@@ -526,7 +533,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
         "(requis : au moins 5 membres et au moins 7,5 voix).**",
         "1. Approbation du procès-verbal — mise aux voix : "
         "« Approuver le procès-verbal du 20 octobre »",
-        "### Délibération n° 1 — point 2 de l'ordre du jour",
+        "### Délibération COGOUV-2026-01 — point 2 de l'ordre du jour",
         "- **Mode de scrutin** : Scrutin public (vote nominatif)",
         "- **Mode de scrutin** : Scrutin secret",
         "| **Suffrages exprimés** | **5** | **9** |",
@@ -543,7 +550,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
     ):
         assert expected in markdown, expected
     assert "PROJET" not in markdown
-    secret = section(markdown, "### Délibération n° 2", "### Délibération n° 3")
+    secret = section(markdown, "### Délibération COGOUV-2026-02", "### Scrutin n° 3")
     assert "Détail des votes" not in secret and "| Région Grand Est |" not in secret
     # The same words as the PDF: the body (bar the chart captions) appears there too.
     pdf = body_text(rendered(minutes))
@@ -700,7 +707,10 @@ async def test_a_written_consultation_states_its_validity_in_figures(
         assert "« Approuver l'avenant n° 2 à la convention »" in sample
         assert "mardi 1er décembre 2026 à 9 h 00" in sample
         assert "mardi 8 décembre 2026 à 18 h 00" in sample
-        assert "table « ent-2022-avenant-1 », en vigueur depuis le 20 octobre 2022" in sample
+        assert (
+            "tableau des voix de l'avenant n° 1, 2022, en vigueur depuis le 20 octobre 2022"
+            in sample
+        )
         assert (
             "au moins la moitié des membres y prennent part, soit au moins 5 membres sur 10"
         ) in sample

@@ -289,7 +289,7 @@ async def test_a_ballot_opened_after_the_holder_left_carries_no_proxy(
     actor = await coordinator(services)
     await record_presence(services, actor, meeting.id, "region-grand-est", arrived=False)
 
-    ballot = (await ballot_opened(services, "Budget")).ballot
+    ballot = (await ballot_opened(services, "Budget 2027")).ballot
 
     assert ballot.electorate is not None
     assert dict(ballot.electorate.proxies) == {}
@@ -324,7 +324,7 @@ async def test_no_ballot_outside_the_session_or_in_a_non_voting_instance(
     await answer(services, cst, region_grand_est="present")
     await open_session(services, actor, cst.id)
     with pytest.raises(NotAVotingInstance):
-        await open_ballot(services, actor, GROUPEMENT, "cst", "Budget")
+        await open_ballot(services, actor, GROUPEMENT, "cst", "Budget 2027")
     with pytest.raises(NotAVotingInstance):
         await ballot_setting(services, GROUPEMENT, "cst")
     cst_meeting = await services.meetings.get(cst.id)
@@ -333,7 +333,7 @@ async def test_no_ballot_outside_the_session_or_in_a_non_voting_instance(
 
     assert await services.ballots.find() == []
     # What the coordinator opens now is a written consultation, not a ballot of the meeting.
-    consultation = (await ballot_opened(services, "Budget")).ballot
+    consultation = (await ballot_opened(services, "Budget 2027")).ballot
     assert consultation.draft.mode is BallotMode.WRITTEN
     assert consultation.draft.meeting_id is None
     assert await services.ballots.find(meeting_id=held.id) == []
@@ -349,11 +349,11 @@ async def test_the_ballot_opened_is_the_one_confirmed(services: Services, clock:
     await adjourn(services, actor, held.id)
 
     with pytest.raises(SessionChanged):
-        await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget", confirmed=shown)
+        await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget 2027", confirmed=shown)
     assert await services.ballots.find() == []
     # Confirmed as a consultation now, it opens as one.
     now = await ballot_setting(services, GROUPEMENT, "cogouv")
-    opened = await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget", confirmed=now)
+    opened = await open_ballot(services, actor, GROUPEMENT, "cogouv", "Budget 2027", confirmed=now)
     assert opened.ballot.draft.mode is BallotMode.WRITTEN
 
 
@@ -383,7 +383,7 @@ async def test_a_chair_represented_by_proxy_has_no_casting_vote(
     await answer(services, meeting, region_grand_est="proxy:cea")
     clock.now = paris(2026, 12, 15, 14)
     await open_session(services, actor, meeting.id)
-    ballot = (await ballot_opened(services, "Budget")).ballot
+    ballot = (await ballot_opened(services, "Budget 2027")).ballot
     assert ballot.chair is None
     await vote(services, ballot, "region-grand-est", "for", by="cea")
     for member in ("moselle", "ardennes", "aube", "marne"):
@@ -403,7 +403,7 @@ async def test_cancelling_a_ballot_drops_its_reminders_and_tells_the_voters_and_
     await link_chat(services, actor, GROUP_CHAT, "ENT", GROUPEMENT, "cogouv")
     await in_session(services, clock, paris(2026, 12, 22), **FOUR_AND_A_PROXY)
     deadline = clock.now + timedelta(days=2)
-    ballot = (await ballot_opened(services, "Question retirée", deadline=deadline)).ballot
+    ballot = (await ballot_opened(services, "Budget 2027", deadline=deadline)).ballot
     await vote(services, ballot, "cea", "for")
     planned_reminders = await services.reminders.all(ballot_subject(ballot.id))
     assert [(r.label, r.due_at, r.dropped_at) for r in planned_reminders] == [
@@ -451,7 +451,7 @@ async def test_cancelling_a_ballot_drops_its_reminders_and_tells_the_voters_and_
 async def test_a_closed_ballot_cannot_be_cancelled(services: Services, clock: FakeClock) -> None:
     actor = await coordinator(services)
     await in_session(services, clock, paris(2026, 12, 22), **FOUR_AND_A_PROXY)
-    ballot = (await ballot_opened(services, "Budget")).ballot
+    ballot = (await ballot_opened(services, "Budget 2027")).ballot
     closed = await close_ballot(services, actor, ballot.id)
 
     with pytest.raises(InvalidTransition) as refused:
@@ -467,8 +467,8 @@ async def test_a_session_with_open_ballots_is_not_adjourned(
     actor = await coordinator(services)
     await link_chat(services, actor, GROUP_CHAT, "ENT", GROUPEMENT, None)
     meeting = await in_session(services, clock, paris(2026, 12, 22), **FOUR_AND_A_PROXY)
-    first = (await ballot_opened(services, "Budget")).ballot
-    second = (await ballot_opened(services, "Calendrier")).ballot
+    first = (await ballot_opened(services, "Budget 2027")).ballot
+    second = (await ballot_opened(services, "Approuver le PV du 20 octobre")).ballot
 
     with pytest.raises(NotCoordinator):
         await adjourn(services, await person_of(services, "cea"), meeting.id)
@@ -504,9 +504,9 @@ async def test_only_a_coordinator_runs_the_session(services: Services, clock: Fa
     assert (await services.meetings.get(meeting.id)).state is MeetingState.CONVENED
     await open_session(services, await coordinator(services), meeting.id)
     with pytest.raises(NotCoordinator):
-        await open_ballot(services, cea, GROUPEMENT, "cogouv", "Budget")
+        await open_ballot(services, cea, GROUPEMENT, "cogouv", "Budget 2027")
     assert await services.ballots.find() == []
-    ballot = (await ballot_opened(services, "Budget")).ballot
+    ballot = (await ballot_opened(services, "Budget 2027")).ballot
     with pytest.raises(NotCoordinator):
         await close_ballot(services, cea, ballot.id)
     assert (await services.ballots.get(ballot.id)).state is BallotState.OPEN

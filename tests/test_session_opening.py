@@ -57,6 +57,7 @@ from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from tests.steps import (
+    allowing_off_agenda,
     answer,
     ballot_opened,
     convened,
@@ -69,6 +70,14 @@ from tests.steps import (
 from voting.tally import Outcome
 
 GENERATED = datetime(2026, 12, 22, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def governance(governance: Governance) -> Governance:
+    """The sessions here vote on questions that are not motions of their agenda."""
+    return allowing_off_agenda(governance)
+
+
 SEVEN_PRESENT = ("cea", "moselle", "ardennes", "aube", "marne", "haute-marne", "vosges")
 
 

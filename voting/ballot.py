@@ -23,7 +23,7 @@ from voting.rules import (
     QuorumRule,
     Threshold,
 )
-from voting.tally import TallyResult, tally
+from voting.tally import Outcome, TallyResult, tally
 
 
 class BallotState(StrEnum):
@@ -97,6 +97,23 @@ class BallotDraft:
 
 
 @dataclass(frozen=True)
+class DeliberationNumber:
+    """A decided motion's place among its groupement's deliberations of one (local) year."""
+
+    year: int
+    sequence: int
+
+    def reference(self, instance_id: str) -> str:
+        return f"{instance_id.upper()}-{self.year}-{self.sequence:02d}"
+
+
+def takes_a_number(result: TallyResult) -> bool:
+    """Only a motion the members decided becomes a deliberation: adopted or rejected. A
+    choice between options, or a vote void for want of quorum, decides no motion."""
+    return result.is_motion and result.outcome in (Outcome.ADOPTED, Outcome.REJECTED)
+
+
+@dataclass(frozen=True)
 class Ballot:
     id: int
     draft: BallotDraft
@@ -112,10 +129,19 @@ class Ballot:
     second_convocation: bool
     result: TallyResult | None
     """Set at closing: the figures the ballot was judged with, as the store keeps them."""
+    deliberation: DeliberationNumber | None = None
+    """Given at the close to an adopted or rejected motion; never to a cancelled ballot."""
 
     @property
     def secret(self) -> bool:
         return self.draft.kind is BallotKind.SECRET
+
+    @property
+    def reference(self) -> str | None:
+        """``COGOUV-2026-07``: how the chat, the chart and the minutes name the deliberation."""
+        if self.deliberation is None:
+            return None
+        return self.deliberation.reference(self.draft.instance_id)
 
     def weight_of(self, member: str) -> Decimal:
         if self.electorate is None or member not in self.electorate.weights:

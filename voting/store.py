@@ -9,6 +9,7 @@ and the effective vote of a member is its latest row.
 from __future__ import annotations
 
 import json
+from datetime import UTC, tzinfo
 from typing import Any
 
 import aiosqlite
@@ -22,6 +23,7 @@ from voting.ballot import (
     BallotState,
     CastVote,
     DeadlinePassed,
+    DeliberationNumber,
     InvalidElectorate,
     InvalidOption,
     InvalidTransition,
@@ -30,6 +32,7 @@ from voting.ballot import (
     VoteChangeNotAllowed,
     VoteReceipt,
     judge,
+    takes_a_number,
 )
 from voting.codec import (
     electorate_from_mapping,
@@ -85,6 +88,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER votes_are_not_deleted BEFORE DELETE ON votes
     BEGIN SELECT RAISE(ABORT, 'votes are append-only'); END;
     """,
+    """
+    ALTER TABLE ballots ADD COLUMN deliberation_year INTEGER;
+    ALTER TABLE ballots ADD COLUMN deliberation_sequence INTEGER;
+    CREATE UNIQUE INDEX one_number_per_deliberation
+        ON ballots (groupement_id, deliberation_year, deliberation_sequence)
+        WHERE deliberation_sequence IS NOT NULL;
+    """,
 )
 
 _EFFECTIVE_VOTES = """
@@ -127,6 +137,9 @@ def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
         chair=row["chair"],
         second_convocation=bool(row["second_convocation"]),
         result=result_from_mapping(json.loads(row["result"])) if row["result"] else None,
+        deliberation=None
+        if row["deliberation_sequence"] is None
+        else DeliberationNumber(row["deliberation_year"], row["deliberation_sequence"]),
     )
 
 
@@ -283,8 +296,13 @@ class BallotStore(Store):
         )
         return [_vote_from_row(row) for row in await cursor.fetchall()]
 
-    async def close(self, ballot_id: int) -> tuple[Ballot, TallyResult]:
-        """Stop taking votes, judge the ballot and keep its result."""
+    async def close(self, ballot_id: int, zone: tzinfo = UTC) -> tuple[Ballot, TallyResult]:
+        """Stop taking votes, judge the ballot and keep its result.
+
+        An adopted or rejected motion takes the next number of its groupement's deliberations
+        of the year (the year of the close in ``zone``, the groupement's), in the same
+        transaction: two closes cannot take one number, and a number is never reused.
+        """
         async with self.database.transaction() as connection:
             ballot = await self._fetch(connection, ballot_id)
             if ballot.state is not BallotState.OPEN:
@@ -306,7 +324,23 @@ class BallotStore(Store):
                     ballot_id,
                 ),
             )
+            if takes_a_number(result):
+                await self._number(connection, ballot, self._now.astimezone(zone).year)
             return await self._fetch(connection, ballot_id), result
+
+    @staticmethod
+    async def _number(connection: aiosqlite.Connection, ballot: Ballot, year: int) -> None:
+        cursor = await connection.execute(
+            """SELECT coalesce(max(deliberation_sequence), 0) + 1 FROM ballots
+               WHERE groupement_id = ? AND deliberation_year = ?""",
+            (ballot.draft.groupement_id, year),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        await connection.execute(
+            "UPDATE ballots SET deliberation_year = ?, deliberation_sequence = ? WHERE id = ?",
+            (year, row[0], ballot.id),
+        )
 
     async def cancel(self, ballot_id: int) -> Ballot:
         async with self.database.transaction() as connection:

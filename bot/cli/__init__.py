@@ -71,6 +71,15 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     plan.add_argument("--chair", help="member id (default: the coordinator member)")
     plan.add_argument("--chair-name", help="the chair's name, as it will be signed")
     plan.add_argument("--secretary", help="the secretary's name")
+    note = _sub(
+        actions,
+        "note",
+        "note what was said of an agenda item, during the session (for the minutes)",
+        "records:meeting_note",
+    )
+    note.add_argument("number", type=int, help="meeting number")
+    note.add_argument("item", type=int, help="agenda item number, from 1")
+    note.add_argument("text", help="the note, as the minutes will print it")
 
     chart = _sub(commands, "chart", "draw a closed ballot's result chart (PNG)", "records:chart")
     chart.add_argument("ballot_id", type=int)

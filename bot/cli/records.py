@@ -12,17 +12,20 @@ from bot.cli.common import fail, governance_of, load_settings
 from bot.context import person_id_of
 from config.models import GovernanceLookupError
 from meetings.actions.actor import operator
+from meetings.actions.agenda_note import AgendaNoted, note_agenda_item
 from meetings.actions.coordinators import add_coordinator
 from meetings.actions.documents import source as source_of
 from meetings.actions.plan import Planned, plan_meeting
 from meetings.delivery.ballots import result_chart
 from meetings.meeting import MeetingPlan
+from meetings.minutes.chart_files import drawn_charts
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
 from meetings.notice import Notice
 from meetings.services import Services
 from meetings.wording.formats import moment
+from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from voting.ballot import BallotNotOpen
 from voting.refusal import Refused
@@ -98,6 +101,30 @@ def convening_deadline(number: int, notice: Notice) -> str:
     return f"{late} and even for an urgent one: move it with /reporter or cancel it"
 
 
+def meeting_note(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def note() -> AgendaNoted:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            actor = operator(services, "scrutin meeting note")
+            return await note_agenda_item(services, actor, args.number, args.item, args.text)
+        finally:
+            await services.close()
+
+    try:
+        noted = asyncio.run(note())
+    except Refused as error:
+        return fail(f"nothing noted: {plain(refusal(error, 'en', number=args.number))}")
+    replaced = " (replacing the earlier note)" if noted.replaced else ""
+    print(
+        f"noted under item {args.item} ({noted.item.title}) of meeting {args.number}{replaced}; "
+        "the minutes print it under the item"
+    )
+    return 0
+
+
 def chart(args: argparse.Namespace) -> int:
     settings = load_settings()
     governance = governance_of(settings)
@@ -139,13 +166,25 @@ def minutes(args: argparse.Namespace) -> int:
         return fail(str(error))
     generated_at = datetime.now(UTC)
     if args.markdown:
-        Path(args.markdown).write_text(render_markdown(source, generated_at), encoding="utf-8")
-        print(f"Markdown written to {args.markdown}")
+        _write_markdown(Path(args.markdown), source, generated_at, charts=not args.no_charts)
     Path(args.output).write_bytes(render_pdf(source, generated_at, charts=not args.no_charts))
     kind = "record of ballot" if args.ballot else "minutes of meeting"
     draft = " (draft: not closed yet)" if source.draft else ""
     print(f"{kind} {args.number} written to {args.output}{draft}")
     return 0
+
+
+def _write_markdown(
+    path: Path, source: Minutes | ConsultationRecord, generated_at: datetime, *, charts: bool
+) -> None:
+    """The Markdown, and beside it the charts it links to (``pv-quorum.png`` for ``pv.md``)."""
+    prefix = path.stem if charts else None
+    if prefix is not None:
+        for name, png in drawn_charts(source, generated_at, prefix):
+            (path.parent / name).write_bytes(png)
+            print(f"chart written to {path.parent / name}")
+    path.write_text(render_markdown(source, generated_at, charts=prefix), encoding="utf-8")
+    print(f"Markdown written to {path}")
 
 
 def admin_add(args: argparse.Namespace) -> int:

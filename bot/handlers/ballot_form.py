@@ -19,6 +19,7 @@ from meetings.actions.ballot_open import (
     BallotOpened,
     BallotSetting,
     ballot_setting,
+    check_on_agenda,
     open_ballot,
     session_of,
 )
@@ -158,10 +159,18 @@ async def _take_question(
             ),
         )
         return QUESTION
+    instance = context.services.governance.instance(form.groupement_id, form.instance_id)
+    session = await session_of(context.services, form.groupement_id, form.instance_id)
+    try:
+        # Said now rather than after the whole form: the action checks it again at the end.
+        if session is not None:
+            check_on_agenda(instance, session, question)
+    except Refused as refused:
+        again = _("Send another question, or choose a motion of the agenda.")
+        await reply(update, refusal(refused, context.caller.language) + "\n" + again)
+        return QUESTION
     form.question = question
-    form.kind = context.services.governance.instance(
-        form.groupement_id, form.instance_id
-    ).ballot_kind
+    form.kind = instance.ballot_kind
     default = _("public") if form.kind is BallotKind.PUBLIC else _("secret")
     kinds = (
         (button(_("Public (roll call)"), "kind", "public"), button(_("Secret"), "kind", "secret")),

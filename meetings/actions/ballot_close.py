@@ -40,7 +40,9 @@ class BallotClosed:
 
 
 async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
-    ballot, result = await services.ballots.close(ballot_id)
+    ballot = await services.ballots.get(ballot_id)
+    zone = services.governance.groupement(ballot.draft.groupement_id).groupement.tzinfo
+    ballot, result = await services.ballots.close(ballot_id, zone)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     chair = await settle_ruling(services, ballot, result, closed_by)
     return BallotClosed(ballot, result, chair)

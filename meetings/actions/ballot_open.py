@@ -24,8 +24,11 @@ from meetings.meeting import (
     Meeting,
     MeetingState,
     NotAVotingInstance,
+    OffAgenda,
+    OffAgendaOnSecondConvocation,
     RulingSubject,
     SessionRuling,
+    agenda_position,
 )
 from meetings.opening import opening_state
 from meetings.presence import consultation_electorate
@@ -131,6 +134,21 @@ async def _check_opening(
     )
 
 
+def check_on_agenda(instance: Instance, meeting: Meeting, question: str) -> None:
+    """A session votes on its agenda; a question off it only where the instance allows one,
+    and never on a second convocation, which deliberates without quorum on the agenda the
+    members were convened for."""
+    if agenda_position(meeting.plan.agenda, question) is not None:
+        return
+    if meeting.second_convocation:
+        raise OffAgendaOnSecondConvocation(
+            f"meeting {meeting.id} is a second convocation: only its agenda is put to the vote",
+            number=meeting.id,
+        )
+    if not instance.off_agenda_ballots:
+        raise OffAgenda(f"instance {instance.id!r} votes only on its agenda", number=meeting.id)
+
+
 async def open_ballot(
     services: Services,
     actor: Actor,
@@ -155,6 +173,8 @@ async def open_ballot(
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
         if setting.meeting is not None:
             await _check_opening(services, setting.meeting, ruling)
+            if ruling is None:
+                check_on_agenda(setting.instance, setting.meeting, question)
         draft = await services.ballots.create(
             BallotDraft(
                 groupement_id=groupement_id,

@@ -75,6 +75,7 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
         meetings=services.meetings,
         ballots=services.ballots,
         sessions=services.sessions,
+        roster=services.roster,
     )
 
 

@@ -188,6 +188,10 @@ def _header(sheet: Sheet, y: float, ballot: Ballot, result: TallyResult, lang: s
         members=members(result.electorate.heads, lang),
         voices=voices(result.electorate.weight, lang),
     )
+    if ballot.reference is not None:
+        kind_line = _("Deliberation {reference} — {details}").format(
+            reference=ballot.reference, details=kind_line
+        )
     sheet.text(MARGIN_PX, y + 8, sheet.fit(kind_line, SUBTLE, CONTENT_PX), SUBTLE)
     return y + 8 + SUBTLE.pitch
 

@@ -11,10 +11,10 @@ from meetings.delivery.audience import DeliveryReport, group_language, language_
 from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
 from meetings.papers import papers, participation
 from meetings.services import Services
-from meetings.wording.explain import explain
 from meetings.wording.formats import name_of
 from meetings.wording.messages.ballots import (
     cancelled_text,
+    chart_caption,
     paper,
     participation_text,
     result_text,
@@ -120,7 +120,7 @@ async def announce_result(services: Services, ballot: Ballot) -> None:
         chart = Attachment(
             f"scrutin-{ballot.id}.png",
             await result_chart(services, ballot, votes, language),
-            explain(ballot.result, language)[:CAPTION_LIMIT],
+            chart_caption(ballot, language)[:CAPTION_LIMIT],
         )
         for address in chart_to:
             await services.notifier.photo(address, chart)

@@ -67,6 +67,11 @@ class Table:
 class Items:
     items: tuple[str, ...]
     numbered: bool = False
+    notes: tuple[str, ...] = ()
+    """A remark printed under each item, by index (an agenda item's note); none if empty."""
+
+    def note(self, index: int) -> str:
+        return self.notes[index] if index < len(self.notes) else ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,13 @@ class ChartSlot:
     caption: str
     ballot: BallotFigures | None = None
     quorum: QuorumReport | None = None
+
+    @property
+    def name(self) -> str:
+        """The chart's own part of its file name: ``quorum``, ``scrutin-12``."""
+        if self.ballot is not None:
+            return f"scrutin-{self.ballot.ballot.id}"
+        return "quorum"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
-from config.models import Governance, GovernanceLookupError, Groupement
+from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
 from meetings.meeting import (
     AgendaItem,
     AttendanceEvent,
@@ -26,6 +26,7 @@ from meetings.meeting import (
     ReplyKind,
     RulingSubject,
     SessionProxy,
+    agenda_position,
     unreached_members,
 )
 from meetings.minutes.model import (
@@ -40,12 +41,15 @@ from meetings.minutes.model import (
     Movement,
     Presence,
     ProxyChange,
+    Sitter,
     Undelivered,
     UrgencyRuled,
     VoteLine,
 )
+from meetings.minutes.sitters import sitter_of
 from meetings.presence import attendance_at, proxies_of, session_electorate
 from meetings.presiding import UrgencyRuling, chair_absent, urgency_ruling
+from meetings.roster import Roster
 from meetings.scope import MeetingScope, scope_of
 from meetings.session_store import SessionStore
 from meetings.store import MeetingStore
@@ -104,6 +108,7 @@ def _members(
     replies: Mapping[str, Reply],
     events: Sequence[AttendanceEvent],
     opened_at: datetime,
+    sitters: Mapping[str, Sitter | None],
     session_proxies: Sequence[SessionProxy] = (),
 ) -> tuple[MemberAttendance, ...]:
     """Each member convened: present if it ever sat, else represented, excused or absent."""
@@ -125,6 +130,7 @@ def _members(
                 by_video=arrival.by_video,
                 arrived_at=arrival.at if arrival.at > opened_at else None,
                 left_at=departures.get(member, ()),
+                sitter=sitters.get(member),
             )
         # A proxy whose holder never sat was never exercised: the member was absent.
         elif holder is not None and holder in arrivals:
@@ -145,14 +151,37 @@ def _members(
 
 
 def _advisory(
-    scope: MeetingScope, events: Sequence[AttendanceEvent]
+    scope: MeetingScope,
+    events: Sequence[AttendanceEvent],
+    sitters: Mapping[str, Sitter | None],
 ) -> tuple[AdvisoryAttendance, ...]:
     arrivals = _first_arrivals(events)
     return tuple(
-        AdvisoryAttendance(a, name_of(scope.groupement, a), arrivals[a].by_video)
+        AdvisoryAttendance(a, name_of(scope.groupement, a), arrivals[a].by_video, sitters.get(a))
         for a in scope.advisory
         if a in arrivals
     )
+
+
+async def _sitters(
+    roster: Roster | None,
+    scope: MeetingScope,
+    replies: Mapping[str, Reply],
+    events: Sequence[AttendanceEvent],
+) -> dict[str, Sitter | None]:
+    """The person who sat for each member and advisory participant, where the roster says."""
+    if roster is None:
+        return {}
+    terms = await roster.seat_terms(scope.groupement.id)
+    names: dict[str, str] = {}
+    for person_id in {term.seat.person_id for term in terms}:
+        person = await roster.person(person_id)
+        if person is not None:
+            names[person_id] = person.display_name
+    return {
+        p: sitter_of(p, events, replies.get(p), terms, names)
+        for p in (*scope.members, *scope.advisory)
+    }
 
 
 def _movements(
@@ -201,11 +230,8 @@ def _vote_lines(
 
 
 def _agenda_match(agenda: Sequence[AgendaItem], question: str) -> tuple[int | None, str | None]:
-    wanted = question.strip().casefold()
-    for position, item in enumerate(agenda, start=1):
-        if wanted in {(item.motion or "").strip().casefold(), item.title.strip().casefold()}:
-            return position, item.title
-    return None, None
+    position = agenda_position(agenda, question)
+    return position, None if position is None else agenda[position - 1].title
 
 
 def _names(groupement: Groupement, electorate: Electorate) -> dict[str, Name]:
@@ -357,8 +383,10 @@ async def build_minutes(
     meetings: MeetingStore,
     ballots: BallotStore,
     sessions: SessionStore,
+    roster: Roster | None = None,
 ) -> Minutes:
-    """The minutes of a meeting whose session has opened (a draft until it closes)."""
+    """The minutes of a meeting whose session has opened (a draft until it closes); with the
+    roster, they name the person who sat for each member."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
     scope = scope_of(governance, meeting)
     meeting, earlier, undelivered = await _convocation_record(meetings, meeting, scope)
@@ -374,6 +402,7 @@ async def build_minutes(
     if meeting.plan.second_convocation_of is not None:
         first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
     table = scope.weight_table
+    sitters = await _sitters(roster, scope, replies, events)
     return Minutes(
         meeting_id=meeting.id,
         draft=draft,
@@ -398,8 +427,8 @@ async def build_minutes(
         weight_table_id=None if table is None else table.id,
         weight_table_from=None if table is None else table.effective_from,
         total=Count(scope.total_weight, len(scope.members)),
-        members=_members(scope, replies, events, opened_at, session_proxies),
-        advisory=_advisory(scope, events),
+        members=_members(scope, replies, events, opened_at, sitters, session_proxies),
+        advisory=_advisory(scope, events, sitters),
         movements=_movements(scope.groupement, events, opened_at),
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
         agenda=meeting.plan.agenda,
@@ -408,6 +437,8 @@ async def build_minutes(
         undelivered=undelivered,
         urgency_ruling=await _urgency(sessions, ballots, meeting),
         proxy_changes=_proxy_changes(scope.groupement, session_proxies),
+        weight_table_name=None if table is None else table.name,
+        notes={p: note.text for p, note in (await meetings.notes(meeting_id)).items()},
     )
 
 
@@ -427,11 +458,11 @@ def _validity(ballot: Ballot, total: Count, participation: Count) -> tuple[int, 
     )
 
 
-def _table_from(groupement: Groupement, table_id: str | None) -> date | None:
+def _table(groupement: Groupement, table_id: str | None) -> WeightTable | None:
     if table_id is None:
         return None
     try:
-        return groupement.weight_table(table_id).effective_from
+        return groupement.weight_table(table_id)
     except GovernanceLookupError:
         return None
 
@@ -459,6 +490,7 @@ async def build_consultation_record(
     if result is not None and not ballot.secret:
         lines = _vote_lines(electorate, votes, names, written=True)
     instance = groupement.instance(ballot.draft.instance_id)
+    table = _table(groupement, ballot.weight_table_id)
     return ConsultationRecord(
         ballot=ballot,
         votes=votes,
@@ -469,7 +501,7 @@ async def build_consultation_record(
         instance_kind=instance.kind,
         coordinator=name_of(groupement, groupement.groupement.coordinator),
         zone=groupement.groupement.tzinfo,
-        weight_table_from=_table_from(groupement, ballot.weight_table_id),
+        weight_table_from=None if table is None else table.effective_from,
         electors=tuple(
             Elector(m, names[m], electorate.weights[m], m in votes) for m in electorate.members
         ),
@@ -479,4 +511,5 @@ async def build_consultation_record(
         valid=valid,
         result=result,
         vote_lines=lines,
+        weight_table_name=None if table is None else table.name,
     )

@@ -151,14 +151,26 @@ def _agenda(minutes: Minutes, language: str) -> Block:
         else item.title
         for item in minutes.agenda
     )
-    return Items(items, numbered=True)
+    # While the session is open an item not noted yet may still be: "no observation" would
+    # be premature, so a draft prints only the notes taken.
+    unnoted = "" if minutes.draft else _("No observation.")
+    notes = tuple(
+        minutes.notes.get(position, unnoted) for position in range(1, len(minutes.agenda) + 1)
+    )
+    return Items(items, numbered=True, notes=notes)
 
 
 def _closing(minutes: Minutes, language: str) -> list[Block]:
     _ = translator(language)
     if minutes.closed_at is not None:
         closed = session_time(minutes.closed_at, minutes.opened_at, minutes.zone, language)
-        text = _("The agenda being exhausted, the chair closes the session at {time}.")
+        if minutes.quorum_failed:
+            text = _(
+                "The quorum not being reached, the chair closes the session at {time}; "
+                "the instance will be convened again."
+            )
+        else:
+            text = _("The agenda being exhausted, the chair closes the session at {time}.")
         closing = Paragraph(text.format(time=closed))
     else:
         closing = Paragraph(
@@ -216,6 +228,8 @@ def _record_fields(
         (_("Voting method"), ballot_mode(ballot.secret, language)),
         (_.pgettext("consultation", "Opening"), moment(ballot.opened_at, language, zone)),
     ]
+    if ballot.reference is not None:
+        fields.insert(3, (_.pgettext("field", "Deliberation"), ballot.reference))
     if ballot.draft.deadline is not None:
         fields.append(
             (_.pgettext("field", "Deadline"), moment(ballot.draft.deadline, language, zone))
@@ -232,7 +246,13 @@ def _record_fields(
         fields.append(
             (
                 _("Weighting of the votes"),
-                weighting(record.total, ballot.weight_table_id, record.weight_table_from, language),
+                weighting(
+                    record.total,
+                    ballot.weight_table_id,
+                    record.weight_table_from,
+                    language,
+                    record.weight_table_name,
+                ),
             )
         )
     return fields

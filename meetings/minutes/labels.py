@@ -33,14 +33,24 @@ def ballot_mode(secret: bool, language: str) -> str:
     return _("Secret ballot") if secret else _("Public ballot (roll-call vote)")
 
 
-def weighting(total: Count, table_id: str, table_from: date | None, language: str) -> str:
-    """``10 membres, 15 voix au total (table « … », en vigueur depuis le 20 octobre 2022).``"""
+def weighting(
+    total: Count, table_id: str, table_from: date | None, language: str, name: str | None = None
+) -> str:
+    """``10 membres, 15 voix au total (tableau des voix de l'avenant n° 1, 2022, en vigueur
+    depuis le 20 octobre 2022).``: the table by the name the configuration gives it, else by
+    its id."""
     _ = translator(language)
     fields = {
         "members": members(total.heads, language),
         "votes": voices(total.weight, language),
-        "table": quoted(table_id, language),
     }
+    if name is not None:
+        if table_from is None:
+            return _("{members}, {votes} in all ({table}).").format(table=name, **fields)
+        return _("{members}, {votes} in all ({table}, in force since {since}).").format(
+            table=name, since=long_date(table_from, language), **fields
+        )
+    fields["table"] = quoted(table_id, language)
     if table_from is None:
         return _("{members}, {votes} in all (table {table}).").format(**fields)
     return _("{members}, {votes} in all (table {table}, in force since {since}).").format(

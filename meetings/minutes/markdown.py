@@ -1,6 +1,8 @@
 """Minutes and records as Markdown: headings, field lists and tables, the same words as the PDF.
 
-Charts are left out: their figures are already in the tables.
+The figures of the charts are already in the tables. Given a file prefix, each chart is also
+linked as an image, ``prefix-quorum.png`` or ``prefix-scrutin-12.png``, the files that
+``scrutin minutes`` draws beside the Markdown file (:func:`chart_files` names them).
 """
 
 from __future__ import annotations
@@ -58,7 +60,29 @@ def _signatures(block: Signatures, words: PageWords) -> list[str]:
     return [f"| {roles} |", "|" + " --- |" * len(block.boxes), f"| {names} |", f"| {rules} |", ""]
 
 
-def _block(block: Block, words: PageWords) -> list[str]:
+def _items(block: Items) -> list[str]:
+    lines: list[str] = []
+    for index, item in enumerate(block.items):
+        lines.append(f"{index + 1}. {item}" if block.numbered else f"- {item}")
+        note = block.note(index)
+        if note:
+            # A paragraph of its own inside the list item: indented, after a blank line.
+            lines += ["", f"   _{note}_", ""]
+    return [*lines, ""]
+
+
+def chart_file(slot: ChartSlot, prefix: str) -> str:
+    return f"{prefix}-{slot.name}.png"
+
+
+def chart_files(doc: Document, prefix: str) -> list[tuple[str, ChartSlot]]:
+    """Each chart of the document and the file name its Markdown links to."""
+    return [
+        (chart_file(block, prefix), block) for block in doc.blocks if isinstance(block, ChartSlot)
+    ]
+
+
+def _block(block: Block, words: PageWords, charts: str | None) -> list[str]:
     if isinstance(block, Title):
         return [f"# {block.text}", "", *(f"**{line}**  " for line in block.subtitles), ""]
     if isinstance(block, Banner):
@@ -74,21 +98,22 @@ def _block(block: Block, words: PageWords) -> list[str]:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Items):
-        if block.numbered:
-            return [*(f"{n}. {item}" for n, item in enumerate(block.items, start=1)), ""]
-        return [*(f"- {item}" for item in block.items), ""]
+        return _items(block)
     if isinstance(block, ChartSlot):
-        # The figures are already in the tables; a chart adds nothing a text reader needs.
-        return []
+        # The figures are already in the tables: a chart is linked only where it was drawn.
+        if charts is None:
+            return []
+        return [f"![{_cell(block.caption)}]({chart_file(block, charts)})", ""]
     if isinstance(block, Signatures):
         return _signatures(block, words)
     return [f"_{block.text}_", ""]
 
 
-def markdown(doc: Document) -> str:
+def markdown(doc: Document, charts: str | None = None) -> str:
+    """``charts``: the prefix of the chart files drawn beside the Markdown, to link them."""
     lines: list[str] = []
     for block in doc.blocks:
-        lines.extend(_block(block, doc.words))
+        lines.extend(_block(block, doc.words, charts))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -96,6 +121,8 @@ def render_markdown(
     source: Minutes | ConsultationRecord,
     generated_at: datetime,
     language: str = DEFAULT_LANGUAGE,
+    charts: str | None = None,
 ) -> str:
-    """The minutes or the record as Markdown (French by default)."""
-    return markdown(document(source, generated_at, language))
+    """The minutes or the record as Markdown (French by default), linking its charts to the
+    files named from the prefix ``charts`` if given."""
+    return markdown(document(source, generated_at, language), charts)

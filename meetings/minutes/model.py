@@ -10,7 +10,7 @@ article; results are the :class:`~voting.tally.TallyResult` the ballot store kep
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure
+from meetings.roster import Role
 from meetings.wording.formats import Name
 from voting.ballot import Ballot, BallotState
-from voting.tally import Count, QuorumReport, TallyResult
+from voting.tally import Count, Outcome, QuorumReport, TallyResult
 
 
 class Presence(StrEnum):
@@ -28,6 +29,14 @@ class Presence(StrEnum):
     REPRESENTED = "represented"
     EXCUSED = "excused"
     ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class Sitter:
+    """A person who sat for a member or an advisory participant, and in which capacity."""
+
+    name: str
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class MemberAttendance:
     """When the proxy was recorded: the reply to the convocation, or during the session."""
     proxy_in_session: bool = False
     """The proxy was given during the session (``proxy_given_at`` is then a session time)."""
+    sitter: Sitter | None = None
+    """The person who sat for a member present, where the record says who."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class AdvisoryAttendance:
     participant_id: str
     name: Name
     by_video: bool
+    sitter: Sitter | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,15 @@ class Deliberation:
     vote_lines: tuple[VoteLine, ...]
     """Empty for a secret ballot: its minutes give totals and participation only."""
     participation: Count
+
+    @property
+    def reference(self) -> str | None:
+        """``COGOUV-2026-07``: the number an adopted or rejected motion took at its close."""
+        return self.ballot.reference
+
+    @property
+    def off_agenda(self) -> bool:
+        return self.agenda_position is None
 
     @property
     def question(self) -> str:
@@ -198,6 +219,20 @@ class Minutes:
     """The vote on the urgency, where the instance held one."""
     proxy_changes: tuple[ProxyChange, ...] = ()
     """Proxies given or revoked during the session, in the order they were recorded."""
+    weight_table_name: str | None = None
+    notes: Mapping[int, str] = field(default_factory=dict)
+    """What the secretary noted under each agenda item, by its position (from 1)."""
+
+    @property
+    def quorum_failed(self) -> bool:
+        """The session lacked its quorum at the opening and never decided anything: it could
+        only be closed, and the instance convened again."""
+        if self.opening_quorum is None or self.opening_quorum.met:
+            return False
+        return not any(
+            d.result is not None and d.result.outcome is not Outcome.NO_QUORUM
+            for d in self.deliberations
+        )
 
     def with_presence(self, presence: Presence) -> tuple[MemberAttendance, ...]:
         return tuple(m for m in self.members if m.presence is presence)
@@ -237,6 +272,7 @@ class ConsultationRecord:
     valid: bool
     result: TallyResult | None
     vote_lines: tuple[VoteLine, ...]
+    weight_table_name: str | None = None
 
     @property
     def question(self) -> str:

@@ -77,6 +77,9 @@ CHART_MIN_WIDTH = 105.0
 """A chart shrinks to this width to fit the rest of a page, rather than leave a blank."""
 SIGNATURE_HEIGHT = 40.0
 
+SHORT_TABLE = 8
+"""A table of up to this many rows (a result's totals) is kept whole on one page."""
+
 PDF_LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
@@ -195,7 +198,9 @@ def _estimate(pdf: _Pages, block: Block | None) -> float:
         )
         return lines * LINE + len(block.rows) * 1.8
     if isinstance(block, Table):
-        return 8 + 6 * min(len(block.rows), 3)
+        # As much as _table keeps together, so that a heading goes with it.
+        rows = len(block.rows)
+        return 8 + 6 * (rows if rows <= SHORT_TABLE else 3)
     if isinstance(block, Paragraph | Items):
         return 3 * LINE
     if isinstance(block, Signatures):
@@ -262,7 +267,8 @@ def _fields(pdf: _Pages, block: Fields) -> None:
 
 
 def _table(pdf: _Pages, block: Table) -> None:
-    pdf.keep(7 + 6 * min(len(block.rows), 3))
+    rows = len(block.rows)
+    pdf.keep(7 + 6 * (rows if rows <= SHORT_TABLE else 3))
     align = tuple("RIGHT" if i in block.numeric else "LEFT" for i in range(len(block.header)))
     pdf.set_draw_color(*RULE)
     pdf.set_line_width(0.2)
@@ -294,15 +300,23 @@ def _table(pdf: _Pages, block: Table) -> None:
 
 
 def _items(pdf: _Pages, block: Items) -> None:
-    with pdf.styled("", 10):
-        for number, item in enumerate(block.items, start=1):
-            pdf.keep(2 * LINE)
+    for index, item in enumerate(block.items):
+        note = block.note(index)
+        pdf.keep((4 if note else 2) * LINE)
+        with pdf.styled("", 10):
             pdf.set_x(pdf.l_margin + 2)
-            pdf.cell(8, LINE, f"{number}." if block.numbered else "•")
+            pdf.cell(8, LINE, f"{index + 1}." if block.numbered else "•")
             pdf.multi_cell(
                 0, LINE, print_apostrophes(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )
-            pdf.ln(1)
+        if note:
+            # Under its item, indented like the item's text, and set apart from it.
+            with pdf.styled("I", 9.5, GREY):
+                pdf.set_x(pdf.l_margin + 10)
+                pdf.multi_cell(
+                    0, LINE, print_apostrophes(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                )
+        pdf.ln(1)
     pdf.ln(1.5)
 
 

@@ -9,7 +9,16 @@ from decimal import Decimal
 
 from meetings.minutes.blocks import Block, Heading, Items, Paragraph, Table
 from meetings.minutes.labels import session_time
-from meetings.minutes.model import MemberAttendance, Minutes, Movement, Presence, ProxyChange
+from meetings.minutes.model import (
+    AdvisoryAttendance,
+    MemberAttendance,
+    Minutes,
+    Movement,
+    Presence,
+    ProxyChange,
+    Sitter,
+)
+from meetings.roster import Role
 from meetings.wording.formats import moment, weight
 from meetings.wording.i18n import Translator, translator
 
@@ -103,6 +112,20 @@ def _summary(minutes: Minutes, columns: _Columns, _: Translator) -> Table:
     )
 
 
+def _sitter(sitter: Sitter | None, _: Translator) -> str:
+    """``Marie Dupont (titulaire)``: the person who sat, and the seat it sat in."""
+    if sitter is None:
+        return ""
+    if sitter.role is Role.ADVISORY:
+        return sitter.name
+    role = (
+        _.pgettext("seat", "titulaire")
+        if sitter.role is Role.TITULAIRE
+        else _.pgettext("seat", "substitute")
+    )
+    return _("{person} ({role})").format(person=sitter.name, role=role)
+
+
 def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
     present = minutes.with_presence(Presence.PRESENT)
     if not present:
@@ -111,6 +134,9 @@ def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
     def at(moment: datetime) -> str:
         return session_time(moment, minutes.opened_at, minutes.zone, columns.language)
 
+    # The column of the persons is there when the record names any: minutes built without
+    # the roster keep the members alone.
+    named = any(member.sitter is not None for member in present)
     rows = []
     for member in present:
         remarks = []
@@ -118,13 +144,21 @@ def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
             remarks.append(_("arrived at {time}").format(time=at(member.arrived_at)))
         remarks.extend(_("left at {time}").format(time=at(left)) for left in member.left_at)
         where = _where(member.by_video, _)
-        rows.append((str(member.name), *columns.weight(member), where, _joined(remarks, _)))
+        person = (_sitter(member.sitter, _),) if named else ()
+        rows.append(
+            (str(member.name), *person, *columns.weight(member), where, _joined(remarks, _))
+        )
     header = (
         _.pgettext("column", "Member"),
+        *((_.pgettext("column", "Sitting for it"),) if named else ()),
         *columns.header,
         _.pgettext("column", "Attendance"),
         _.pgettext("column", "Remarks"),
     )
+    if named:
+        widths = columns.widths((6, 5, 2, 4, 4), (6, 5, 4, 4))
+        numeric = frozenset({2}) if columns.voting else frozenset()
+        return [Table(header, tuple(rows), widths, numeric=numeric)]
     widths = columns.widths((9, 2, 4, 5), (9, 4, 5))
     return [Table(header, tuple(rows), widths, numeric=columns.numeric)]
 
@@ -174,11 +208,20 @@ def _advisory(minutes: Minutes, _: Translator) -> list[Block]:
     if not minutes.advisory:
         return [_none(_)]
     items = tuple(
-        _("{name} — {where}").format(name=a.name, where=_where(a.by_video, _))
+        _("{name} — {where}").format(name=_advisory_name(a, _), where=_where(a.by_video, _))
         for a in minutes.advisory
     )
     note = _("They attend the session without taking part in the votes.")
     return [Items(items), Paragraph(note, note=True)]
+
+
+def _advisory_name(advisory: AdvisoryAttendance, _: Translator) -> str:
+    """``Directions académiques au numérique éducatif (DANE), in the person of Paul Martin``."""
+    if advisory.sitter is None:
+        return str(advisory.name)
+    return _("{participant}, in the person of {person}").format(
+        participant=advisory.name, person=advisory.sitter.name
+    )
 
 
 def _movement(movement: Movement, _: Translator) -> str:

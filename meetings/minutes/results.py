@@ -153,13 +153,7 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
     """A deliberation of the session: its question, its ballot, and its result if any."""
     _ = translator(language)
     ballot = deliberation.ballot
-    number = deliberation.number
-    if deliberation.agenda_position is None:
-        heading = _("Deliberation no. {number}").format(number=number)
-    else:
-        heading = _("Deliberation no. {number} — item {position} of the agenda").format(
-            number=number, position=deliberation.agenda_position
-        )
+    heading = _heading(deliberation, _)
 
     def at(moment: datetime) -> str:
         return session_time(moment, minutes.opened_at, minutes.zone, language)
@@ -177,7 +171,7 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
     if ballot.closed_at is not None:
         fields.append((_("Closing of the ballot"), at(ballot.closed_at)))
     fields.append((_("Quorum check"), quorum_line(result.quorum, language) + "."))
-    caption = _("Deliberation no. {number}: distribution of the votes").format(number=number)
+    caption = _("{heading}: distribution of the votes").format(heading=_name(deliberation, _))
     figures = BallotFigures(ballot, deliberation.votes, deliberation.names)
     chart = ChartSlot(caption, ballot=figures)
     return [
@@ -192,6 +186,23 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
             language=language,
         ),
     ]
+
+
+def _name(deliberation: Deliberation, _: Translator) -> str:
+    """``Délibération COGOUV-2026-07`` for a decided motion; a ballot that decided none
+    (cancelled, void for want of quorum, a choice) by its number in the chat."""
+    if deliberation.reference is not None:
+        return _("Deliberation {reference}").format(reference=deliberation.reference)
+    return _("Ballot no. {number}").format(number=deliberation.ballot.id)
+
+
+def _heading(deliberation: Deliberation, _: Translator) -> str:
+    name = _name(deliberation, _)
+    if deliberation.agenda_position is None:
+        return _("{name} — off the agenda").format(name=name)
+    return _("{name} — item {position} of the agenda").format(
+        name=name, position=deliberation.agenda_position
+    )
 
 
 def _status(minutes: Minutes, deliberation: Deliberation, language: str) -> str:

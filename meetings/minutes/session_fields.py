@@ -43,7 +43,11 @@ def session_fields(minutes: Minutes, language: str) -> list[Field]:
     fields.append((_("Secretary of the session"), minutes.secretary or _("not appointed")))
     if minutes.voting and minutes.weight_table_id is not None:
         weights = weighting(
-            minutes.total, minutes.weight_table_id, minutes.weight_table_from, language
+            minutes.total,
+            minutes.weight_table_id,
+            minutes.weight_table_from,
+            language,
+            minutes.weight_table_name,
         )
         fields.append((_("Weighting of the votes"), weights))
     return fields

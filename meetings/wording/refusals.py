@@ -127,6 +127,21 @@ REFUSALS: dict[str, str] = {
         "The instance did not recognise the urgency: no other question is deliberated; "
         "adjourn the session with /lever."
     ),
+    "unknown_agenda_item": N_(
+        "The agenda of meeting no. {number} has no item {position}: its items are numbered "
+        "from 1 to {items}."
+    ),
+    "empty_note": N_("A note needs a text: /noter {number} ITEM TEXT."),
+    "off_agenda": N_(
+        "This question is not on the agenda of meeting no. {number}, and this instance does "
+        "not vote on questions off the agenda: choose a motion of the agenda. Nothing was "
+        "opened."
+    ),
+    "off_agenda_second_convocation": N_(
+        "Meeting no. {number} is a second convocation: it deliberates without quorum only on "
+        "the agenda of the first meeting, so a question off the agenda cannot be put to the "
+        "vote. Nothing was opened."
+    ),
     "replies_closed": N_(
         "The session has opened: replies can no longer change. Check in with /arrivee."
     ),

@@ -186,11 +186,17 @@ def result_text(
     _ = translator(language)
     result = ballot.result
     assert result is not None, "only a closed ballot has a result"
-    heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(
-        number=ballot.id,
-        instance=groupement.instance(ballot.draft.instance_id).name,
-        groupement=groupement.name,
-    )
+    where = {
+        "number": ballot.id,
+        "instance": groupement.instance(ballot.draft.instance_id).name,
+        "groupement": groupement.name,
+    }
+    if ballot.reference is None:
+        heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(**where)
+    else:
+        heading = _(
+            "Result of ballot no. {number}, deliberation {reference} — {instance}, {groupement}"
+        ).format(reference=ballot.reference, **where)
     lines = ["📊 " + heading, quoted(ballot.draft.question, language), ""]
     lines.append(explain(result, language))
     if result.outcome is not Outcome.NO_QUORUM:
@@ -200,6 +206,18 @@ def result_text(
         lines += ["", _("How each member voted (public ballot):")]
         lines.extend(_vote_lines(ballot, groupement, votes, language))
     return "\n".join(lines)
+
+
+def chart_caption(ballot: Ballot, language: str) -> str:
+    """The caption of the result chart: the deliberation's number, then the explanation."""
+    _ = translator(language)
+    assert ballot.result is not None, "only a closed ballot has a chart"
+    explanation = explain(ballot.result, language)
+    if ballot.reference is None:
+        return explanation
+    return _("Deliberation {reference} — {explanation}").format(
+        reference=ballot.reference, explanation=explanation
+    )
 
 
 def _vote_lines(
