@@ -3,12 +3,16 @@
 The real Application and handlers run with an offline bot (no network, no
 token). The coordinator binds the group and invites the ten representatives
 and the DANE, who join through their deep links. She plans a COGOUV meeting,
-sends the convocation (with its .ics); the members reply, the Meuse gives its
-proxy to the Ardennes, one member forgets and gets the J-1 reminder. On the
-day, the session opens with its live quorum, a member arrives late and one
-leaves, and two ballots are held in the session, each closed with its
-weighted result. The session closes and its minutes are posted. The database, the
-charts and the minutes (PDF and Markdown) are left in ``./scrutin-demo/``.
+sends the convocation (with its .ics); the members reply, the Région (whose
+representative was to preside) is excused, the Meuse gives its proxy to the
+Ardennes, one member forgets and gets the J-1 reminder. On the day, the
+session cannot open until a chair for the session is designated among the
+members present; it then opens with its live quorum, a member arrives late and
+one leaves, giving its proxy to a member present, and two ballots are held in
+the session, each closed with its weighted result as a numbered deliberation.
+The item without a vote is noted, the session closes and its minutes are
+posted. The database, the charts and the minutes (PDF and Markdown) are left in
+``./scrutin-demo/``.
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ DIVERSES_NOTE = (
     "La DANE présente les nouveaux services de l'ENT ; aucune autre question n'est soulevée."
 )
 REPLIES = {
-    "region-grand-est": "Présent",
+    "region-grand-est": "Excusé",
     "cea": "Présent",
     "moselle": "Présent en visio",
     "ardennes": "Présent",
@@ -99,7 +103,6 @@ REPLIES = {
     "dane": "Présent en visio",
 }
 FIRST_BALLOT = {
-    "region-grand-est": "Pour",
     "cea": "Pour",
     "moselle": "Pour",
     "ardennes": "Pour",
@@ -111,8 +114,8 @@ FIRST_BALLOT = {
     "marne": "Pour",
 }
 SECOND_BALLOT = {
-    "region-grand-est": "Pour",
     "cea": "Pour",
+    "moselle": "Contre",
     "ardennes": "Pour",
     "meuse": "Contre",
     "aube": "Abstention",
@@ -311,22 +314,32 @@ class Demo:
         self.transcript.step("La séance (mardi 15 décembre, 14 h 00)")
         coordinator = COORDINATOR
         self.clock.now = MEETING_DAY
+        # The Région, whose representative was to preside, is excused: the session opens
+        # only once a chair is designated among the members present.
+        await self.say(coordinator, "/ouvrir 1")
+        await self.say(coordinator, f'/presider 1 cea "{_person("cea").name}"')
         await self.say(coordinator, "/ouvrir 1")
         await self.say(coordinator, "/arrivee marne")
         await self.ballot(
-            "Approuver le procès-verbal de la séance du 22 septembre 2026", FIRST_BALLOT
+            "Approuver le procès-verbal de la séance du 22 septembre 2026",
+            FIRST_BALLOT,
+            proxies={"meuse": "ardennes"},
         )
         moselle = _person("moselle")
         await self.say(moselle, "/depart")
+        await self.press_last(moselle, "Collectivité européenne d'Alsace")
         await self.ballot(
-            "Approuver le lancement de la consultation pour le marché ENT 2027-2031", SECOND_BALLOT
+            "Approuver le lancement de la consultation pour le marché ENT 2027-2031",
+            SECOND_BALLOT,
+            proxies={"meuse": "ardennes", "moselle": "cea"},
         )
         # Questions diverses: no vote, a note for the minutes.
         await self.say(coordinator, f"/noter 1 3 {DIVERSES_NOTE}")
         await self.say(coordinator, "/lever")
         await self.say(coordinator, "/pv 1", GROUP_CHAT)
 
-    async def ballot(self, motion: str, votes: dict[str, str]) -> None:
+    async def ballot(self, motion: str, votes: dict[str, str], proxies: dict[str, str]) -> None:
+        """Hold one ballot; ``proxies`` maps a represented member to the member voting for it."""
         coordinator = COORDINATOR
         await self.say(coordinator, "/scrutin")
         await self.press_last(coordinator, "Comité de gouvernance")
@@ -335,7 +348,7 @@ class Demo:
         await self.press_last(coordinator, "Sans date limite")
         await self.press_last(coordinator, "Ouvrir le scrutin")
         for member, label in votes.items():
-            voter = _person("ardennes") if member == "meuse" else _person(member)
+            voter = _person(proxies.get(member, member))
             await self.press(voter, _paper_for(self.harness, voter, member), label)
         await self.say(coordinator, "/clore")
 

@@ -70,14 +70,22 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
         "Maison de la Région",
         "Claire Weber",
         "Département des Ardennes",
-        "Quorum atteint : 9 membres sur 10, 14 voix sur 15",
+        "Quorum atteint : 8 membres sur 10, 9,5 voix sur 15",
         "Approuver le lancement de la consultation pour le marché ENT 2027-2031",
-        "Adoptée : 9,5 voix pour sur 11,5 exprimées",
+        "Adoptée : 5 voix pour sur 8,5 exprimées",
         "Page 1 / ",
     ):
         assert expected in " ".join(text.split()), expected
     markdown = (demo_directory / "pv-reunion-1.md").read_text(encoding="utf-8")
-    assert "Adoptée : 9,5 voix pour sur 11,5 exprimées" in plain(markdown)
+    assert "Adoptée : 5 voix pour sur 8,5 exprimées" in plain(markdown)
+    # The Région, planned to preside, is excused: the acting chair presides and signs.
+    assert (
+        "- **Président de séance** : Sophie Klein (Collectivité européenne d'Alsace) (désigné(e) "
+        "en séance à 14 h 00 par le coordonnateur, en l'absence de la Région Grand Est)"
+    ) in plain(markdown)
+    assert "| Sophie Klein (Collectivité européenne d'Alsace) | Claire Weber |" in plain(markdown)
+    # The Moselle, leaving, gave its proxy to the CeA, which voted for it in the second ballot.
+    assert "pouvoir donné à la Collectivité européenne d'Alsace" in plain(markdown)
     # The item without a vote is noted, and each motion is a numbered deliberation.
     assert (
         "3. Questions diverses\n\n   _La DANE présente les nouveaux services de l'ENT ; aucune "

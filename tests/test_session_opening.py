@@ -13,6 +13,7 @@ from config.models import Governance
 from meetings.actions.attendance import record_presence
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.convene import convene
+from meetings.actions.link_chat import link_chat
 from meetings.actions.session_adjourn import adjourn
 from meetings.actions.session_chair import designate_chair
 from meetings.actions.session_open import open_session
@@ -41,6 +42,7 @@ from meetings.meeting import (
 from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import Minutes
+from meetings.notifier import Group
 from meetings.presence import proxies_at, session_electorate
 from meetings.presiding import (
     OpeningStep,
@@ -55,13 +57,14 @@ from meetings.services import Services
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
-from tests.conftest import GROUPEMENT
+from tests.conftest import GROUP_CHAT, GROUPEMENT
 from tests.steps import (
     allowing_off_agenda,
     answer,
     ballot_opened,
     convened,
     make_plan,
+    notifier_of,
     paris,
     person_of,
     planned,
@@ -410,3 +413,33 @@ async def test_a_member_who_leaves_gives_its_proxy_for_the_ballots_opened_afterw
     assert "| 14 h 40 | Département de la Moselle | pouvoir révoqué |" in text
     assert "| 14 h 45 | Département de la Meuse | pouvoir révoqué |" in text
     assert "pouvoir donné par écrit le mardi 8 décembre 2026 à 9 h 00" in text
+
+
+async def test_a_proxy_given_or_revoked_in_session_updates_the_groups_live_quorum(
+    services: Services, clock: FakeClock
+) -> None:
+    actor = await coordinator(services)
+    await link_chat(services, actor, GROUP_CHAT, "ENT", GROUPEMENT, "cogouv")
+    clock.now = paris(2026, 12, 8, 9)
+    meeting = await convened(
+        services,
+        paris(2026, 12, 15, 14),
+        region_grand_est="present",
+        **dict.fromkeys(SEVEN_PRESENT, "present"),
+    )
+    clock.now = paris(2026, 12, 15, 14)
+    await open_session(services, actor, meeting.id)
+    clock.now = paris(2026, 12, 15, 14, 20)
+    await record_presence(services, actor, meeting.id, "moselle", arrived=False)
+    notifier = notifier_of(services)
+    notifier.sent.clear()
+
+    await give_session_proxy(services, actor, meeting.id, "moselle", "ardennes")
+    await revoke_session_proxy(services, actor, meeting.id, "moselle")
+
+    figures = [plain(s.text or "") for s in notifier.sent if s.to == Group(GROUP_CHAT)]
+    # 7 members and 11.5 voices once the Moselle left; its proxy brings back 1.5 voices.
+    assert [text.splitlines()[-1].split(" — ")[0] for text in figures] == [
+        "Quorum atteint : 8 membres sur 10, 13 voix sur 15",
+        "Quorum atteint : 7 membres sur 10, 11,5 voix sur 15",
+    ]

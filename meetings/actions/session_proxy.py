@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetings.actions.actor import Actor
+from meetings.delivery.meetings import post_quorum
 from meetings.meeting import (
     GiverSits,
     HolderAbsent,
@@ -25,6 +26,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.presence import attendance_at, proxies_at
+from meetings.quorum import live_quorum
 from meetings.roster import ProxyProblem, ProxyRefused, proxy_problem
 from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
@@ -103,9 +105,16 @@ async def session_holders(
     return SessionHolders(meeting, scope, giver, holders)
 
 
+async def _quorum_was_met(services: Services, meeting_id: int) -> bool | None:
+    live = await live_quorum(services, await services.meetings.get(meeting_id))
+    return None if live is None else live.report.met
+
+
 async def give_session_proxy(
     services: Services, actor: Actor, meeting_id: int, giver: str, holder: str
 ) -> SessionProxyRecorded:
+    """Record the proxy; after the commit the groups' live quorum counts the giver again."""
+    was_met = await _quorum_was_met(services, meeting_id)
     async with services.database.transaction():
         meeting, scope, now = await _session(services, actor, meeting_id, giver)
         _check_giver(scope, now, giver)
@@ -119,13 +128,16 @@ async def give_session_proxy(
         change = await services.sessions.record_proxy(
             meeting_id, giver, holder, recorded_by=actor.person_id
         )
+    await post_quorum(services, meeting, was_met)
     return SessionProxyRecorded(meeting, scope, change)
 
 
 async def revoke_session_proxy(
     services: Services, actor: Actor, meeting_id: int, giver: str
 ) -> SessionProxyRecorded:
-    """Revoke the proxy ``giver`` gave (in writing or in the session) for the ballots to come."""
+    """Revoke the proxy ``giver`` gave (in writing or in the session) for the ballots to come;
+    after the commit the groups' live quorum no longer counts the giver."""
+    was_met = await _quorum_was_met(services, meeting_id)
     async with services.database.transaction():
         meeting, scope, now = await _session(services, actor, meeting_id, giver)
         if giver not in now.proxies:
@@ -135,4 +147,5 @@ async def revoke_session_proxy(
         change = await services.sessions.record_proxy(
             meeting_id, giver, None, recorded_by=actor.person_id
         )
+    await post_quorum(services, meeting, was_met)
     return SessionProxyRecorded(meeting, scope, change)

@@ -95,7 +95,8 @@ REFUSALS: dict[str, str] = {
     "chair_to_designate": N_(
         "The planned chair, {chair}, is neither present nor represented: designate a chair "
         "for the session among the members present first: "
-        '/presider {number} MEMBER "First name Last name".'
+        '/presider {number} MEMBER "First name Last name". If its representative is here after '
+        "all, they answer “Present” to their convocation before the opening."
     ),
     "chair_not_present": N_(
         "{member} is not present: a chair for the session is designated among the members present."
