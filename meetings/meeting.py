@@ -118,6 +118,12 @@ class NotConvened(MeetingError):
     code = "not_convened"
 
 
+class ConvenedWithoutUrgency(MeetingError):
+    """A convocation sent is not made urgent afterwards: only a move sends a new one."""
+
+    code = "convened_without_urgency"
+
+
 class NotItsDay(MeetingError):
     code = "not_its_day"
 

@@ -13,6 +13,7 @@ from meetings.actions.convene import convene
 from meetings.actions.move import move_meeting
 from meetings.actions.session_open import open_session
 from meetings.meeting import (
+    ConvenedWithoutUrgency,
     ConvocationDelivery,
     DeliveryFailure,
     LateConvocation,
@@ -27,6 +28,7 @@ from meetings.notifier import Private
 from meetings.reminders import meeting_subject
 from meetings.services import Services
 from meetings.store import MIGRATIONS, MeetingStore
+from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
@@ -305,3 +307,22 @@ async def test_a_meeting_convened_before_the_history_gets_its_convocation_on_rec
         assert (convocation.urgent, convocation.urgency_reason) == (True, "Vite")
     finally:
         await database.close()
+
+
+async def test_a_convocation_sent_is_not_made_urgent_afterwards(
+    services: Services, clock: FakeClock
+) -> None:
+    await person_of(services, "region-grand-est")
+    meeting = await planned(services, paris(2026, 12, 29))
+    actor = await coordinator(services)
+    await convene(services, actor, meeting.id)
+    notifier = notifier_of(services)
+    notifier.sent.clear()
+
+    with pytest.raises(ConvenedWithoutUrgency) as refused:
+        await convene(services, actor, meeting.id, urgency="budget à voter avant la fin d'année")
+
+    assert notifier.sent == []
+    (convocation,) = await services.meetings.convocations(meeting.id)
+    assert not convocation.urgent
+    assert "/reporter" in plain(refusal(refused.value, "fr", number=meeting.id))

@@ -3,7 +3,8 @@ plan its J-n reminders, then send each person convened the convocation, its butt
 and put on record who received it and when.
 
 Convening a meeting already convened sends the convocation in force again, only to those it
-has not reached yet: its date and notice stay those of the first sending.
+has not reached yet: its date and notice stay those of the first sending, and it is not made
+urgent afterwards (a move to another date sends a new convocation, urgent if need be).
 
 Permission: a coordinator of the groupement. The state change and the reminders are one
 transaction; the sending follows the commit.
@@ -16,7 +17,13 @@ from dataclasses import dataclass
 from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.convocations import deliver_convocation
-from meetings.meeting import DeliveryFailure, Meeting, MeetingState, WrongMeetingState
+from meetings.meeting import (
+    ConvenedWithoutUrgency,
+    DeliveryFailure,
+    Meeting,
+    MeetingState,
+    WrongMeetingState,
+)
 from meetings.notice import check_notice, notice_for
 from meetings.scope import scope_of
 from meetings.services import Services
@@ -48,6 +55,10 @@ async def convene(
         again = meeting.state is MeetingState.CONVENED and bool(
             await services.meetings.convocations(meeting_id)
         )
+        if again and urgency is not None and not meeting.urgent:
+            raise ConvenedWithoutUrgency(
+                f"meeting {meeting_id} is convened already, without urgency", number=meeting_id
+            )
         if not again:
             scope = scope_of(services.governance, meeting)
             notice = notice_for(scope, meeting.plan.starts_at, services.clock())

@@ -83,6 +83,11 @@ REFUSALS: dict[str, str] = {
     "second_convocation_too_early": N_(
         "A second convocation must leave at least 3 clear days: {earliest} at the earliest."
     ),
+    "convened_without_urgency": N_(
+        "Meeting no. {number} is already convened, without urgency: /convoquer {number} sends "
+        "its convocation again only to those it has not reached. To convene it in urgency for "
+        "another date, move it: /reporter {number} DD/MM/YYYY HH:MM urgence REASON."
+    ),
     "not_convened": N_(
         "Meeting no. {number} was not convened: send the convocation first with "
         "/convoquer {number}."
