@@ -29,7 +29,7 @@ from meetings.services import Services
 from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
 from voting.refusal import Refused
-from voting.rules import BallotKind
+from voting.rules import BallotKind, TieRule
 from voting.tally import MOTION_OPTIONS
 
 
@@ -96,12 +96,15 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
     table, weights = groupement.electorate_weights(instance.weight_series, today)
     standing = await services.roster.standing_proxies(groupement_id, instance_id)
     coordinator = groupement.groupement.coordinator
+    # Nobody presides a written consultation: the coordinator's vote counts for more only
+    # where the instance's rules give it the tie.
+    decides_ties = instance.voting_rules.consultation_tie is TieRule.COORDINATOR
     return BallotSetting(
         instance,
         None,
         table.id,
         consultation_electorate(weights, standing),
-        coordinator if coordinator in weights else None,
+        coordinator if decides_ties and coordinator in weights else None,
         second_convocation=False,
     )
 
