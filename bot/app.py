@@ -24,7 +24,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot.commands import Access, Command, Table, telegram_handlers
 from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
-from bot.handlers import ballot_form, ballots, meeting_form, meetings, minutes, onboarding, session
+from bot.handlers import (
+    ballot_form,
+    ballots,
+    elections,
+    meeting_form,
+    meetings,
+    minutes,
+    onboarding,
+    session,
+)
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
@@ -45,12 +54,13 @@ TABLE = Table(
                 *session.COMMANDS,
                 *ballot_form.COMMANDS,
                 *ballots.COMMANDS,
+                *elections.COMMANDS,
                 *minutes.COMMANDS,
             ),
             key=lambda command: command.rank,
         )
     ),
-    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, ballots.STRAY),
+    buttons=(*ballots.BUTTONS, *elections.BUTTONS, *meetings.BUTTONS, ballots.STRAY),
 )
 
 

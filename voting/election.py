@@ -100,3 +100,16 @@ def elect_the_oldest(result: TallyResult, birth_dates: Mapping[str, date]) -> Ta
         birth_dates=dates,
         decided_by_age=True,
     )
+
+
+def next_round(result: TallyResult) -> int | None:
+    """The round to hold after this one, when it elected nobody and a round remains.
+
+    A round without quorum is held again; a tie at the last round is settled by age, not
+    by another round.
+    """
+    if result.election_round is None or result.winner is not None or result.awaiting_ages:
+        return None
+    if result.outcome is Outcome.NO_QUORUM:
+        return result.election_round
+    return result.election_round + 1 if result.election_round < LAST_ROUND else None

@@ -120,9 +120,13 @@ async def open_ballot(
     deadline: datetime | None = None,
     options: tuple[str, ...] = MOTION_OPTIONS,
     confirmed: BallotSetting | None = None,
+    election_round: int | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
-    since, the ballot would not be the one confirmed, and it is refused."""
+    since, the ballot would not be the one confirmed, and it is refused.
+
+    An election (``election_round`` set, ``options`` from
+    :func:`voting.election.election_options`) is always a secret ballot."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
@@ -133,13 +137,16 @@ async def open_ballot(
                 groupement_id=groupement_id,
                 instance_id=instance_id,
                 question=question,
-                kind=kind or setting.instance.ballot_kind,
+                kind=BallotKind.SECRET
+                if election_round is not None
+                else kind or setting.instance.ballot_kind,
                 options=options,
                 mode=setting.mode,
                 allow_vote_change=setting.instance.allow_vote_change,
                 deadline=deadline,
                 meeting_id=None if setting.meeting is None else setting.meeting.id,
                 created_by=actor.person_id,
+                election_round=election_round,
             )
         )
         ballot = await services.ballots.open(
