@@ -202,7 +202,12 @@ def _header(sheet: Sheet, y: float, ballot: Ballot, result: TallyResult, lang: s
 
 def _threshold_text(result: TallyResult, lang: str) -> str:
     _ = translator(lang)
-    label = _("majority: {required} out of {base}").format(
+    template = (
+        _("absolute majority: {required} out of {base}")
+        if result.is_election
+        else _("majority: {required} out of {base}")
+    )
+    label = template.format(
         required=compared(result.threshold.comparison, voices(result.required, lang), _),
         base=majority_base(
             result.majority_base_kind, result.majority_base.weight, lang, result.written

@@ -19,7 +19,7 @@ from meetings.minutes.labels import ballot_mode, session_time
 from meetings.minutes.model import Deliberation, Minutes, VoteLine
 from meetings.wording.election import round_label
 from meetings.wording.explain import explain, option_label, outcome_label, quorum_line
-from meetings.wording.formats import long_date, members, quoted, weight
+from meetings.wording.formats import capitalized, long_date, members, quoted, weight
 from meetings.wording.i18n import Translator, translator
 from voting.ballot import BallotState
 from voting.rules import TieRule
@@ -185,7 +185,7 @@ def _decision(result: TallyResult, written: bool, language: str) -> str:
             return _("Consultation not valid: the proposal is not adopted.")
         return _("No quorum: the deliberation could not be validly adopted.")
     if result.is_election:
-        return outcome_label(result, language).capitalize() + "."
+        return capitalized(outcome_label(result, language)) + "."
     if not result.is_motion:
         if result.winner is not None:
             return _("Choice carried: {choice}.").format(choice=quoted(result.winner, language))
