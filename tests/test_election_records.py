@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+import meetings.charts.ballot as drawn
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.election_rounds import open_next_round
@@ -13,12 +16,18 @@ from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from tests.steps import in_session, paris, vote
+from tests.test_charts import NAMES_2022, make_ballot, render_ballot_figure, texts_of
 from tests.test_minutes import GENERATED, body_text, flat, minutes_of, rendered
-from voting.election import election_options
+from tests.test_tally import WEIGHTS_2022
+from voting.ballot import judge
+from voting.election import elect_the_oldest, election_options
+from voting.electorate import Electorate
+from voting.rules import BallotKind
 from voting.tally import BLANK
 
 QUESTION = "Élection du vice-président du comité"
 DURAND, MARTIN = "Mme Durand", "M. Martin"
+CANDIDATES = (DURAND, MARTIN)
 PRESENT = {
     m.replace("-", "_"): "present"
     for m in ("region-grand-est", "cea", "moselle", "ardennes", "aube", "marne")
@@ -82,3 +91,25 @@ async def test_the_minutes_record_each_round_of_an_election(
         assert "Élue : Mme Durand." in sample
         assert "Blanc ou nul" in sample
         assert "prépondérante" not in sample
+
+
+def test_the_chart_of_an_election_round_names_the_elected_candidate() -> None:
+    electorate = Electorate(WEIGHTS_2022, frozenset(WEIGHTS_2022))
+    votes = {"region": DURAND, "cea": MARTIN, "moselle": MARTIN, "aube": MARTIN, "marne": BLANK}
+    ballot = make_ballot(electorate, kind=BallotKind.SECRET, options=election_options(CANDIDATES))
+    first = replace(ballot, draft=replace(ballot.draft, election_round=1))
+    texts = texts_of(render_ballot_figure(first, votes, NAMES_2022))
+    assert "Aucun élu au 1er tour" in texts
+    assert "majorité absolue : plus de 4,5 voix sur 9 exprimées" in texts
+    assert "Élection d'une personne, 1er tour, scrutin secret — 10 membres, 15 voix" in texts
+    assert "1 voix — 1 membre (non exprimée)" in texts
+
+    third = replace(ballot, draft=replace(ballot.draft, election_round=3))
+    tied = judge(third, votes)
+    decided = elect_the_oldest(tied, {DURAND: date(1958, 1, 2), MARTIN: date(1970, 1, 1)})
+    figure = drawn.render_ballot_figure(replace(third, result=decided), votes, NAMES_2022)
+    texts = texts_of(figure)
+    assert "Mme Durand élue au 3e tour" in texts
+    assert "Égalité au troisième tour : le plus âgé des candidats est élu." in " ".join(texts)
+    # A relative majority decides the third round: no majority line is drawn.
+    assert not any(text.startswith("majorité") for text in texts)
