@@ -3,6 +3,7 @@ and its rounds and ages kept on a real SQLite file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cli import main
 from meetings.wording.explain import explain, outcome_label
 from meetings.wording.typography import plain
 from tests.clock import FakeClock
@@ -301,3 +303,33 @@ async def test_an_election_round_and_its_ages_are_kept_on_disk(store: BallotStor
 async def test_an_election_is_never_public(store: BallotStore) -> None:
     with pytest.raises(InvalidTransition, match="secret"):
         await store.create(election_draft(1, BallotKind.PUBLIC))
+
+
+def test_the_command_line_tallies_an_election(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "election.json"
+    path.write_text(json.dumps(tally_file()), encoding="utf-8")
+    assert main(["tally", str(path)]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output["outcome"] == "rejected" and output["winner"] is None
+    assert output["election"] == {
+        "round": 3,
+        "tied": [DURAND, MARTIN],
+        "birth_dates": {},
+        "decided_by_age": False,
+    }
+    assert plain(output["explanation"]["fr"]).startswith("Égalité au 3e tour : Mme Durand")
+    dated = tally_file(birth_dates={DURAND: "1958-11-30", MARTIN: "1971-05-02"})
+    path.write_text(json.dumps(dated), encoding="utf-8")
+    assert main(["tally", str(path), "--format", "text"]) == 0
+    lines = plain(capsys.readouterr().out).splitlines()
+    assert lines[0] == "Résultat : élue : Mme Durand"
+    assert lines[1] == (
+        "Mme Durand est élue au 3e tour comme la plus âgée des candidats à égalité avec "
+        "4,5 voix sur 9 exprimées."
+    )
+    assert "Blanc ou nul : 1 voix (1 membre)" in lines
+    path.write_text(json.dumps(tally_file(round=0)), encoding="utf-8")
+    assert main(["tally", str(path)]) == 2
+    assert "round: 0 is not 1, 2 or 3" in capsys.readouterr().err
