@@ -88,3 +88,10 @@ def agenda_item(text: str) -> AgendaItem | None:
 def words(text: str | None) -> str:
     """A typed answer with its white space folded."""
     return " ".join((text or "").split())
+
+
+def candidate_names(text: str) -> list[str]:
+    """Names one per line, or separated by commas on a single line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    parts = lines if len(lines) > 1 else text.split(",")
+    return [words(part) for part in parts if words(part)] or [""]

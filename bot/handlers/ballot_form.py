@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.arguments import future_moment, words
+from bot.arguments import candidate_names, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
 from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
@@ -356,13 +356,6 @@ def _kind_text(form: BallotForm, language: str) -> str:
             round=round_label(1, language), candidates=_(", ").join(form.candidates)
         )
     return _("public") if form.kind is BallotKind.PUBLIC else _("secret")
-
-
-def candidate_names(text: str) -> list[str]:
-    """Names one per line, or separated by commas on a single line."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    parts = lines if len(lines) > 1 else text.split(",")
-    return [words(part) for part in parts if words(part)] or [""]
 
 
 def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:

@@ -8,10 +8,9 @@ from datetime import date
 
 from telegram import Update
 
-from bot.arguments import number
+from bot.arguments import candidate_names, number
 from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
-from bot.handlers.ballot_form import candidate_names
 from bot.jobs import close_at_deadline
 from bot.replies import alert, reply
 from meetings.actions.ballot_open import BallotOpened
