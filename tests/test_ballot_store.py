@@ -220,7 +220,7 @@ async def test_votes_are_on_disk_and_append_only(tmp_path: Path, clock: FakeCloc
 
 async def test_migrations_run_once(tmp_path: Path, clock: FakeClock) -> None:
     path = tmp_path / "twice.db"
-    for expected in ([1], []):
+    for expected in (list(range(1, len(MIGRATIONS) + 1)), []):
         database = await Database.open(path, clock)
         assert await database.migrate("voting", MIGRATIONS) == expected
         cursor = await database.connection.execute("PRAGMA journal_mode")

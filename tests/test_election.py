@@ -29,7 +29,7 @@ from voting.db import Database
 from voting.election import LAST_ROUND, elect, elect_the_oldest, election_options
 from voting.electorate import Electorate
 from voting.rules import NO_QUORUM, SIMPLE_MAJORITY, BallotKind, BallotRules, TieRule
-from voting.store import BallotStore
+from voting.store import MIGRATIONS, BallotStore
 from voting.tally import BLANK, Outcome, TallyError
 
 D = Decimal
@@ -333,3 +333,29 @@ def test_the_command_line_tallies_an_election(
     path.write_text(json.dumps(tally_file(round=0)), encoding="utf-8")
     assert main(["tally", str(path)]) == 2
     assert "round: 0 is not 1, 2 or 3" in capsys.readouterr().err
+
+
+async def test_a_database_of_before_elections_is_migrated_and_keeps_its_ballots(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(datetime(2026, 12, 15, 13, tzinfo=UTC))
+    path = tmp_path / "old.db"
+    database = await Database.open(path, clock)
+    assert await database.migrate("voting", MIGRATIONS[:1]) == [1]
+    old = await database.connection.execute(
+        """INSERT INTO ballots (groupement_id, instance_id, question, kind, mode, options,
+               allow_vote_change, state, created_at_utc)
+           VALUES ('ent-grand-est', 'cogouv', 'Budget', 'public', 'meeting',
+               '["for", "against", "abstain"]', 1, 'draft', '2026-12-01T09:00:00+00:00')"""
+    )
+    await database.connection.commit()
+    await database.close()
+    database = await Database.open(path, clock)
+    ballots = BallotStore(database)
+    await ballots.migrate()
+    try:
+        assert (await ballots.get(old.lastrowid or 0)).draft.election_round is None
+        elected = await ballots.create(election_draft(2))
+        assert (await ballots.get(elected.id)).draft.election_round == 2
+    finally:
+        await database.close()
