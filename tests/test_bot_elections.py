@@ -32,6 +32,29 @@ async def open_election(harness: OfflineHarness, candidates: str) -> int:
     return ballot.id
 
 
+async def vote_and_close(harness: OfflineHarness, ballot_id: int, votes: dict[str, str]) -> None:
+    for member, label in votes.items():
+        await vote(harness, member, label)
+    await harness.say(COORDINATOR, f"/clore {ballot_id}")
+
+
+async def settle_by_birth_dates(harness: OfflineHarness, ballot_id: int) -> None:
+    """The coordinator gives the tied candidates' birth dates; the oldest is proclaimed."""
+    await harness.say(COORDINATOR, f"/naissance {ballot_id} 02/05/1971")
+    assert "une date de naissance par candidat" in harness.last_message_to(COORDINATOR_ID)["text"]
+    await harness.say(COORDINATOR, f"/naissance {ballot_id} 02/05/1971 30/11/1958")
+    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]) == (
+        f"Scrutin n° {ballot_id} : le résultat est proclamé, élu : M. Martin."
+    )
+    posted = plain(harness.last_message_to(GROUP_CHAT)["text"])
+    assert (
+        "M. Martin est élu au 3e tour comme le plus âgé des candidats à égalité avec 4,5 voix "
+        "sur 9 exprimées." in posted
+    )
+    decided = await harness.services.ballots.get(ballot_id)
+    assert decided.result is not None and decided.result.outcome is Outcome.ADOPTED
+
+
 async def test_an_election_goes_round_by_round_to_the_oldest(harness: OfflineHarness) -> None:
     services = harness.services
     await bind_group(harness)
@@ -48,9 +71,7 @@ async def test_an_election_goes_round_by_round_to_the_oldest(harness: OfflineHar
         "ardennes": MARTIN,
         "aube": "Blanc ou nul",
     }
-    for member, label in tied.items():
-        await vote(harness, member, label)
-    await harness.say(COORDINATOR, f"/clore {first}")
+    await vote_and_close(harness, first, tied)
     posted = plain(harness.last_message_to(GROUP_CHAT)["text"])
     assert (
         "Aucun élu au 1er tour : la majorité absolue est de plus de 4,5 voix sur 9 exprimées."
@@ -69,16 +90,12 @@ async def test_an_election_goes_round_by_round_to_the_oldest(harness: OfflineHar
     await harness.press(COORDINATOR, offer, button_data(offer, "Ouvrir le 2e tour"))
     assert len(await services.ballots.find(state=BallotState.OPEN)) == 1
 
-    for member, label in tied.items():
-        await vote(harness, member, label)
-    await harness.say(COORDINATOR, f"/clore {second.id}")
+    await vote_and_close(harness, second.id, tied)
     # The coordinator changes the list for the third round.
     await harness.say(COORDINATOR, f"/tour {second.id} Mme Durand, M. Martin")
     third = (await services.ballots.find(state=BallotState.OPEN))[-1]
     assert third.draft.election_round == 3
-    for member, label in tied.items():
-        await vote(harness, member, label)
-    await harness.say(COORDINATOR, f"/clore {third.id}")
+    await vote_and_close(harness, third.id, tied)
     asked = plain(harness.messages_to(COORDINATOR_ID)[-2]["text"])
     assert asked == (
         f"Égalité au troisième tour (scrutin n° {third.id}) entre Mme Durand, M. Martin : le "
@@ -88,19 +105,7 @@ async def test_an_election_goes_round_by_round_to_the_oldest(harness: OfflineHar
     closed = await services.ballots.get(third.id)
     assert closed.result is not None and closed.result.awaiting_ages
 
-    await harness.say(COORDINATOR, f"/naissance {third.id} 02/05/1971")
-    assert "une date de naissance par candidat" in harness.last_message_to(COORDINATOR_ID)["text"]
-    await harness.say(COORDINATOR, f"/naissance {third.id} 02/05/1971 30/11/1958")
-    assert plain(harness.last_message_to(COORDINATOR_ID)["text"]) == (
-        f"Scrutin n° {third.id} : le résultat est proclamé, élu : M. Martin."
-    )
-    posted = plain(harness.last_message_to(GROUP_CHAT)["text"])
-    assert (
-        "M. Martin est élu au 3e tour comme le plus âgé des candidats à égalité avec 4,5 voix "
-        "sur 9 exprimées." in posted
-    )
-    decided = await services.ballots.get(third.id)
-    assert decided.result is not None and decided.result.outcome is Outcome.ADOPTED
+    await settle_by_birth_dates(harness, third.id)
 
 
 async def test_an_election_needs_named_candidates(harness: OfflineHarness) -> None:

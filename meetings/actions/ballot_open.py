@@ -123,10 +123,8 @@ async def open_ballot(
     election_round: int | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
-    since, the ballot would not be the one confirmed, and it is refused.
-
-    An election (``election_round`` set, ``options`` from
-    :func:`voting.election.election_options`) is always a secret ballot."""
+    since, the ballot would not be the one confirmed, and it is refused. An election
+    (``election_round`` set) is always a secret ballot."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
