@@ -27,6 +27,7 @@ from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
 from bot.handlers import (
     ballot_form,
     ballots,
+    elections,
     meeting_form,
     meetings,
     minutes,
@@ -57,12 +58,19 @@ TABLE = Table(
                 *notes.COMMANDS,
                 *ballot_form.COMMANDS,
                 *ballots.COMMANDS,
+                *elections.COMMANDS,
                 *minutes.COMMANDS,
             ),
             key=lambda command: command.rank,
         )
     ),
-    buttons=(*ballots.BUTTONS, *meetings.BUTTONS, *session.BUTTONS, ballots.STRAY),
+    buttons=(
+        *ballots.BUTTONS,
+        *elections.BUTTONS,
+        *meetings.BUTTONS,
+        *session.BUTTONS,
+        ballots.STRAY,
+    ),
 )
 
 

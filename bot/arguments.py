@@ -103,3 +103,10 @@ def urgency(args: Sequence[str]) -> str | None:
     if args[0].lower() not in URGENCY_WORDS:
         raise BadArguments(" ".join(args))
     return " ".join(args[1:])
+
+
+def candidate_names(text: str) -> list[str]:
+    """Names one per line, or separated by commas on a single line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    parts = lines if len(lines) > 1 else text.split(",")
+    return [words(part) for part in parts if words(part)] or [""]

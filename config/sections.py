@@ -140,7 +140,7 @@ PositiveDecimal = Annotated[
 ]
 
 _RULE_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"quorum", "majority", "tie", "max_proxies_per_holder"}),
+    "": frozenset({"quorum", "majority", "tie", "max_proxies_per_holder", "consultation_tie"}),
     "quorum": frozenset({"basis", "fraction", "comparison", "counts"}),
     "majority": frozenset({"base", "fraction", "comparison", "double"}),
 }

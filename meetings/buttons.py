@@ -81,6 +81,24 @@ def decode_reply(data: str | None) -> ReplyButton | None:
     )
 
 
+_ROUND = re.compile(r"^v1:e:(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class NextRoundButton:
+    """Open the next round of the election held by ballot ``ballot_id``."""
+
+    ballot_id: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:e:{self.ballot_id}"
+
+
+def decode_next_round(data: str | None) -> NextRoundButton | None:
+    match = _ROUND.match(data or "")
+    return None if match is None else NextRoundButton(int(match.group(1)))
+
+
 def decode_holder(data: str | None) -> HolderButton | None:
     match = _HOLDER.match(data or "")
     if match is None:
@@ -129,3 +147,6 @@ def decode_session_proxy(data: str | None) -> SessionProxyButton | None:
     if match is None:
         return None
     return SessionProxyButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+ROUND_PATTERN = re.compile(r"^v1:e:")

@@ -176,7 +176,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     assert len(retired) == 10  # every paper loses its buttons
 
 
-async def test_the_worked_example_is_adopted_by_casting_vote_and_rejected_in_secret(
+async def test_the_worked_example_by_written_consultation_is_rejected_public_or_secret(
     harness: OfflineHarness,
 ) -> None:
     await bind_group(harness)
@@ -185,11 +185,13 @@ async def test_the_worked_example_is_adopted_by_casting_vote_and_rejected_in_sec
     for member, label in WORKED_EXAMPLE.items():
         await vote(harness, member, label)
     await harness.say(COORDINATOR, f"/clore {public}")
-    text = harness.last_message_to(GROUP_CHAT)["text"]
+    text = plain(harness.last_message_to(GROUP_CHAT)["text"])
+    # Nobody presides a written consultation: the instance's rule for them (default) rejects.
     assert (
-        "Adoptée par la voix prépondérante du président : partage égal, "
-        "4,5 voix pour et 4,5 contre sur 9 exprimées." in text
+        "Rejetée : partage égal, 4,5 voix pour et 4,5 contre sur 9 exprimées ; dans une "
+        "consultation écrite, le partage égal des voix vaut rejet." in text
     )
+    assert "président" not in text and "présent" not in text
 
     secret = await open_ballot(harness, "Même question, à bulletin secret", kind="Secret")
     for member, label in WORKED_EXAMPLE.items():
@@ -202,7 +204,7 @@ async def test_the_worked_example_is_adopted_by_casting_vote_and_rejected_in_sec
     assert group_updates[-1].endswith("10/10 membres ont voté — 15 voix sur 15")
     await harness.say(COORDINATOR, f"/clore {secret}")
     text = harness.last_message_to(GROUP_CHAT)["text"]
-    assert "Rejetée : partage égal" in text and "(scrutin secret)" in text
+    assert "Rejetée : partage égal" in text and "le partage égal des voix vaut rejet" in text
     assert "Détail des votes" not in text
 
 
@@ -342,8 +344,10 @@ async def test_too_few_participants_void_a_written_consultation(harness: Offline
     await harness.say(COORDINATOR, f"/clore {ballot_id}")
     text = harness.last_message_to(GROUP_CHAT)["text"]
     assert (
-        "Quorum non atteint : 4 membres et 9 voix présents ; requis : au moins 5 membres." in text
+        "Consultation non valable : 4 membres sur les 10 membres consultés ont pris part au vote "
+        "(9 voix) ; requis : au moins 5 membres." in plain(text)
     )
+    assert "présent" not in text
 
 
 async def test_the_form_re_asks_on_bad_input_and_can_be_cancelled(
@@ -557,7 +561,9 @@ async def test_without_a_group_the_chart_goes_to_the_coordinator(
     (photo,) = [c.params for c in closing if c.method == "sendPhoto"]
     assert photo["chat_id"] == COORDINATOR_ID
     # One member of ten took part: a written consultation needs half of them.
-    assert photo["caption"].startswith("Quorum non atteint : 1 membre et 1 voix")
+    assert plain(photo["caption"]).startswith(
+        "Consultation non valable : 1 membre sur les 10 membres consultés a pris part au vote"
+    )
 
 
 async def test_a_standing_proxy_serves_one_written_consultation(harness: OfflineHarness) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from voting.election import candidates_of, elect
 from voting.electorate import Electorate
 from voting.refusal import Refused
 from voting.rules import (
@@ -94,6 +95,8 @@ class BallotDraft:
     deadline: datetime | None = None
     meeting_id: int | None = None
     created_by: str | None = None
+    election_round: int | None = None
+    """Set for an election of a person (CGCT L2122-7): its round, 1 to 3."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,10 @@ class Ballot:
             return None
         return self.deliberation.reference(self.draft.instance_id)
 
+    @property
+    def is_election(self) -> bool:
+        return self.draft.election_round is not None
+
     def weight_of(self, member: str) -> Decimal:
         if self.electorate is None or member not in self.electorate.weights:
             raise NotInElectorate(f"{member!r} is not in the electorate of ballot {self.id}")
@@ -175,7 +182,7 @@ class VoteReceipt:
 
 
 WRITTEN_CONSULTATION_QUORUM = QuorumRule(
-    QuorumBasis.MEMBERS, Threshold(1, 2, Comparison.AT_LEAST), QuorumCounts.PRESENT
+    QuorumBasis.MEMBERS, Threshold(1, 2, Comparison.AT_LEAST), QuorumCounts.TAKING_PART
 )
 """A written consultation is valid only if at least half of the members take part."""
 
@@ -185,10 +192,21 @@ def judge(ballot: Ballot, votes: Mapping[str, str]) -> TallyResult:
     if ballot.electorate is None or ballot.rules is None:
         raise BallotNotOpen(f"ballot {ballot.id} was never opened", state=ballot.state.value)
     electorate, rules = ballot.electorate, ballot.rules
-    if ballot.draft.mode is BallotMode.WRITTEN:
+    written = ballot.draft.mode is BallotMode.WRITTEN
+    if written:
         # Taking part is what counts: the voters stand in for the members present.
         electorate = Electorate(electorate.weights, frozenset(votes), {})
-        rules = replace(rules, quorum=WRITTEN_CONSULTATION_QUORUM)
+        rules = replace(rules, quorum=WRITTEN_CONSULTATION_QUORUM, tie=rules.consultation_tie)
+    if ballot.draft.election_round is not None:
+        return elect(
+            electorate,
+            votes,
+            rules,
+            candidates=candidates_of(ballot.draft.options),
+            round_number=ballot.draft.election_round,
+            second_convocation=ballot.second_convocation,
+            written=written,
+        )
     return tally(
         electorate,
         votes,
@@ -197,4 +215,5 @@ def judge(ballot: Ballot, votes: Mapping[str, str]) -> TallyResult:
         secret=ballot.secret,
         chair=ballot.chair,
         second_convocation=ballot.second_convocation,
+        written=written,
     )

@@ -8,10 +8,12 @@ are the one way a result is written and read back. Decimals always travel as str
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from voting.election import LAST_ROUND, elect
 from voting.electorate import Electorate
 from voting.rules import (
     BallotRules,
@@ -45,8 +47,21 @@ class TallyInput:
     secret: bool = False
     chair: str | None = None
     second_convocation: bool = False
+    election_round: int | None = None
+    """Set for an election: ``options`` are then its candidates."""
+    birth_dates: Mapping[str, date] = field(default_factory=dict)
 
     def run(self) -> TallyResult:
+        if self.election_round is not None:
+            return elect(
+                self.electorate,
+                self.votes,
+                self.rules,
+                candidates=self.options,
+                round_number=self.election_round,
+                birth_dates=self.birth_dates or None,
+                second_convocation=self.second_convocation,
+            )
         return tally(
             self.electorate,
             self.votes,
@@ -102,6 +117,9 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         "second_convocation",
         "rules",
         "options",
+        "kind",
+        "round",
+        "birth_dates",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -129,6 +147,9 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         rules = rules_from_mapping(rules_data)
     except RuleError as error:
         raise TallyInputError(f"rules.{error}") from None
+    election_round = _election_round(data)
+    if election_round is not None and "options" not in data:
+        raise TallyInputError("options: an election needs its candidates' names")
     return TallyInput(
         electorate=Electorate(
             weights=weights, present=frozenset(present), proxies=_string_map(data, "proxies")
@@ -136,10 +157,45 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         votes=_string_map(data, "votes"),
         rules=rules,
         options=tuple(options),
-        secret=_flag(data, "secret"),
+        secret=_flag(data, "secret") or election_round is not None,
         chair=chair,
         second_convocation=_flag(data, "second_convocation"),
+        election_round=election_round,
+        birth_dates=_birth_dates(data) if election_round is not None else {},
     )
+
+
+def _election_round(data: Mapping[str, Any]) -> int | None:
+    """``"kind": "election"`` with ``"round": 1|2|3``; any other ballot has neither."""
+    kind = data.get("kind", "vote")
+    if kind not in ("vote", "election"):
+        raise TallyInputError(f"kind: {kind!r} is not 'vote' or 'election'")
+    round_number = data.get("round")
+    if kind == "vote":
+        for key in ("round", "birth_dates"):
+            if key in data:
+                raise TallyInputError(f'{key}: only an election ("kind": "election") has one')
+        return None
+    if data.get("secret") is False:
+        raise TallyInputError("secret: an election is always a secret ballot")
+    if "chair" in data:
+        raise TallyInputError("chair: nobody breaks an election's tie by a casting vote")
+    if isinstance(round_number, bool) or not isinstance(round_number, int):
+        raise TallyInputError(f"round: {round_number!r} is not 1, 2 or 3")
+    if not 1 <= round_number <= LAST_ROUND:
+        raise TallyInputError(f"round: {round_number!r} is not 1, 2 or 3")
+    return round_number
+
+
+def _birth_dates(data: Mapping[str, Any]) -> dict[str, date]:
+    dates: dict[str, date] = {}
+    for name, text in _string_map(data, "birth_dates").items():
+        try:
+            dates[name] = date.fromisoformat(text)
+        except ValueError:
+            problem = f"birth_dates.{name}: {text!r} is not a date YYYY-MM-DD"
+            raise TallyInputError(problem) from None
+    return dates
 
 
 def run_tally_mapping(data: object) -> TallyResult:
@@ -222,6 +278,19 @@ def result_to_mapping(result: TallyResult) -> dict[str, Any]:
             "required_heads": result.required_heads,
         },
         "required": _decimal_text(result.required),
+        "written": result.written,
+        "election": _election_to_mapping(result),
+    }
+
+
+def _election_to_mapping(result: TallyResult) -> dict[str, Any] | None:
+    if result.election_round is None:
+        return None
+    return {
+        "round": result.election_round,
+        "tied": list(result.tied),
+        "birth_dates": {name: day.isoformat() for name, day in result.birth_dates.items()},
+        "decided_by_age": result.decided_by_age,
     }
 
 
@@ -274,4 +343,17 @@ def result_from_mapping(data: Mapping[str, Any]) -> TallyResult:
         chair=data.get("chair"),
         winner=data.get("winner"),
         secret=bool(data["secret"]),
+        written=bool(data.get("written", False)),
+        **_election_from(data.get("election")),
     )
+
+
+def _election_from(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    return {
+        "election_round": int(data["round"]),
+        "tied": tuple(data["tied"]),
+        "birth_dates": {name: date.fromisoformat(d) for name, d in data["birth_dates"].items()},
+        "decided_by_age": bool(data["decided_by_age"]),
+    }

@@ -32,6 +32,8 @@ class QuorumBasis(StrEnum):
 class QuorumCounts(StrEnum):
     PRESENT = "present"
     PRESENT_OR_REPRESENTED = "present_or_represented"
+    TAKING_PART = "taking_part"
+    """A written consultation: the members that replied, since nobody is present."""
 
 
 class MajorityBase(StrEnum):
@@ -43,6 +45,12 @@ class MajorityBase(StrEnum):
 class TieRule(StrEnum):
     REJECTED = "rejected"
     CHAIR = "chair"
+    COORDINATOR = "coordinator"
+    """Written consultations only: the coordinator's own vote breaks a tie (no séance, no chair)."""
+
+
+SESSION_TIE_RULES = (TieRule.REJECTED, TieRule.CHAIR)
+CONSULTATION_TIE_RULES = (TieRule.REJECTED, TieRule.COORDINATOR)
 
 
 class BallotKind(StrEnum):
@@ -156,10 +164,14 @@ class BallotRules:
     majority: MajorityRule
     tie: TieRule = TieRule.REJECTED
     max_proxies_per_holder: int = 1
+    consultation_tie: TieRule = TieRule.REJECTED
+    """The tie rule of a written consultation: there is no séance whose chair could decide."""
 
     def __post_init__(self) -> None:
         if self.max_proxies_per_holder < 0:
             raise RuleError("max_proxies_per_holder cannot be negative")
+        if self.consultation_tie not in CONSULTATION_TIE_RULES:
+            raise RuleError(f"consultation_tie: {self.consultation_tie.value!r} is not allowed")
 
 
 SIMPLE_MAJORITY = MajorityRule(
@@ -176,6 +188,23 @@ def _choice(enum: type[_E], value: object, field: str) -> _E:
         raise RuleError(f"{field}: {value!r} is not one of {choices}") from None
 
 
+def _tie(value: object, field: str, allowed: tuple[TieRule, ...]) -> TieRule:
+    rule = _choice(TieRule, value, field)
+    if rule not in allowed:
+        choices = ", ".join(repr(c.value) for c in allowed)
+        raise RuleError(f"{field}: {value!r} is not one of {choices}")
+    return rule
+
+
+def _session_counts(value: object) -> QuorumCounts:
+    """Who a quorum counts; ``taking_part`` belongs to written consultations alone."""
+    counts = _choice(QuorumCounts, value, "quorum.counts")
+    if counts is QuorumCounts.TAKING_PART:
+        allowed = "'present', 'present_or_represented'"
+        raise RuleError(f"quorum.counts: {value!r} is not one of {allowed}")
+    return counts
+
+
 def _threshold(section: dict[str, object], field: str) -> Threshold:
     try:
         return Threshold.parse(str(section.get("fraction", "")), str(section.get("comparison", "")))
@@ -188,7 +217,8 @@ def rules_from_mapping(data: dict[str, object]) -> BallotRules:
 
     ``{"quorum": {"basis", "fraction", "comparison", "counts"},
     "majority": {"base", "fraction", "comparison", "double"},
-    "tie": "rejected"|"chair", "max_proxies_per_holder": int}``
+    "tie": "rejected"|"chair", "max_proxies_per_holder": int,
+    "consultation_tie": "rejected"|"coordinator"}``
     """
     quorum_data = data.get("quorum", {"basis": "none"})
     majority_data = data.get("majority")
@@ -200,10 +230,8 @@ def rules_from_mapping(data: dict[str, object]) -> BallotRules:
     quorum = QuorumRule(
         basis=basis,
         threshold=None if basis is QuorumBasis.NONE else _threshold(quorum_data, "quorum"),
-        counts=_choice(
-            QuorumCounts,
-            quorum_data.get("counts", QuorumCounts.PRESENT_OR_REPRESENTED.value),
-            "quorum.counts",
+        counts=_session_counts(
+            quorum_data.get("counts", QuorumCounts.PRESENT_OR_REPRESENTED.value)
         ),
     )
     double = majority_data.get("double", False)
@@ -220,8 +248,11 @@ def rules_from_mapping(data: dict[str, object]) -> BallotRules:
     return BallotRules(
         quorum=quorum,
         majority=majority,
-        tie=_choice(TieRule, data.get("tie", "rejected"), "tie"),
+        tie=_tie(data.get("tie", "rejected"), "tie", SESSION_TIE_RULES),
         max_proxies_per_holder=max_proxies,
+        consultation_tie=_tie(
+            data.get("consultation_tie", "rejected"), "consultation_tie", CONSULTATION_TIE_RULES
+        ),
     )
 
 
@@ -243,4 +274,5 @@ def rules_to_mapping(rules: BallotRules) -> dict[str, object]:
         },
         "tie": rules.tie.value,
         "max_proxies_per_holder": rules.max_proxies_per_holder,
+        "consultation_tie": rules.consultation_tie.value,
     }

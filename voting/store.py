@@ -9,7 +9,8 @@ and the effective vote of a member is its latest row.
 from __future__ import annotations
 
 import json
-from datetime import UTC, tzinfo
+from collections.abc import Mapping
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 import aiosqlite
@@ -41,6 +42,7 @@ from voting.codec import (
     result_to_mapping,
 )
 from voting.db import Store, from_db_time, to_db_time
+from voting.election import elect_the_oldest
 from voting.electorate import Electorate
 from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
 from voting.tally import TallyError, TallyResult
@@ -95,6 +97,11 @@ MIGRATIONS: tuple[str, ...] = (
         ON ballots (groupement_id, deliberation_year, deliberation_sequence)
         WHERE deliberation_sequence IS NOT NULL;
     """,
+    # An election of a person (CGCT L2122-7) and its round; NULL for any other ballot.
+    """
+    ALTER TABLE ballots ADD COLUMN election_round INTEGER
+        CHECK (election_round IS NULL OR election_round BETWEEN 1 AND 3);
+    """,
 )
 
 _EFFECTIVE_VOTES = """
@@ -123,6 +130,7 @@ def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
             deadline=deadline,
             meeting_id=row["meeting_id"],
             created_by=row["created_by"],
+            election_round=row["election_round"],
         ),
         state=BallotState(row["state"]),
         created_at=created_at,
@@ -175,12 +183,14 @@ class BallotStore(Store):
             raise InvalidTransition("a ballot needs a question")
         if len(set(draft.options)) != len(draft.options) or len(draft.options) < 2:
             raise InvalidOption(f"options {list(draft.options)} must be two or more distinct names")
+        if draft.election_round is not None and draft.kind is not BallotKind.SECRET:
+            raise InvalidTransition("an election of a person is a secret ballot")
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
                 """INSERT INTO ballots (groupement_id, instance_id, meeting_id, question, kind,
                        mode, options, allow_vote_change, state, deadline_utc, created_by,
-                       created_at_utc)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)""",
+                       created_at_utc, election_round)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)""",
                 (
                     draft.groupement_id,
                     draft.instance_id,
@@ -193,6 +203,7 @@ class BallotStore(Store):
                     to_db_time(draft.deadline) if draft.deadline else None,
                     draft.created_by,
                     to_db_time(self._now),
+                    draft.election_round,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -341,6 +352,30 @@ class BallotStore(Store):
             "UPDATE ballots SET deliberation_year = ?, deliberation_sequence = ? WHERE id = ?",
             (year, row[0], ballot.id),
         )
+
+    async def elect_the_oldest(
+        self, ballot_id: int, birth_dates: Mapping[str, date]
+    ) -> tuple[Ballot, TallyResult]:
+        """End a tie at an election's third round: the oldest tied candidate is elected.
+
+        The votes are not judged again: the kept result gains the birth dates and its winner.
+        """
+        async with self.database.transaction() as connection:
+            ballot = await self._fetch(connection, ballot_id)
+            if ballot.result is None or not ballot.result.awaiting_ages:
+                raise InvalidTransition(
+                    f"ballot {ballot_id} is no tied last round of an election",
+                    state=ballot.state.value,
+                )
+            try:
+                result = elect_the_oldest(ballot.result, birth_dates)
+            except TallyError as error:
+                raise InvalidOption(str(error)) from None
+            await connection.execute(
+                "UPDATE ballots SET result = ? WHERE id = ?",
+                (json.dumps(result_to_mapping(result), ensure_ascii=False), ballot_id),
+            )
+            return await self._fetch(connection, ballot_id), result
 
     async def cancel(self, ballot_id: int) -> Ballot:
         async with self.database.transaction() as connection:

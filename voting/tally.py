@@ -8,7 +8,8 @@ result never depends on how a division rounds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -26,6 +27,9 @@ from voting.rules import (
 FOR = "for"
 AGAINST = "against"
 ABSTAIN = "abstain"
+BLANK = "blank"
+"""An election's blank or spoilt vote: cast, but not expressed."""
+NOT_EXPRESSED = frozenset({ABSTAIN, BLANK})
 MOTION_OPTIONS: tuple[str, ...] = (FOR, AGAINST, ABSTAIN)
 
 
@@ -116,10 +120,32 @@ class TallyResult:
     winner: str | None
     """The option carried: ``for`` for an adopted motion, the chosen name for a choice."""
     secret: bool
+    written: bool = False
+    """A written consultation: members take part, nobody is present and nobody presides."""
+    election_round: int | None = None
+    """The round (1, 2 or 3) of an election of a person; None for any other ballot."""
+    tied: tuple[str, ...] = ()
+    """The candidates tied for the most votes at an election's last round."""
+    birth_dates: Mapping[str, date] = field(default_factory=dict)
+    """The tied candidates' birth dates, once given: the oldest is elected."""
+    decided_by_age: bool = False
 
     @property
     def is_motion(self) -> bool:
         return is_motion(self.options)
+
+    @property
+    def is_election(self) -> bool:
+        return self.election_round is not None
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return tuple(o for o in self.options if o not in NOT_EXPRESSED)
+
+    @property
+    def awaiting_ages(self) -> bool:
+        """A tie at an election's last round, whose candidates' ages are not known yet."""
+        return bool(self.tied) and self.winner is None and self.outcome is not Outcome.NO_QUORUM
 
 
 def is_motion(options: Sequence[str]) -> bool:
@@ -228,6 +254,7 @@ def tally(
     secret: bool = False,
     chair: str | None = None,
     second_convocation: bool = False,
+    written: bool = False,
 ) -> TallyResult:
     """Judge one ballot.
 
@@ -268,6 +295,7 @@ def tally(
         chair=sitting_chair,
         winner=decision.winner,
         secret=secret,
+        written=written,
     )
 
 
@@ -293,10 +321,10 @@ def _option_totals(
 
 
 def _expressed_options(options: Sequence[str]) -> list[str]:
-    """The options that count as expressed: all but ``abstain``, in the options' order."""
+    """The options that count as expressed: all but ``abstain`` and ``blank``, in order."""
     if is_motion(options):
         return [FOR, AGAINST]
-    return [o for o in options if o != ABSTAIN]
+    return [o for o in options if o not in NOT_EXPRESSED]
 
 
 @dataclass(frozen=True)
@@ -326,8 +354,10 @@ def _decide(
         return _Decision(winner, tie=False, casting_vote_used=False)
     leaders = _leaders(expressed_options, totals)
     tie = _splits_evenly(majority.threshold, [totals[o] for o in leaders], base, majority.double)
-    # Only an open ballot lets the chair's own vote be seen, and so break a tie.
-    if tie and rules.tie is TieRule.CHAIR and not secret and chair is not None:
+    # Only an open ballot lets the chair's own vote be seen, and so break a tie; a written
+    # consultation's coordinator stands in for the chair only where its rules say so.
+    casting = rules.tie in (TieRule.CHAIR, TieRule.COORDINATOR)
+    if tie and casting and not secret and chair is not None:
         chair_choice = votes.get(chair)
         if chair_choice in leaders:
             carried = chair_choice if chair_choice != AGAINST else None

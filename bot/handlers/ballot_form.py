@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.arguments import future_moment, words
+from bot.arguments import candidate_names, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
 from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
@@ -23,14 +23,18 @@ from meetings.actions.ballot_open import (
     open_ballot,
     session_of,
 )
+from meetings.actions.election_rounds import candidate_options
+from meetings.wording.election import round_label
 from meetings.wording.formats import example_time, moment, name_of, quoted
-from meetings.wording.i18n import N_
+from meetings.wording.i18n import N_, translator
 from meetings.wording.messages.ballots import electorate_summary
 from meetings.wording.refusals import refusal
+from voting.election import candidates_of
 from voting.refusal import Refused
 from voting.rules import BallotKind
+from voting.tally import MOTION_OPTIONS
 
-INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM = range(5)
+INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES = range(6)
 KEY = "ballot_form"
 END = ConversationHandler.END
 MAX_QUESTION_LENGTH = 500
@@ -43,6 +47,8 @@ class BallotForm:
     instance_id: str = ""
     question: str = ""
     kind: BallotKind = BallotKind.PUBLIC
+    candidates: tuple[str, ...] = ()
+    """Set for an election of a person, whose first round this ballot opens."""
     deadline: datetime | None = None
     motions: list[str] = field(default_factory=list)
     setting: BallotSetting | None = None
@@ -174,6 +180,7 @@ async def _take_question(
     default = _("public") if form.kind is BallotKind.PUBLIC else _("secret")
     kinds = (
         (button(_("Public (roll call)"), "kind", "public"), button(_("Secret"), "kind", "secret")),
+        (button(_("Election of a person"), "kind", "election"),),
     )
     await reply(
         update,
@@ -188,8 +195,11 @@ def _example(context: ScrutinContext, form: BallotForm) -> str:
     return example_time(context.services.clock(), zone)
 
 
-def _kind_named(form: BallotForm, value: str) -> BallotKind | None:
-    return BallotKind(value) if value in {"public", "secret"} else None
+ELECTION = "election"
+
+
+def _kind_named(form: BallotForm, value: str) -> str | None:
+    return value if value in {"public", "secret", ELECTION} else None
 
 
 async def on_kind(update: Update, context: ScrutinContext) -> int:
@@ -197,7 +207,36 @@ async def on_kind(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return KIND
     form, kind = found
-    form.kind = kind
+    form.candidates = ()
+    if kind == ELECTION:
+        form.kind = BallotKind.SECRET
+        await reply(
+            update,
+            context.caller._(
+                "Election of a person, by secret ballot. Send the candidates' names, one per "
+                "line or separated by commas (e.g. Mme Durand, M. Martin)."
+            ),
+        )
+        return CANDIDATES
+    form.kind = BallotKind(kind)
+    return await _ask_deadline(update, context, form)
+
+
+async def on_candidates(update: Update, context: ScrutinContext) -> int:
+    form = _form(context)
+    message = update.effective_message
+    if form is None or message is None:
+        return END
+    try:
+        options = candidate_options(candidate_names(message.text or ""))
+    except Refused as refused:
+        await reply(update, refusal(refused, context.caller.language))
+        return CANDIDATES
+    form.candidates = candidates_of(options)
+    return await _ask_deadline(update, context, form)
+
+
+async def _ask_deadline(update: Update, context: ScrutinContext, form: BallotForm) -> int:
     _ = context.caller._
     await reply(
         update,
@@ -271,9 +310,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
             instance=_instance_label(context, form.groupement_id, form.instance_id)
         ),
         _("• Question: {question}").format(question=quoted(form.question, caller.language)),
-        _("• Ballot: {kind}").format(
-            kind=_("public") if form.kind is BallotKind.PUBLIC else _("secret")
-        ),
+        _("• Ballot: {kind}").format(kind=_kind_text(form, caller.language)),
         _("• Deadline: {deadline}").format(deadline=deadline),
         electorate_summary(
             electorate,
@@ -312,6 +349,8 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
             kind=form.kind,
             deadline=form.deadline,
             confirmed=form.setting,
+            options=candidate_options(form.candidates) if form.candidates else MOTION_OPTIONS,
+            election_round=1 if form.candidates else None,
         )
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
@@ -319,6 +358,15 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     close_at_deadline(context, opened.ballot)
     await reply(update, _opened_text(context, opened))
     return END
+
+
+def _kind_text(form: BallotForm, language: str) -> str:
+    _ = translator(language)
+    if form.candidates:
+        return _("election of a person, {round}, secret; candidates: {candidates}").format(
+            round=round_label(1, language), candidates=_(", ").join(form.candidates)
+        )
+    return _("public") if form.kind is BallotKind.PUBLIC else _("secret")
 
 
 def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:
@@ -362,6 +410,7 @@ COMMANDS = (
                 INSTANCE: (Step(on_instance),),
                 QUESTION: (Step(on_question, typed=True), Step(on_motion)),
                 KIND: (Step(on_kind),),
+                CANDIDATES: (Step(on_candidates, typed=True),),
                 DEADLINE: (Step(on_deadline, typed=True), Step(on_no_deadline)),
                 CONFIRM: (Step(on_confirm),),
             },

@@ -40,7 +40,7 @@ from meetings.services import Services
 from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
 from voting.refusal import Refused
-from voting.rules import BallotKind
+from voting.rules import BallotKind, TieRule
 from voting.tally import MOTION_OPTIONS
 
 
@@ -109,12 +109,15 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
     table, weights = groupement.electorate_weights(instance.weight_series, today)
     standing = await services.roster.standing_proxies(groupement_id, instance_id)
     coordinator = groupement.groupement.coordinator
+    # Nobody presides a written consultation: the coordinator's vote counts for more only
+    # where the instance's rules give it the tie.
+    decides_ties = instance.voting_rules.consultation_tie is TieRule.COORDINATOR
     return BallotSetting(
         instance,
         None,
         table.id,
         consultation_electorate(weights, standing),
-        coordinator if coordinator in weights else None,
+        coordinator if decides_ties and coordinator in weights else None,
         second_convocation=False,
     )
 
@@ -161,11 +164,13 @@ async def open_ballot(
     options: tuple[str, ...] = MOTION_OPTIONS,
     confirmed: BallotSetting | None = None,
     ruling: SessionRuling | None = None,
+    election_round: int | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
     since, the ballot would not be the one confirmed, and it is refused. A ``ruling`` (its
     ``ballot_id`` ignored) marks a ballot of the opening: until the opening has ruled, only
-    such a ballot opens in the session."""
+    such a ballot opens in the session. An election (``election_round`` set) is always a
+    secret ballot."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
         setting = await ballot_setting(services, groupement_id, instance_id)
@@ -180,13 +185,16 @@ async def open_ballot(
                 groupement_id=groupement_id,
                 instance_id=instance_id,
                 question=question,
-                kind=kind or setting.instance.ballot_kind,
+                kind=BallotKind.SECRET
+                if election_round is not None
+                else kind or setting.instance.ballot_kind,
                 options=options,
                 mode=setting.mode,
                 allow_vote_change=setting.instance.allow_vote_change,
                 deadline=deadline,
                 meeting_id=None if setting.meeting is None else setting.meeting.id,
                 created_by=actor.person_id,
+                election_round=election_round,
             )
         )
         ballot = await services.ballots.open(

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from matplotlib.figure import Figure
 
+from meetings.charts.ballot_notes import totals_notes
 from meetings.charts.sheet import (
     ABSENT_COLOUR,
     ABSTAIN_COLOUR,
@@ -55,12 +56,14 @@ from meetings.charts.sheet import (
     coloured,
     png_bytes,
 )
+from meetings.wording.election import election_title, round_label
 from meetings.wording.explain import compared, majority_base, option_label, quorum_line
 from meetings.wording.formats import Name, members, quoted, voices, weight
 from meetings.wording.i18n import Translator, language_of, translator
 from voting.ballot import Ballot, BallotMode, BallotNotOpen
+from voting.election import LAST_ROUND
 from voting.rules import Comparison, MajorityBase
-from voting.tally import ABSTAIN, MOTION_OPTIONS, Count, Outcome, TallyResult
+from voting.tally import ABSTAIN, MOTION_OPTIONS, NOT_EXPRESSED, Count, Outcome, TallyResult
 
 MAX_MEMBER_ROWS = 40
 """Above this many members, one labelled bar each would be unreadable: a strip replaces them."""
@@ -119,6 +122,8 @@ def outcome_title(result: TallyResult, language: str = "fr") -> str:
     _ = translator(language)
     if result.outcome is Outcome.NO_QUORUM:
         return _("No quorum")
+    if result.is_election:
+        return election_title(result, language)
     if not result.is_motion:
         if result.winner is None:
             return _("No choice carried")
@@ -140,22 +145,21 @@ def outcome_title(result: TallyResult, language: str = "fr") -> str:
 def _option_colours(options: Sequence[str]) -> dict[str, str]:
     if set(options) == set(MOTION_OPTIONS):
         return {"for": FOR_COLOUR, "against": AGAINST_COLOUR, ABSTAIN: ABSTAIN_COLOUR}
-    named = [option for option in options if option != ABSTAIN]
+    named = [option for option in options if option not in NOT_EXPRESSED]
     colours = {
         option: CHOICE_COLOURS[index % len(CHOICE_COLOURS)] for index, option in enumerate(named)
     }
-    colours[ABSTAIN] = ABSTAIN_COLOUR
+    colours.update({option: ABSTAIN_COLOUR for option in NOT_EXPRESSED})
     return colours
 
 
 def _ordered_options(options: Sequence[str]) -> list[str]:
-    """Expressed options first, abstention last: the majority line then spans a single block."""
+    """Expressed options first, abstention or blank last: the majority line spans one block."""
     if set(options) == set(MOTION_OPTIONS):
         # A motion always reads Pour, Contre, Abstention, whatever order it was stored in.
         return list(MOTION_OPTIONS)
-    return [option for option in options if option != ABSTAIN] + (
-        [ABSTAIN] if ABSTAIN in options else []
-    )
+    unexpressed = [option for option in options if option in NOT_EXPRESSED]
+    return [option for option in options if option not in NOT_EXPRESSED] + unexpressed
 
 
 def _amount(count: Count, lang: str) -> str:
@@ -166,6 +170,10 @@ def _amount(count: Count, lang: str) -> str:
 
 
 def _kind(ballot: Ballot, secret: bool, _: Translator) -> str:
+    if ballot.draft.election_round is not None:
+        return _("Election of a person, {round}, secret ballot").format(
+            round=round_label(ballot.draft.election_round, _.language)
+        )
     if ballot.draft.mode is BallotMode.WRITTEN:
         kind = _("secret ballot") if secret else _("public ballot")
         return _("Written consultation, {kind}").format(kind=kind)
@@ -198,9 +206,16 @@ def _header(sheet: Sheet, y: float, ballot: Ballot, result: TallyResult, lang: s
 
 def _threshold_text(result: TallyResult, lang: str) -> str:
     _ = translator(lang)
-    label = _("majority: {required} out of {base}").format(
+    template = (
+        _("absolute majority: {required} out of {base}")
+        if result.is_election
+        else _("majority: {required} out of {base}")
+    )
+    label = template.format(
         required=compared(result.threshold.comparison, voices(result.required, lang), _),
-        base=majority_base(result.majority_base_kind, result.majority_base.weight, lang),
+        base=majority_base(
+            result.majority_base_kind, result.majority_base.weight, lang, result.written
+        ),
     )
     if result.double_majority and result.required_heads is not None:
         label += _(" and {required_heads} out of {base_heads}").format(
@@ -235,7 +250,7 @@ def _option_values(
     for option in options:
         count = result.totals[option]
         value = _amount(count, lang)
-        if option == ABSTAIN and expressed_base and count.heads:
+        if option in NOT_EXPRESSED and expressed_base and count.heads:
             value = _.ngettext("{amount} (not cast)", "{amount} (not cast)", count.weight).format(
                 amount=value
             )
@@ -254,8 +269,10 @@ def _totals_panel(
     room = WIDTH_PX - MARGIN_PX - x0
     values = _option_values(result, options, lang)
     scale = _scale(sheet, values, AMOUNT, room)
-    # Without quorum nothing was decided, so no majority line invites a reading.
-    if result.outcome is not Outcome.NO_QUORUM:
+    # Without quorum nothing was decided, so no majority line invites a reading; nor does an
+    # election's third round, which a relative majority decides.
+    relative = result.election_round == LAST_ROUND
+    if result.outcome is not Outcome.NO_QUORUM and not relative:
         if result.required > 0:
             scale = min(scale, (room - 2) / float(result.required))
         line_x = x0 + scale * float(result.required)
@@ -267,7 +284,7 @@ def _totals_panel(
         middle = y + index * OPTION_ROW_PX + OPTION_ROW_PX / 2
         length = max(scale * float(amount), 3.0)
         bar_top = middle - OPTION_BAR_PX / 2
-        if option == ABSTAIN:
+        if option in NOT_EXPRESSED:
             sheet.rect(
                 x0,
                 bar_top,
@@ -283,7 +300,8 @@ def _totals_panel(
         sheet.text(x0 - 20, middle, label, OPTION, ha="right", va="center")
         sheet.text(x0 + length + LABEL_GAP_PX, middle, value, AMOUNT, va="center", masked=True)
     y += len(options) * OPTION_ROW_PX + 10
-    for note in _totals_notes(result, names, lang):
+    chair = None if result.chair is None else _named(names, result.chair)
+    for note in totals_notes(result, chair, lang):
         y = sheet.paragraph(MARGIN_PX, y, note, NOTE, CONTENT_PX, 2)
     return y
 
@@ -306,41 +324,9 @@ def _majority_line(
         y += THRESHOLD.pitch
     y += 2
     # The line crosses the expressed options only: abstention is never compared with it.
-    expressed_rows = sum(1 for option in options if option != ABSTAIN)
+    expressed_rows = sum(1 for option in options if option not in NOT_EXPRESSED)
     sheet.line(line_x, y, line_x, y + 6 + expressed_rows * OPTION_ROW_PX, INK, 3, dashed=True)
     return y + 6
-
-
-def _totals_notes(result: TallyResult, names: Mapping[str, Name], lang: str) -> list[str]:
-    """What the majority was counted on, and how a tie was settled."""
-    _ = translator(lang)
-    base = result.majority_base.weight
-    if result.majority_base_kind is MajorityBase.EXPRESSED:
-        note = _("Votes cast: {amount}. Abstentions are not among them.").format(
-            amount=_amount(result.expressed, lang)
-        )
-    elif result.majority_base_kind is MajorityBase.PRESENT_OR_REPRESENTED:
-        note = _.ngettext(
-            "Majority base: {voices} present or represented, abstentions included.",
-            "Majority base: {voices} present or represented, abstentions included.",
-            base,
-        ).format(voices=voices(base, lang))
-    else:
-        note = _("Majority base: {voices}, those of all members.").format(voices=voices(base, lang))
-    notes = [note]
-    if result.casting_vote_used and result.chair is not None:
-        chair = _named(names, result.chair)
-        notes.append(
-            _("Tied vote: the chair's casting vote ({chair}) decides.").format(chair=chair)
-        )
-    elif result.tie and result.is_motion and result.outcome is Outcome.REJECTED:
-        if result.secret:
-            notes.append(
-                _("Tied vote: no casting vote in a secret ballot, the motion is rejected.")
-            )
-        else:
-            notes.append(_("Tied vote: the motion is rejected."))
-    return notes
 
 
 # --------------------------------------------------------------------------- each member

@@ -6,9 +6,10 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
+from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
-from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
+from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
 from meetings.papers import papers, participation
 from meetings.services import Services
 from meetings.wording.formats import name_of
@@ -19,7 +20,13 @@ from meetings.wording.messages.ballots import (
     participation_text,
     result_text,
 )
+from meetings.wording.messages.elections import (
+    ages_request,
+    next_round_button,
+    next_round_offer,
+)
 from voting.ballot import Ballot
+from voting.election import next_round
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +137,25 @@ async def announce_result(services: Services, ballot: Ballot) -> None:
             Private(person_id), Message(result_text(ballot, groupement, votes, reader))
         )
     await _retire_papers(services, ballot)
+    await _election_follow_up(services, ballot)
+
+
+async def _election_follow_up(services: Services, ballot: Ballot) -> None:
+    """After a round that elected nobody, offer the next one to the coordinator who opened it;
+    after a tie at the third round, ask for the tied candidates' birth dates."""
+    result, coordinator = ballot.result, ballot.draft.created_by
+    if result is None or coordinator is None or not result.is_election:
+        return
+    language = await language_of(services, coordinator)
+    following = next_round(result)
+    if result.awaiting_ages:
+        message = Message(ages_request(ballot, language))
+    elif following is not None:
+        button = Button(next_round_button(following, language), NextRoundButton(ballot.id).encode())
+        message = Message(next_round_offer(ballot, following, language), ((button,),))
+    else:
+        return
+    await services.notifier.send(Private(coordinator), message)
 
 
 async def announce_cancellation(services: Services, ballot: Ballot) -> None:

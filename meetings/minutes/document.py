@@ -38,11 +38,12 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks, result_blocks
 from meetings.minutes.session_fields import chair_text, session_fields
+from meetings.wording.election import round_label
 from meetings.wording.explain import quorum_line
 from meetings.wording.formats import day, members, moment, quoted, voices, weight
 from meetings.wording.i18n import DEFAULT_LANGUAGE, translator
 from voting.ballot import BallotState
-from voting.rules import QuorumCounts
+from voting.rules import QuorumCounts, TieRule
 
 
 def document(
@@ -230,6 +231,10 @@ def _record_fields(
     ]
     if ballot.reference is not None:
         fields.insert(3, (_.pgettext("field", "Deliberation"), ballot.reference))
+    if ballot.draft.election_round is not None:
+        fields.append(
+            (_("Election of a person"), round_label(ballot.draft.election_round, language))
+        )
     if ballot.draft.deadline is not None:
         fields.append(
             (_.pgettext("field", "Deadline"), moment(ballot.draft.deadline, language, zone))
@@ -312,6 +317,9 @@ def _record_result(record: ConsultationRecord, language: str) -> list[Block]:
             secret=ballot.secret,
             written=True,
             language=language,
+            consultation_tie=TieRule.REJECTED
+            if ballot.rules is None
+            else ballot.rules.consultation_tie,
         )
     if ballot.state is BallotState.CANCELLED:
         return [Paragraph(_("The consultation was cancelled; it has no result."))]

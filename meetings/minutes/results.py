@@ -17,10 +17,12 @@ from meetings.minutes.blocks import (
 )
 from meetings.minutes.labels import ballot_mode, session_time
 from meetings.minutes.model import Deliberation, Minutes, VoteLine
-from meetings.wording.explain import explain, option_label, quorum_line
-from meetings.wording.formats import members, quoted, weight
+from meetings.wording.election import round_label
+from meetings.wording.explain import explain, option_label, outcome_label, quorum_line
+from meetings.wording.formats import capitalized, long_date, members, quoted, weight
 from meetings.wording.i18n import Translator, translator
 from voting.ballot import BallotState
+from voting.rules import TieRule
 from voting.tally import Outcome, TallyResult
 
 NO_VOTE = "—"
@@ -35,14 +37,25 @@ def result_blocks(
     secret: bool,
     written: bool,
     language: str,
+    consultation_tie: TieRule = TieRule.REJECTED,
 ) -> list[Block]:
-    """Totals, casting vote, decision, who voted what (public ballots only), then the chart."""
+    """Totals, casting vote, decision, who voted what (public ballots only), then the chart.
+
+    ``consultation_tie`` is the rule a written consultation's tie was judged by.
+    """
     _ = translator(language)
     blocks: list[Block] = [_totals(result, language)]
     if result.is_motion:
         note = _("Abstentions are not counted in the votes cast.")
         blocks.append(Paragraph(note, note=True))
-    blocks.append(_casting_vote(result, secret, written, _))
+    if result.is_election:
+        note = _("Blank and spoilt votes are not counted in the votes cast.")
+        blocks.append(Paragraph(note, note=True))
+        blocks.append(_election_tie(result, language))
+    elif written:
+        blocks.append(_consultation_tie(result, secret, consultation_tie, _))
+    else:
+        blocks.append(_casting_vote(result, secret, written, _))
     blocks.append(Paragraph(_decision(result, written, language), bold=True))
     if not (written and result.outcome is Outcome.NO_QUORUM):
         # A consultation's validity is stated in figures above, in its own words.
@@ -111,6 +124,59 @@ def _casting_vote(result: TallyResult, secret: bool, written: bool, _: Translato
     return Paragraph(_("Chair's casting vote: not used."))
 
 
+def _consultation_tie(result: TallyResult, secret: bool, rule: TieRule, _: Translator) -> Paragraph:
+    """Which tie rule a written consultation applied: nobody presides it."""
+    if result.casting_vote_used:
+        text = _(
+            "Tie: the votes being equally divided, the coordinator's vote decided, as the "
+            "instance's rules provide for a written consultation."
+        )
+        return Paragraph(text, bold=True)
+    if result.tie and rule is TieRule.COORDINATOR and secret:
+        return Paragraph(
+            _(
+                "Tie: the coordinator's vote cannot decide a secret ballot; the proposal is "
+                "rejected."
+            )
+        )
+    if result.tie:
+        return Paragraph(
+            _(
+                "Tie: under the instance's rules for written consultations, a tie rejects "
+                "the proposal."
+            ),
+            bold=True,
+        )
+    if rule is TieRule.COORDINATOR:
+        return Paragraph(
+            _("Tie rule of written consultations: the coordinator's vote decides (not used).")
+        )
+    return Paragraph(_("Tie rule of written consultations: a tie rejects the proposal (not used)."))
+
+
+def _election_tie(result: TallyResult, language: str) -> Paragraph:
+    """An election's tie is never the chair's: the oldest candidate wins the third round."""
+    _ = translator(language)
+    if result.decided_by_age:
+        born = _.pgettext("between the clauses of a list", "; ").join(
+            _("{name}, born on {day}").format(name=name, day=long_date(day, language))
+            for name, day in result.birth_dates.items()
+        )
+        text = _("Tie at the third round: the oldest candidate is elected ({born}).")
+        return Paragraph(text.format(born=born), bold=True)
+    if result.awaiting_ages:
+        return Paragraph(
+            _("Tie at the third round: the oldest candidate is elected; birth dates awaited."),
+            bold=True,
+        )
+    return Paragraph(
+        _(
+            "Election of a person: absolute majority at the first two rounds, relative "
+            "majority at the third, the oldest candidate elected on a tie (CGCT L2122-7)."
+        )
+    )
+
+
 def _decision(result: TallyResult, written: bool, language: str) -> str:
     _ = translator(language)
     adopted = result.outcome is Outcome.ADOPTED
@@ -118,6 +184,8 @@ def _decision(result: TallyResult, written: bool, language: str) -> str:
         if written:
             return _("Consultation not valid: the proposal is not adopted.")
         return _("No quorum: the deliberation could not be validly adopted.")
+    if result.is_election:
+        return capitalized(outcome_label(result, language)) + "."
     if not result.is_motion:
         if result.winner is not None:
             return _("Choice carried: {choice}.").format(choice=quoted(result.winner, language))
@@ -162,6 +230,9 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
         (_.pgettext("field", "Question"), quoted(deliberation.question, language)),
         (_("Voting method"), ballot_mode(deliberation.secret, language)),
     ]
+    election_round = ballot.draft.election_round
+    if election_round is not None:
+        fields.append((_("Election of a person"), round_label(election_round, language)))
     if ballot.opened_at is not None:
         fields.append((_("Opening of the ballot"), at(ballot.opened_at)))
     result = deliberation.result

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from meetings.wording.election import election_outcome, explain_election
 from meetings.wording.formats import members, quoted, voices, weight
 from meetings.wording.i18n import N_, Translator, translator
 from voting.rules import Comparison, MajorityBase, QuorumCounts
-from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, QuorumReport, TallyResult
+from voting.tally import ABSTAIN, AGAINST, BLANK, FOR, Outcome, QuorumReport, TallyResult
 
-OPTION_LABELS = {FOR: N_("For"), AGAINST: N_("Against"), ABSTAIN: N_("Abstain")}
+OPTION_LABELS = {
+    FOR: N_("For"),
+    AGAINST: N_("Against"),
+    ABSTAIN: N_("Abstain"),
+    BLANK: N_("Blank or spoilt"),
+}
 OUTCOME_LABELS = {
     Outcome.ADOPTED: N_("adopted"),
     Outcome.REJECTED: N_("rejected"),
@@ -39,12 +45,19 @@ def both(first: str, second: str, _: Translator) -> str:
     return _("{first} and {second}").format(first=first, second=second)
 
 
-def majority_base(kind: MajorityBase, amount: Decimal, language: str) -> str:
-    """``13 exprimées``, ``15 présentes ou représentées``, ``15 au total``: the votes counted."""
+def majority_base(kind: MajorityBase, amount: Decimal, language: str, written: bool = False) -> str:
+    """``13 exprimées``, ``15 présentes ou représentées``, ``15 au total``: the votes counted.
+
+    In a written consultation nobody is present: the base is the members who took part.
+    """
     _ = translator(language)
     shown = weight(amount, language)
     if kind is MajorityBase.EXPRESSED:
         return _.ngettext("{weight} cast", "{weight} cast", amount).format(weight=shown)
+    if kind is MajorityBase.PRESENT_OR_REPRESENTED and written:
+        return _.ngettext(
+            "{weight} of the members who took part", "{weight} of the members who took part", amount
+        ).format(weight=shown)
     if kind is MajorityBase.PRESENT_OR_REPRESENTED:
         return _.ngettext(
             "{weight} present or represented", "{weight} present or represented", amount
@@ -55,6 +68,8 @@ def majority_base(kind: MajorityBase, amount: Decimal, language: str) -> str:
 def counted(counts: QuorumCounts, language: str) -> str:
     """Who the quorum counts: ``présents`` or ``présents ou représentés``."""
     _ = translator(language)
+    if counts is QuorumCounts.TAKING_PART:
+        return _.pgettext("members", "who took part")
     if counts is QuorumCounts.PRESENT:
         return _.pgettext("members", "present")
     return _.pgettext("members", "present or represented")
@@ -85,6 +100,19 @@ def explain_quorum(quorum: QuorumReport, language: str = "fr") -> str:
     """``Quorum non atteint : 4 membres et 6 voix présents ou représentés ; requis : …``,
     where what is required is only what was not reached."""
     _ = translator(language)
+    if quorum.counts is QuorumCounts.TAKING_PART:
+        return _.ngettext(
+            "Consultation not valid: {members} of the {total_members} members consulted took "
+            "part ({weight}); required: {required}",
+            "Consultation not valid: {members} of the {total_members} members consulted took "
+            "part ({weight}); required: {required}",
+            quorum.members,
+        ).format(
+            members=members(quorum.members, language),
+            total_members=quorum.total_members,
+            weight=voices(quorum.weight, language),
+            required=required_quorum(quorum, language),
+        )
     return _("No quorum: {members} and {weight} {counted}; required: {required}").format(
         members=members(quorum.members, language),
         weight=voices(quorum.weight, language),
@@ -107,8 +135,14 @@ def explain(result: TallyResult, language: str = "fr") -> str:
     _ = translator(language)
     if result.outcome is Outcome.NO_QUORUM:
         return explain_quorum(result.quorum, language) + "."
-    base = majority_base(result.majority_base_kind, result.majority_base.weight, language)
+    if result.is_election:
+        return explain_election(result, language)
+    base = majority_base(
+        result.majority_base_kind, result.majority_base.weight, language, result.written
+    )
     required = compared(result.threshold.comparison, voices(result.required, language), _)
+    if result.is_motion and result.written and (result.tie or result.casting_vote_used):
+        return _written_tie(result, base, language)
     if result.is_motion:
         fields = {
             "for_": voices(result.totals[FOR].weight, language),
@@ -155,6 +189,32 @@ def explain(result: TallyResult, language: str = "fr") -> str:
     return text.format(required=required, base=base) + _double(result, language, _) + "."
 
 
+def _written_tie(result: TallyResult, base: str, language: str) -> str:
+    """A tie in a written consultation: no chair, the instance's rule for consultations."""
+    _ = translator(language)
+    fields = {
+        "for_": voices(result.totals[FOR].weight, language),
+        "against": weight(result.totals[AGAINST].weight, language),
+        "base": base,
+    }
+    if result.casting_vote_used and result.outcome is Outcome.ADOPTED:
+        text = _(
+            "Adopted by the coordinator's vote, as the instance's rules provide for a written "
+            "consultation: tie, {for_} for and {against} against out of {base}"
+        )
+    elif result.casting_vote_used:
+        text = _(
+            "Rejected by the coordinator's vote, as the instance's rules provide for a written "
+            "consultation: tie, {for_} for and {against} against out of {base}"
+        )
+    else:
+        text = _(
+            "Rejected: tie, {for_} for and {against} against out of {base}; in a written "
+            "consultation a tie rejects the proposal"
+        )
+    return text.format(**fields) + "."
+
+
 def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
     """The quorum worked out in figures, as the chat and the minutes state it."""
     _ = translator(language)
@@ -165,6 +225,8 @@ def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
         "total_weight": weight(quorum.total_weight, language),
         "counted": counted(quorum.counts, language),
     }
+    if quorum.counts is QuorumCounts.TAKING_PART:
+        return _consultation_validity(quorum, language)
     if quorum.threshold is None:
         return _(
             "No quorum required: {members} out of {total_members}, {weight} out of "
@@ -185,10 +247,36 @@ def quorum_line(quorum: QuorumReport, language: str = "fr") -> str:
     return _("{line} (required: {required})").format(line=line, required=required)
 
 
+def _consultation_validity(quorum: QuorumReport, language: str) -> str:
+    """Whether enough of the members consulted took part in a written consultation."""
+    _ = translator(language)
+    if not quorum.met:
+        return explain_quorum(quorum, language)
+    line = _.ngettext(
+        "Consultation valid: {members} of the {total_members} members consulted took part, "
+        "{weight} out of {total_weight}",
+        "Consultation valid: {members} of the {total_members} members consulted took part, "
+        "{weight} out of {total_weight}",
+        quorum.members,
+    ).format(
+        members=members(quorum.members, language),
+        total_members=quorum.total_members,
+        weight=voices(quorum.weight, language),
+        total_weight=weight(quorum.total_weight, language),
+    )
+    return _("{line} (required: {required})").format(
+        line=line, required=required_quorum(quorum, language)
+    )
+
+
 def outcome_label(result: TallyResult, language: str = "fr") -> str:
     """``adoptée``, ``rejetée``, ``adoptée (voix prépondérante du président)``."""
     _ = translator(language)
+    if result.is_election and result.outcome is not Outcome.NO_QUORUM:
+        return election_outcome(result, language)
     label = _(OUTCOME_LABELS[result.outcome])
+    if result.casting_vote_used and result.written:
+        return _("{outcome} (coordinator's vote)").format(outcome=label)
     if result.casting_vote_used:
         return _("{outcome} (chair's casting vote)").format(outcome=label)
     return label

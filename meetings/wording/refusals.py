@@ -46,6 +46,11 @@ REFUSALS: dict[str, str] = {
     "invalid_transition": N_("Ballot no. {number} is {state}: it cannot do that any more."),
     "invalid_electorate": N_("The electorate of this ballot breaks the rules; nothing was opened."),
     "instance_does_not_vote": N_("This instance does not vote."),
+    "no_further_round": N_(
+        "Ballot no. {number} calls for no further round: it elected someone, is still open, "
+        "awaits birth dates, or its next round is already open."
+    ),
+    "invalid_candidates": N_("Name at least one candidate, each only once."),
     "session_changed": N_(
         "A session opened or closed since the summary: nothing was opened. "
         "Start again with /scrutin."

@@ -1,0 +1,93 @@
+"""The rounds of an election of a person: the next round, and the oldest on a final tie.
+
+Permission: a coordinator of the groupement. A round that elected nobody is followed by the
+next one, with the same question and, unless the coordinator gives a new list, the same
+candidates. A tie at the third round is settled by the tied candidates' birth dates, which
+the coordinator gives once it happens; the kept result then names the oldest, and the result
+is proclaimed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from meetings.actions.actor import Actor
+from meetings.actions.ballot_open import BallotOpened, open_ballot
+from meetings.delivery.ballots import announce_result
+from meetings.services import Services
+from voting.ballot import Ballot, BallotState
+from voting.election import candidates_of, election_options, next_round
+from voting.refusal import Refused
+from voting.rules import BallotKind
+from voting.tally import TallyError
+
+
+class NoFurtherRound(Refused):
+    """The ballot is no election, still open, already decided, or already followed."""
+
+    code = "no_further_round"
+
+
+class InvalidCandidates(Refused):
+    code = "invalid_candidates"
+
+
+def candidate_options(candidates: Sequence[str]) -> tuple[str, ...]:
+    """A ballot's options for these candidates, refused in words a person can act on."""
+    try:
+        return election_options(candidates)
+    except TallyError as error:
+        raise InvalidCandidates(str(error)) from None
+
+
+async def _followed(services: Services, previous: Ballot, round_number: int) -> bool:
+    """Whether a later ballot already holds this round of the same election."""
+    later = await services.ballots.find(
+        groupement_id=previous.draft.groupement_id, meeting_id=previous.draft.meeting_id
+    )
+    return any(
+        ballot.id > previous.id
+        and ballot.draft.question == previous.draft.question
+        and ballot.draft.election_round == round_number
+        and ballot.state is not BallotState.CANCELLED
+        for ballot in later
+    )
+
+
+async def open_next_round(
+    services: Services,
+    actor: Actor,
+    ballot_id: int,
+    candidates: Sequence[str] | None = None,
+) -> BallotOpened:
+    """Open the round after ``ballot_id``, which elected nobody."""
+    previous = await services.ballots.get(ballot_id)
+    actor.require_coordinator(previous.draft.groupement_id)
+    result = previous.result
+    round_number = None if result is None else next_round(result)
+    if round_number is None or await _followed(services, previous, round_number):
+        raise NoFurtherRound(f"ballot {ballot_id} calls for no further round", number=ballot_id)
+    names = candidates_of(previous.draft.options) if candidates is None else candidates
+    return await open_ballot(
+        services,
+        actor,
+        previous.draft.groupement_id,
+        previous.draft.instance_id,
+        previous.draft.question,
+        kind=BallotKind.SECRET,
+        options=candidate_options(names),
+        election_round=round_number,
+    )
+
+
+async def settle_by_age(
+    services: Services, actor: Actor, ballot_id: int, birth_dates: Mapping[str, date]
+) -> Ballot:
+    """The tied third round of ``ballot_id`` elects the oldest of its tied candidates."""
+    async with services.database.transaction():
+        ballot = await services.ballots.get(ballot_id)
+        actor.require_coordinator(ballot.draft.groupement_id)
+        ballot, _result = await services.ballots.elect_the_oldest(ballot_id, birth_dates)
+    await announce_result(services, ballot)
+    return ballot
