@@ -18,6 +18,8 @@ from meetings.actions.session_chair import designate_chair
 from meetings.actions.session_open import open_session
 from meetings.actions.vote import VoteRecorded, cast_vote
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
+from meetings.minutes.builder import build_minutes
+from meetings.minutes.model import Minutes
 from meetings.presence import coming, proxies_of
 from meetings.presiding import chair_absent
 from meetings.roster import Role
@@ -160,4 +162,16 @@ def allowing_off_agenda(governance: Governance, instance_id: str = "cogouv") -> 
     changed = groupement.model_copy(update={"instances": instances})
     return governance.model_copy(
         update={"groupements": {**governance.groupements, GROUPEMENT: changed}}
+    )
+
+
+async def minutes_of(services: Services, meeting_id: int, *, named: bool = False) -> Minutes:
+    """The minutes as the stores give them; ``named``: with the persons who sat (the roster)."""
+    return await build_minutes(
+        meeting_id,
+        governance=services.governance,
+        meetings=services.meetings,
+        ballots=services.ballots,
+        sessions=services.sessions,
+        roster=services.roster if named else None,
     )

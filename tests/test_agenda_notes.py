@@ -21,29 +21,17 @@ from meetings.meeting import (
     UnknownAgendaItem,
     WrongMeetingState,
 )
-from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
-from meetings.minutes.model import Minutes
 from meetings.services import Services
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR, COORDINATOR_ID, GROUPEMENT, enrol
-from tests.steps import AGENDA, convened, in_session, paris
+from tests.steps import AGENDA, convened, in_session, minutes_of, paris
 from voting.db import Database
 
 START = paris(2026, 12, 22)
 SESSION_AGENDA = (*AGENDA, AgendaItem("Questions diverses"))
-
-
-async def minutes_of(services: Services, meeting_id: int) -> Minutes:
-    return await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        sessions=services.sessions,
-    )
 
 
 async def session(services: Services, clock: FakeClock) -> int:

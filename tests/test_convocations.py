@@ -21,7 +21,6 @@ from meetings.meeting import (
     UrgencyWithoutReason,
     unreached_members,
 )
-from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import Minutes
 from meetings.notifier import Private
@@ -33,7 +32,16 @@ from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import MEMBERS
-from tests.steps import answer, make_plan, notifier_of, paris, person_id_of, person_of, planned
+from tests.steps import (
+    answer,
+    make_plan,
+    minutes_of,
+    notifier_of,
+    paris,
+    person_id_of,
+    person_of,
+    planned,
+)
 from voting.db import Database
 
 REASON = "Attribution du marché avant la clôture de l'exercice"
@@ -52,13 +60,7 @@ async def minutes_at_opening(services: Services, clock: FakeClock, meeting_id: i
     clock.now = meeting.plan.starts_at
     await answer(services, meeting, region_grand_est="present")
     await open_session(services, await coordinator(services), meeting_id)
-    return await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        sessions=services.sessions,
-    )
+    return await minutes_of(services, meeting_id)
 
 
 # --- a move is a new convocation --------------------------------------------------------------

@@ -18,9 +18,9 @@ from meetings.services import Services
 from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
-from tests.steps import allowing_off_agenda, in_session, paris, vote
+from tests.steps import allowing_off_agenda, in_session, minutes_of, paris, vote
 from tests.test_charts import NAMES_2022, make_ballot, render_ballot_figure, texts_of
-from tests.test_minutes import GENERATED, body_text, flat, minutes_of, rendered
+from tests.test_minutes import GENERATED, body_text, flat, rendered
 from tests.test_tally import WEIGHTS_2022
 from voting.ballot import judge
 from voting.election import elect_the_oldest, election_options

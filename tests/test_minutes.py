@@ -32,7 +32,7 @@ from meetings.actions.reconvene import reconvene
 from meetings.actions.reply import reply
 from meetings.actions.session_open import open_session
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
-from meetings.minutes.builder import MinutesUnavailable, build_consultation_record, build_minutes
+from meetings.minutes.builder import MinutesUnavailable, build_consultation_record
 from meetings.minutes.labels import page_words
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import ConsultationRecord, Minutes, Presence
@@ -46,7 +46,7 @@ from meetings.wording.typography import print_apostrophes
 from tests.acting import coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS
-from tests.steps import allowing_off_agenda, chair_for_the_session
+from tests.steps import allowing_off_agenda, chair_for_the_session, minutes_of
 from voting.ballot import Ballot
 from voting.rules import BallotKind
 from voting.tally import QuorumReport
@@ -254,16 +254,6 @@ async def held_meeting(services: Services, clock: FakeClock) -> Held:
     clock.now = paris(15, 15, 30)
     await services.meetings.close_session(held.meeting.id)
     return held
-
-
-async def minutes_of(services: Services, meeting_id: int) -> Minutes:
-    return await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        sessions=services.sessions,
-    )
 
 
 def rendered(minutes: Minutes | ConsultationRecord, charts: FakeCharts | None = None) -> bytes:

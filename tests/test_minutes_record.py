@@ -28,7 +28,6 @@ from meetings.meeting import (
     Reply,
     ReplyKind,
 )
-from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
 from meetings.minutes.model import Minutes, Sitter
 from meetings.minutes.sitters import sitter_of
@@ -39,7 +38,13 @@ from meetings.wording.typography import plain
 from tests.acting import RecordingNotifier, coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
-from tests.steps import allowing_off_agenda, ballot_opened, chair_for_the_session, in_session
+from tests.steps import (
+    allowing_off_agenda,
+    ballot_opened,
+    chair_for_the_session,
+    in_session,
+    minutes_of,
+)
 from tests.steps import answer as answered
 from tests.steps import convened as convened_on
 from tests.steps import paris as paris_on
@@ -51,7 +56,6 @@ from tests.test_minutes import (
     consultation,
     convened,
     held_meeting,
-    minutes_of,
     paris,
     record_of,
     rendered,
@@ -230,14 +234,7 @@ def test_scrutin_minutes_writes_the_charts_the_markdown_links_to(
 
 
 async def named_minutes(services: Services, meeting_id: int) -> Minutes:
-    return await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        sessions=services.sessions,
-        roster=services.roster,
-    )
+    return await minutes_of(services, meeting_id, named=True)
 
 
 def test_the_person_who_sat_is_the_one_who_checked_in_or_replied() -> None:

@@ -39,9 +39,7 @@ from meetings.meeting import (
     SessionProxy,
     UrgencyRejected,
 )
-from meetings.minutes.builder import build_minutes
 from meetings.minutes.markdown import render_markdown
-from meetings.minutes.model import Minutes
 from meetings.notifier import Group
 from meetings.presence import proxies_at, session_electorate
 from meetings.presiding import (
@@ -64,6 +62,7 @@ from tests.steps import (
     ballot_opened,
     convened,
     make_plan,
+    minutes_of,
     notifier_of,
     paris,
     person_of,
@@ -204,18 +203,8 @@ async def test_an_absent_chair_is_replaced_before_the_session_opens(
 
 async def _minutes_text(services: Services, meeting_id: int) -> str:
     """The Markdown minutes as read: without emphasis, French spaces as spaces."""
-    markdown = render_markdown(await _minutes(services, meeting_id), GENERATED)
+    markdown = render_markdown(await minutes_of(services, meeting_id), GENERATED)
     return plain(markdown).replace("**", "")
-
-
-async def _minutes(services: Services, meeting_id: int) -> Minutes:
-    return await build_minutes(
-        meeting_id,
-        governance=services.governance,
-        meetings=services.meetings,
-        ballots=services.ballots,
-        sessions=services.sessions,
-    )
 
 
 async def test_the_planned_chair_present_or_represented_presides(
@@ -227,7 +216,7 @@ async def test_the_planned_chair_present_or_represented_presides(
     with pytest.raises(ChairIsPresent):
         await designate_chair(services, actor, meeting.id, "moselle", "Paul Martin")
     opened = await open_session(services, actor, meeting.id)
-    minutes = await _minutes(services, opened.meeting.id)
+    minutes = await minutes_of(services, opened.meeting.id)
     assert minutes.chair.member is not None and str(minutes.chair.member) == "Région Grand Est"
     assert minutes.chair.designated is None
 
