@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ import meetings.charts.ballot as drawn
 from config.models import Governance
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
-from meetings.actions.election_rounds import open_next_round
+from meetings.actions.election_rounds import NoFurtherRound, open_next_round
 from meetings.minutes.markdown import render_markdown
 from meetings.services import Services
 from tests.acting import coordinator
@@ -125,3 +126,34 @@ def test_the_chart_of_an_election_round_names_the_elected_candidate() -> None:
     assert "Égalité au troisième tour : le plus âgé des candidats est élu." in " ".join(texts)
     # A relative majority decides the third round: no majority line is drawn.
     assert not any(text.startswith("majorité") for text in texts)
+
+
+async def test_two_presses_of_the_next_round_button_open_one_round(
+    services: Services, clock: FakeClock
+) -> None:
+    await in_session(services, clock, paris(2026, 12, 22), **PRESENT)
+    actor = await coordinator(services)
+    first = (
+        await open_ballot(
+            services,
+            actor,
+            GROUPEMENT,
+            "cogouv",
+            QUESTION,
+            options=election_options(CANDIDATES),
+            election_round=1,
+        )
+    ).ballot
+    for member, option in SPLIT.items():
+        await vote(services, first, member, option)
+    await close_ballot(services, actor, first.id)
+
+    outcomes = await asyncio.gather(
+        open_next_round(services, actor, first.id),
+        open_next_round(services, actor, first.id),
+        return_exceptions=True,
+    )
+
+    assert sum(isinstance(o, NoFurtherRound) for o in outcomes) == 1
+    rounds = [b for b in await services.ballots.find() if b.draft.election_round == 2]
+    assert len(rounds) == 1

@@ -13,6 +13,7 @@ participation.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -165,14 +166,18 @@ async def open_ballot(
     confirmed: BallotSetting | None = None,
     ruling: SessionRuling | None = None,
     election_round: int | None = None,
+    precondition: Callable[[], Awaitable[None]] | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
     since, the ballot would not be the one confirmed, and it is refused. A ``ruling`` (its
     ``ballot_id`` ignored) marks a ballot of the opening: until the opening has ruled, only
     such a ballot opens in the session. An election (``election_round`` set) is always a
-    secret ballot."""
+    secret ballot. ``precondition`` runs in the ballot's own transaction, so that what it
+    checks still holds when the ballot is written (two presses of one button open one)."""
     actor.require_coordinator(groupement_id)
     async with services.database.transaction():
+        if precondition is not None:
+            await precondition()
         setting = await ballot_setting(services, groupement_id, instance_id)
         if confirmed is not None and confirmed.session != setting.session:
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")

@@ -66,8 +66,15 @@ async def open_next_round(
     actor.require_coordinator(previous.draft.groupement_id)
     result = previous.result
     round_number = None if result is None else next_round(result)
-    if round_number is None or await _followed(services, previous, round_number):
+    if round_number is None:
         raise NoFurtherRound(f"ballot {ballot_id} calls for no further round", number=ballot_id)
+
+    async def not_yet_opened() -> None:
+        # Checked in the new round's transaction: a second press waits, then finds it open.
+        assert round_number is not None
+        if await _followed(services, previous, round_number):
+            raise NoFurtherRound(f"ballot {ballot_id} is followed already", number=ballot_id)
+
     names = candidates_of(previous.draft.options) if candidates is None else candidates
     return await open_ballot(
         services,
@@ -78,6 +85,7 @@ async def open_next_round(
         kind=BallotKind.SECRET,
         options=candidate_options(names),
         election_round=round_number,
+        precondition=not_yet_opened,
     )
 
 
