@@ -406,7 +406,8 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
         "Département de la Meuse 1 Abstention par pouvoir, exercé par : Département des Ardennes"
     ) in first
     assert "Scrutin secret" in second
-    assert "Pour 3 7,5 Contre 2 2 Abstention 1 1 Suffrages exprimés 5 9,5" in second
+    # The weight of each option, never its headcount: together they would tell who voted what.
+    assert "Pour — 7,5 Contre — 2 Abstention — 1 Suffrages exprimés — 9,5" in second
     assert "Détail des votes" not in second
     assert "par pouvoir" not in second
     assert "Région Grand Est 4,5 Pour" not in second
@@ -527,7 +528,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
         "- **Mode de scrutin** : Scrutin public (vote nominatif)",
         "- **Mode de scrutin** : Scrutin secret",
         "| **Suffrages exprimés** | **5** | **9** |",
-        "| **Suffrages exprimés** | **5** | **9,5** |",
+        "| **Suffrages exprimés** | **—** | **9,5** |",
         "| Département de la Meuse | 1 | Abstention | par pouvoir, exercé par : "
         "Département des Ardennes |",
         "voix prépondérante",

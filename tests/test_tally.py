@@ -404,3 +404,28 @@ def test_threshold_boundary_is_exact_for_weights_that_do_not_divide() -> None:
     assert threshold.is_met(D("10.67"), 16)
     assert threshold.minimum_heads(16) == 11
     assert Threshold(1, 2, Comparison.MORE_THAN).minimum_heads(10) == 6
+
+
+def test_a_secret_ballot_publishes_each_options_weight_never_its_headcount() -> None:
+    """DOMAIN.md's worked example, secret: 4.5 for could only be the Région if "1 membre"
+    were printed beside it."""
+    votes = {
+        "region": FOR,
+        "moselle": AGAINST,
+        "ardennes": AGAINST,
+        "aube": AGAINST,
+        "marne": AGAINST,
+        "cea": ABSTAIN,
+    }
+    electorate = Electorate(WEIGHTS_2022, frozenset(WEIGHTS_2022))
+    result = tally(electorate, votes, COGOUV, secret=True, chair="region")
+
+    lines = [plain(line) for line in wording.figures(result, "fr")]
+
+    assert lines[:4] == [
+        "Pour : 4,5 voix",
+        "Contre : 4,5 voix",
+        "Abstention : 2 voix",
+        "Suffrages exprimés : 9 voix",
+    ]
+    assert lines[4] == "Participation : 6 membres sur 10, 11 voix sur 15"

@@ -162,7 +162,11 @@ def _ordered_options(options: Sequence[str]) -> list[str]:
     return [option for option in options if option not in NOT_EXPRESSED] + unexpressed
 
 
-def _amount(count: Count, lang: str) -> str:
+def _amount(count: Count, lang: str, secret: bool) -> str:
+    """An option's weight, and its headcount unless the ballot is secret (the two together
+    would tell how the largest members voted)."""
+    if secret:
+        return voices(count.weight, lang)
     _ = translator(lang)
     return _("{voices} — {members}").format(
         voices=voices(count.weight, lang), members=members(count.heads, lang)
@@ -249,7 +253,7 @@ def _option_values(
     values: list[tuple[Decimal, str]] = []
     for option in options:
         count = result.totals[option]
-        value = _amount(count, lang)
+        value = _amount(count, lang, result.secret)
         if option in NOT_EXPRESSED and expressed_base and count.heads:
             value = _.ngettext("{amount} (not cast)", "{amount} (not cast)", count.weight).format(
                 amount=value

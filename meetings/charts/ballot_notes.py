@@ -12,7 +12,9 @@ from voting.rules import MajorityBase
 from voting.tally import Count, Outcome, TallyResult
 
 
-def _amount(count: Count, lang: str) -> str:
+def _amount(count: Count, lang: str, secret: bool) -> str:
+    if secret:
+        return voices(count.weight, lang)
     _ = translator(lang)
     return _("{voices} — {members}").format(
         voices=voices(count.weight, lang), members=members(count.heads, lang)
@@ -23,11 +25,11 @@ def _base_note(result: TallyResult, lang: str, _: Translator) -> str:
     base = result.majority_base.weight
     if result.is_election:
         return _("Votes cast: {amount}. Blank and spoilt votes are not among them.").format(
-            amount=_amount(result.expressed, lang)
+            amount=_amount(result.expressed, lang, result.secret)
         )
     if result.majority_base_kind is MajorityBase.EXPRESSED:
         return _("Votes cast: {amount}. Abstentions are not among them.").format(
-            amount=_amount(result.expressed, lang)
+            amount=_amount(result.expressed, lang, result.secret)
         )
     if result.majority_base_kind is MajorityBase.PRESENT_OR_REPRESENTED and result.written:
         return _.ngettext(

@@ -23,7 +23,7 @@ from meetings.wording.formats import capitalized, long_date, members, quoted, we
 from meetings.wording.i18n import Translator, translator
 from voting.ballot import BallotState
 from voting.rules import TieRule
-from voting.tally import Outcome, TallyResult
+from voting.tally import Count, Outcome, TallyResult
 
 NO_VOTE = "—"
 """The vote cell of a member that did not vote."""
@@ -74,13 +74,18 @@ def result_blocks(
 
 def _totals(result: TallyResult, language: str) -> Table:
     _ = translator(language)
+
+    # A secret ballot publishes each option's weight, never its headcount (see figures()).
+    def heads(count: Count) -> str:
+        return "—" if result.secret else str(count.heads)
+
     rows = [
-        (option_label(option, language), str(count.heads), weight(count.weight, language))
+        (option_label(option, language), heads(count), weight(count.weight, language))
         for option, count in result.totals.items()
     ]
     expressed_row = len(rows)
     expressed = result.expressed
-    rows.append((_("Votes cast"), str(expressed.heads), weight(expressed.weight, language)))
+    rows.append((_("Votes cast"), heads(expressed), weight(expressed.weight, language)))
     voted, electorate = result.voted, result.electorate
     out_of = _("{part} out of {whole}")
     rows.append(

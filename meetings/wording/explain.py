@@ -294,12 +294,21 @@ def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
 
 
 def figures(result: TallyResult, language: str = "fr") -> list[str]:
-    """Each option's total, the votes cast and the turnout, in weight and in heads."""
+    """Each option's total, the votes cast and the turnout, in weight and in heads.
+
+    A secret ballot gives each option's weight only: with weights as uneven as 4.5 / 2 / 1.5,
+    an option's weight and headcount together tell how the largest members voted.
+    """
     _ = translator(language)
     lines = []
     amounts = [(option_label(option, language), count) for option, count in result.totals.items()]
     amounts.append((_("Votes cast"), result.expressed))
     for label, count in amounts:
+        if result.secret:
+            lines.append(
+                _("{label}: {weight}").format(label=label, weight=voices(count.weight, language))
+            )
+            continue
         lines.append(
             _("{label}: {weight} ({heads})").format(
                 label=label,
