@@ -7,10 +7,12 @@ notice (1), and a second convocation 3 (CGCT L2121-17).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from meetings.meeting import LateConvocation, UrgencyWithoutReason
+from meetings.meeting import ConvocationDelivery, LateConvocation, UrgencyWithoutReason
 from meetings.schedule import clear_days_between, last_sending_day
 from meetings.scope import MeetingScope
 
@@ -31,8 +33,15 @@ class Notice:
         return self.given >= self.needed
 
 
+def owed_notice(scope: MeetingScope, urgent: bool) -> int:
+    """Clear days a convocation owes: the instance's notice, or its urgent notice if urgent."""
+    if urgent:
+        return min(scope.instance.urgent_notice_clear_days, scope.notice_days)
+    return scope.notice_days
+
+
 def notice_for(scope: MeetingScope, starts_at: datetime, now: datetime) -> Notice:
-    urgent = min(scope.instance.urgent_notice_clear_days, scope.notice_days)
+    urgent = owed_notice(scope, urgent=True)
     return Notice(
         needed=scope.notice_days,
         given=clear_days_between(now, starts_at, scope.zone),
@@ -59,3 +68,45 @@ def check_notice(notice: Notice, urgency: str | None) -> str | None:
     if not urgency.strip():
         raise UrgencyWithoutReason("an urgent convocation states its reason")
     return urgency.strip()
+
+
+@dataclass(frozen=True)
+class LateDelivery:
+    """A member first reached by the convocation with fewer clear days than it owes."""
+
+    member: str
+    delivered_at: datetime
+    clear_days: int
+    """Clear days it had before the meeting (0 when reached the day before or the same day)."""
+
+
+def late_deliveries(
+    members: Sequence[str],
+    deliveries: Sequence[ConvocationDelivery],
+    starts_at: datetime,
+    owed: int,
+    zone: ZoneInfo,
+) -> tuple[LateDelivery, ...]:
+    """The members whose first copy of the convocation arrived too late for ``owed`` clear
+    days, in ``members`` order.
+
+    A member's notice runs from the first of its people to receive the convocation: a
+    re-sending (``/convoquer`` again) reaches the others later, and only the first arrival
+    says when the member was convened.
+    """
+    first: dict[str, datetime] = {}
+    for delivery in deliveries:
+        at = delivery.delivered_at
+        if at is not None and (
+            delivery.participant_id not in first or at < first[delivery.participant_id]
+        ):
+            first[delivery.participant_id] = at
+    late = []
+    for member in members:
+        at = first.get(member)
+        if at is None:
+            continue
+        clear = clear_days_between(at, starts_at, zone)
+        if clear < owed:
+            late.append(LateDelivery(member, at, max(clear, 0)))
+    return tuple(late)

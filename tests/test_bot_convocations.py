@@ -84,3 +84,33 @@ async def test_planning_too_late_for_the_notice_gives_the_urgent_way_or_says_it_
         "Elle ne peut plus être convoquée à cette date, même en urgence (1 jour franc de "
         "délai) : reportez-la avec /reporter, ou annulez-la avec /annuler_reunion 2."
     )
+
+
+async def test_a_resending_too_late_for_the_notice_is_sent_and_the_coordinator_is_warned(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    people = await prepare(harness, clock, MEMBERS[:-2])  # nobody for the Meuse and the Vosges
+    await plan(harness)  # Tuesday 15 December, 14:00; convened on the 8th, 6 clear days
+    await harness.say(COORDINATOR, "/convoquer 1")
+
+    # Monday 14 December, 18:00: the Meuse and the Vosges are reached the day before.
+    clock.now = datetime(2026, 12, 14, 17, 0, tzinfo=UTC)
+    people["meuse"] = await enrol(harness, "meuse")
+    people["vosges"] = await enrol(harness, "vosges")
+    await harness.say(COORDINATOR, "/convoquer 1")
+
+    assert last_text(harness, COORDINATOR_ID) == "\n".join(
+        [
+            "La réunion n° 1 a été convoquée le mardi 8 décembre 2026 à 9 h 00 ; la convocation "
+            "n'a été renvoyée qu'à ceux qu'elle n'avait pas encore atteints.",
+            "Envoyée maintenant à 2 personnes ; 8 l'avaient déjà reçue.",
+            "⚠️ Délai non respecté : Département de la Meuse, Département des Vosges reçoivent "
+            "la convocation moins de 5 jours francs avant la réunion.",
+            "Le procès-verbal le mentionnera. Pour donner le délai à tous les membres, reportez "
+            "la réunion : /reporter 1 JJ/MM/AAAA HH:MM.",
+        ]
+    )
+    # The late convocation is sent all the same.
+    for member in ("meuse", "vosges"):
+        assert convocation_count(harness, people[member]) == 1, member
+        assert documents_to(harness, people[member]["id"]) == ["reunion-1.ics"], member

@@ -28,6 +28,7 @@ from meetings.wording.i18n import N_
 from meetings.wording.messages.meetings import (
     attendance_text,
     holders_keyboard,
+    late_convocation_lines,
     listing_line,
     reply_confirmation,
     reply_keyboard,
@@ -116,6 +117,9 @@ def _convened_text(context: ScrutinContext, convened: Convened) -> str:
         lines.append(
             _("Recorded as an urgent convocation: {reason}").format(reason=meeting.urgency_reason)
         )
+    lines += late_convocation_lines(
+        groupement, meeting.id, convened.late, convened.notice_owed, caller.language
+    )
     lines += _not_reached_lines(context, groupement, meeting.id, convened.unreached)
     return "\n".join(lines)
 

@@ -4,7 +4,10 @@ and put on record who received it and when.
 
 Convening a meeting already convened sends the convocation in force again, only to those it
 has not reached yet: its date and notice stay those of the first sending, and it is not made
-urgent afterwards (a move to another date sends a new convocation, urgent if need be).
+urgent afterwards (a move to another date sends a new convocation, urgent if need be). It is
+sent even when too late for the notice (a late convocation is better than none), and the
+outcome names the members it reaches with fewer clear days than the convocation owes: the
+minutes say so.
 
 Permission: a coordinator of the groupement. The state change and the reminders are one
 transaction; the sending follows the commit.
@@ -24,7 +27,7 @@ from meetings.meeting import (
     MeetingState,
     WrongMeetingState,
 )
-from meetings.notice import check_notice, notice_for
+from meetings.notice import LateDelivery, check_notice, late_deliveries, notice_for, owed_notice
 from meetings.scope import scope_of
 from meetings.services import Services
 
@@ -41,6 +44,10 @@ class Convened:
     """People who had the convocation already and were not sent it again."""
     unreached: tuple[tuple[str, DeliveryFailure], ...] = ()
     """Members none of whose people has received the convocation, and why."""
+    late: tuple[LateDelivery, ...] = ()
+    """Members this re-sending reached first, too late for the notice the convocation owes."""
+    notice_owed: int = 0
+    """Clear days the convocation in force owes (the urgent notice if it is urgent)."""
 
 
 async def convene(
@@ -73,9 +80,19 @@ async def convene(
                 scope.instance.reminder_days_before,
                 scope.zone,
             )
+    reached_before = await _reached_members(services, meeting_id) if again else set()
     sent = await deliver_convocation(services, meeting, only_unreached=again)
     unrepresented = tuple(
         m for m, why in sent.unreached if why is DeliveryFailure.NO_REPRESENTATIVE
+    )
+    scope = scope_of(services.governance, meeting)
+    owed = owed_notice(scope, sent.convocation.urgent)
+    late = late_deliveries(
+        scope.members,
+        await services.meetings.deliveries(sent.convocation.id),
+        sent.convocation.starts_at,
+        owed,
+        scope.zone,
     )
     return Convened(
         meeting,
@@ -84,4 +101,14 @@ async def convene(
         again=again,
         already_reached=sent.already_reached,
         unreached=sent.unreached,
+        late=tuple(item for item in late if item.member not in reached_before),
+        notice_owed=owed,
     )
+
+
+async def _reached_members(services: Services, meeting_id: int) -> set[str]:
+    """The members the convocation in force has reached already."""
+    in_force = (await services.meetings.convocations(meeting_id))[-1]
+    return {
+        d.participant_id for d in await services.meetings.deliveries(in_force.id) if d.delivered
+    }

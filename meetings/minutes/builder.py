@@ -36,6 +36,7 @@ from meetings.minutes.model import (
     ConsultationRecord,
     Deliberation,
     Elector,
+    LateConvened,
     MemberAttendance,
     Minutes,
     Movement,
@@ -47,6 +48,7 @@ from meetings.minutes.model import (
     VoteLine,
 )
 from meetings.minutes.sitters import sitter_of
+from meetings.notice import late_deliveries, owed_notice
 from meetings.presence import attendance_at, proxies_of, session_electorate
 from meetings.presiding import UrgencyRuling, chair_absent, urgency_ruling
 from meetings.roster import Roster
@@ -376,6 +378,27 @@ async def _convocation_record(
     return meeting, tuple(convocations[:-1]), undelivered
 
 
+async def _late_convened(
+    meetings: MeetingStore, meeting_id: int, scope: MeetingScope
+) -> tuple[LateConvened, ...]:
+    """The members the convocation in force first reached after the last day to convene."""
+    convocations = await meetings.convocations(meeting_id)
+    if not convocations:
+        return ()
+    in_force = convocations[-1]
+    late = late_deliveries(
+        scope.members,
+        await meetings.deliveries(in_force.id),
+        in_force.starts_at,
+        owed_notice(scope, in_force.urgent),
+        scope.zone,
+    )
+    return tuple(
+        LateConvened(name_of(scope.groupement, item.member), item.delivered_at, item.clear_days)
+        for item in late
+    )
+
+
 async def build_minutes(
     meeting_id: int,
     *,
@@ -439,6 +462,7 @@ async def build_minutes(
         proxy_changes=_proxy_changes(scope.groupement, session_proxies),
         weight_table_name=None if table is None else table.name,
         notes={p: note.text for p, note in (await meetings.notes(meeting_id)).items()},
+        late_convened=await _late_convened(meetings, meeting_id, scope),
     )
 
 

@@ -178,6 +178,16 @@ class Undelivered:
 
 
 @dataclass(frozen=True)
+class LateConvened:
+    """A member the convocation in force first reached with fewer clear days than it owed
+    (a re-sending after the last day to convene)."""
+
+    member: Name
+    delivered_at: datetime
+    clear_days: int
+
+
+@dataclass(frozen=True)
 class Minutes:
     meeting_id: int
     draft: bool
@@ -222,6 +232,8 @@ class Minutes:
     weight_table_name: str | None = None
     notes: Mapping[int, str] = field(default_factory=dict)
     """What the secretary noted under each agenda item, by its position (from 1)."""
+    late_convened: tuple[LateConvened, ...] = ()
+    """Members the convocation in force reached too late for its notice, in the table's order."""
 
     @property
     def quorum_failed(self) -> bool:

@@ -100,6 +100,8 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
         fields.extend(_urgency_fields(minutes, language))
     if minutes.earlier_convocations:
         fields.append((_.pgettext("field", "Earlier dates"), _earlier_dates(minutes, language)))
+    if minutes.late_convened:
+        fields.append((_("Convocation delivered late"), late_convened_text(minutes, language)))
     if minutes.undelivered:
         fields.append((_("Convocation not delivered"), _undelivered(minutes, language)))
     if minutes.second_convocation:
@@ -154,6 +156,12 @@ def _convocation(minutes: Minutes, which: str, language: str) -> str:
             "{which}, sent on {moment}, {clear} before the session: urgent "
             "(shortened notice; ordinary notice of {notice})."
         )
+    elif clear >= minutes.notice_days and minutes.late_convened:
+        # Met for those that sending reached, not for the members a later re-sending reached.
+        text = _(
+            "{which}, sent on {moment}, {clear} before the session: notice of {notice} met "
+            "for the members reached by this sending."
+        )
     elif clear >= minutes.notice_days:
         text = _("{which}, sent on {moment}, {clear} before the session: notice of {notice} met.")
     else:
@@ -200,3 +208,25 @@ def _undelivered(minutes: Minutes, language: str) -> str:
         )
         + "."
     )
+
+
+def late_convened_text(minutes: Minutes, language: str) -> str:
+    """``Département de la Meuse, le lundi 21 décembre 2026 à 18 h 00 (aucun jour franc avant
+    la séance)``: the members first reached after the last day to convene."""
+    _ = translator(language)
+    entries = []
+    for item in minutes.late_convened:
+        if item.clear_days > 0:
+            notice = _("{clear} before the session").format(
+                clear=clear_days(item.clear_days, language)
+            )
+        else:
+            notice = _("no clear day before the session")
+        entries.append(
+            _("{member}, on {moment} ({notice})").format(
+                member=item.member,
+                moment=moment(item.delivered_at, language, minutes.zone),
+                notice=notice,
+            )
+        )
+    return _.pgettext("between the clauses of a list", "; ").join(entries) + "."

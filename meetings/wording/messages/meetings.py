@@ -14,10 +14,20 @@ from decimal import Decimal
 from config.models import Groupement
 from meetings.buttons import HolderButton, ReplyButton
 from meetings.meeting import Attendance, Meeting, Reply, ReplyKind
+from meetings.notice import LateDelivery
 from meetings.notifier import Button, Keyboard, Message
 from meetings.quorum import LiveQuorum
 from meetings.scope import MeetingScope
-from meetings.wording.formats import Name, capitalized, members, moment, name_of, voices, weight
+from meetings.wording.formats import (
+    Name,
+    capitalized,
+    clear_days,
+    members,
+    moment,
+    name_of,
+    voices,
+    weight,
+)
 from meetings.wording.i18n import N_, translator
 
 REPLY_LABELS = {
@@ -353,3 +363,32 @@ def session_closed(meeting: Meeting, groupement: Groupement, language: str) -> s
         number=meeting.id,
         moment=moment(meeting.session_closed_at, language, groupement.groupement.tzinfo),
     )
+
+
+def late_convocation_lines(
+    groupement: Groupement,
+    number: int,
+    late: Sequence[LateDelivery],
+    owed: int,
+    language: str,
+) -> list[str]:
+    """The warning to the coordinator when a re-sending reaches members after the last day to
+    convene: it was sent anyway, the minutes will say so, and a move gives everyone the notice."""
+    _ = translator(language)
+    if not late:
+        return []
+    names = ", ".join(str(name_of(groupement, item.member)) for item in late)
+    return [
+        "⚠️ "
+        + _.ngettext(
+            "Too late for the notice: {members} receives the convocation with fewer than "
+            "{notice} before the meeting.",
+            "Too late for the notice: {members} receive the convocation with fewer than "
+            "{notice} before the meeting.",
+            len(late),
+        ).format(members=names, notice=clear_days(owed, language)),
+        _(
+            "The minutes will say so. To give every member the notice, move the meeting: "
+            "/reporter {number} DD/MM/YYYY HH:MM."
+        ).format(number=number),
+    ]
