@@ -36,9 +36,7 @@ def governance(governance: Governance) -> Governance:
 async def first_round(services: Services, *, deadline_days: int | None = None) -> Ballot:
     """A first round that elects nobody, closed by the coordinator."""
     actor = await coordinator(services)
-    deadline = (
-        None if deadline_days is None else services.clock() + timedelta(days=deadline_days)
-    )
+    deadline = None if deadline_days is None else services.clock() + timedelta(days=deadline_days)
     first = (
         await open_ballot(
             services,

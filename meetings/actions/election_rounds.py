@@ -4,9 +4,11 @@ Permission: a coordinator of the groupement. A round that elected nobody is foll
 next one, with the same question and, unless the coordinator gives a new list, the same
 candidates. The next round is held as the previous one was: in the same session while it is
 still open, or as a written consultation while no session of the instance is open, with a
-deadline as long as the previous round's (counted from now) if it had one. A tie at the third round is settled by the tied candidates' birth dates, which
-the coordinator gives once it happens; the kept result then names the oldest, and the result
-is proclaimed again.
+deadline as long as the previous round's (counted from now) if it had one.
+
+A tie at the third round is settled by the tied candidates' birth dates, which the
+coordinator gives once it happens; the kept result then names the oldest, and the result is
+proclaimed again.
 """
 
 from __future__ import annotations
