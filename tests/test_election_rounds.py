@@ -16,6 +16,8 @@ from meetings.actions.election_rounds import (
     open_next_round,
 )
 from meetings.actions.session_adjourn import adjourn
+from meetings.minutes.blocks import ChartSlot, Paragraph
+from meetings.minutes.results import result_blocks
 from meetings.services import Services
 from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
@@ -23,9 +25,13 @@ from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT
 from tests.steps import allowing_off_agenda, in_session, paris, vote
+from tests.test_election import votes_for
 from tests.test_election_records import CANDIDATES, PRESENT, QUESTION, SPLIT
+from tests.test_tally import COGOUV, WEIGHTS_2022
 from voting.ballot import Ballot, BallotMode
-from voting.election import election_options
+from voting.election import elect, election_options
+from voting.electorate import Electorate
+from voting.tally import Outcome
 
 
 @pytest.fixture
@@ -109,4 +115,21 @@ async def test_a_written_round_is_not_absorbed_by_an_open_session(
         f"Le scrutin n° {first.id} était une consultation écrite : son tour suivant en est une "
         f"aussi, et ne s'ouvre pas pendant la séance de la réunion n° {meeting.id}. "
         "Ouvrez-le une fois la séance close."
+    )
+
+
+def test_the_minutes_say_nobody_is_elected_at_a_round_without_quorum() -> None:
+    few = Electorate(WEIGHTS_2022, frozenset({"region", "cea"}))
+    votes = votes_for(durand=("region",), martin=("cea",))
+    result = elect(few, votes, COGOUV, candidates=CANDIDATES, round_number=2)
+    assert result.outcome is Outcome.NO_QUORUM
+
+    blocks = result_blocks(
+        result, (), ChartSlot("chart"), secret=True, written=False, language="fr"
+    )
+
+    decision = next(b.text for b in blocks if isinstance(b, Paragraph) and b.bold)
+    assert plain(decision) == (
+        "Quorum non atteint : nul n'a pu être valablement élu au 2e tour ; ce tour est "
+        "organisé à nouveau."
     )
