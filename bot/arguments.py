@@ -38,6 +38,19 @@ def optional_number(args: Sequence[str]) -> int | None:
     return found
 
 
+def leading_number(args: Sequence[str]) -> tuple[int | None, list[str]]:
+    """An optional number ahead of other words (``/revoquer 3 cea``, ``/revoquer cea``) and
+    the words after it. A word of digits that is no valid number (``²``, a number too large to
+    be a meeting's) is refused rather than taken for a name."""
+    words = list(args)
+    if not words or not words[0].isdigit():
+        return None, words
+    found = number(words[0])
+    if found is None:
+        raise BadArguments(words[0])
+    return found, words[1:]
+
+
 def wall_clock_moment(text: str, zone: ZoneInfo) -> datetime | None:
     """``15/12/2026 18:00`` (or ``18h``, ``18h30``) in ``zone``'s wall-clock time, in UTC.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.arguments import number
 from bot.commands import Access, Command
 from bot.context import ScrutinContext
 from bot.replies import reply
@@ -15,9 +16,12 @@ from voting.refusal import Refused
 
 def _parsed(words: list[str]) -> tuple[int, int, str] | None:
     """(meeting, item, text) from ``N POINT TEXTE``, or None if the message says otherwise."""
-    if len(words) < 3 or not (words[0].isdigit() and words[1].isdigit()):
+    if len(words) < 3:
         return None
-    return int(words[0]), int(words[1]), " ".join(words[2:])
+    meeting, position = number(words[0]), number(words[1])
+    if meeting is None or position is None:
+        return None
+    return meeting, position, " ".join(words[2:])
 
 
 async def note_command(update: Update, context: ScrutinContext) -> None:

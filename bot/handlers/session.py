@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.arguments import BadArguments, leading_number
 from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
 from bot.replies import alert, reply
@@ -85,8 +86,12 @@ async def open_command(update: Update, context: ScrutinContext) -> None:
 async def _presence(update: Update, context: ScrutinContext, arrived: bool) -> None:
     caller = context.caller
     _ = caller._
-    args = [arg.lower() for arg in context.args or []]
-    number = int(args.pop(0)) if args and args[0].isdigit() else None
+    try:
+        number, args = leading_number([arg.lower() for arg in context.args or []])
+    except BadArguments:
+        command = ARRIVE if arrived else LEAVE
+        await reply(update, _("Usage: {usage}").format(usage=command.usage(caller.language)))
+        return
     video = bool(VIDEO_WORDS & set(args))
     named = next((arg for arg in args if arg not in VIDEO_WORDS), None)
     try:
@@ -193,8 +198,12 @@ async def session_proxy_pressed(update: Update, context: ScrutinContext) -> None
 async def revoke_command(update: Update, context: ScrutinContext) -> None:
     """``/revoquer [N] [MEMBRE]``: withdraw a proxy during the session, for the ballots to come."""
     caller = context.caller
-    args = [arg.lower() for arg in context.args or []]
-    number = int(args.pop(0)) if args and args[0].isdigit() else None
+    try:
+        number, args = leading_number([arg.lower() for arg in context.args or []])
+    except BadArguments:
+        usage = REVOKE.usage(caller.language)
+        await reply(update, caller._("Usage: {usage}").format(usage=usage))
+        return
     named = args[0] if args else None
     try:
         meeting, member = await sitting_for(context.services, caller, number, named)
@@ -225,35 +234,32 @@ ADJOURN = Command(
     arguments=N_("[NUMBER]"),
     rank=54,
 )
-COMMANDS = (
-    Command(
-        "arrivee",
-        "arrive",
-        Access.KNOWN,
-        N_("check in at the session"),
-        arrive,
-        arguments=N_("[NUMBER] [MEMBER] [visio]"),
-        rank=4,
-    ),
-    Command(
-        "depart",
-        "leave",
-        Access.KNOWN,
-        N_("leave the session"),
-        leave,
-        arguments=N_("[NUMBER] [MEMBER]"),
-        rank=5,
-    ),
-    Command(
-        "revoquer",
-        "revoke",
-        Access.KNOWN,
-        N_("revoke a proxy during the session"),
-        revoke_command,
-        arguments=N_("[NUMBER] [MEMBER]"),
-        rank=6,
-    ),
-    OPEN,
-    ADJOURN,
+ARRIVE = Command(
+    "arrivee",
+    "arrive",
+    Access.KNOWN,
+    N_("check in at the session"),
+    arrive,
+    arguments=N_("[NUMBER] [MEMBER] [visio]"),
+    rank=4,
 )
+LEAVE = Command(
+    "depart",
+    "leave",
+    Access.KNOWN,
+    N_("leave the session"),
+    leave,
+    arguments=N_("[NUMBER] [MEMBER]"),
+    rank=5,
+)
+REVOKE = Command(
+    "revoquer",
+    "revoke",
+    Access.KNOWN,
+    N_("revoke a proxy during the session"),
+    revoke_command,
+    arguments=N_("[NUMBER] [MEMBER]"),
+    rank=6,
+)
+COMMANDS = (ARRIVE, LEAVE, REVOKE, OPEN, ADJOURN)
 BUTTONS = (ButtonRoute(SESSION_PROXY_PATTERN, session_proxy_pressed),)

@@ -186,6 +186,12 @@ def _decision(result: TallyResult, written: bool, language: str) -> str:
     _ = translator(language)
     adopted = result.outcome is Outcome.ADOPTED
     if result.outcome is Outcome.NO_QUORUM:
+        if result.is_election and result.election_round is not None:
+            # Nobody is elected: the same round is held again (voting.election.next_round).
+            return _(
+                "No quorum: nobody could be validly elected at the {round}; this round "
+                "is held again."
+            ).format(round=round_label(result.election_round, language))
         if written:
             return _("Consultation not valid: the proposal is not adopted.")
         return _("No quorum: the deliberation could not be validly adopted.")

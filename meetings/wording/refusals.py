@@ -50,6 +50,15 @@ REFUSALS: dict[str, str] = {
         "Ballot no. {number} calls for no further round: it elected someone, is still open, "
         "awaits birth dates, or its next round is already open."
     ),
+    "round_session_closed": N_(
+        "Ballot no. {number} was held in the session of meeting no. {meeting}, which is no "
+        "longer open: its next round could only be held in that session. Nothing was opened."
+    ),
+    "round_while_in_session": N_(
+        "Ballot no. {number} was a written consultation: its next round is one too, and does "
+        "not open while the session of meeting no. {meeting} is open. Open it once the session "
+        "is closed."
+    ),
     "invalid_candidates": N_("Name at least one candidate, each only once."),
     "session_changed": N_(
         "A session opened or closed since the summary: nothing was opened. "
