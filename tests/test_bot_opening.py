@@ -33,7 +33,7 @@ async def test_a_session_without_its_planned_chair_opens_once_a_chair_is_designa
 
     refused = await open_session(harness, clock)
     assert refused == (
-        "Le membre qui devait présider, la Région Grand Est, n'est ni présent ni représenté : "
+        "Le membre qui devait présider, la Région Grand Est, n'est pas présent : "
         "désignez d'abord un président de séance parmi les membres présents : "
         '/presider 1 MEMBRE "Prénom Nom". Si son représentant est finalement là, '
         "qu'il réponde « Présent » à sa convocation avant l'ouverture."

@@ -86,14 +86,13 @@ SEVEN_PRESENT = ("cea", "moselle", "ardennes", "aube", "marne", "haute-marne", "
 # --- pure rules ------------------------------------------------------------------------------
 
 
-def test_the_planned_chair_is_absent_only_if_neither_present_nor_represented() -> None:
+def test_the_planned_chair_is_absent_unless_its_member_is_present() -> None:
     plan = make_plan(paris(2026, 12, 22), chair="region-grand-est")
-    assert chair_absent(plan, {"cea"}, {})
-    assert not chair_absent(plan, {"region-grand-est"}, {})
-    assert not chair_absent(plan, {"cea"}, {"region-grand-est": "cea"})
-    # A proxy whose holder is not there represents nobody.
-    assert chair_absent(plan, {"aube"}, {"region-grand-est": "cea"})
-    assert not chair_absent(make_plan(paris(2026, 12, 22)), set(), {})
+    assert chair_absent(plan, {"cea"})
+    assert not chair_absent(plan, {"region-grand-est"})
+    # Represented is not present: the holder of the proxy votes for it, it does not preside.
+    assert chair_absent(plan, {"cea", "aube"})
+    assert not chair_absent(make_plan(paris(2026, 12, 22)), set())
 
 
 def test_the_acting_chair_follows_the_designation() -> None:
@@ -207,12 +206,10 @@ async def _minutes_text(services: Services, meeting_id: int) -> str:
     return plain(markdown).replace("**", "")
 
 
-async def test_the_planned_chair_present_or_represented_presides(
-    services: Services, clock: FakeClock
-) -> None:
+async def test_the_planned_chair_present_presides(services: Services, clock: FakeClock) -> None:
     actor = await coordinator(services)
     meeting = await _region_absent(services, clock)
-    await answer(services, meeting, region_grand_est="proxy:cea")
+    await answer(services, meeting, region_grand_est="present")
     with pytest.raises(ChairIsPresent):
         await designate_chair(services, actor, meeting.id, "moselle", "Paul Martin")
     opened = await open_session(services, actor, meeting.id)

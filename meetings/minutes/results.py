@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from meetings.meeting import RulingSubject
 from meetings.minutes.blocks import (
     BallotFigures,
     Block,
@@ -268,6 +269,14 @@ def _name(deliberation: Deliberation, _: Translator) -> str:
 
 
 def _heading(deliberation: Deliberation, _: Translator) -> str:
+    if deliberation.ruling is RulingSubject.URGENCY:
+        return _("Ruling on the urgency — ballot no. {number}").format(
+            number=deliberation.ballot.id
+        )
+    if deliberation.ruling is RulingSubject.CHAIR:
+        return _("Designation of the chair of the session — ballot no. {number}").format(
+            number=deliberation.ballot.id
+        )
     name = _name(deliberation, _)
     if deliberation.agenda_position is None:
         return _("{name} — off the agenda").format(name=name)
