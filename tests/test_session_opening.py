@@ -193,8 +193,9 @@ async def test_an_absent_chair_is_replaced_before_the_session_opens(
     await adjourn(services, actor, meeting.id)
     text = await _minutes_text(services, meeting.id)
     assert (
-        "Paul Martin (Collectivité européenne d'Alsace) (désigné(e) en séance à 14 h 00 par le "
-        "coordonnateur, en l'absence de la Région Grand Est)"
+        "Paul Martin (Collectivité européenne d'Alsace) (désigné(e) avant l'ouverture de la "
+        "séance, le mardi 15 décembre 2026 à 14 h 00, par le coordonnateur, en l'absence de la "
+        "Région Grand Est)"
     ) in text
     signatures = text[text.index("Le président de séance") :]
     assert "Paul Martin (Collectivité européenne d'Alsace)" in signatures

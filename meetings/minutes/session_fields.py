@@ -73,8 +73,9 @@ def _acting_chair(minutes: Minutes, language: str) -> str:
         return chair
     time = session_time(designated.at, minutes.opened_at, minutes.zone, language)
     absent = designated.in_absence_of
-    if designated.at < minutes.opened_at:
-        # Only the coordinator designates before the opening: the instance votes in session.
+    # The instance votes on its chair in session; the coordinator designates before /ouvrir
+    # (the session does not open without a chair), often in the same minute.
+    if designated.by_ballot is None and designated.at <= minutes.opened_at:
         text = _(
             "{chair} (designated before the opening of the session, on {moment}, by the "
             "coordinator, in the absence of {absent})"
