@@ -86,6 +86,8 @@ async def test_the_ruling_on_the_urgency_is_headed_as_such_and_takes_no_number(
     assert f"Décision sur l'urgence — scrutin n° {ruling.ballot.id}" in text
     assert "Délibération COGOUV-2026-01 — point 2 de l'ordre du jour" in text
     assert "hors ordre du jour" not in text
+    assert "L'urgence est reconnue." in text
+    assert text.count("La délibération est adoptée.") == 1  # the budget's only
 
 
 async def test_the_vote_designating_a_chair_is_headed_as_such_and_takes_no_number(
@@ -107,6 +109,7 @@ async def test_the_vote_designating_a_chair_is_headed_as_such_and_takes_no_numbe
 
     text = await _text(services, meeting.id)
     assert f"Désignation du président de séance — scrutin n° {ballot.id}" in text
+    assert "La désignation est adoptée." in text and "La délibération" not in text
     assert "hors ordre du jour" not in text
 
 
@@ -143,6 +146,7 @@ async def test_a_vote_on_the_urgency_without_quorum_is_held_again(
 
     text = await _text(services, meeting.id)
     assert "urgence non reconnue" not in text
+    assert "Quorum non atteint : l'instance n'a pas statué sur l'urgence." in text
     assert f"vote sur l'urgence sans quorum (scrutin n° {first.ballot.id})" in text
     assert (
         "urgence reconnue par l'instance à l'ouverture de la séance "
