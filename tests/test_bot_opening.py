@@ -55,6 +55,16 @@ async def test_a_session_without_its_planned_chair_opens_once_a_chair_is_designa
     assert designation is not None
     assert (designation.member_id, designation.person_name) == ("cea", "Paul Martin")
 
+    # Once the session is open, its chair presides to the end.
+    await harness.say(COORDINATOR, '/presider 1 moselle "Jeanne Moselle"')
+    assert plain(last_text(harness, COORDINATOR_ID)) == (
+        "Paul Martin (Collectivité européenne d'Alsace) préside déjà cette séance, désigné(e) "
+        "pour elle : il ou elle la préside jusqu'à sa clôture, et a pu déjà user de sa voix "
+        "prépondérante."
+    )
+    designation = await services.sessions.chair_designation(1)
+    assert designation is not None and designation.member_id == "cea"
+
 
 async def test_an_urgent_session_opens_with_its_ballot_on_the_urgency(
     harness: OfflineHarness, services: Services, clock: FakeClock
