@@ -352,7 +352,7 @@ def unreached_members(
 
 
 class ChairToDesignate(MeetingError):
-    """The planned chair's member is neither present nor represented: someone else presides."""
+    """The planned chair's member is not present: someone else presides."""
 
     code = "chair_to_designate"
 
@@ -381,9 +381,16 @@ class UrgencyRejected(MeetingError):
 
 
 class ChairIsPresent(MeetingError):
-    """The planned chair's member is present or represented: its chair presides."""
+    """The planned chair's member is present: its chair presides."""
 
     code = "chair_is_present"
+
+
+class ChairAlreadyDesignated(MeetingError):
+    """Once the session is open, its designated chair presides to the end: it may already have
+    held the casting vote, and the minutes are signed by one chair."""
+
+    code = "chair_already_designated"
 
 
 class ChairByVote(MeetingError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetings.meeting import ChairDesignationRule, Meeting, RulingSubject, SessionRuling
-from meetings.presence import attendance_at, proxies_of
+from meetings.presence import attendance_at
 from meetings.presiding import (
     ActingChair,
     OpeningStep,
@@ -29,7 +29,7 @@ from voting.ballot import Ballot
 class OpeningState:
     chair: ActingChair
     chair_absent: bool
-    """The planned chair's member was neither present nor represented at the opening."""
+    """The planned chair's member was not present at the opening."""
     chair_pending: bool
     """A chair for the session is still to be designated by a vote."""
     urgency: UrgencyRuling
@@ -51,10 +51,9 @@ async def _latest_ruling(
 
 async def opening_state(services: Services, meeting: Meeting) -> OpeningState:
     """Where the opening of a session (open or closed) stands."""
-    replies = await services.meetings.replies(meeting.id)
     events = await services.meetings.attendance_events(meeting.id)
     present = attendance_at(events, meeting.session_opened_at).present
-    absent = chair_absent(meeting.plan, present, proxies_of(replies))
+    absent = chair_absent(meeting.plan, present)
     designation = await services.sessions.chair_designation(meeting.id)
     pending = (
         absent

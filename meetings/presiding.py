@@ -1,8 +1,9 @@
 """Who presides a session, and what its opening must rule on before any other business.
 
 Pure rules over what the stores hold. The planned chair presides only if its member is
-present or represented at the opening; otherwise a chair for the session is designated among
-the members present (by the coordinator, or by a vote where the instance's rules ask for one),
+present at the opening (a member represented by proxy is absent: the holder of its proxy votes
+for it, nobody presides for it); otherwise a chair for the session is designated among the
+members present (by the coordinator, or by a vote where the instance's rules ask for one),
 and that chair signs the minutes and holds the casting vote. A session convened in urgency
 first rules on the urgency (CGCT L2121-11); if the urgency is not recognised, the session can
 only be adjourned.
@@ -10,7 +11,7 @@ only be adjourned.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,17 +26,10 @@ from voting.ballot import Ballot, BallotState
 from voting.tally import Outcome
 
 
-def represented(member: str, present: Iterable[str], proxies: Mapping[str, str]) -> bool:
-    """Whether ``member`` sits through a proxy whose holder is present."""
-    holder = proxies.get(member)
-    return holder is not None and holder in frozenset(present)
-
-
-def chair_absent(plan: MeetingPlan, present: Iterable[str], proxies: Mapping[str, str]) -> bool:
-    """Whether the planned chair's member is neither present nor represented."""
-    sitting = frozenset(present)
+def chair_absent(plan: MeetingPlan, present: Iterable[str]) -> bool:
+    """Whether the planned chair's member is not present (represented is not present)."""
     chair = plan.chair
-    return chair is not None and chair not in sitting and not represented(chair, sitting, proxies)
+    return chair is not None and chair not in frozenset(present)
 
 
 @dataclass(frozen=True)
@@ -65,9 +59,18 @@ class UrgencyRuling(StrEnum):
     NOT_RECOGNISED = "not_recognised"
 
 
+def urgency_void(ballot: Ballot) -> bool:
+    """A ballot on the urgency closed without quorum: the instance did not rule."""
+    closed = ballot.state is BallotState.CLOSED and ballot.result is not None
+    return closed and ballot.result is not None and ballot.result.outcome is Outcome.NO_QUORUM
+
+
 def urgency_ruling(ballot: Ballot | None) -> UrgencyRuling:
-    """Where the ruling stands, from the ballot on the urgency (the latest, if any)."""
-    if ballot is None or ballot.state is BallotState.CANCELLED:
+    """Where the ruling stands, from the ballot on the urgency (the latest, if any).
+
+    A cancelled ballot, or one void for want of quorum, ruled on nothing: the vote is held
+    again."""
+    if ballot is None or ballot.state is BallotState.CANCELLED or urgency_void(ballot):
         return UrgencyRuling.NOT_HELD
     if ballot.state is not BallotState.CLOSED or ballot.result is None:
         return UrgencyRuling.OPEN

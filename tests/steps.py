@@ -20,7 +20,7 @@ from meetings.actions.vote import VoteRecorded, cast_vote
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
 from meetings.minutes.builder import build_minutes
 from meetings.minutes.model import Minutes
-from meetings.presence import coming, proxies_of
+from meetings.presence import coming
 from meetings.presiding import chair_absent
 from meetings.roster import Role
 from meetings.scope import scope_of
@@ -97,7 +97,7 @@ async def chair_for_the_session(services: Services, meeting: Meeting) -> None:
     designates the first member coming as chair for the session, as the opening requires."""
     replies = await services.meetings.replies(meeting.id)
     sitting = coming(replies)
-    if chair_absent(meeting.plan, sitting, proxies_of(replies)) and sitting:
+    if chair_absent(meeting.plan, sitting) and sitting:
         scope = scope_of(services.governance, meeting)
         first = next(m for m in scope.members if m in sitting)
         actor = await coordinator(services)

@@ -81,7 +81,8 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
     # The Région, planned to preside, is excused: the acting chair presides and signs.
     assert (
         "- **Président de séance** : Sophie Klein (Collectivité européenne d'Alsace) (désigné(e) "
-        "en séance à 14 h 00 par le coordonnateur, en l'absence de la Région Grand Est)"
+        "avant l'ouverture de la séance, le mardi 15 décembre 2026 à 14 h 00, par le "
+        "coordonnateur, en l'absence de la Région Grand Est)"
     ) in plain(markdown)
     assert "| Sophie Klein (Collectivité européenne d'Alsace) | Claire Weber |" in plain(markdown)
     # The Moselle, leaving, gave its proxy to the CeA, which voted for it in the second ballot.

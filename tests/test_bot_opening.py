@@ -33,7 +33,7 @@ async def test_a_session_without_its_planned_chair_opens_once_a_chair_is_designa
 
     refused = await open_session(harness, clock)
     assert refused == (
-        "Le membre qui devait présider, la Région Grand Est, n'est ni présent ni représenté : "
+        "Le membre qui devait présider, la Région Grand Est, n'est pas présent : "
         "désignez d'abord un président de séance parmi les membres présents : "
         '/presider 1 MEMBRE "Prénom Nom". Si son représentant est finalement là, '
         "qu'il réponde « Présent » à sa convocation avant l'ouverture."
@@ -54,6 +54,16 @@ async def test_a_session_without_its_planned_chair_opens_once_a_chair_is_designa
     designation = await services.sessions.chair_designation(1)
     assert designation is not None
     assert (designation.member_id, designation.person_name) == ("cea", "Paul Martin")
+
+    # Once the session is open, its chair presides to the end.
+    await harness.say(COORDINATOR, '/presider 1 moselle "Jeanne Moselle"')
+    assert plain(last_text(harness, COORDINATOR_ID)) == (
+        "Paul Martin (Collectivité européenne d'Alsace) préside déjà cette séance, désigné(e) "
+        "pour elle : il ou elle la préside jusqu'à sa clôture, et a pu déjà user de sa voix "
+        "prépondérante."
+    )
+    designation = await services.sessions.chair_designation(1)
+    assert designation is not None and designation.member_id == "cea"
 
 
 async def test_an_urgent_session_opens_with_its_ballot_on_the_urgency(

@@ -17,9 +17,11 @@ from meetings.actions.convene import convene
 from meetings.actions.link_chat import link_chat
 from meetings.actions.lookups import meetings_in
 from meetings.actions.session_adjourn import adjourn
+from meetings.actions.session_chair import designate_chair
 from meetings.actions.session_open import open_session
 from meetings.meeting import (
     BallotsStillOpen,
+    ChairToDesignate,
     MeetingState,
     NotAVotingInstance,
     NotConvened,
@@ -370,10 +372,11 @@ async def test_meetings_in_session_are_listed_by_groupement(
     assert await session_of(services, GROUPEMENT, "cst") is None
 
 
-async def test_a_chair_represented_by_proxy_has_no_casting_vote(
+async def test_a_chair_represented_by_proxy_neither_presides_nor_casts_the_deciding_vote(
     services: Services, clock: FakeClock
 ) -> None:
-    """The worked example's tie, with the Région absent and represented: rejected."""
+    """The worked example's tie, with the Région absent and represented: a chair is
+    designated among the members present, and its casting vote decides."""
     actor = await coordinator(services)
     clock.now = paris(2026, 12, 8, 9)
     meeting = await planned(services, paris(2026, 12, 15, 14))
@@ -382,14 +385,17 @@ async def test_a_chair_represented_by_proxy_has_no_casting_vote(
     await answer(services, meeting, **dict.fromkeys(present, "present"))
     await answer(services, meeting, region_grand_est="proxy:cea")
     clock.now = paris(2026, 12, 15, 14)
+    with pytest.raises(ChairToDesignate):
+        await open_session(services, actor, meeting.id)
+    await designate_chair(services, actor, meeting.id, "moselle", "Jeanne Moselle")
     await open_session(services, actor, meeting.id)
     ballot = (await ballot_opened(services, "Budget 2027")).ballot
-    assert ballot.chair is None
+    assert ballot.chair == "moselle"
     await vote(services, ballot, "region-grand-est", "for", by="cea")
     for member in ("moselle", "ardennes", "aube", "marne"):
         await vote(services, ballot, member, "against")
     result = (await close_ballot(services, actor, ballot.id)).result
-    assert result.tie and not result.casting_vote_used
+    assert result.tie and result.casting_vote_used and result.chair == "moselle"
     assert result.outcome.value == "rejected"
 
 

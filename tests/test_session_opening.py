@@ -86,14 +86,13 @@ SEVEN_PRESENT = ("cea", "moselle", "ardennes", "aube", "marne", "haute-marne", "
 # --- pure rules ------------------------------------------------------------------------------
 
 
-def test_the_planned_chair_is_absent_only_if_neither_present_nor_represented() -> None:
+def test_the_planned_chair_is_absent_unless_its_member_is_present() -> None:
     plan = make_plan(paris(2026, 12, 22), chair="region-grand-est")
-    assert chair_absent(plan, {"cea"}, {})
-    assert not chair_absent(plan, {"region-grand-est"}, {})
-    assert not chair_absent(plan, {"cea"}, {"region-grand-est": "cea"})
-    # A proxy whose holder is not there represents nobody.
-    assert chair_absent(plan, {"aube"}, {"region-grand-est": "cea"})
-    assert not chair_absent(make_plan(paris(2026, 12, 22)), set(), {})
+    assert chair_absent(plan, {"cea"})
+    assert not chair_absent(plan, {"region-grand-est"})
+    # Represented is not present: the holder of the proxy votes for it, it does not preside.
+    assert chair_absent(plan, {"cea", "aube"})
+    assert not chair_absent(make_plan(paris(2026, 12, 22)), set())
 
 
 def test_the_acting_chair_follows_the_designation() -> None:
@@ -194,8 +193,9 @@ async def test_an_absent_chair_is_replaced_before_the_session_opens(
     await adjourn(services, actor, meeting.id)
     text = await _minutes_text(services, meeting.id)
     assert (
-        "Paul Martin (Collectivité européenne d'Alsace) (désigné(e) en séance à 14 h 00 par le "
-        "coordonnateur, en l'absence de la Région Grand Est)"
+        "Paul Martin (Collectivité européenne d'Alsace) (désigné(e) avant l'ouverture de la "
+        "séance, le mardi 15 décembre 2026 à 14 h 00, par le coordonnateur, en l'absence de la "
+        "Région Grand Est)"
     ) in text
     signatures = text[text.index("Le président de séance") :]
     assert "Paul Martin (Collectivité européenne d'Alsace)" in signatures
@@ -207,12 +207,10 @@ async def _minutes_text(services: Services, meeting_id: int) -> str:
     return plain(markdown).replace("**", "")
 
 
-async def test_the_planned_chair_present_or_represented_presides(
-    services: Services, clock: FakeClock
-) -> None:
+async def test_the_planned_chair_present_presides(services: Services, clock: FakeClock) -> None:
     actor = await coordinator(services)
     meeting = await _region_absent(services, clock)
-    await answer(services, meeting, region_grand_est="proxy:cea")
+    await answer(services, meeting, region_grand_est="present")
     with pytest.raises(ChairIsPresent):
         await designate_chair(services, actor, meeting.id, "moselle", "Paul Martin")
     opened = await open_session(services, actor, meeting.id)

@@ -307,12 +307,16 @@ class BallotStore(Store):
         )
         return [_vote_from_row(row) for row in await cursor.fetchall()]
 
-    async def close(self, ballot_id: int, zone: tzinfo = UTC) -> tuple[Ballot, TallyResult]:
+    async def close(
+        self, ballot_id: int, zone: tzinfo = UTC, *, numbered: bool = True
+    ) -> tuple[Ballot, TallyResult]:
         """Stop taking votes, judge the ballot and keep its result.
 
         An adopted or rejected motion takes the next number of its groupement's deliberations
         of the year (the year of the close in ``zone``, the groupement's), in the same
-        transaction: two closes cannot take one number, and a number is never reused.
+        transaction: two closes cannot take one number, and a number is never reused. A
+        ballot the caller knows decides no deliberation (``numbered`` False: a ruling on how
+        a session is held) takes none.
         """
         async with self.database.transaction() as connection:
             ballot = await self._fetch(connection, ballot_id)
@@ -335,7 +339,7 @@ class BallotStore(Store):
                     ballot_id,
                 ),
             )
-            if takes_a_number(result):
+            if numbered and takes_a_number(result):
                 await self._number(connection, ballot, self._now.astimezone(zone).year)
             return await self._fetch(connection, ballot_id), result
 

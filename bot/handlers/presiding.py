@@ -1,5 +1,5 @@
 """Who presides the session, in Telegram: /presider designates a chair for the session where
-the planned chair's member is neither present nor represented."""
+the planned chair's member is not present."""
 
 from __future__ import annotations
 

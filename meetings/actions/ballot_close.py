@@ -42,7 +42,10 @@ class BallotClosed:
 async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
     ballot = await services.ballots.get(ballot_id)
     zone = services.governance.groupement(ballot.draft.groupement_id).groupement.tzinfo
-    ballot, result = await services.ballots.close(ballot_id, zone)
+    # A ruling of the opening (the urgency, the chair) decides how the session is held, not a
+    # question of its business: it is no deliberation and takes no number.
+    ruling = await services.sessions.ruling_of(ballot_id)
+    ballot, result = await services.ballots.close(ballot_id, zone, numbered=ruling is None)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     chair = await settle_ruling(services, ballot, result, closed_by)
     return BallotClosed(ballot, result, chair)

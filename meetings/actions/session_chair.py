@@ -3,7 +3,9 @@
 Permission: a coordinator of the groupement. The chair is a member present (before the
 opening: one that replied it will sit), named with the person who presides. Where the
 coordinator designates (the default), the designation is recorded at once, before the
-opening or during the session; where the instance's rules ask for a vote, the session is
+opening or during the session (before the opening, a new designation replaces the previous
+one; once the session is open, the chair designated presides to its end: it may already have
+held the casting vote); where the instance's rules ask for a vote, the session is
 opened first and the designation is put to a ballot, recorded when it is adopted
 (:func:`settle_ruling`). The acting chair signs the minutes and holds the casting vote of the
 ballots opened after its designation.
@@ -17,6 +19,7 @@ from meetings.actions.actor import Actor
 from meetings.actions.ballot_open import BallotOpened, open_ballot
 from meetings.actions.session_open import open_urgency_ruling
 from meetings.meeting import (
+    ChairAlreadyDesignated,
     ChairByVote,
     ChairDesignation,
     ChairDesignationRule,
@@ -29,7 +32,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.opening import designation_rule
-from meetings.presence import attendance_at, coming, proxies_of
+from meetings.presence import attendance_at, coming
 from meetings.presiding import chair_absent
 from meetings.services import Services
 from meetings.wording.formats import name_of
@@ -56,6 +59,19 @@ class ChairDesignated:
     """The ballot on the urgency, opened once the chair is designated in session."""
 
 
+async def _check_not_designated(services: Services, meeting: Meeting) -> None:
+    """Refuse to replace the chair designated for a session once it is open."""
+    standing = await services.sessions.chair_designation(meeting.id)
+    if standing is None:
+        return
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
+    raise ChairAlreadyDesignated(
+        f"{standing.person_name!r} chairs meeting {meeting.id}",
+        person=standing.person_name,
+        member=name_of(groupement, standing.member_id),
+    )
+
+
 async def designate_chair(
     services: Services, actor: Actor, meeting_id: int, member_id: str, person_name: str
 ) -> ChairDesignated:
@@ -73,12 +89,14 @@ async def designate_chair(
         in_session = meeting.state is MeetingState.IN_SESSION
         then = attendance_at(events, meeting.session_opened_at).present if in_session else None
         at_opening = coming(replies) if then is None else then
-        if not chair_absent(meeting.plan, at_opening, proxies_of(replies)):
+        if not chair_absent(meeting.plan, at_opening):
             assert meeting.plan.chair is not None
             raise ChairIsPresent(
                 f"{meeting.plan.chair!r} presides",
                 chair=name_of(groupement, meeting.plan.chair),
             )
+        if in_session:
+            await _check_not_designated(services, meeting)
         present = attendance_at(events).present if in_session else at_opening
         if member_id not in present:
             raise ChairNotPresent(

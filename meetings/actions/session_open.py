@@ -5,7 +5,8 @@ video); after the commit the live quorum is posted to the groups that follow the
 meeting nobody was convened to, or held on another day, could not deliberate validly: its
 minutes would state a convocation that did not happen.
 
-The planned chair presides only if its member is present or represented. Otherwise, where
+The planned chair presides only if its member is present (represented by proxy, it is
+absent). Otherwise, where
 the coordinator designates the chair, the session opens only once a member present has been
 designated (:mod:`meetings.actions.session_chair`); where the instance votes on it, the
 session opens and its first ballot designates the chair. A session convened in urgency then
@@ -32,7 +33,7 @@ from meetings.meeting import (
     WrongMeetingState,
 )
 from meetings.opening import designation_rule, opening_state
-from meetings.presence import coming, proxies_of
+from meetings.presence import coming
 from meetings.presiding import OpeningStep, UrgencyRuling, chair_absent
 from meetings.quorum import LiveQuorum
 from meetings.schedule import local_day
@@ -57,7 +58,7 @@ async def _check_chair(services: Services, meeting: Meeting) -> bool:
     """Refuse to open without a chair; True when the instance is to vote on one."""
     replies = await services.meetings.replies(meeting.id)
     present = coming(replies)
-    if not chair_absent(meeting.plan, present, proxies_of(replies)):
+    if not chair_absent(meeting.plan, present):
         return False
     if designation_rule(services, meeting) is ChairDesignationRule.VOTE:
         return True
@@ -66,7 +67,7 @@ async def _check_chair(services: Services, meeting: Meeting) -> bool:
     if designation is None:
         assert meeting.plan.chair is not None
         raise ChairToDesignate(
-            f"the chair {meeting.plan.chair!r} is neither present nor represented",
+            f"the chair {meeting.plan.chair!r} is not present",
             chair=name_of(groupement, meeting.plan.chair),
         )
     if designation.member_id not in present:

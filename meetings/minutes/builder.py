@@ -50,7 +50,7 @@ from meetings.minutes.model import (
 from meetings.minutes.sitters import sitter_of
 from meetings.notice import late_deliveries, owed_notice
 from meetings.presence import attendance_at, proxies_of, session_electorate
-from meetings.presiding import UrgencyRuling, chair_absent, urgency_ruling
+from meetings.presiding import UrgencyRuling, chair_absent, urgency_ruling, urgency_void
 from meetings.roster import Roster
 from meetings.scope import MeetingScope, scope_of
 from meetings.session_store import SessionStore
@@ -241,7 +241,12 @@ def _names(groupement: Groupement, electorate: Electorate) -> dict[str, Name]:
 
 
 async def _deliberation(
-    number: int, ballot: Ballot, meeting: Meeting, groupement: Groupement, ballots: BallotStore
+    number: int,
+    ballot: Ballot,
+    meeting: Meeting,
+    groupement: Groupement,
+    ballots: BallotStore,
+    ruling: RulingSubject | None,
 ) -> Deliberation:
     assert ballot.electorate is not None
     votes = await ballots.effective_votes(ballot.id)
@@ -252,11 +257,18 @@ async def _deliberation(
         lines = _vote_lines(ballot.electorate, votes, names, written=False)
     position, title = _agenda_match(meeting.plan.agenda, ballot.draft.question)
     voted = count_of(votes, ballot.electorate.weights)
-    return Deliberation(number, ballot, votes, names, position, title, result, lines, voted)
+    if ruling is not None:
+        position, title = None, None
+    return Deliberation(number, ballot, votes, names, position, title, result, lines, voted, ruling)
 
 
 async def _deliberations(
-    meeting: Meeting, groupement: Groupement, ballots: BallotStore, *, draft: bool
+    meeting: Meeting,
+    groupement: Groupement,
+    ballots: BallotStore,
+    sessions: SessionStore,
+    *,
+    draft: bool,
 ) -> tuple[Deliberation, ...]:
     listed = (BallotState.CLOSED, BallotState.CANCELLED, BallotState.OPEN)
     held = [
@@ -267,9 +279,12 @@ async def _deliberations(
         # A ballot cancelled before it opened never reached the members: nothing to record.
         and b.opened_at is not None
     ]
+    rulings = {r.ballot_id: r.subject for r in await sessions.rulings(meeting.id)}
     return tuple(
         [
-            await _deliberation(number, ballot, meeting, groupement, ballots)
+            await _deliberation(
+                number, ballot, meeting, groupement, ballots, rulings.get(ballot.id)
+            )
             for number, ballot in enumerate(held, start=1)
         ]
     )
@@ -295,7 +310,7 @@ def _opening_quorum(
 def _chair(
     meeting: Meeting, groupement: Groupement, absent: bool, designation: ChairDesignation | None
 ) -> Chair:
-    """The planned chair, if its member sat or was represented at the opening; else the chair
+    """The planned chair, if its member sat at the opening; else the chair
     designated in the session; else nobody (an absent chair neither presides nor signs)."""
     chair = meeting.plan.chair
     if not absent:
@@ -319,16 +334,19 @@ def _chair(
 async def _urgency(
     sessions: SessionStore, ballots: BallotStore, meeting: Meeting
 ) -> UrgencyRuled | None:
-    """The ruling on the urgency, where a ballot on it was opened (the latest one)."""
+    """The ruling on the urgency, where a ballot on it was opened (the latest one), after the
+    ballots on it void for want of quorum."""
     held = [r for r in await sessions.rulings(meeting.id) if r.subject is RulingSubject.URGENCY]
     if not meeting.urgent or not held:
         return None
-    ballot = await ballots.get(held[-1].ballot_id)
+    voted = [await ballots.get(r.ballot_id) for r in held]
+    without_quorum = tuple(b.id for b in voted if urgency_void(b))
+    ballot = voted[-1]
     ruling = urgency_ruling(ballot)
     if ruling is UrgencyRuling.NOT_HELD:
-        return None
+        return UrgencyRuled(None, None, without_quorum) if without_quorum else None
     recognised = None if ruling is UrgencyRuling.OPEN else ruling is UrgencyRuling.RECOGNISED
-    return UrgencyRuled(ballot.id, recognised)
+    return UrgencyRuled(ballot.id, recognised, without_quorum)
 
 
 def _proxy_changes(
@@ -417,9 +435,7 @@ async def build_minutes(
     replies = await meetings.replies(meeting_id)
     events = await meetings.attendance_events(meeting_id)
     session_proxies = await sessions.session_proxies(meeting_id)
-    absent = chair_absent(
-        meeting.plan, attendance_at(events, opened_at).present, proxies_of(replies)
-    )
+    absent = chair_absent(meeting.plan, attendance_at(events, opened_at).present)
     designation = await sessions.chair_designation(meeting_id)
     first_meeting_at = None
     if meeting.plan.second_convocation_of is not None:
@@ -455,7 +471,9 @@ async def build_minutes(
         movements=_movements(scope.groupement, events, opened_at),
         opening_quorum=_opening_quorum(scope, meeting, replies, events, opened_at),
         agenda=meeting.plan.agenda,
-        deliberations=await _deliberations(meeting, scope.groupement, ballots, draft=draft),
+        deliberations=await _deliberations(
+            meeting, scope.groupement, ballots, sessions, draft=draft
+        ),
         earlier_convocations=earlier,
         undelivered=undelivered,
         urgency_ruling=await _urgency(sessions, ballots, meeting),

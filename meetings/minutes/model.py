@@ -17,7 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
-from meetings.meeting import AgendaItem, Convocation, DeliveryFailure
+from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
 from meetings.wording.formats import Name
 from voting.ballot import Ballot, BallotState
@@ -106,6 +106,8 @@ class Deliberation:
     vote_lines: tuple[VoteLine, ...]
     """Empty for a secret ballot: its minutes give totals and participation only."""
     participation: Count
+    ruling: RulingSubject | None = None
+    """What the ballot ruled on at the opening (the urgency, the chair): no deliberation."""
 
     @property
     def reference(self) -> str | None:
@@ -154,9 +156,12 @@ class Chair:
 class UrgencyRuled:
     """The instance's ruling on the urgency, at the opening of the session."""
 
-    ballot_id: int
+    ballot_id: int | None
+    """The ballot that ruled (or is ruling); None while the vote is to be held again."""
     recognised: bool | None
-    """None while its ballot is open."""
+    """None while its ballot is open (or to be held again)."""
+    without_quorum: tuple[int, ...] = ()
+    """The earlier ballots on the urgency, void for want of quorum: they ruled on nothing."""
 
 
 @dataclass(frozen=True)

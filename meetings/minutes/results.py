@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from meetings.meeting import RulingSubject
 from meetings.minutes.blocks import (
     BallotFigures,
     Block,
@@ -38,10 +39,12 @@ def result_blocks(
     written: bool,
     language: str,
     consultation_tie: TieRule = TieRule.REJECTED,
+    ruling: RulingSubject | None = None,
 ) -> list[Block]:
     """Totals, casting vote, decision, who voted what (public ballots only), then the chart.
 
-    ``consultation_tie`` is the rule a written consultation's tie was judged by.
+    ``consultation_tie`` is the rule a written consultation's tie was judged by; ``ruling``
+    what a ballot of a session's opening ruled on (its decision is no deliberation).
     """
     _ = translator(language)
     blocks: list[Block] = [_totals(result, language)]
@@ -56,7 +59,11 @@ def result_blocks(
         blocks.append(_consultation_tie(result, secret, consultation_tie, _))
     else:
         blocks.append(_casting_vote(result, secret, written, _))
-    blocks.append(Paragraph(_decision(result, written, language), bold=True))
+    if ruling is None:
+        decision = _decision(result, written, language)
+    else:
+        decision = _ruling_decision(result, ruling, _)
+    blocks.append(Paragraph(decision, bold=True))
     if not (written and result.outcome is Outcome.NO_QUORUM):
         # A consultation's validity is stated in figures above, in its own words.
         blocks.append(Paragraph(explain(result, language)))
@@ -206,6 +213,17 @@ def _decision(result: TallyResult, written: bool, language: str) -> str:
     return _("The deliberation is adopted.") if adopted else _("The deliberation is rejected.")
 
 
+def _ruling_decision(result: TallyResult, ruling: RulingSubject, _: Translator) -> str:
+    adopted = result.outcome is Outcome.ADOPTED
+    if ruling is RulingSubject.URGENCY:
+        if result.outcome is Outcome.NO_QUORUM:
+            return _("No quorum: the instance did not rule on the urgency.")
+        return _("The urgency is recognised.") if adopted else _("The urgency is not recognised.")
+    if result.outcome is Outcome.NO_QUORUM:
+        return _("No quorum: the designation could not be validly adopted.")
+    return _("The designation is adopted.") if adopted else _("The designation is rejected.")
+
+
 def _vote_table(vote_lines: Sequence[VoteLine], written: bool, language: str) -> Table:
     _ = translator(language)
     rows = []
@@ -266,6 +284,7 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
             secret=deliberation.secret,
             written=False,
             language=language,
+            ruling=deliberation.ruling,
         ),
     ]
 
@@ -279,6 +298,14 @@ def _name(deliberation: Deliberation, _: Translator) -> str:
 
 
 def _heading(deliberation: Deliberation, _: Translator) -> str:
+    if deliberation.ruling is RulingSubject.URGENCY:
+        return _("Ruling on the urgency — ballot no. {number}").format(
+            number=deliberation.ballot.id
+        )
+    if deliberation.ruling is RulingSubject.CHAIR:
+        return _("Designation of the chair of the session — ballot no. {number}").format(
+            number=deliberation.ballot.id
+        )
     name = _name(deliberation, _)
     if deliberation.agenda_position is None:
         return _("{name} — off the agenda").format(name=name)

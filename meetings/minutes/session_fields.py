@@ -8,10 +8,10 @@ from datetime import datetime
 
 from meetings.meeting import DeliveryFailure
 from meetings.minutes.labels import instance_label, session_time, weighting
-from meetings.minutes.model import Minutes
+from meetings.minutes.model import Minutes, UrgencyRuled
 from meetings.schedule import clear_days_between
 from meetings.wording.formats import clear_days, clock, day, moment
-from meetings.wording.i18n import translator
+from meetings.wording.i18n import Translator, translator
 
 Field = tuple[str, str]
 
@@ -73,6 +73,15 @@ def _acting_chair(minutes: Minutes, language: str) -> str:
         return chair
     time = session_time(designated.at, minutes.opened_at, minutes.zone, language)
     absent = designated.in_absence_of
+    # The instance votes on its chair in session; the coordinator designates before /ouvrir
+    # (the session does not open without a chair), often in the same minute.
+    if designated.by_ballot is None and designated.at <= minutes.opened_at:
+        text = _(
+            "{chair} (designated before the opening of the session, on {moment}, by the "
+            "coordinator, in the absence of {absent})"
+        )
+        when = moment(designated.at, language, minutes.zone)
+        return text.format(chair=chair, moment=when, absent=absent)
     if designated.by_ballot is None:
         text = _(
             "{chair} (designated in session at {time} by the coordinator, "
@@ -119,13 +128,29 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
 
 
 def _urgency_fields(minutes: Minutes, language: str) -> list[Field]:
-    """The reason for the urgency, and the instance's ruling on it where a vote was held."""
+    """The reason for the urgency, and the instance's ruling on it where a vote was held: the
+    votes void for want of quorum, then the ruling."""
     _ = translator(language)
     reason = (minutes.urgency_reason or _("not stated")).strip()
     ruling = minutes.urgency_ruling
     if ruling is None:
         return [(_("Reason for the urgency"), _("{reason}.").format(reason=reason))]
     stated = _("{reason} (stated at the opening of the session).").format(reason=reason)
+    parts = [
+        _("vote on the urgency without quorum (ballot no. {ballot})").format(ballot=ballot)
+        for ballot in ruling.without_quorum
+    ]
+    if ruling.ballot_id is None:
+        parts[-1] += "."
+    else:
+        parts.append(_ruling(ruling, _))
+    text = parts[0]
+    for later in parts[1:]:
+        text = _("{earlier}; {later}").format(earlier=text, later=later)
+    return [(_("Reason for the urgency"), stated), (_("Ruling on the urgency"), text)]
+
+
+def _ruling(ruling: UrgencyRuled, _: Translator) -> str:
     if ruling.recognised is None:
         text = _("vote on the urgency in progress (ballot no. {ballot}).")
     elif ruling.recognised:
@@ -138,10 +163,7 @@ def _urgency_fields(minutes: Minutes, language: str) -> list[Field]:
             "urgency not recognised by the instance at the opening of the session "
             "(ballot no. {ballot}): no other question is deliberated."
         )
-    return [
-        (_("Reason for the urgency"), stated),
-        (_("Ruling on the urgency"), text.format(ballot=ruling.ballot_id)),
-    ]
+    return text.format(ballot=ruling.ballot_id)
 
 
 def _convocation(minutes: Minutes, which: str, language: str) -> str:

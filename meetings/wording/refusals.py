@@ -112,7 +112,7 @@ REFUSALS: dict[str, str] = {
     "ballots_still_open": N_("Close the open ballots first: {ballots}."),
     # The opening of the session: who presides, the urgency
     "chair_to_designate": N_(
-        "The planned chair, {chair}, is neither present nor represented: designate a chair "
+        "The planned chair, {chair}, is not present: designate a chair "
         "for the session among the members present first: "
         '/presider {number} MEMBER "First name Last name". If its representative is here after '
         "all, they answer “Present” to their convocation before the opening."
@@ -120,7 +120,11 @@ REFUSALS: dict[str, str] = {
     "chair_not_present": N_(
         "{member} is not present: a chair for the session is designated among the members present."
     ),
-    "chair_is_present": N_("The planned chair, {chair}, is present or represented: it presides."),
+    "chair_already_designated": N_(
+        "{person} ({member}) already chairs this session, designated for it: they preside "
+        "until it closes, and may already have held the casting vote."
+    ),
+    "chair_is_present": N_("The planned chair, {chair}, is present: it presides."),
     "chair_by_vote": N_(
         "This instance designates the chair of the session by a vote, in the session: open "
         'it with /ouvrir {number}, then /presider {number} MEMBER "First name Last name".'
@@ -137,8 +141,8 @@ REFUSALS: dict[str, str] = {
         "before opening another."
     ),
     "opening_ruling_pending.urgency_again": N_(
-        "The session first rules on the urgency: its ballot was cancelled; /ouvrir {meeting} "
-        "opens it again."
+        "The session first rules on the urgency: its ballot was cancelled, or void for want "
+        "of quorum; /ouvrir {meeting} opens it again."
     ),
     "opening_ruling_pending.business": N_(
         "The opening of this session has nothing more to rule on: open the ballot with /scrutin."

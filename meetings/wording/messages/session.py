@@ -25,7 +25,7 @@ def urgency_opened(ballot_id: int, language: str) -> str:
 def chair_vote_needed(meeting: Meeting, chair: Name, language: str) -> str:
     _ = translator(language)
     return _(
-        "The planned chair, {chair}, is neither present nor represented: the instance "
+        "The planned chair, {chair}, is not present: the instance "
         "designates the chair of the session by a vote, before any other ballot: "
         '/presider {number} MEMBER "First name Last name".'
     ).format(chair=chair, number=meeting.id)
