@@ -93,6 +93,11 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
         "autre question n'est soulevée._"
     ) in plain(markdown)
     assert "### Délibération COGOUV-2026-01 — point 1 de l'ordre du jour" in plain(markdown)
+    # An item put to the vote points to its deliberation rather than to "no observation".
+    assert (
+        "2. Marché ENT 2027-2031 — mise aux voix : « Approuver le lancement de la consultation "
+        "pour le marché ENT 2027-2031 »\n\n   _Voir la délibération COGOUV-2026-02._"
+    ) in plain(markdown)
     assert "### Délibération COGOUV-2026-02 — point 2 de l'ordre du jour" in plain(markdown)
     assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
 

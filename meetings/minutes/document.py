@@ -156,9 +156,25 @@ def _agenda(minutes: Minutes, language: str) -> Block:
     # be premature, so a draft prints only the notes taken.
     unnoted = "" if minutes.draft else _("No observation.")
     notes = tuple(
-        minutes.notes.get(position, unnoted) for position in range(1, len(minutes.agenda) + 1)
+        minutes.notes.get(position) or _voted_on(minutes, position, language) or unnoted
+        for position in range(1, len(minutes.agenda) + 1)
     )
     return Items(items, numbered=True, notes=notes)
+
+
+def _voted_on(minutes: Minutes, position: int, language: str) -> str:
+    """An item put to the vote points to its deliberations rather than saying nothing of it."""
+    _ = translator(language)
+    held = [
+        d.reference or _("ballot no. {number}").format(number=d.ballot.id)
+        for d in minutes.deliberations
+        if d.agenda_position == position and d.ballot.state is not BallotState.CANCELLED
+    ]
+    if not held:
+        return ""
+    return _.ngettext(
+        "See deliberation {references}.", "See deliberations {references}.", len(held)
+    ).format(references=", ".join(held))
 
 
 def _closing(minutes: Minutes, language: str) -> list[Block]:
