@@ -153,6 +153,15 @@ def check_on_agenda(instance: Instance, meeting: Meeting, question: str) -> None
         raise OffAgenda(f"instance {instance.id!r} votes only on its agenda", number=meeting.id)
 
 
+def _kind(
+    setting: BallotSetting, asked: BallotKind | None, election_round: int | None
+) -> BallotKind:
+    """An election is always secret; otherwise the kind asked, else the instance's default."""
+    if election_round is not None:
+        return BallotKind.SECRET
+    return asked or setting.instance.ballot_kind
+
+
 async def open_ballot(
     services: Services,
     actor: Actor,
@@ -190,9 +199,7 @@ async def open_ballot(
                 groupement_id=groupement_id,
                 instance_id=instance_id,
                 question=question,
-                kind=BallotKind.SECRET
-                if election_round is not None
-                else kind or setting.instance.ballot_kind,
+                kind=_kind(setting, kind, election_round),
                 options=options,
                 mode=setting.mode,
                 allow_vote_change=setting.instance.allow_vote_change,
@@ -210,16 +217,26 @@ async def open_ballot(
             chair=setting.chair,
             second_convocation=setting.second_convocation,
         )
-        if setting.meeting is not None and ruling is not None:
-            await services.sessions.record_ruling(
-                setting.meeting.id, replace(ruling, ballot_id=ballot.id)
-            )
-        if setting.meeting is None:
-            # A proxy is given for one occasion: this consultation has frozen them.
-            await services.roster.consume_proxies(groupement_id, instance_id)
-        if deadline is not None:
-            await services.reminders.plan_ballot(groupement_id, ballot.id, deadline)
+        await _record_consequences(services, setting, ballot, ruling)
     return await _deliver(services, ballot, setting.electorate)
+
+
+async def _record_consequences(
+    services: Services, setting: BallotSetting, ballot: Ballot, ruling: SessionRuling | None
+) -> None:
+    """In the ballot's transaction: its place in the opening, the standing proxies it used
+    up, and its deadline's reminders."""
+    if setting.meeting is not None and ruling is not None:
+        await services.sessions.record_ruling(
+            setting.meeting.id, replace(ruling, ballot_id=ballot.id)
+        )
+    if setting.meeting is None:
+        # A proxy is given for one occasion: this consultation has frozen them.
+        await services.roster.consume_proxies(ballot.draft.groupement_id, ballot.draft.instance_id)
+    if ballot.draft.deadline is not None:
+        await services.reminders.plan_ballot(
+            ballot.draft.groupement_id, ballot.id, ballot.draft.deadline
+        )
 
 
 async def _deliver(services: Services, ballot: Ballot, electorate: Electorate) -> BallotOpened:

@@ -417,6 +417,26 @@ async def _late_convened(
     )
 
 
+async def _first_meeting_at(meetings: MeetingStore, meeting: Meeting) -> datetime | None:
+    """For a second convocation: when the meeting that lacked its quorum took place."""
+    if meeting.plan.second_convocation_of is None:
+        return None
+    return (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
+
+
+async def _session_chair(
+    sessions: SessionStore,
+    meeting: Meeting,
+    scope: MeetingScope,
+    events: Sequence[AttendanceEvent],
+    opened_at: datetime,
+) -> Chair:
+    """The planned chair if its member sat at the opening, else the one designated."""
+    absent = chair_absent(meeting.plan, attendance_at(events, opened_at).present)
+    designation = await sessions.chair_designation(meeting.id)
+    return _chair(meeting, scope.groupement, absent, designation)
+
+
 async def build_minutes(
     meeting_id: int,
     *,
@@ -435,11 +455,6 @@ async def build_minutes(
     replies = await meetings.replies(meeting_id)
     events = await meetings.attendance_events(meeting_id)
     session_proxies = await sessions.session_proxies(meeting_id)
-    absent = chair_absent(meeting.plan, attendance_at(events, opened_at).present)
-    designation = await sessions.chair_designation(meeting_id)
-    first_meeting_at = None
-    if meeting.plan.second_convocation_of is not None:
-        first_meeting_at = (await meetings.get(meeting.plan.second_convocation_of)).plan.starts_at
     table = scope.weight_table
     sitters = await _sitters(roster, scope, replies, events)
     return Minutes(
@@ -458,10 +473,10 @@ async def build_minutes(
         urgent=meeting.urgent,
         urgency_reason=meeting.urgency_reason,
         second_convocation=meeting.second_convocation,
-        first_meeting_at=first_meeting_at,
+        first_meeting_at=await _first_meeting_at(meetings, meeting),
         opened_at=opened_at,
         closed_at=meeting.session_closed_at,
-        chair=_chair(meeting, scope.groupement, absent, designation),
+        chair=await _session_chair(sessions, meeting, scope, events, opened_at),
         secretary=meeting.plan.secretary,
         weight_table_id=None if table is None else table.id,
         weight_table_from=None if table is None else table.effective_from,
