@@ -18,6 +18,7 @@ from telegram.ext import Application
 
 from bot.app import attach, build_application, start_up
 from bot.context import SERVICES_KEY
+from bot.logs import redact_token_in_logs
 from config.loader import load_config_dir
 from config.settings import Settings
 from meetings.services import Services
@@ -121,6 +122,7 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
     token = check_token(
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     )
+    redact_token_in_logs(token)
     governance = load_config_dir(settings.config_dir)
     check_api(token, settings.api_base_url)
     application = build_application(None, token=token, base_url=settings.api_base_url)

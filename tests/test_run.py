@@ -398,6 +398,8 @@ def assert_stopped_cleanly(bot: Bot, status: int) -> None:
     output = bot.output()
     assert status == 0, output
     assert "Traceback" not in output, output
+    # Whoever reads the logs must not own the bot.
+    assert TOKEN.partition(":")[2] not in output, output
 
 
 # --- end to end: long polling --------------------------------------------------------------

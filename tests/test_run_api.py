@@ -6,6 +6,8 @@ than JSON is a start-up fault like a malformed token: nothing starts, no databas
 
 from __future__ import annotations
 
+import io
+import logging
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -123,3 +125,22 @@ def test_the_installed_command_reports_an_unreachable_api_without_traceback(
     assert "Traceback" not in output
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("scrutin: "), output
     assert TOKEN.split(":")[1] not in output
+
+
+def test_scrutin_run_redacts_the_token_from_every_root_handler(
+    bare_environment: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    handler = logging.StreamHandler(io.StringIO())
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+
+    assert main(["run", "--api-url", UNREACHABLE]) == 2
+    logging.getLogger("httpx").warning("POST %s", f"{UNREACHABLE}/bot{TOKEN}/getMe")
+
+    written = handler.stream.getvalue()
+    assert "POST http://127.0.0.1:9/bot123456789:[token]/getMe" in written
+    assert TOKEN.split(":")[1] not in written
+    one_line_failure(capsys)
