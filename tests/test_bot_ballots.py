@@ -23,7 +23,9 @@ from tests.conftest import (
     MEMBERS,
     enrol,
     enrol_everyone,
+    invitation_token,
     representative,
+    user,
 )
 from voting.ballot import BallotState
 from voting.rules import BallotKind
@@ -598,3 +600,31 @@ async def test_pressing_the_same_option_twice_is_quiet(
     assert answers(calls)[0]["text"] == "Vote enregistré."
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert [v.option for v in await harness.services.ballots.history(ballot_id)] == ["for", "for"]
+
+
+async def test_a_secret_vote_is_not_shown_to_the_members_other_representative(
+    harness: OfflineHarness,
+) -> None:
+    titular = await enrol(harness, "aube")
+    await harness.say(COORDINATOR, "/inviter aube suppleant")
+    substitute = user(3005, "Chloé")
+    token = invitation_token(harness.last_message_to(COORDINATOR_ID)["text"])
+    await harness.say(substitute, f"/start {token}")
+    await open_ballot(harness, kind="Secret")
+    await vote(harness, "aube", "Contre")
+
+    await harness.say(substitute, "/vote")
+    await harness.say(titular, "/vote")
+
+    resent = harness.papers_to(3005)[-1]
+    assert [label for label, _ in vote_buttons(resent)] == ["Pour", "Contre", "Abstention"]
+    assert plain(resent["text"]).endswith(
+        "Le Département de l'Aube a déjà voté, par un autre de ses représentants ; le scrutin "
+        "étant secret, son vote n'est pas affiché. Un vote de votre part le remplacerait."
+    )
+    # The one who voted still sees their own choice.
+    assert [label for label, _ in vote_buttons(harness.papers_to(titular["id"])[-1])] == [
+        "Pour",
+        "❌ Contre",
+        "Abstention",
+    ]

@@ -14,6 +14,7 @@ from meetings.papers import papers, participation
 from meetings.services import Services
 from meetings.wording.formats import name_of
 from meetings.wording.messages.ballots import (
+    already_voted,
     cancelled_text,
     chart_caption,
     paper,
@@ -42,7 +43,7 @@ async def deliver_papers(
 ) -> DeliveryReport:
     """Send each entitled person one paper per member it votes for (its choice marked)."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
-    votes = await services.ballots.effective_votes(ballot.id)
+    latest = {vote.member_id: vote for vote in await services.ballots.history(ballot.id)}
     report = DeliveryReport()
     for sheet in await papers(services.roster, ballot):
         if only_person is not None and sheet.person_id != only_person:
@@ -51,14 +52,20 @@ async def deliver_papers(
             continue
         report.covered.add(sheet.member_id)
         language = await language_of(services, sheet.person_id)
+        vote = latest.get(sheet.member_id)
+        # In a secret ballot a member's other representative learns that it voted, not how.
+        hidden = vote is not None and ballot.secret and vote.cast_by != sheet.person_id
         message = paper(
             ballot,
             groupement,
             sheet.member_id,
             sheet.proxy_of is not None,
             language,
-            votes.get(sheet.member_id),
+            None if vote is None or hidden else vote.option,
         )
+        if hidden:
+            note = already_voted(ballot, groupement, sheet.member_id, language)
+            message = Message(f"{message.text}\n\n{note}", message.keyboard)
         posted = await services.notifier.send(Private(sheet.person_id), message)
         if posted is None:
             report.unreachable.append((sheet.person_id, sheet.member_id))

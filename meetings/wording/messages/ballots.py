@@ -137,6 +137,23 @@ def paper(
     )
 
 
+def already_voted(ballot: Ballot, groupement: Groupement, member_id: str, language: str) -> str:
+    """Under a secret paper whose member another representative already voted for."""
+    _ = translator(language)
+    name = name_of(groupement, member_id)
+    if ballot.draft.allow_vote_change:
+        text = _(
+            "{member} has already voted, through another of its representatives; the ballot "
+            "is secret, so how is not shown. A vote of yours would replace it."
+        )
+    else:
+        text = _(
+            "{member} has already voted, through another of its representatives; the ballot "
+            "is secret, so how is not shown."
+        )
+    return text.format(member=name)
+
+
 def confirmation(
     paper_text: str, option: str, amount: Decimal, changed: bool, language: str
 ) -> str:
