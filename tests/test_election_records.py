@@ -23,7 +23,7 @@ from tests.steps import allowing_off_agenda, in_session, minutes_of, paris, vote
 from tests.test_charts import NAMES_2022, make_ballot, render_ballot_figure, texts_of
 from tests.test_minutes import GENERATED, body_text, flat, rendered
 from tests.test_tally import WEIGHTS_2022
-from voting.ballot import judge
+from voting.ballot import Ballot, judge
 from voting.election import elect_the_oldest, election_options
 from voting.electorate import Electorate
 from voting.rules import BallotKind
@@ -57,22 +57,26 @@ SPLIT = {
 DURAND_AHEAD = {**SPLIT, "marne": DURAND}
 
 
+async def first_round_opened(services: Services) -> Ballot:
+    """The first round of the election of the vice-chair, open in the session."""
+    opened = await open_ballot(
+        services,
+        await coordinator(services),
+        GROUPEMENT,
+        "cogouv",
+        QUESTION,
+        options=election_options(CANDIDATES),
+        election_round=1,
+    )
+    return opened.ballot
+
+
 async def test_the_minutes_record_each_round_of_an_election(
     services: Services, clock: FakeClock, tmp_path: Path
 ) -> None:
     meeting = await in_session(services, clock, paris(2026, 12, 22), **PRESENT)
     actor = await coordinator(services)
-    first = (
-        await open_ballot(
-            services,
-            actor,
-            GROUPEMENT,
-            "cogouv",
-            QUESTION,
-            options=election_options((DURAND, MARTIN)),
-            election_round=1,
-        )
-    ).ballot
+    first = await first_round_opened(services)
     assert first.chair == "region-grand-est"  # the session's chair, who never decides a round
     for member, option in SPLIT.items():
         await vote(services, first, member, option)
@@ -133,17 +137,7 @@ async def test_two_presses_of_the_next_round_button_open_one_round(
 ) -> None:
     await in_session(services, clock, paris(2026, 12, 22), **PRESENT)
     actor = await coordinator(services)
-    first = (
-        await open_ballot(
-            services,
-            actor,
-            GROUPEMENT,
-            "cogouv",
-            QUESTION,
-            options=election_options(CANDIDATES),
-            election_round=1,
-        )
-    ).ballot
+    first = await first_round_opened(services)
     for member, option in SPLIT.items():
         await vote(services, first, member, option)
     await close_ballot(services, actor, first.id)
