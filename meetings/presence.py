@@ -20,6 +20,7 @@ from meetings.meeting import (
     ReplyKind,
     SessionProxy,
 )
+from meetings.roster import ProxyProblem, proxy_problem
 from voting.electorate import Electorate
 
 
@@ -62,6 +63,23 @@ def proxies_of(replies: Mapping[str, Reply]) -> dict[str, str]:
         for member, reply in replies.items()
         if reply.kind is ReplyKind.PROXY and reply.proxy_holder is not None
     }
+
+
+def reply_proxy_problem(
+    giver: str,
+    holder: str,
+    replies: Mapping[str, Reply],
+    members: frozenset[str],
+    max_per_holder: int,
+) -> ProxyProblem | None:
+    """Why ``giver`` may not give its proxy to ``holder`` in reply to the convocation, given
+    the other ``replies``: the rules of any proxy, and a member that excused itself will not
+    sit, so it cannot carry one. The holders offered and the proxy written both ask here."""
+    others = {g: h for g, h in proxies_of(replies).items() if g != giver}
+    problem = proxy_problem(giver, holder, others, members, max_per_holder)
+    if problem is None and holder in replies and replies[holder].kind is ReplyKind.EXCUSED:
+        return ProxyProblem.HOLDER_EXCUSED
+    return problem
 
 
 def proxies_at(

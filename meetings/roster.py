@@ -469,6 +469,7 @@ class ProxyProblem(StrEnum):
     HOLDER_GAVE_ITS_OWN = "holder_gave_its_own"
     GIVER_HOLDS_ONE = "giver_holds_one"
     HOLDER_AT_LIMIT = "holder_at_limit"
+    HOLDER_EXCUSED = "holder_excused"
 
 
 def proxy_problem(

@@ -32,8 +32,8 @@ from meetings.meeting import (
     UnknownAgendaItem,
     WrongMeetingState,
 )
-from meetings.presence import attendance_at
-from meetings.roster import ProxyRefused, proxy_problem
+from meetings.presence import attendance_at, reply_proxy_problem
+from meetings.roster import ProxyRefused
 from voting.db import Store, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "meetings"
@@ -353,14 +353,14 @@ class MeetingStore(Store):
             await self._require(connection, meeting_id, MeetingState.PLANNED, MeetingState.CONVENED)
             if kind is ReplyKind.PROXY:
                 assert proxy_holder is not None
+                # Checked again here, in the transaction: a forged or stale holder button
+                # must meet every rule the list of holders applied.
                 cursor = await connection.execute(_LATEST_REPLIES, (meeting_id,))
-                given = {
-                    row["member_id"]: row["proxy_holder"]
-                    for row in await cursor.fetchall()
-                    if row["reply"] == ReplyKind.PROXY.value and row["member_id"] != member_id
+                replies = {
+                    row["member_id"]: _reply_from_row(row) for row in await cursor.fetchall()
                 }
-                problem = proxy_problem(
-                    member_id, proxy_holder, given, voting_members, max_proxies_per_holder
+                problem = reply_proxy_problem(
+                    member_id, proxy_holder, replies, voting_members, max_proxies_per_holder
                 )
                 if problem is not None:
                     raise ProxyRefused(problem)
@@ -381,22 +381,13 @@ class MeetingStore(Store):
     async def eligible_holders(
         self, meeting_id: int, giver: str, voting_members: Sequence[str], max_per_holder: int
     ) -> list[str]:
-        """Members that may still receive ``giver``'s proxy, in the given order.
-
-        A member that excused itself will not sit, so it cannot carry a proxy either.
-        """
+        """Members that may still receive ``giver``'s proxy, in the given order."""
         members = frozenset(voting_members)
         replies = await self.replies(meeting_id)
-        given = {
-            m: r.proxy_holder
-            for m, r in replies.items()
-            if r.kind is ReplyKind.PROXY and r.proxy_holder is not None and m != giver
-        }
         return [
             holder
             for holder in voting_members
-            if proxy_problem(giver, holder, given, members, max_per_holder) is None
-            and not (holder in replies and replies[holder].kind is ReplyKind.EXCUSED)
+            if reply_proxy_problem(giver, holder, replies, members, max_per_holder) is None
         ]
 
     # --- the session -----------------------------------------------------------------

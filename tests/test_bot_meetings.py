@@ -728,6 +728,34 @@ async def test_a_proxy_is_given_from_the_list_of_eligible_holders(
     assert (await services.meetings.replies(1))["meuse"].proxy_holder is None
 
 
+EXCUSED_HOLDER = "Ce membre s'est excusé : il ne siégera pas et ne peut donc pas porter de pouvoir."
+
+
+async def test_a_proxy_to_an_excused_member_is_refused_at_the_write(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    people = await prepare(harness, clock, ("aube", "marne", "meuse"))
+    await plan(harness)
+    await harness.say(COORDINATOR, "/convoquer 1")
+    # The Meuse opens the list while the Marne has not replied yet: the Marne is offered.
+    calls = await answer_convocation(harness, people["meuse"], "Donner pouvoir à…")
+    stale = edited(calls, "editMessageReplyMarkup")
+    marne = name_of(services, "marne")
+    assert [marne] in labels(stale)
+    await reply_all(harness, people, marne="Excusé")
+
+    # The list the Meuse still has is stale: the Marne excused itself since.
+    calls = await harness.press(people["meuse"], stale, button_data(stale, marne))
+    assert alert(calls) == EXCUSED_HOLDER
+    # A hand-made holder button, never offered, is refused in the same words.
+    members = scope_of(services.governance, await meeting(services)).members
+    forged = HolderButton(1, members.index("aube"), members.index("marne")).encode()
+    calls = await harness.press(people["aube"], convocation(harness, people["aube"]), forged)
+    assert alert(calls) == EXCUSED_HOLDER
+    replies = await services.meetings.replies(1)
+    assert {m: r.kind for m, r in replies.items()} == {"marne": ReplyKind.EXCUSED}
+
+
 async def test_back_from_the_holders_list_restores_the_reply_buttons(
     harness: OfflineHarness, services: Services, clock: FakeClock
 ) -> None:

@@ -350,6 +350,21 @@ async def test_a_proxy_breaking_the_rules_is_refused_and_not_written(
     assert giver not in await store.replies(meeting.id)
 
 
+async def test_a_proxy_to_an_excused_member_is_refused_in_the_store(
+    services: Services, store: MeetingStore, meeting: Meeting
+) -> None:
+    """The list of holders leaves an excused member out; the write refuses it as well."""
+    await answer(store, meeting.id, "vosges", ReplyKind.EXCUSED)
+    with pytest.raises(ProxyRefused) as refused:
+        await answer(store, meeting.id, "aube", ReplyKind.PROXY, holder="vosges")
+    assert refused.value.problem is ProxyProblem.HOLDER_EXCUSED
+    assert await count(services, "SELECT COUNT(*) FROM meeting_replies") == 1
+    # Once it says it will sit after all, it may carry the proxy.
+    await answer(store, meeting.id, "vosges", ReplyKind.PRESENT)
+    await answer(store, meeting.id, "aube", ReplyKind.PROXY, holder="vosges")
+    assert proxies_of(await store.replies(meeting.id)) == {"aube": "vosges"}
+
+
 async def test_a_giver_may_move_its_proxy_and_free_the_first_holder(
     store: MeetingStore, meeting: Meeting
 ) -> None:

@@ -182,6 +182,9 @@ REFUSALS: dict[str, str] = {
     "proxy.holder_gave_its_own": N_("That member has given its own proxy and cannot hold one."),
     "proxy.giver_holds_one": N_("Your member holds a proxy and cannot give its own."),
     "proxy.holder_at_limit": N_("That member already holds as many proxies as the rules allow."),
+    "proxy.holder_excused": N_(
+        "That member has sent its apologies: it will not sit, so it cannot carry a proxy."
+    ),
     "no_proxy_holder_left": N_("No member can receive your proxy now (limit reached)."),
     "proxy.giver_sits": N_(
         "This member is in the session and votes itself; it gives its proxy when it leaves "
