@@ -423,6 +423,71 @@ async def test_link_to_a_groupement_someone_else_coordinates(harness: OfflineHar
     assert await harness.services.chats.binding(GROUP_CHAT) is None
 
 
+OTHER = "equipements-numeriques"
+OTHER_NAME = "Groupement de commandes pour des équipements numériques"
+OTHER_COORDINATOR = user(1002, "Olivier")
+ENT_DEPUTY = user(1003, "Denis")
+
+
+async def coordinators_of_both(harness: OfflineHarness) -> None:
+    """Olivier coordinates the other groupement only, Denis the ENT only; Claire both."""
+    roster = harness.services.roster
+    await roster.add_coordinator(OTHER, "tg:1002", "Olivier Test", added_by="tests")
+    await roster.add_coordinator(GROUPEMENT, "tg:1003", "Denis Test", added_by="tests")
+    await roster.add_coordinator(OTHER, f"tg:{COORDINATOR_ID}", "Claire Test", added_by="tests")
+
+
+async def test_a_coordinator_of_another_groupement_cannot_take_a_bound_group(
+    harness: OfflineHarness,
+) -> None:
+    await coordinators_of_both(harness)
+    await harness.say(COORDINATOR, f"/lier {GROUPEMENT}", chat_id=GROUP_CHAT, chat_title="ENT")
+    before = len(harness.request.calls)
+    await harness.say(OTHER_COORDINATOR, f"/lier {OTHER}", chat_id=GROUP_CHAT, chat_title="ENT")
+    assert plain(last_text(harness, GROUP_CHAT)) == (
+        f"Ce groupe reçoit les annonces et résultats de : {GROUPEMENT_NAME}. Seul un "
+        f"coordonnateur de {GROUPEMENT_NAME} peut le lier ailleurs. Rien n'a été changé."
+    )
+    assert await harness.services.chats.binding(GROUP_CHAT) == ChatBinding(
+        GROUP_CHAT, GROUPEMENT, None, "ENT"
+    )
+    # Nothing else was sent: only the group's answer.
+    sent = [c for c in harness.request.calls[before:] if c.method == "sendMessage"]
+    assert [c.params["chat_id"] for c in sent] == [GROUP_CHAT]
+    # Nor with an instance of its own groupement.
+    await harness.say(OTHER_COORDINATOR, f"/lier {OTHER} ag", chat_id=GROUP_CHAT)
+    binding = await harness.services.chats.binding(GROUP_CHAT)
+    assert binding is not None and binding.groupement_id == GROUPEMENT
+
+
+async def test_rebinding_tells_the_group_and_the_coordinators_of_both_groupements(
+    harness: OfflineHarness,
+) -> None:
+    await coordinators_of_both(harness)
+    await harness.say(
+        COORDINATOR, f"/lier {GROUPEMENT} cogouv", chat_id=GROUP_CHAT, chat_title="ENT"
+    )
+    # A first binding tells nobody else.
+    assert not harness.messages_to(1002) and not harness.messages_to(1003)
+    await harness.say(COORDINATOR, f"/lier {OTHER}", chat_id=GROUP_CHAT, chat_title="ENT")
+    assert plain(last_text(harness, GROUP_CHAT)) == (
+        f"Ce groupe reçoit désormais les annonces et résultats de : {OTHER_NAME}.\n"
+        f"Il ne reçoit plus ceux de : Comité de gouvernance, {GROUPEMENT_NAME}."
+    )
+    notice = (
+        f"Claire Test a lié le groupe « ENT » à : {OTHER_NAME}. Il ne reçoit plus les "
+        f"annonces et résultats de : Comité de gouvernance, {GROUPEMENT_NAME}."
+    )
+    for person_id in (COORDINATOR_ID, 1002, 1003):
+        assert plain(last_text(harness, person_id)) == notice, person_id
+    binding = await harness.services.chats.binding(GROUP_CHAT)
+    assert binding is not None and (binding.groupement_id, binding.instance_id) == (OTHER, None)
+    # Bound the same way again: nothing changes, nobody is told again.
+    counts = [len(harness.messages_to(p)) for p in (1002, 1003)]
+    await harness.say(COORDINATOR, f"/lier {OTHER}", chat_id=GROUP_CHAT, chat_title="ENT")
+    assert [len(harness.messages_to(p)) for p in (1002, 1003)] == counts
+
+
 @pytest.mark.parametrize("arguments", ["", f" {GROUPEMENT} cogouv de-trop"])
 async def test_link_usage(harness: OfflineHarness, arguments: str) -> None:
     await harness.say(COORDINATOR, f"/lier{arguments}", chat_id=GROUP_CHAT)

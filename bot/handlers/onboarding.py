@@ -16,6 +16,7 @@ from meetings.actions.link_chat import link_chat
 from meetings.roster import Role
 from meetings.wording.formats import moment, name_of
 from meetings.wording.i18n import N_, Translator, translator
+from meetings.wording.messages.groups import group_now_follows
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
@@ -176,12 +177,11 @@ async def link_command(update: Update, context: ScrutinContext) -> None:
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return
-    scope = linked.groupement.name
-    if linked.instance is not None:
-        scope = f"{linked.instance.name}, {scope}"
     await reply(
         update,
-        _("This group now receives the announcements and results of {scope}.").format(scope=scope),
+        group_now_follows(
+            context.services.governance, linked.binding, linked.previous, caller.language
+        ),
     )
 
 

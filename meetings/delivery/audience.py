@@ -32,3 +32,11 @@ async def language_of(services: Services, person_id: str) -> str:
 def group_language(groupement: Groupement) -> str:
     """Group chats are shared: they read the groupement's own language."""
     return choose_language(groupement.groupement.locale, None)
+
+
+async def coordinators_of(services: Services, groupement: Groupement) -> list[str]:
+    """The person ids of the groupement's coordinators: from its configuration and from the
+    database (``scrutin admin add``), each once."""
+    found = {p for g, p in await services.roster.coordinators() if g == groupement.id}
+    found |= {f"tg:{uid}" for uid in groupement.groupement.coordinator_telegram_ids}
+    return sorted(found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from meetings.delivery.audience import language_of
+from meetings.delivery.audience import coordinators_of, language_of
 from meetings.delivery.ballots import deliver_papers
 from meetings.meeting import MeetingState
 from meetings.notifier import Message, Private
@@ -106,10 +106,8 @@ async def _period_reminder(services: Services, reminder: Reminder) -> int:
     """The coordinators, told that no meeting of the recurring instance is planned yet."""
     groupement = services.governance.groupement(reminder.groupement_id)
     instance = groupement.instance(reminder.instance_id)
-    coordinators = {p for g, p in await services.roster.coordinators() if g == groupement.id}
-    coordinators |= {f"tg:{uid}" for uid in groupement.groupement.coordinator_telegram_ids}
     sent = 0
-    for person_id in sorted(coordinators):
+    for person_id in await coordinators_of(services, groupement):
         language = await language_of(services, person_id)
         text = period_reminder(reminder, groupement, instance, language)
         sent += await services.notifier.send(Private(person_id), Message(text)) is not None

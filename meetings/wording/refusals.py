@@ -214,6 +214,10 @@ REFUSALS: dict[str, str] = {
     "member_gone": N_("{member} is no longer a member of the groupement ({groupement})."),
     "unknown_groupement": N_("You do not coordinate a groupement “{groupement}”."),
     "unknown_instance": N_("Unknown instance “{instance}”."),
+    "group_bound_elsewhere": N_(
+        "This group receives the announcements and results of {scope}: only a coordinator "
+        "of {groupement} can bind it elsewhere. Nothing was changed."
+    ),
     "unknown_language": N_("Usage: /langue fr or /langue en"),
     "minutes_unavailable": N_("No minutes yet: the session of this meeting never opened."),
     "no_minutes_yet": N_("No meeting has held its session yet."),
