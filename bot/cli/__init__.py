@@ -54,6 +54,14 @@ def _bot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     demo = _sub(commands, "demo", "play a whole weighted ballot offline, no token", "telegram:demo")
     demo.add_argument("--dir", default="scrutin-demo", help="where to leave the database")
 
+    backup = _sub(
+        commands,
+        "backup",
+        "copy the database consistently, even while the bot runs",
+        "maintenance:backup",
+    )
+    backup.add_argument("path", help="the copy to write (replaced if it exists)")
+
 
 def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     meeting = commands.add_parser("meeting", help="meetings")
