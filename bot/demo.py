@@ -336,7 +336,7 @@ class Demo:
         # Questions diverses: no vote, a note for the minutes.
         await self.say(coordinator, f"/noter 1 3 {DIVERSES_NOTE}")
         await self.say(coordinator, "/lever")
-        await self.say(coordinator, "/pv 1", GROUP_CHAT)
+        await self.say(coordinator, "/pv 1")
 
     async def ballot(self, motion: str, votes: dict[str, str], proxies: dict[str, str]) -> None:
         """Hold one ballot; ``proxies`` maps a represented member to the member voting for it."""

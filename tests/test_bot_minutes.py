@@ -149,12 +149,21 @@ async def held_meeting(harness: OfflineHarness, clock: FakeClock) -> int:
     return meeting.id
 
 
-async def test_pv_gives_a_draft_to_the_coordinator_and_the_final_minutes_to_the_group(
+NOT_IN_A_GROUP = (
+    "Demandez le procès-verbal dans votre conversation privée avec le bot : tant qu'il n'est "
+    "pas approuvé, il va aux représentants des membres, pas à un groupe."
+)
+
+
+async def test_pv_gives_a_draft_to_the_coordinator_and_the_minutes_in_private_only(
     harness: OfflineHarness, clock: FakeClock
 ) -> None:
     meeting_id = await held_meeting(harness, clock)
     await harness.say(COORDINATOR, "/pv", chat_id=GROUP_CHAT)
-    assert harness.last_message_to(GROUP_CHAT)["text"].startswith(
+    assert plain(harness.last_message_to(GROUP_CHAT)["text"]) == NOT_IN_A_GROUP
+    # A member's representative waits for the close; the coordinator may have a draft.
+    await harness.say(representative("aube"), "/pv")
+    assert harness.last_message_to(representative("aube")["id"])["text"].startswith(
         f"Le procès-verbal de la réunion n° {meeting_id} sera disponible à la levée de la séance."
     )
     calls = await harness.say(COORDINATOR, f"/pv {meeting_id}")
@@ -165,9 +174,18 @@ async def test_pv_gives_a_draft_to_the_coordinator_and_the_final_minutes_to_the_
 
     clock.advance(timedelta(hours=1))
     await harness.say(COORDINATOR, "/lever")
-    calls = await harness.say(representative("aube"), "/pv", chat_id=GROUP_CHAT)
+    # Closed, the minutes are still not for a group: not for a member's representative there,
+    # nor for someone the group's admins let in.
+    aube = representative("aube")
+    for person in (aube, user(4444, "Inconnu")):
+        calls = await harness.say(person, "/pv", chat_id=GROUP_CHAT)
+        assert not documents(calls)
+    assert plain(harness.last_message_to(GROUP_CHAT)["text"]).startswith(
+        "Aucun mandat n'est encore enregistré"
+    )
+    calls = await harness.say(aube, "/pv")
     (final,) = documents(calls)
-    assert final["chat_id"] == GROUP_CHAT
+    assert final["chat_id"] == aube["id"]
     assert final["document"]["filename"] == f"pv-reunion-{meeting_id}.pdf"
     assert final["document"]["size"] > 20_000
     assert "à signer par le président et le secrétaire de séance" in final["caption"]

@@ -12,7 +12,7 @@ from bot.context import ScrutinContext
 from bot.replies import alert, in_private_chat, markup, reply
 from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import close_ballot
-from meetings.actions.lookups import ballots_in
+from meetings.actions.lookups import ballots_in, results_seen
 from meetings.actions.standing_proxy import give_standing_proxy, revoke_standing_proxy
 from meetings.actions.vote import announce_vote, cast_vote, send_papers_again
 from meetings.buttons import VOTE_PATTERN, decode_vote
@@ -159,11 +159,18 @@ async def results_command(update: Update, context: ScrutinContext) -> None:
     except BadArguments:
         await reply(update, _("Usage: {usage}").format(usage=RESULTS.usage(caller.language)))
         return
-    services = context.services
     chat = update.effective_chat
-    binding = await services.chats.binding(chat.id) if chat is not None else None
-    groupements = set(caller.groupements) | ({binding.groupement_id} if binding else set())
-    closed = await ballots_in(services, groupements, BallotState.CLOSED)
+    group_chat = None if chat is None or in_private_chat(update) else chat.id
+    closed = await results_seen(context.services, caller.groupements, group_chat)
+    if closed is None:
+        await reply(
+            update,
+            _(
+                "This group is bound to no groupement: ask for results in your private chat "
+                "with the bot."
+            ),
+        )
+        return
     chosen = [b for b in closed if b.id == wanted] if wanted is not None else closed[-3:]
     if not chosen:
         await reply(update, _("No result yet."))

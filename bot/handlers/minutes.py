@@ -7,7 +7,7 @@ from io import BytesIO
 from telegram import InputFile, Update
 
 from bot.arguments import number
-from bot.commands import Access, Command
+from bot.commands import Access, Command, Place
 from bot.context import ScrutinContext
 from bot.replies import in_private_chat, reply
 from meetings.actions.documents import Document, minutes_for, record_for
@@ -17,13 +17,6 @@ from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
 RECORD_WORDS = {"scrutin", "consultation", "ballot"}
-
-
-async def _visible(update: Update, context: ScrutinContext) -> set[str]:
-    """The caller's groupements, and the one the group chat is bound to."""
-    chat = update.effective_chat
-    binding = await context.services.chats.binding(chat.id) if chat is not None else None
-    return set(context.caller.groupements) | ({binding.groupement_id} if binding else set())
 
 
 def _caption(document: Document, record: bool, context: ScrutinContext) -> str:
@@ -50,7 +43,8 @@ async def minutes_command(update: Update, context: ScrutinContext) -> None:
     if (record and wanted is None) or (not record and (len(args) > 1 or (args and not wanted))):
         await reply(update, caller._("Usage: {usage}").format(usage=MINUTES.usage(caller.language)))
         return
-    visible = await _visible(update, context)
+    # Minutes are given in a private chat only (see MINUTES): the caller's groupements.
+    visible = set(caller.groupements)
     private = in_private_chat(update)
     try:
         if record:
@@ -68,14 +62,23 @@ async def minutes_command(update: Update, context: ScrutinContext) -> None:
         )
 
 
+# Minutes are approved at the next meeting of the instance, and then sent to every member:
+# until then they name people and record debates that are not public. So they go to the
+# members' representatives and the coordinators, each in a private chat, never to a group,
+# where anyone its admins let in would read them.
 MINUTES = Command(
     "pv",
     "minutes",
-    Access.KNOWN_OR_GROUP,
+    Access.KNOWN,
     N_("the minutes of a meeting (PDF)"),
     minutes_command,
     arguments=N_("[NUMBER]"),
     example=N_("or /pv scrutin NUMBER"),
+    place=Place.PRIVATE,
+    wrong_place=N_(
+        "Ask for the minutes in your private chat with the bot: until they are approved, "
+        "they go to the members' representatives, not to a group."
+    ),
     rank=21,
 )
 COMMANDS = (MINUTES,)

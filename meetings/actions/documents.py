@@ -1,7 +1,7 @@
 """The documents of the record: a meeting's minutes and a written consultation's record, as PDF.
 
-Read-only. Who may have which: the final minutes go to anyone of the groupement (or to its
-group chat) once the session is closed; a draft only to a coordinator, in a private chat.
+Read-only. Who may have which: the minutes go to anyone of the groupement, in a private chat
+(``/pv`` is refused in groups), once the session is closed; a draft only to a coordinator.
 Built from the database alone and rendered in a worker thread, since fpdf2 and matplotlib
 would block the event loop.
 """
@@ -90,7 +90,7 @@ async def minutes_for(
     services: Services, actor: Actor, visible: Set[str], wanted: int | None, private: bool
 ) -> Document:
     """Meeting ``wanted``'s minutes (the latest held by default), among the ``visible``
-    groupements: the caller's, and the group chat's."""
+    groupements (the caller's)."""
     held = await meetings_in(services, visible, HELD)
     if wanted is not None:
         held = [m for m in held if m.id == wanted]

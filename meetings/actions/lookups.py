@@ -40,6 +40,27 @@ async def ballots_in(
     return sorted(found, key=lambda ballot: ballot.id)
 
 
+async def results_seen(
+    services: Services, groupements: Iterable[str], group_chat: int | None
+) -> list[Ballot] | None:
+    """The closed ballots whose result may be shown: in a private chat (``group_chat`` None),
+    those of the person's ``groupements``; in a group, only what the group itself receives
+    (its groupement, and its instance where it follows one), whoever asks, so that a person
+    known elsewhere never shows another groupement's results there. None in a group bound to
+    nothing."""
+    if group_chat is None:
+        return await ballots_in(services, groupements, BallotState.CLOSED)
+    binding = await services.chats.binding(group_chat)
+    if binding is None:
+        return None
+    closed = await ballots_in(services, [binding.groupement_id], BallotState.CLOSED)
+    return [
+        ballot
+        for ballot in closed
+        if binding.instance_id is None or ballot.draft.instance_id == binding.instance_id
+    ]
+
+
 async def attendance_view(
     services: Services, meeting: Meeting
 ) -> tuple[MeetingScope, dict[str, Reply], dict[str, str], Attendance | None, LiveQuorum | None]:
