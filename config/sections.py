@@ -296,6 +296,9 @@ class InstanceKind(StrEnum):
 Recurrence = Literal["none", "annual", "quarterly"]
 ChairDesignation = Literal["coordinator", "vote"]
 """Who designates a chair for the session when the planned chair's member is absent."""
+SecretResults = Literal["weights", "outcome"]
+"""What a secret ballot publishes: each option's weight (never its headcount), or only the
+outcome, with the quorum and whether the required majority was reached."""
 
 
 class Instance(ConfigModel):
@@ -320,6 +323,13 @@ class Instance(ConfigModel):
     recurrence: Recurrence = "none"
     reminder_days_before: list[NonNegativeInt] = [7, 1]
     chair_designation: ChairDesignation = "coordinator"
+    secret_results: SecretResults = "weights"
+
+    @property
+    def outcome_only(self) -> bool:
+        """Whether this instance's secret ballots publish their outcome and no figure of any
+        option (see :data:`SecretResults`)."""
+        return self.secret_results == "outcome"
 
     @field_validator("kind", mode="before")
     @classmethod
