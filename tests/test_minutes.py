@@ -88,7 +88,12 @@ class FakeCharts:
     quorums: list[QuorumReport] = field(default_factory=list)
 
     def ballot_chart(
-        self, ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, Name], language: str
+        self,
+        ballot: Ballot,
+        votes: Mapping[str, str],
+        names: Mapping[str, Name],
+        language: str,
+        outcome_only: bool = False,
     ) -> bytes:
         assert language == "fr"
         self.ballots.append((ballot.id, dict(votes), dict(names)))

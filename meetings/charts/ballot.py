@@ -4,7 +4,7 @@ The chart draws the result the ballot store kept at closing (``ballot.result``);
 counts the votes again. It shows the outcome, the totals of each option against the
 majority line, then how each member voted (one labelled bar each, or one strip of segments
 above :data:`MAX_MEMBER_ROWS` members), who gave its proxy to whom, and the turnout and
-quorum. A secret ballot shows totals and turnout only.
+quorum. A secret ballot shows totals and turnout only, or, outcome only, no totals.
 
 Weights stay :class:`~decimal.Decimal` throughout; they become floats only as drawing
 coordinates, and every number a person reads goes through :mod:`meetings.wording.formats`.
@@ -79,19 +79,28 @@ SECTION_GAP_PX = 30
 
 
 def ballot_chart(
-    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, Name], language: str = "fr"
+    ballot: Ballot,
+    votes: Mapping[str, str],
+    names: Mapping[str, Name],
+    language: str = "fr",
+    outcome_only: bool = False,
 ) -> bytes:
     """The result of the closed ``ballot`` as a PNG 1280 pixels wide.
 
     ``votes`` maps each member to its effective option (as the ballot store gives them),
     ``names`` each member to the name people know it by, with its article so that French
     reads "le Département de la Meuse a donné pouvoir au Département des Ardennes".
+    ``outcome_only`` (:mod:`meetings.disclosure`): no bar, only outcome, turnout and quorum.
     """
-    return png_bytes(render_ballot_figure(ballot, votes, names, language))
+    return png_bytes(render_ballot_figure(ballot, votes, names, language, outcome_only))
 
 
 def render_ballot_figure(
-    ballot: Ballot, votes: Mapping[str, str], names: Mapping[str, Name], language: str = "fr"
+    ballot: Ballot,
+    votes: Mapping[str, str],
+    names: Mapping[str, Name],
+    language: str = "fr",
+    outcome_only: bool = False,
 ) -> Figure:
     """The figure behind :func:`ballot_chart`, for tests that inspect its texts."""
     lang = language_of(language)
@@ -99,11 +108,14 @@ def render_ballot_figure(
     if result is None:
         raise BallotNotOpen(f"ballot {ballot.id} is not closed: it has no result to draw")
     sheet = Sheet()
-    y = _header(sheet, MARGIN_PX - 8, ballot, result, lang)
-    y = _totals_panel(sheet, y + SECTION_GAP_PX, result, names, lang)
-    if result.secret:
-        _ = translator(lang)
+    y = _header(sheet, MARGIN_PX - 8, ballot, result, lang, outcome_only)
+    _ = translator(lang)
+    if outcome_only:
+        text = _("Secret ballot: only the outcome and the turnout are published.")
+    else:
+        y = _totals_panel(sheet, y + SECTION_GAP_PX, result, names, lang)
         text = _("Secret ballot: only the totals and the turnout are published.")
+    if result.secret:
         y = sheet.paragraph(MARGIN_PX, y + SECTION_GAP_PX, text, HEADING, CONTENT_PX, 2)
     else:
         entries = _entries(ballot, votes, names)
@@ -184,15 +196,21 @@ def _kind(ballot: Ballot, secret: bool, _: Translator) -> str:
     return _("Secret ballot") if secret else _("Public ballot")
 
 
-def _header(sheet: Sheet, y: float, ballot: Ballot, result: TallyResult, lang: str) -> float:
+def _header(
+    sheet: Sheet, y: float, ballot: Ballot, result: TallyResult, lang: str, outcome_only: bool
+) -> float:
     _ = translator(lang)
+    title = outcome_title(result, lang)
+    if outcome_only and result.tie:
+        # "Rejected: tied vote" would tell that the for and the against weighed the same.
+        title = _.pgettext("outcome", "Rejected")
     if result.outcome is Outcome.NO_QUORUM:
         symbol, colour = WARNING_SYMBOL, INK
     elif result.winner is not None:
         symbol, colour = MET_SYMBOL, GREEN_INK
     else:
         symbol, colour = FAILED_SYMBOL, VERMILLION_INK
-    y = sheet.title(y, symbol, outcome_title(result, lang), coloured(TITLE, colour), 16) + 4
+    y = sheet.title(y, symbol, title, coloured(TITLE, colour), 16) + 4
     question = ballot.draft.question
     y = sheet.paragraph(MARGIN_PX, y, question, QUESTION, CONTENT_PX, QUESTION_MAX_LINES)
     kind_line = _("{kind} — {members}, {voices}").format(

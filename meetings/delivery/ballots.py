@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
+from meetings.disclosure import outcome_only
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
 from meetings.papers import papers, participation
 from meetings.services import Services
@@ -110,7 +111,8 @@ async def result_chart(
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     assert ballot.electorate is not None
     names = {member: name_of(groupement, member) for member in ballot.electorate.members}
-    return await asyncio.to_thread(ballot_chart, ballot, votes, names, language)
+    hidden = outcome_only(groupement, ballot)
+    return await asyncio.to_thread(ballot_chart, ballot, votes, names, language, hidden)
 
 
 async def announce_result(services: Services, ballot: Ballot) -> None:
@@ -134,7 +136,7 @@ async def announce_result(services: Services, ballot: Ballot) -> None:
         chart = Attachment(
             f"scrutin-{ballot.id}.png",
             await result_chart(services, ballot, votes, language),
-            chart_caption(ballot, language)[:CAPTION_LIMIT],
+            chart_caption(ballot, groupement, language)[:CAPTION_LIMIT],
         )
         for address in chart_to:
             await services.notifier.photo(address, chart)

@@ -81,6 +81,8 @@ class BallotFigures:
     ballot: Ballot
     votes: Mapping[str, str]
     names: Mapping[str, Name]
+    outcome_only: bool = False
+    """A secret ballot whose instance publishes its outcome only: no bar is drawn."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
+from meetings.disclosure import outcome_only
 from meetings.meeting import (
     AgendaItem,
     AttendanceEvent,
@@ -259,7 +260,10 @@ async def _deliberation(
     voted = count_of(votes, ballot.electorate.weights)
     if ruling is not None:
         position, title = None, None
-    return Deliberation(number, ballot, votes, names, position, title, result, lines, voted, ruling)
+    hidden = outcome_only(groupement, ballot)
+    return Deliberation(
+        number, ballot, votes, names, position, title, result, lines, voted, ruling, hidden
+    )
 
 
 async def _deliberations(
@@ -569,4 +573,5 @@ async def build_consultation_record(
         result=result,
         vote_lines=lines,
         weight_table_name=None if table is None else table.name,
+        outcome_only=outcome_only(groupement, ballot),
     )

@@ -18,7 +18,7 @@ from meetings.wording.i18n import DEFAULT_LANGUAGE
 def drawn(slot: ChartSlot, language: str) -> bytes:
     if slot.ballot is not None:
         shown = slot.ballot
-        return ballot_chart(shown.ballot, shown.votes, shown.names, language)
+        return ballot_chart(shown.ballot, shown.votes, shown.names, language, shown.outcome_only)
     assert slot.quorum is not None, "a chart slot shows a ballot or a quorum"
     return quorum_chart(slot.quorum, language)
 

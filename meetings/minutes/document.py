@@ -324,7 +324,7 @@ def _record_result(record: ConsultationRecord, language: str) -> list[Block]:
     _ = translator(language)
     ballot = record.ballot
     if record.result is not None:
-        figures = BallotFigures(ballot, record.votes, record.names)
+        figures = BallotFigures(ballot, record.votes, record.names, record.outcome_only)
         chart = ChartSlot(_("Distribution of the votes"), ballot=figures)
         return result_blocks(
             record.result,
@@ -336,6 +336,7 @@ def _record_result(record: ConsultationRecord, language: str) -> list[Block]:
             consultation_tie=TieRule.REJECTED
             if ballot.rules is None
             else ballot.rules.consultation_tie,
+            outcome_only=record.outcome_only,
         )
     if ballot.state is BallotState.CANCELLED:
         return [Paragraph(_("The consultation was cancelled; it has no result."))]

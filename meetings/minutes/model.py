@@ -108,6 +108,8 @@ class Deliberation:
     participation: Count
     ruling: RulingSubject | None = None
     """What the ballot ruled on at the opening (the urgency, the chair): no deliberation."""
+    outcome_only: bool = False
+    """A secret ballot whose instance publishes its outcome only (:mod:`meetings.disclosure`)."""
 
     @property
     def reference(self) -> str | None:
@@ -290,6 +292,8 @@ class ConsultationRecord:
     result: TallyResult | None
     vote_lines: tuple[VoteLine, ...]
     weight_table_name: str | None = None
+    outcome_only: bool = False
+    """A secret consultation whose instance publishes its outcome only."""
 
     @property
     def question(self) -> str:

@@ -48,8 +48,9 @@ from meetings.wording.typography import print_apostrophes
 from voting.ballot import Ballot
 from voting.tally import QuorumReport
 
-BallotChart = Callable[[Ballot, Mapping[str, str], Mapping[str, Name], str], bytes]
-"""``ballot_chart(ballot, votes, names, language)``: a PNG of one ballot's result."""
+BallotChart = Callable[[Ballot, Mapping[str, str], Mapping[str, Name], str, bool], bytes]
+"""``ballot_chart(ballot, votes, names, language, outcome_only)``: a PNG of one ballot's
+result."""
 QuorumChart = Callable[[QuorumReport, str], bytes]
 """``quorum_chart(report, language)``: a PNG gauge of a quorum report."""
 
@@ -333,7 +334,7 @@ def _chart(
             png = quorum_chart(block.quorum, language)
     elif ballot_chart is not None and block.ballot is not None:
         shown = block.ballot
-        png = ballot_chart(shown.ballot, shown.votes, shown.names, language)
+        png = ballot_chart(shown.ballot, shown.votes, shown.names, language, shown.outcome_only)
     if png is None:
         return
     width, height = _png_size(png)

@@ -19,7 +19,13 @@ from meetings.minutes.blocks import (
 from meetings.minutes.labels import ballot_mode, session_time
 from meetings.minutes.model import Deliberation, Minutes, VoteLine
 from meetings.wording.election import round_label
-from meetings.wording.explain import explain, option_label, outcome_label, quorum_line
+from meetings.wording.explain import (
+    explain,
+    explain_outcome,
+    option_label,
+    outcome_label,
+    quorum_line,
+)
 from meetings.wording.formats import capitalized, long_date, members, quoted, weight
 from meetings.wording.i18n import Translator, translator
 from voting.ballot import BallotState
@@ -40,13 +46,17 @@ def result_blocks(
     language: str,
     consultation_tie: TieRule = TieRule.REJECTED,
     ruling: RulingSubject | None = None,
+    outcome_only: bool = False,
 ) -> list[Block]:
     """Totals, casting vote, decision, who voted what (public ballots only), then the chart.
 
     ``consultation_tie`` is the rule a written consultation's tie was judged by; ``ruling``
-    what a ballot of a session's opening ruled on (its decision is no deliberation).
+    what a ballot of a session's opening ruled on (its decision is no deliberation);
+    ``outcome_only`` a secret ballot that records its outcome and turnout, no option's figure.
     """
     _ = translator(language)
+    if outcome_only:
+        return _outcome_only_blocks(result, chart, written, language, ruling)
     blocks: list[Block] = [_totals(result, language)]
     if result.is_motion:
         note = _("Abstentions are not counted in the votes cast.")
@@ -77,6 +87,32 @@ def result_blocks(
     # moves to the next page then leaves no gap inside the record itself.
     blocks.append(chart)
     return blocks
+
+
+def _outcome_only_blocks(
+    result: TallyResult,
+    chart: ChartSlot,
+    written: bool,
+    language: str,
+    ruling: RulingSubject | None,
+) -> list[Block]:
+    """A secret ballot whose instance publishes its outcome only: the turnout, the decision
+    and whether the majority was reached; no option's figure, no tie (it would say that the
+    for and the against weighed the same)."""
+    _ = translator(language)
+    turnout = _totals(result, language)
+    blocks: list[Block] = [
+        Table(turnout.header, turnout.rows[-1:], turnout.widths, turnout.numeric, width=0.7)
+    ]
+    if ruling is None:
+        decision = _decision(result, written, language)
+    else:
+        decision = _ruling_decision(result, ruling, _)
+    blocks.append(Paragraph(decision, bold=True))
+    if not (written and result.outcome is Outcome.NO_QUORUM):
+        blocks.append(Paragraph(explain_outcome(result, language)))
+    note = _("Secret ballot: only the outcome and the turnout are recorded.")
+    return [*blocks, Paragraph(note, note=True), chart]
 
 
 def _totals(result: TallyResult, language: str) -> Table:
@@ -272,7 +308,9 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
         fields.append((_("Closing of the ballot"), at(ballot.closed_at)))
     fields.append((_("Quorum check"), quorum_line(result.quorum, language) + "."))
     caption = _("{heading}: distribution of the votes").format(heading=_name(deliberation, _))
-    figures = BallotFigures(ballot, deliberation.votes, deliberation.names)
+    figures = BallotFigures(
+        ballot, deliberation.votes, deliberation.names, deliberation.outcome_only
+    )
     chart = ChartSlot(caption, ballot=figures)
     return [
         Heading(heading, 2),
@@ -285,6 +323,7 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
             written=False,
             language=language,
             ruling=deliberation.ruling,
+            outcome_only=deliberation.outcome_only,
         ),
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from meetings.wording.election import election_outcome, explain_election
+from meetings.wording.election import election_outcome, election_title, explain_election
 from meetings.wording.formats import members, quoted, voices, weight
 from meetings.wording.i18n import N_, Translator, translator
 from voting.rules import Comparison, MajorityBase, QuorumCounts
@@ -293,17 +293,19 @@ def summary_lines(result: TallyResult, language: str = "fr") -> list[str]:
     ]
 
 
-def figures(result: TallyResult, language: str = "fr") -> list[str]:
+def figures(result: TallyResult, language: str = "fr", *, outcome_only: bool = False) -> list[str]:
     """Each option's total, the votes cast and the turnout, in weight and in heads.
 
     A secret ballot gives each option's weight only: with weights as uneven as 4.5 / 2 / 1.5,
-    an option's weight and headcount together tell how the largest members voted.
+    an option's weight and headcount together tell how the largest members voted. Where its
+    instance publishes the ``outcome_only``, it gives the turnout alone, which the
+    participation shown during the ballot makes public anyway.
     """
     _ = translator(language)
     lines = []
     amounts = [(option_label(option, language), count) for option, count in result.totals.items()]
     amounts.append((_("Votes cast"), result.expressed))
-    for label, count in amounts:
+    for label, count in [] if outcome_only else amounts:
         if result.secret:
             lines.append(
                 _("{label}: {weight}").format(label=label, weight=voices(count.weight, language))
@@ -325,3 +327,29 @@ def figures(result: TallyResult, language: str = "fr") -> list[str]:
         )
     )
     return lines
+
+
+def explain_outcome(result: TallyResult, language: str = "fr") -> str:
+    """The outcome of a secret ballot whose instance publishes the outcome only: whether the
+    required majority was reached, with no option's figure (not even a tie, which would tell
+    that the for and the against weighed the same)."""
+    _ = translator(language)
+    if result.outcome is Outcome.NO_QUORUM:
+        # Presence is public: the quorum keeps its figures.
+        return explain_quorum(result.quorum, language) + "."
+    if result.is_election:
+        return election_title(result, language) + "."
+    if result.is_motion and result.outcome is Outcome.ADOPTED:
+        return _("Adopted: the required majority is reached (secret ballot, outcome only).")
+    if result.is_motion:
+        return _("Rejected: the required majority is not reached (secret ballot, outcome only).")
+    if result.winner is not None:
+        return _(
+            "Chosen: {winner}, with the required majority (secret ballot, outcome only)."
+        ).format(winner=quoted(result.winner, language))
+    return _("No choice has the required majority (secret ballot, outcome only).")
+
+
+def published_explanation(result: TallyResult, language: str, *, outcome_only: bool) -> str:
+    """:func:`explain`, or :func:`explain_outcome` where the instance publishes no figure."""
+    return explain_outcome(result, language) if outcome_only else explain(result, language)

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from config.models import Groupement
 from meetings.buttons import VoteButton
+from meetings.disclosure import outcome_only
 from meetings.notifier import Button, Keyboard, Message
 from meetings.papers import Participation
-from meetings.wording.explain import explain, figures, option_label, quorum_line
+from meetings.wording.explain import figures, option_label, published_explanation, quorum_line
 from meetings.wording.formats import (
     capitalized,
     members,
@@ -214,22 +215,24 @@ def result_text(
         heading = _(
             "Result of ballot no. {number}, deliberation {reference} — {instance}, {groupement}"
         ).format(reference=ballot.reference, **where)
+    hidden = outcome_only(groupement, ballot)
     lines = ["📊 " + heading, quoted(ballot.draft.question, language), ""]
-    lines.append(explain(result, language))
+    lines.append(published_explanation(result, language, outcome_only=hidden))
     if result.outcome is not Outcome.NO_QUORUM:
         lines.append(quorum_line(result.quorum, language) + ".")
-    lines += ["", *figures(result, language)]
+    lines += ["", *figures(result, language, outcome_only=hidden)]
     if not ballot.secret and votes:
         lines += ["", _("How each member voted (public ballot):")]
         lines.extend(_vote_lines(ballot, groupement, votes, language))
     return "\n".join(lines)
 
 
-def chart_caption(ballot: Ballot, language: str) -> str:
+def chart_caption(ballot: Ballot, groupement: Groupement, language: str) -> str:
     """The caption of the result chart: the deliberation's number, then the explanation."""
     _ = translator(language)
     assert ballot.result is not None, "only a closed ballot has a chart"
-    explanation = explain(ballot.result, language)
+    hidden = outcome_only(groupement, ballot)
+    explanation = published_explanation(ballot.result, language, outcome_only=hidden)
     if ballot.reference is None:
         return explanation
     return _("Deliberation {reference} — {explanation}").format(
