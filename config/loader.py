@@ -142,9 +142,10 @@ def _depth(data: object) -> int:
         deepest = max(deepest, depth)
         if deepest > MAX_NESTING:
             break
-        children = value.values() if isinstance(value, dict) else value
-        if isinstance(value, dict | list):
-            pending.extend((child, depth + 1) for child in children)
+        if isinstance(value, dict):
+            pending.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            pending.extend((child, depth + 1) for child in value)
     return deepest
 
 
