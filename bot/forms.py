@@ -39,6 +39,10 @@ def drop(context: ScrutinContext, key: str) -> None:
         context.user_data.pop(key, None)
 
 
+CANCEL = "yes"
+"""The value of a form's "Cancel" button."""
+
+
 def button(label: str, field: str, value: str) -> Button:
     return Button(label, FormButton(field, value).encode())
 
@@ -73,18 +77,23 @@ async def pressed(
     return form, meaning
 
 
-def as_is(form: object, value: str) -> str:
-    """A button whose value needs no reading: the press itself is the answer."""
-    return value
+def only(expected: str) -> Callable[[object, str], str | None]:
+    """A single button whose press is the answer: its value is ``expected``, nothing else."""
+
+    def read(form: object, value: str) -> str | None:
+        return value if value == expected else None
+
+    return read
 
 
 def pick(value: str, choices: Sequence[C]) -> C | None:
     """The choice a button's value names by its position; None for a forged position."""
-    return choices[int(value)] if value.isdigit() and int(value) < len(choices) else None
+    canonical = value.isascii() and value.isdigit() and str(int(value)) == value
+    return choices[int(value)] if canonical and int(value) < len(choices) else None
 
 
 def is_cancel(update: Update, field: str) -> bool:
     """Whether the press is the form's "Cancel" button."""
     query = update.callback_query
     code = decode_form(query.data if query is not None else None)
-    return code is not None and code.field == field
+    return code is not None and code.field == field and code.value == CANCEL

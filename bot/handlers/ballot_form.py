@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import candidate_names, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import CANCEL, button, drop, form_of, is_cancel, keep, only, pick, pressed
 from bot.jobs import close_at_deadline
 from bot.replies import reply
 from meetings.actions.ballot_open import (
@@ -98,7 +98,7 @@ async def start(update: Update, context: ScrutinContext) -> int:
             else governance.instance(groupement_id, instance_id).name
         )
         rows.append((button(label, "instance", str(index)),))
-    rows.append((button(_("Cancel"), "bcancel", "yes"),))
+    rows.append((button(_("Cancel"), "bcancel", CANCEL),))
     await reply(update, _("New ballot. Which instance votes?"), tuple(rows))
     return INSTANCE
 
@@ -269,7 +269,7 @@ async def on_deadline(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_no_deadline(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, BallotForm, "deadline", as_is)
+    found = await pressed(update, context, KEY, BallotForm, "deadline", only("none"))
     if found is None:
         return DEADLINE
     form, _value = found
@@ -324,7 +324,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
         _("Open the ballot and send the papers now?"),
     ]
     confirm = (
-        (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", "yes")),
+        (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", CANCEL)),
     )
     await reply(update, "\n".join(summary), confirm)
     return CONFIRM
@@ -333,7 +333,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "bcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, BallotForm, "confirm", as_is)
+    found = await pressed(update, context, KEY, BallotForm, "confirm", only("open"))
     if found is None:
         return CONFIRM
     form, _value = found

@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import CANCEL, button, drop, form_of, is_cancel, keep, only, pick, pressed
 from bot.replies import reply
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
@@ -70,7 +70,7 @@ async def start(update: Update, context: ScrutinContext) -> int:
         groupement = governance.groupement(groupement_id)
         label = groupement.instance(instance_id).name + (f" — {groupement.name}" if many else "")
         rows.append((button(label, "minst", str(index)),))
-    rows.append((button(_("Cancel"), "mcancel", "yes"),))
+    rows.append((button(_("Cancel"), "mcancel", CANCEL),))
     await reply(update, _("New meeting. Which instance meets?"), tuple(rows))
     return INSTANCE
 
@@ -172,7 +172,7 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, MeetingForm, "magenda", as_is)
+    found = await pressed(update, context, KEY, MeetingForm, "magenda", only("done"))
     if found is None:
         return AGENDA
     form, _value = found
@@ -251,7 +251,7 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
     form.secretary = text
     _ = context.caller._
     confirm = (
-        (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", "yes")),
+        (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", CANCEL)),
     )
     await reply(update, _summary(form, context), confirm)
     return CONFIRM
@@ -260,7 +260,7 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "mcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, MeetingForm, "mconfirm", as_is)
+    found = await pressed(update, context, KEY, MeetingForm, "mconfirm", only("yes"))
     if found is None:
         return CONFIRM
     form, _value = found
