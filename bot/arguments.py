@@ -15,7 +15,8 @@ from meetings.meeting import AgendaItem
 from meetings.schedule import wall_clock
 
 _DAY_AND_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:H]\s*(\d{2})?\s*$")
-_NUMBER = re.compile(r"^\d{1,9}$")
+_NUMBER = re.compile(r"[0-9]{1,20}")
+"""ASCII digits only ("²" is a digit to Python, no number); longer than any row id can be."""
 NONE_WORDS = frozenset({"-", "aucun", "aucune", "non", "none", "no"})
 
 
@@ -24,8 +25,11 @@ class BadArguments(ValueError):
 
 
 def number(text: str) -> int | None:
-    """A positive whole number such as a meeting's or a ballot's, else None."""
-    return int(text) if _NUMBER.match(text) and int(text) > 0 else None
+    """A positive whole number such as a meeting's or a ballot's, else None.
+
+    A number beyond any row id is still a number: looking it up finds nothing, and the person
+    is told that this meeting or ballot does not exist."""
+    return int(text) if _NUMBER.fullmatch(text) and int(text) > 0 else None
 
 
 def optional_number(args: Sequence[str]) -> int | None:
