@@ -155,7 +155,7 @@ def forged_code(ballot_id: int, rng: random.Random) -> str:
 
 
 PRESSES = 600
-GENERIC_ERROR = "Something went wrong"
+GENERIC_ERROR = "Une erreur est survenue"
 
 
 async def test_no_forged_press_ever_votes_for_a_member_the_presser_does_not_represent(
