@@ -13,9 +13,12 @@ from typing import Any, TypeVar
 from telegram import Update
 
 from bot.context import ScrutinContext
-from bot.replies import alert
+from bot.replies import alert, reply
 from meetings.buttons import FormButton, decode_form
-from meetings.notifier import Button
+from meetings.notifier import Button, Keyboard
+from meetings.texts import Typed, typed
+from meetings.wording.refusals import refusal
+from voting.refusal import Refused
 
 F = TypeVar("F")
 C = TypeVar("C")
@@ -97,3 +100,19 @@ def is_cancel(update: Update, field: str) -> bool:
     query = update.callback_query
     code = decode_form(query.data if query is not None else None)
     return code is not None and code.field == field and code.value == CANCEL
+
+
+async def typed_or_told(
+    update: Update,
+    context: ScrutinContext,
+    field: Typed,
+    text: str | None,
+    keyboard: Keyboard | None = None,
+) -> str | None:
+    """The typed ``text`` for ``field``, or None once the person is told why it is refused
+    (empty, or longer than the field's limit, which the message gives)."""
+    try:
+        return typed(field, text)
+    except Refused as refused:
+        await reply(update, refusal(refused, context.caller.language), keyboard)
+        return None

@@ -9,10 +9,21 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.arguments import candidate_names, future_moment, words
+from bot.arguments import candidate_names, future_moment
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import CANCEL, button, drop, form_of, is_cancel, keep, only, pick, pressed
+from bot.forms import (
+    CANCEL,
+    button,
+    drop,
+    form_of,
+    is_cancel,
+    keep,
+    only,
+    pick,
+    pressed,
+    typed_or_told,
+)
 from bot.jobs import close_at_deadline
 from bot.replies import reply
 from meetings.actions.ballot_open import (
@@ -24,6 +35,7 @@ from meetings.actions.ballot_open import (
     session_of,
 )
 from meetings.actions.election_rounds import candidate_options
+from meetings.texts import Typed
 from meetings.wording.election import round_label
 from meetings.wording.formats import example_time, moment, name_of, quoted
 from meetings.wording.i18n import N_, translator
@@ -37,7 +49,6 @@ from voting.tally import MOTION_OPTIONS
 INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES = range(6)
 KEY = "ballot_form"
 END = ConversationHandler.END
-MAX_QUESTION_LENGTH = 500
 
 
 @dataclass
@@ -156,14 +167,8 @@ async def _take_question(
     update: Update, context: ScrutinContext, form: BallotForm, text: str
 ) -> int:
     _ = context.caller._
-    question = words(text)
-    if not question or len(question) > MAX_QUESTION_LENGTH:
-        await reply(
-            update,
-            _("The question must be between 1 and {limit} characters. Send it again.").format(
-                limit=MAX_QUESTION_LENGTH
-            ),
-        )
+    question = await typed_or_told(update, context, Typed.QUESTION, text)
+    if question is None:
         return QUESTION
     instance = context.services.governance.instance(form.groupement_id, form.instance_id)
     session = await session_of(context.services, form.groupement_id, form.instance_id)

@@ -11,12 +11,24 @@ from telegram.ext import ConversationHandler
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import CANCEL, button, drop, form_of, is_cancel, keep, only, pick, pressed
+from bot.forms import (
+    CANCEL,
+    button,
+    drop,
+    form_of,
+    is_cancel,
+    keep,
+    only,
+    pick,
+    pressed,
+    typed_or_told,
+)
 from bot.replies import reply
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
 from meetings.notifier import Keyboard
 from meetings.schedule import local_day
+from meetings.texts import Typed, check_agenda
 from meetings.wording.formats import moment, name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.planning import planned_text
@@ -115,7 +127,13 @@ async def on_place(update: Update, context: ScrutinContext) -> int:
     if form is None:
         return END
     text = _typed(update)
-    form.place = None if text.lower() in NONE_WORDS else text
+    if text.lower() in NONE_WORDS:
+        form.place = None
+    else:
+        place = await typed_or_told(update, context, Typed.PLACE, text)
+        if place is None:
+            return PLACE
+        form.place = place
     await reply(update, context.caller._("Video link? (https://…, or “-” for none)"))
     return LINK
 
@@ -133,7 +151,10 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
     if text.lower() in NONE_WORDS:
         form.video_link = None
     elif text.startswith(("https://", "http://")):
-        form.video_link = text
+        link = await typed_or_told(update, context, Typed.VIDEO_LINK, text)
+        if link is None:
+            return LINK
+        form.video_link = link
     else:
         await reply(update, _("A link starts with https://. Send it again, or “-” for none."))
         return LINK
@@ -161,6 +182,11 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
         await reply(
             update, _("I could not read this item. Write “Title” or “Title ; vote : question”.")
         )
+        return AGENDA
+    try:
+        check_agenda((i.title, i.motion) for i in (*form.agenda, item))
+    except Refused as refused:
+        await reply(update, refusal(refused, context.caller.language), _done(context))
         return AGENDA
     form.agenda.append(item)
     await reply(
@@ -208,10 +234,10 @@ async def on_chair_name(update: Update, context: ScrutinContext) -> int:
     form = _form(context)
     if form is None:
         return END
-    text = _typed(update)
-    if not text:
+    name = await typed_or_told(update, context, Typed.CHAIR_NAME, _typed(update))
+    if name is None:
         return CHAIR_NAME
-    form.chair_name = text
+    form.chair_name = name
     await reply(update, context.caller._("Secretary of the session (name, as it will be signed)?"))
     return SECRETARY
 
@@ -245,10 +271,10 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
     form = _form(context)
     if form is None:
         return END
-    text = _typed(update)
-    if not text:
+    name = await typed_or_told(update, context, Typed.SECRETARY, _typed(update))
+    if name is None:
         return SECRETARY
-    form.secretary = text
+    form.secretary = name
     _ = context.caller._
     confirm = (
         (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", CANCEL)),
