@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from meetings.meeting import AgendaItem
 from meetings.schedule import wall_clock
 
-_DAY_AND_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:H]\s*(\d{2})?\s*$")
+_DAY_AND_TIME = re.compile(
+    r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+([0-9]{1,2})\s*[h:H]\s*([0-9]{2})?\s*"
+)
 _NUMBER = re.compile(r"[0-9]{1,20}")
 """ASCII digits only ("²" is a digit to Python, no number); longer than any row id can be."""
 NONE_WORDS = frozenset({"-", "aucun", "aucune", "non", "none", "no"})
@@ -61,7 +63,7 @@ def wall_clock_moment(text: str, zone: ZoneInfo) -> datetime | None:
     None when the text is not a date, or names a moment that does not exist (a time skipped
     by the spring change of hour). In the autumn's repeated hour, the first one is meant.
     """
-    match = _DAY_AND_TIME.match(text)
+    match = _DAY_AND_TIME.fullmatch(text)
     if match is None:
         return None
     day, month, year, hour = (int(match.group(i)) for i in range(1, 5))

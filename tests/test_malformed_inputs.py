@@ -216,7 +216,7 @@ def paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_any_mutated_tally_file_is_judged_or_refused_in_one_line(data: st.DataObject) -> None:
     document = json.loads(WORKED_EXAMPLE)

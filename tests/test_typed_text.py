@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.app import TABLE
+from bot.arguments import wall_clock_moment
 from bot.harness import OfflineHarness
 from meetings.actions.actor import identify
 from meetings.actions.agenda_note import note_agenda_item
@@ -31,6 +32,7 @@ from meetings.texts import (
     shows_something,
     typed,
 )
+from meetings.wording.formats import PARIS
 from tests.acting import coordinator
 from tests.clock import FakeClock
 from tests.conftest import (
@@ -280,3 +282,9 @@ async def test_no_command_answers_a_long_argument_with_a_message_telegram_refuse
             assert not [c for c in calls if c.failed], (command.name, calls)
             await harness.say(COORDINATOR, "/annuler", chat_id=chat)
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("text", ["١٥/١٢/٢٠٢٦ 14:00", "15/12/2026 １4:00", "15/12/20261 14:00"])
+def test_a_date_is_written_with_ascii_digits(text: str) -> None:
+    assert wall_clock_moment(text, PARIS) is None
+    assert wall_clock_moment("15/12/2026 14:00", PARIS) is not None
