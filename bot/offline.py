@@ -23,6 +23,8 @@ from telegram import Bot, Message, Update, User
 from telegram.ext import Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram_limits import beyond_limits
+
 BOT_ID = 7000000001
 # Same shape as a BotFather token (bot id, colon, 35 characters) so nothing that
 # validates tokens trips on it; the suffix says what it is to anyone who finds it in a log.
@@ -285,7 +287,9 @@ class OfflineRequest(BaseRequest):
             self.listener(call)
 
     def _answer(self, method: str, params: JSONDict) -> Any:
-        _check_limits(method, params)
+        beyond = beyond_limits(method, params)
+        if beyond is not None:
+            raise _RejectedError("too_long", beyond)
         if method in self._extra:
             return self._extra[method](params)
         if method == "getMe":
@@ -411,29 +415,6 @@ class _RejectedError(Exception):
         super().__init__(description)
         self.kind = kind
         self.description = description
-
-
-# Telegram's limits: a message longer than these is refused with a 400, never cut.
-_LIMITS = {"text": 4096, "caption": 1024}
-_ALERT_LIMIT = 200
-_BUTTON_DATA_BYTES = 64
-
-
-def _check_limits(method: str, params: Mapping[str, Any]) -> None:
-    for name, limit in _LIMITS.items():
-        value = params.get(name)
-        if method != "answerCallbackQuery" and isinstance(value, str) and len(value) > limit:
-            raise _RejectedError("too_long", f"Bad Request: message {name} is too long")
-    alert = params.get("text")
-    if method == "answerCallbackQuery" and isinstance(alert, str) and len(alert) > _ALERT_LIMIT:
-        raise _RejectedError("too_long", "Bad Request: MESSAGE_TOO_LONG")
-    markup = params.get("reply_markup")
-    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-    for row in rows:
-        for button in row:
-            data = button.get("callback_data")
-            if isinstance(data, str) and len(data.encode()) > _BUTTON_DATA_BYTES:
-                raise _RejectedError("bad_request", "Bad Request: BUTTON_DATA_INVALID")
 
 
 def _require(params: Mapping[str, Any], name: str) -> Any:
