@@ -46,8 +46,8 @@ def optional_number(args: Sequence[str]) -> int | None:
 
 def leading_number(args: Sequence[str]) -> tuple[int | None, list[str]]:
     """An optional number ahead of other words (``/revoquer 3 cea``, ``/revoquer cea``) and
-    the words after it. A word of digits that is no valid number (``²``, a number too large to
-    be a meeting's) is refused rather than taken for a name."""
+    the words after it. A word of digits that is no valid number (``²``, ``٣``, more digits
+    than any number has) is refused rather than taken for a name."""
     words = list(args)
     if not words or not words[0].isdigit():
         return None, words
