@@ -14,8 +14,11 @@ from zoneinfo import ZoneInfo
 from meetings.meeting import AgendaItem
 from meetings.schedule import wall_clock
 
-_DAY_AND_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})\s*[h:H]\s*(\d{2})?\s*$")
-_NUMBER = re.compile(r"^\d{1,9}$")
+_DAY_AND_TIME = re.compile(
+    r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+([0-9]{1,2})\s*[h:H]\s*([0-9]{2})?\s*"
+)
+_NUMBER = re.compile(r"[0-9]{1,20}")
+"""ASCII digits only ("²" is a digit to Python, no number); longer than any row id can be."""
 NONE_WORDS = frozenset({"-", "aucun", "aucune", "non", "none", "no"})
 
 
@@ -24,8 +27,11 @@ class BadArguments(ValueError):
 
 
 def number(text: str) -> int | None:
-    """A positive whole number such as a meeting's or a ballot's, else None."""
-    return int(text) if _NUMBER.match(text) and int(text) > 0 else None
+    """A positive whole number such as a meeting's or a ballot's, else None.
+
+    A number beyond any row id is still a number: looking it up finds nothing, and the person
+    is told that this meeting or ballot does not exist."""
+    return int(text) if _NUMBER.fullmatch(text) and int(text) > 0 else None
 
 
 def optional_number(args: Sequence[str]) -> int | None:
@@ -40,8 +46,8 @@ def optional_number(args: Sequence[str]) -> int | None:
 
 def leading_number(args: Sequence[str]) -> tuple[int | None, list[str]]:
     """An optional number ahead of other words (``/revoquer 3 cea``, ``/revoquer cea``) and
-    the words after it. A word of digits that is no valid number (``²``, a number too large to
-    be a meeting's) is refused rather than taken for a name."""
+    the words after it. A word of digits that is no valid number (``²``, ``٣``, more digits
+    than any number has) is refused rather than taken for a name."""
     words = list(args)
     if not words or not words[0].isdigit():
         return None, words
@@ -57,7 +63,7 @@ def wall_clock_moment(text: str, zone: ZoneInfo) -> datetime | None:
     None when the text is not a date, or names a moment that does not exist (a time skipped
     by the spring change of hour). In the autumn's repeated hour, the first one is meant.
     """
-    match = _DAY_AND_TIME.match(text)
+    match = _DAY_AND_TIME.fullmatch(text)
     if match is None:
         return None
     day, month, year, hour = (int(match.group(i)) for i in range(1, 5))

@@ -28,6 +28,8 @@ from bot.context import ScrutinContext
 from bot.replies import reply
 from meetings.actions.actor import Actor
 from meetings.buttons import FORM_PATTERN
+from meetings.texts import COMMAND_LIMIT
+from meetings.wording.formats import weight
 from meetings.wording.i18n import translator
 from meetings.wording.refusals import REFUSALS
 
@@ -162,6 +164,21 @@ async def refusal_of(command: Command, update: Update, context: ScrutinContext) 
     return None
 
 
+def _too_long(update: Update, context: ScrutinContext) -> str | None:
+    """A command longer than any argument needs: refused before a handler echoes it back in
+    a message Telegram would refuse."""
+    message = update.message
+    text = message.text if message is not None else None
+    if text is None or not text.startswith("/") or len(text) <= COMMAND_LIMIT:
+        return None
+    return context.caller._(
+        "This command is too long: {length} characters, at most {limit}."
+    ).format(
+        length=weight(len(text), context.caller.language),
+        limit=weight(COMMAND_LIMIT, context.caller.language),
+    )
+
+
 def guarded(command: Command, handler: Handler, refused: object = None) -> Handler:
     """``handler`` behind the command's guard: the caller identified, its role and place
     checked once, here rather than in each handler."""
@@ -169,7 +186,7 @@ def guarded(command: Command, handler: Handler, refused: object = None) -> Handl
     async def callback(update: Update, context: ScrutinContext) -> Any:
         if await context.identify(update) is None:
             return refused
-        why = await refusal_of(command, update, context)
+        why = _too_long(update, context) or await refusal_of(command, update, context)
         if why is not None:
             if update.callback_query is not None:
                 await update.callback_query.answer(why, show_alert=True)

@@ -13,9 +13,12 @@ from typing import Any, TypeVar
 from telegram import Update
 
 from bot.context import ScrutinContext
-from bot.replies import alert
+from bot.replies import alert, reply
 from meetings.buttons import FormButton, decode_form
-from meetings.notifier import Button
+from meetings.notifier import Button, Keyboard
+from meetings.texts import Typed, typed
+from meetings.wording.refusals import refusal
+from voting.refusal import Refused
 
 F = TypeVar("F")
 C = TypeVar("C")
@@ -37,6 +40,10 @@ def keep(context: ScrutinContext, key: str, form: object) -> None:
 def drop(context: ScrutinContext, key: str) -> None:
     if context.user_data is not None:
         context.user_data.pop(key, None)
+
+
+CANCEL = "yes"
+"""The value of a form's "Cancel" button."""
 
 
 def button(label: str, field: str, value: str) -> Button:
@@ -73,18 +80,39 @@ async def pressed(
     return form, meaning
 
 
-def as_is(form: object, value: str) -> str:
-    """A button whose value needs no reading: the press itself is the answer."""
-    return value
+def only(expected: str) -> Callable[[object, str], str | None]:
+    """A single button whose press is the answer: its value is ``expected``, nothing else."""
+
+    def read(form: object, value: str) -> str | None:
+        return value if value == expected else None
+
+    return read
 
 
 def pick(value: str, choices: Sequence[C]) -> C | None:
     """The choice a button's value names by its position; None for a forged position."""
-    return choices[int(value)] if value.isdigit() and int(value) < len(choices) else None
+    canonical = value.isascii() and value.isdigit() and str(int(value)) == value
+    return choices[int(value)] if canonical and int(value) < len(choices) else None
 
 
 def is_cancel(update: Update, field: str) -> bool:
     """Whether the press is the form's "Cancel" button."""
     query = update.callback_query
     code = decode_form(query.data if query is not None else None)
-    return code is not None and code.field == field
+    return code is not None and code.field == field and code.value == CANCEL
+
+
+async def typed_or_told(
+    update: Update,
+    context: ScrutinContext,
+    field: Typed,
+    text: str | None,
+    keyboard: Keyboard | None = None,
+) -> str | None:
+    """The typed ``text`` for ``field``, or None once the person is told why it is refused
+    (empty, or longer than the field's limit, which the message gives)."""
+    try:
+        return typed(field, text)
+    except Refused as refused:
+        await reply(update, refusal(refused, context.caller.language), keyboard)
+        return None

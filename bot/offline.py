@@ -23,6 +23,8 @@ from telegram import Bot, Message, Update, User
 from telegram.ext import Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
+from bot.telegram_limits import beyond_limits
+
 BOT_ID = 7000000001
 # Same shape as a BotFather token (bot id, colon, 35 characters) so nothing that
 # validates tokens trips on it; the suffix says what it is to anyone who finds it in a log.
@@ -285,6 +287,9 @@ class OfflineRequest(BaseRequest):
             self.listener(call)
 
     def _answer(self, method: str, params: JSONDict) -> Any:
+        beyond = beyond_limits(method, params)
+        if beyond is not None:
+            raise _RejectedError("too_long", beyond)
         if method in self._extra:
             return self._extra[method](params)
         if method == "getMe":

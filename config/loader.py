@@ -37,6 +37,10 @@ __all__ = [
 
 _M = TypeVar("_M", bound=BaseModel)
 
+MAX_NESTING = 8
+"""Tables and arrays inside each other: a groupement file needs four levels at most."""
+_TOO_DEEP = f"tables or arrays nested more than {MAX_NESTING} levels deep"
+
 _ARRAY_SECTIONS = ("members", "weight_tables", "instances", "advisory")
 _SECTIONS = ("groupement", *_ARRAY_SECTIONS)
 
@@ -118,10 +122,31 @@ def _load_file(path: Path) -> tuple[Groupement | None, list[str]]:
     except tomllib.TOMLDecodeError as error:
         # The message carries "(at line N, column M)", which is what the author needs.
         return None, [f"{source}: TOML syntax error: {error}"]
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        return None, [f"{source}: {_TOO_DEEP}"]
+    if _depth(data) > MAX_NESTING:
+        return None, [f"{source}: {_TOO_DEEP}"]
 
     problems: list[Problem] = []
     groupement = _build(data, problems)
     return groupement, [problem.describe(source) for problem in problems]
+
+
+def _depth(data: object) -> int:
+    """How deep tables and arrays nest, without recursing (the nesting is the input)."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        if isinstance(value, dict):
+            pending.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            pending.extend((child, depth + 1) for child in value)
+    return deepest
 
 
 def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | None:

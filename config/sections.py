@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,7 +34,20 @@ from pydantic import (
     field_validator,
 )
 
-from voting.rules import BallotKind, BallotRules, RuleError, rules_from_mapping, rules_to_mapping
+from voting.decimal_text import (
+    SHAPE,
+    DecimalTextError,
+    plain_positive_decimal,
+    plain_text_of,
+)
+from voting.rules import (
+    RULE_KEYS,
+    BallotKind,
+    BallotRules,
+    RuleError,
+    rules_from_mapping,
+    rules_to_mapping,
+)
 
 __all__ = [
     "NO_VALUE",
@@ -104,7 +117,7 @@ TelegramId = Annotated[StrictInt, Field(gt=0)]
 
 
 def parse_decimal(value: object) -> Decimal:
-    """A strictly positive, finite decimal from a string (or an existing ``Decimal``).
+    """A strictly positive decimal written plainly (see :mod:`voting.decimal_text`).
 
     Numbers are refused on purpose: TOML would already have turned them into floats.
     """
@@ -114,20 +127,17 @@ def parse_decimal(value: object) -> Decimal:
             "read exactly and not as a binary float"
         )
     if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            hint = " (use a dot as decimal separator)" if "," in value else ""
-            raise ValueError(f"{value!r} is not a decimal number{hint}") from None
-    else:
+        text = plain_text_of(value)
+        if text is None:
+            raise ValueError(f"{value!r} is not a decimal written as {SHAPE}")
+        value = text
+    if not isinstance(value, str):
         raise ValueError(f"expected a quoted decimal string, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite decimal number")
-    if number <= 0:
-        raise ValueError(f"{value!r} must be greater than 0")
-    return number
+    try:
+        return plain_positive_decimal(value)
+    except DecimalTextError as error:
+        hint = " (use a dot as decimal separator)" if "," in value else ""
+        raise ValueError(f"{error}{hint}") from None
 
 
 def format_decimal(value: Decimal) -> str:
@@ -138,12 +148,6 @@ def format_decimal(value: Decimal) -> str:
 PositiveDecimal = Annotated[
     Decimal, PlainValidator(parse_decimal), PlainSerializer(format_decimal, return_type=str)
 ]
-
-_RULE_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"quorum", "majority", "tie", "max_proxies_per_holder", "consultation_tie"}),
-    "quorum": frozenset({"basis", "fraction", "comparison", "counts"}),
-    "majority": frozenset({"base", "fraction", "comparison", "double"}),
-}
 
 NO_VALUE: Any = object()
 """Stands for "no value to show" in a problem, where ``None`` may be the value at fault."""
@@ -179,7 +183,7 @@ def _locate_rule_error(error: RuleError, data: Mapping[str, object]) -> RulesPro
     # "quorum.basis: ..."); threshold messages then start with the sub-key they blame.
     head, separator, rest = str(error).partition(": ")
     path = tuple(head.split(".")) if separator else ()
-    if not path or path[0] not in _RULE_KEYS[""]:
+    if not path or path[0] not in RULE_KEYS[""]:
         return RulesProblem((), str(error))
     if len(path) == 1 and path[0] in ("quorum", "majority") and rest != "expected a table":
         path += ("comparison" if rest.startswith("comparison") else "fraction",)
@@ -191,9 +195,9 @@ def _parse_rules(value: object) -> BallotRules:
         return value
     if not isinstance(value, dict):
         raise ValueError("expected a table of rules (quorum, majority, tie, ...)")
-    # rules_from_mapping ignores keys it does not know, so a misspelt "dobule" would
-    # silently fall back to the default; a configuration must not.
-    for section, allowed in _RULE_KEYS.items():
+    # rules_from_mapping refuses unknown keys too; checking here first places the problem
+    # on the misspelt key with its value ("rules.majority.dobule").
+    for section, allowed in RULE_KEYS.items():
         table = value if not section else value.get(section)
         if not isinstance(table, dict):
             continue

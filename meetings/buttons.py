@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 VERSION = "v1"
 
-_VOTE = re.compile(r"^v1:v:(\d{1,9}):(\d{1,4}):(\d{1,3})$")
+
+class _Encodable(Protocol):
+    def encode(self) -> str: ...
+
+
+_B = TypeVar("_B", bound=_Encodable)
+
+
+def _canonical(button: _B | None, data: str | None) -> _B | None:
+    """The button only if the bot writes it exactly so: ``03`` for ``3``, a trailing newline
+    or any other spelling of the same numbers is no button the bot ever sent."""
+    return button if button is not None and button.encode() == data else None
+
+
+_VOTE = re.compile(r"^v1:v:([0-9]{1,9}):([0-9]{1,4}):([0-9]{1,3})$")
 _FORM = re.compile(r"^v1:f:([a-z]{1,12}):([a-z0-9_-]{1,20})$")
 
 
@@ -38,8 +53,8 @@ class FormButton:
         return f"{VERSION}:f:{self.field}:{self.value}"
 
 
-_REPLY = re.compile(r"^v1:r:(\d{1,9}):([ma])(\d{1,4}):([pvex])$")
-_HOLDER = re.compile(r"^v1:h:(\d{1,9}):(\d{1,4}):(\d{1,4})$")
+_REPLY = re.compile(r"^v1:r:([0-9]{1,9}):([ma])([0-9]{1,4}):([pvex])$")
+_HOLDER = re.compile(r"^v1:h:([0-9]{1,9}):([0-9]{1,4}):([0-9]{1,4})$")
 REPLY_CODES = {"p": "present", "v": "video", "e": "excused", "x": "proxy"}
 
 
@@ -73,15 +88,16 @@ class HolderButton:
 
 
 def decode_reply(data: str | None) -> ReplyButton | None:
-    match = _REPLY.match(data or "")
+    match = _REPLY.fullmatch(data or "")
     if match is None:
         return None
-    return ReplyButton(
+    button = ReplyButton(
         int(match.group(1)), match.group(2) == "a", int(match.group(3)), REPLY_CODES[match.group(4)]
     )
+    return _canonical(button, data)
 
 
-_ROUND = re.compile(r"^v1:e:(\d{1,9})$")
+_ROUND = re.compile(r"^v1:e:([0-9]{1,9})$")
 
 
 @dataclass(frozen=True)
@@ -95,27 +111,31 @@ class NextRoundButton:
 
 
 def decode_next_round(data: str | None) -> NextRoundButton | None:
-    match = _ROUND.match(data or "")
-    return None if match is None else NextRoundButton(int(match.group(1)))
+    match = _ROUND.fullmatch(data or "")
+    return None if match is None else _canonical(NextRoundButton(int(match.group(1))), data)
 
 
 def decode_holder(data: str | None) -> HolderButton | None:
-    match = _HOLDER.match(data or "")
+    match = _HOLDER.fullmatch(data or "")
     if match is None:
         return None
-    return HolderButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return _canonical(
+        HolderButton(int(match.group(1)), int(match.group(2)), int(match.group(3))), data
+    )
 
 
 def decode_vote(data: str | None) -> VoteButton | None:
-    match = _VOTE.match(data or "")
+    match = _VOTE.fullmatch(data or "")
     if match is None:
         return None
-    return VoteButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return _canonical(
+        VoteButton(int(match.group(1)), int(match.group(2)), int(match.group(3))), data
+    )
 
 
 def decode_form(data: str | None) -> FormButton | None:
-    match = _FORM.match(data or "")
-    return None if match is None else FormButton(match.group(1), match.group(2))
+    match = _FORM.fullmatch(data or "")
+    return None if match is None else _canonical(FormButton(match.group(1), match.group(2)), data)
 
 
 VOTE_PATTERN = re.compile(r"^v1:v:")
@@ -126,7 +146,7 @@ REPLY_PATTERN = re.compile(r"^v1:r:")
 HOLDER_PATTERN = re.compile(r"^v1:h:")
 
 
-_SESSION_PROXY = re.compile(r"^v1:s:(\d{1,9}):(\d{1,4}):(\d{1,4})$")
+_SESSION_PROXY = re.compile(r"^v1:s:([0-9]{1,9}):([0-9]{1,4}):([0-9]{1,4})$")
 SESSION_PROXY_PATTERN = re.compile(r"^v1:s:")
 
 
@@ -143,10 +163,12 @@ class SessionProxyButton:
 
 
 def decode_session_proxy(data: str | None) -> SessionProxyButton | None:
-    match = _SESSION_PROXY.match(data or "")
+    match = _SESSION_PROXY.fullmatch(data or "")
     if match is None:
         return None
-    return SessionProxyButton(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return _canonical(
+        SessionProxyButton(int(match.group(1)), int(match.group(2)), int(match.group(3))), data
+    )
 
 
 ROUND_PATTERN = re.compile(r"^v1:e:")

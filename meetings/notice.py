@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from meetings.meeting import ConvocationDelivery, LateConvocation, UrgencyWithoutReason
 from meetings.schedule import clear_days_between, last_sending_day
 from meetings.scope import MeetingScope
+from meetings.texts import Typed, shows_something, typed
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ def check_notice(notice: Notice, urgency: str | None) -> str | None:
         raise LateConvocation(
             notice.urgent_needed, notice.given, notice.urgent_last_day, urgent=True
         )
-    if not urgency.strip():
+    if not shows_something(urgency):
         raise UrgencyWithoutReason("an urgent convocation states its reason")
-    return urgency.strip()
+    return typed(Typed.URGENCY_REASON, urgency)
 
 
 @dataclass(frozen=True)

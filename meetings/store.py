@@ -34,7 +34,7 @@ from meetings.meeting import (
 )
 from meetings.presence import attendance_at, reply_proxy_problem
 from meetings.roster import ProxyRefused
-from voting.db import Store, from_db_time, required_db_time, to_db_time
+from voting.db import Store, from_db_time, is_row_id, required_db_time, to_db_time
 
 COMPONENT = "meetings"
 
@@ -147,6 +147,8 @@ class MeetingStore(Store):
     MIGRATIONS = MIGRATIONS
 
     async def _fetch(self, connection: aiosqlite.Connection, meeting_id: int) -> Meeting:
+        if not is_row_id(meeting_id):
+            raise MeetingNotFound(f"no meeting {meeting_id}", meeting=meeting_id)
         cursor = await connection.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         row = await cursor.fetchone()
         if row is None:

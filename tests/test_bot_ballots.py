@@ -358,7 +358,9 @@ async def test_the_form_re_asks_on_bad_input_and_can_be_cancelled(
     await harness.say(COORDINATOR, "/scrutin")
     await press_form(harness, "Comité de gouvernance")
     await harness.say(COORDINATOR, "x" * 501)
-    assert "entre 1 et 500 caractères" in harness.last_message_to(COORDINATOR_ID)["text"]
+    assert harness.last_message_to(COORDINATOR_ID)["text"] == (
+        "Texte trop long (question) : 501 caractères, 500 au plus. Envoyez un texte plus court."
+    )
     await harness.say(COORDINATOR, QUESTION)
     await press_form(harness, "Secret")
     await harness.say(COORDINATOR, "demain à midi")

@@ -306,13 +306,13 @@ PROBLEMS = {
         ('b = "1" }', 'b = "0" }'),
         "weight_tables[t1].weights.b",
         "'0'",
-        "must be greater than 0",
+        "must be a positive number",
     ),
     "negative weight": (
         ('b = "1" }', 'b = "-1" }'),
         "weight_tables[t1].weights.b",
         "'-1'",
-        "must be greater than 0",
+        "must be a positive number",
     ),
     "weight that is not a decimal": (
         ('b = "1" }', 'b = "un" }'),
@@ -330,13 +330,13 @@ PROBLEMS = {
         ('b = "1" }', 'b = "NaN" }'),
         "weight_tables[t1].weights.b",
         "'NaN'",
-        "not a finite decimal",
+        "not a decimal number written as digits 0-9",
     ),
     "infinite weight": (
         ('b = "1" }', 'b = "Infinity" }'),
         "weight_tables[t1].weights.b",
         "'Infinity'",
-        "not a finite decimal",
+        "not a decimal number written as digits 0-9",
     ),
     "float weight": (
         ('b = "1" }', "b = 1.5 }"),

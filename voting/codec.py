@@ -7,12 +7,19 @@ are the one way a result is written and read back. Decimals always travel as str
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from voting.decimal_text import (
+    DecimalTextError,
+    is_plain_decimal,
+    plain_positive_decimal,
+    plain_text_of,
+)
 from voting.election import LAST_ROUND, elect
 from voting.electorate import Electorate
 from voting.rules import (
@@ -73,41 +80,63 @@ class TallyInput:
         )
 
 
+class UnreadNumber:
+    """A JSON number the tally does not read: not plain, or too long to be any figure.
+
+    Kept as its text so that the field it stands in is refused by name, in one line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_LONGEST_INTEGER = 18
+
+
+def _json_float(text: str) -> Decimal | UnreadNumber:
+    return Decimal(text) if is_plain_decimal(text) else UnreadNumber(text)
+
+
+def _json_integer(text: str) -> int | UnreadNumber:
+    # int() of a 5,001-digit text raises ValueError past Python's conversion limit.
+    return int(text) if len(text.lstrip("-")) <= _LONGEST_INTEGER else UnreadNumber(text)
+
+
+def read_tally_json(text: str) -> object:
+    """The JSON of a tally file; weights never pass through a float, and no number, depth
+    or constant (``NaN``) the tally cannot use gets further than a one-line refusal."""
+    try:
+        return json.loads(
+            text, parse_float=_json_float, parse_int=_json_integer, parse_constant=UnreadNumber
+        )
+    except json.JSONDecodeError as error:
+        raise TallyInputError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise TallyInputError("not valid JSON: arrays or objects nested too deep") from None
+
+
 def parse_weight(value: object, where: str) -> Decimal:
-    """A weight from a string, an integer or a JSON number read as Decimal; never a float."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    """A weight from a plain decimal string (see :mod:`voting.decimal_text`), or a JSON number
+    written the same way; never a float, an exponent or a digit outside 0-9."""
+    if isinstance(value, UnreadNumber):
+        value = value.text
+    elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+        value = plain_text_of(Decimal(value)) or str(value)
+    if not isinstance(value, str):
         raise TallyInputError(
             f'{where}: {value!r} must be a decimal written as a string, such as "1.5"'
         )
     try:
-        weight = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise TallyInputError(f"{where}: {value!r} is not a decimal number") from None
-    if not weight.is_finite() or weight <= 0:
-        raise TallyInputError(f"{where}: {value!r} must be a positive number")
-    return weight
+        return plain_positive_decimal(value)
+    except DecimalTextError as error:
+        raise TallyInputError(f"{where}: {error}") from None
 
 
-def _string_map(data: Mapping[str, Any], key: str) -> dict[str, str]:
-    value = data.get(key, {})
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise TallyInputError(f"{key}: expected an object of strings to strings")
-    return dict(value)
-
-
-def _flag(data: Mapping[str, Any], key: str) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        raise TallyInputError(f"{key}: {value!r} is not true or false")
-    return value
-
-
-def tally_input_from_mapping(data: object) -> TallyInput:
-    if not isinstance(data, dict):
-        raise TallyInputError("the file must hold a JSON object")
-    known = {
+TALLY_INPUT_KEYS = frozenset(
+    {
         "weights",
         "present",
         "proxies",
@@ -121,32 +150,85 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         "round",
         "birth_dates",
     }
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise TallyInputError(f"unknown keys {unknown}; expected some of {sorted(known)}")
+)
+"""The keys of a tally file. Any other is refused: a misspelt key must never fall back to a
+default. The keys of ``rules`` are :data:`voting.rules.RULE_KEYS`; every other object of the
+file maps member ids or candidate names to values."""
+
+_LONGEST_NAME = 200
+
+
+def _at(prefix: str, name: str) -> str:
+    """Where a named entry is, readable on one line whatever the name holds."""
+    return (
+        f"{prefix}.{name}" if name.isprintable() and name.strip() == name else f"{prefix}[{name!r}]"
+    )
+
+
+def _name(value: object, where: str) -> str:
+    """A member id or option name: a non-empty string of bounded length."""
+    if not isinstance(value, str) or not value.strip():
+        raise TallyInputError(f"{where}: {value!r} is not a non-empty name")
+    if len(value) > _LONGEST_NAME:
+        raise TallyInputError(f"{where}: a name has at most {_LONGEST_NAME} characters")
+    return value
+
+
+def _names(data: Mapping[str, Any], key: str, default: list[str]) -> list[str]:
+    value = data.get(key, default)
+    if not isinstance(value, list):
+        raise TallyInputError(f"{key}: expected a list of names")
+    return [_name(item, f"{key}[{index}]") for index, item in enumerate(value)]
+
+
+def _string_map(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key, {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise TallyInputError(f"{key}: expected an object of strings to strings")
+    return {_name(name, f"{key}"): text for name, text in value.items()}
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise TallyInputError(f"{key}: {value!r} is not true or false")
+    return value
+
+
+def _weights(data: Mapping[str, Any]) -> dict[str, Decimal]:
     raw_weights = data.get("weights")
     if not isinstance(raw_weights, dict) or not raw_weights:
         raise TallyInputError('weights: expected a non-empty object of member -> "decimal"')
-    weights = {
-        str(member): parse_weight(value, f"weights.{member}")
+    return {
+        _name(member, "weights"): parse_weight(value, _at("weights", member))
         for member, value in raw_weights.items()
     }
-    present = data.get("present", [])
-    if not isinstance(present, list) or not all(isinstance(p, str) for p in present):
-        raise TallyInputError("present: expected a list of member ids")
-    options = data.get("options", list(MOTION_OPTIONS))
-    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-        raise TallyInputError("options: expected a list of option names")
-    chair = data.get("chair")
-    if chair is not None and chair not in weights:
-        raise TallyInputError(f"chair: {chair!r} is not in weights")
+
+
+def _rules(data: Mapping[str, Any]) -> BallotRules:
     rules_data = data.get("rules")
     if not isinstance(rules_data, dict):
         raise TallyInputError("rules: expected an object with quorum, majority and tie")
     try:
-        rules = rules_from_mapping(rules_data)
+        return rules_from_mapping(rules_data)
     except RuleError as error:
         raise TallyInputError(f"rules.{error}") from None
+
+
+def tally_input_from_mapping(data: object) -> TallyInput:
+    if not isinstance(data, dict):
+        raise TallyInputError("the file must hold a JSON object")
+    unknown = sorted(set(data) - TALLY_INPUT_KEYS)
+    if unknown:
+        expected = sorted(TALLY_INPUT_KEYS)
+        raise TallyInputError(f"unknown keys {unknown}; expected some of {expected}")
+    weights = _weights(data)
+    present = _names(data, "present", [])
+    options = _names(data, "options", list(MOTION_OPTIONS))
+    chair = data.get("chair")
+    if chair is not None and (not isinstance(chair, str) or chair not in weights):
+        raise TallyInputError(f"chair: {chair!r} is not in weights")
+    rules = _rules(data)
     election_round = _election_round(data)
     if election_round is not None and "options" not in data:
         raise TallyInputError("options: an election needs its candidates' names")
@@ -193,7 +275,7 @@ def _birth_dates(data: Mapping[str, Any]) -> dict[str, date]:
         try:
             dates[name] = date.fromisoformat(text)
         except ValueError:
-            problem = f"birth_dates.{name}: {text!r} is not a date YYYY-MM-DD"
+            problem = f"{_at('birth_dates', name)}: {text!r} is not a date YYYY-MM-DD"
             raise TallyInputError(problem) from None
     return dates
 

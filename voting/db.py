@@ -75,6 +75,15 @@ async def _connect(path: Path | str) -> aiosqlite.Connection:
     return connection
 
 
+LARGEST_ROW_ID = 2**63 - 1
+"""SQLite's largest integer: a larger id is no row's, and binding it raises OverflowError."""
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be some row's id; a typed number beyond that finds nothing."""
+    return 0 < value <= LARGEST_ROW_ID
+
+
 class Database:
     """One aiosqlite connection in WAL mode, with explicit transactions."""
 

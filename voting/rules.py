@@ -60,7 +60,8 @@ class BallotKind(StrEnum):
 
 _E = TypeVar("_E", bound=StrEnum)
 
-_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+# ASCII digits only, bounded: "\d" would read "٢/٣" as 2/3, and a huge numerator is no rule.
+_FRACTION = re.compile(r" *([0-9]{1,6}) */ *([0-9]{1,6}) *")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Threshold:
 
     @classmethod
     def parse(cls, fraction: str, comparison: str) -> Threshold:
-        match = _FRACTION.match(fraction)
+        match = _FRACTION.fullmatch(fraction)
         if match is None:
             raise RuleError(f"fraction {fraction!r} is not of the form 'n/d'")
         try:
@@ -212,6 +213,26 @@ def _threshold(section: dict[str, object], field: str) -> Threshold:
         raise RuleError(f"{field}: {error}") from None
 
 
+RULE_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"quorum", "majority", "tie", "max_proxies_per_holder", "consultation_tie"}),
+    "quorum": frozenset({"basis", "fraction", "comparison", "counts"}),
+    "majority": frozenset({"base", "fraction", "comparison", "double"}),
+}
+"""The keys each table of rules may hold: any other is a mistake, never a default."""
+
+
+def _refuse_unknown_keys(data: dict[str, object]) -> None:
+    for section, allowed in RULE_KEYS.items():
+        table = data if not section else data.get(section)
+        if not isinstance(table, dict):
+            continue
+        for key in table:
+            if key not in allowed:
+                where = f"{section}.{key}" if section else str(key)
+                expected = ", ".join(sorted(allowed))
+                raise RuleError(f"{where}: unknown key; expected one of {expected}")
+
+
 def rules_from_mapping(data: dict[str, object]) -> BallotRules:
     """Build rules from the JSON/TOML shape used by configs and ``scrutin tally``.
 
@@ -220,6 +241,7 @@ def rules_from_mapping(data: dict[str, object]) -> BallotRules:
     "tie": "rejected"|"chair", "max_proxies_per_holder": int,
     "consultation_tie": "rejected"|"coordinator"}``
     """
+    _refuse_unknown_keys(data)
     quorum_data = data.get("quorum", {"basis": "none"})
     majority_data = data.get("majority")
     if not isinstance(quorum_data, dict):

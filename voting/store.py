@@ -41,7 +41,7 @@ from voting.codec import (
     result_from_mapping,
     result_to_mapping,
 )
-from voting.db import Store, from_db_time, to_db_time
+from voting.db import Store, from_db_time, is_row_id, to_db_time
 from voting.election import elect_the_oldest
 from voting.electorate import Electorate
 from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
@@ -169,6 +169,8 @@ class BallotStore(Store):
     MIGRATIONS = MIGRATIONS
 
     async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
+        if not is_row_id(ballot_id):
+            raise BallotNotFound(f"no ballot {ballot_id}", ballot_id=ballot_id)
         cursor = await connection.execute("SELECT * FROM ballots WHERE id = ?", (ballot_id,))
         row = await cursor.fetchone()
         if row is None:

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from bot.cli.common import EXIT_INVALID, fail
@@ -15,20 +14,19 @@ from config.summary import summarize
 from meetings.wording.explain import explain, quorum_line, summary_lines
 from meetings.wording.formats import PARIS
 from meetings.wording.i18n import LANGUAGES
-from voting.codec import TallyInputError, result_to_mapping, run_tally_mapping
+from voting.codec import TallyInputError, read_tally_json, result_to_mapping, run_tally_mapping
 
 
 def tally(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
-        # Numbers in the file are read as Decimal: a weight never passes through a float.
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         return fail(f"{path}: cannot read: {error.strerror}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         return fail(f"{path}: not valid JSON: {error}")
     try:
-        result = run_tally_mapping(data)
+        result = run_tally_mapping(read_tally_json(text))
     except TallyInputError as error:
         return fail(f"{path}: {error}")
     if args.format == "text":

@@ -9,10 +9,21 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.arguments import candidate_names, future_moment, words
+from bot.arguments import candidate_names, future_moment
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import (
+    CANCEL,
+    button,
+    drop,
+    form_of,
+    is_cancel,
+    keep,
+    only,
+    pick,
+    pressed,
+    typed_or_told,
+)
 from bot.jobs import close_at_deadline
 from bot.replies import reply
 from meetings.actions.ballot_open import (
@@ -24,6 +35,7 @@ from meetings.actions.ballot_open import (
     session_of,
 )
 from meetings.actions.election_rounds import candidate_options
+from meetings.texts import Typed
 from meetings.wording.election import round_label
 from meetings.wording.formats import example_time, moment, name_of, quoted
 from meetings.wording.i18n import N_, translator
@@ -37,7 +49,6 @@ from voting.tally import MOTION_OPTIONS
 INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES = range(6)
 KEY = "ballot_form"
 END = ConversationHandler.END
-MAX_QUESTION_LENGTH = 500
 
 
 @dataclass
@@ -98,7 +109,7 @@ async def start(update: Update, context: ScrutinContext) -> int:
             else governance.instance(groupement_id, instance_id).name
         )
         rows.append((button(label, "instance", str(index)),))
-    rows.append((button(_("Cancel"), "bcancel", "yes"),))
+    rows.append((button(_("Cancel"), "bcancel", CANCEL),))
     await reply(update, _("New ballot. Which instance votes?"), tuple(rows))
     return INSTANCE
 
@@ -156,14 +167,8 @@ async def _take_question(
     update: Update, context: ScrutinContext, form: BallotForm, text: str
 ) -> int:
     _ = context.caller._
-    question = words(text)
-    if not question or len(question) > MAX_QUESTION_LENGTH:
-        await reply(
-            update,
-            _("The question must be between 1 and {limit} characters. Send it again.").format(
-                limit=MAX_QUESTION_LENGTH
-            ),
-        )
+    question = await typed_or_told(update, context, Typed.QUESTION, text)
+    if question is None:
         return QUESTION
     instance = context.services.governance.instance(form.groupement_id, form.instance_id)
     session = await session_of(context.services, form.groupement_id, form.instance_id)
@@ -269,7 +274,7 @@ async def on_deadline(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_no_deadline(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, BallotForm, "deadline", as_is)
+    found = await pressed(update, context, KEY, BallotForm, "deadline", only("none"))
     if found is None:
         return DEADLINE
     form, _value = found
@@ -324,7 +329,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
         _("Open the ballot and send the papers now?"),
     ]
     confirm = (
-        (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", "yes")),
+        (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", CANCEL)),
     )
     await reply(update, "\n".join(summary), confirm)
     return CONFIRM
@@ -333,7 +338,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "bcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, BallotForm, "confirm", as_is)
+    found = await pressed(update, context, KEY, BallotForm, "confirm", only("open"))
     if found is None:
         return CONFIRM
     form, _value = found

@@ -22,7 +22,7 @@ from meetings.wording.messages.elections import opened_round
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
-_BIRTH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_BIRTH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 AGES_REFUSED = {
     "invalid_option": N_(
@@ -34,7 +34,7 @@ AGES_REFUSED = {
 
 
 def birth_date(text: str) -> date | None:
-    match = _BIRTH_DATE.match(text)
+    match = _BIRTH_DATE.fullmatch(text)
     if match is None:
         return None
     day, month, year = (int(match.group(i)) for i in range(1, 4))

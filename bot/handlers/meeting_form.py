@@ -11,12 +11,24 @@ from telegram.ext import ConversationHandler
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
-from bot.forms import as_is, button, drop, form_of, is_cancel, keep, pick, pressed
+from bot.forms import (
+    CANCEL,
+    button,
+    drop,
+    form_of,
+    is_cancel,
+    keep,
+    only,
+    pick,
+    pressed,
+    typed_or_told,
+)
 from bot.replies import reply
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
 from meetings.notifier import Keyboard
 from meetings.schedule import local_day
+from meetings.texts import Typed, check_agenda
 from meetings.wording.formats import moment, name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.planning import planned_text
@@ -70,7 +82,7 @@ async def start(update: Update, context: ScrutinContext) -> int:
         groupement = governance.groupement(groupement_id)
         label = groupement.instance(instance_id).name + (f" — {groupement.name}" if many else "")
         rows.append((button(label, "minst", str(index)),))
-    rows.append((button(_("Cancel"), "mcancel", "yes"),))
+    rows.append((button(_("Cancel"), "mcancel", CANCEL),))
     await reply(update, _("New meeting. Which instance meets?"), tuple(rows))
     return INSTANCE
 
@@ -115,7 +127,13 @@ async def on_place(update: Update, context: ScrutinContext) -> int:
     if form is None:
         return END
     text = _typed(update)
-    form.place = None if text.lower() in NONE_WORDS else text
+    if text.lower() in NONE_WORDS:
+        form.place = None
+    else:
+        place = await typed_or_told(update, context, Typed.PLACE, text)
+        if place is None:
+            return PLACE
+        form.place = place
     await reply(update, context.caller._("Video link? (https://…, or “-” for none)"))
     return LINK
 
@@ -133,7 +151,10 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
     if text.lower() in NONE_WORDS:
         form.video_link = None
     elif text.startswith(("https://", "http://")):
-        form.video_link = text
+        link = await typed_or_told(update, context, Typed.VIDEO_LINK, text)
+        if link is None:
+            return LINK
+        form.video_link = link
     else:
         await reply(update, _("A link starts with https://. Send it again, or “-” for none."))
         return LINK
@@ -162,6 +183,11 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
             update, _("I could not read this item. Write “Title” or “Title ; vote : question”.")
         )
         return AGENDA
+    try:
+        check_agenda((i.title, i.motion) for i in (*form.agenda, item))
+    except Refused as refused:
+        await reply(update, refusal(refused, context.caller.language), _done(context))
+        return AGENDA
     form.agenda.append(item)
     await reply(
         update,
@@ -172,7 +198,7 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
 
 
 async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, MeetingForm, "magenda", as_is)
+    found = await pressed(update, context, KEY, MeetingForm, "magenda", only("done"))
     if found is None:
         return AGENDA
     form, _value = found
@@ -208,10 +234,10 @@ async def on_chair_name(update: Update, context: ScrutinContext) -> int:
     form = _form(context)
     if form is None:
         return END
-    text = _typed(update)
-    if not text:
+    name = await typed_or_told(update, context, Typed.CHAIR_NAME, _typed(update))
+    if name is None:
         return CHAIR_NAME
-    form.chair_name = text
+    form.chair_name = name
     await reply(update, context.caller._("Secretary of the session (name, as it will be signed)?"))
     return SECRETARY
 
@@ -245,13 +271,13 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
     form = _form(context)
     if form is None:
         return END
-    text = _typed(update)
-    if not text:
+    name = await typed_or_told(update, context, Typed.SECRETARY, _typed(update))
+    if name is None:
         return SECRETARY
-    form.secretary = text
+    form.secretary = name
     _ = context.caller._
     confirm = (
-        (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", "yes")),
+        (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", CANCEL)),
     )
     await reply(update, _summary(form, context), confirm)
     return CONFIRM
@@ -260,7 +286,7 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if is_cancel(update, "mcancel"):
         return await _cancelled(update, context)
-    found = await pressed(update, context, KEY, MeetingForm, "mconfirm", as_is)
+    found = await pressed(update, context, KEY, MeetingForm, "mconfirm", only("yes"))
     if found is None:
         return CONFIRM
     form, _value = found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from meetings.actions.actor import Actor
 from meetings.meeting import AgendaItem, AgendaNote, Meeting
 from meetings.services import Services
+from meetings.texts import Typed, typed
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class AgendaNoted:
 async def note_agenda_item(
     services: Services, actor: Actor, meeting_id: int, position: int, text: str
 ) -> AgendaNoted:
+    text = typed(Typed.NOTE, text)
     async with services.database.transaction():
         meeting = await services.meetings.get(meeting_id)
         actor.require_coordinator(meeting.plan.groupement_id)

@@ -38,6 +38,7 @@ from meetings.quorum import meeting_electorate
 from meetings.schedule import local_day
 from meetings.scope import scope_of
 from meetings.services import Services
+from meetings.texts import Typed, typed
 from voting.ballot import Ballot, BallotDraft, BallotMode
 from voting.electorate import Electorate
 from voting.refusal import Refused
@@ -184,6 +185,7 @@ async def open_ballot(
     secret ballot. ``precondition`` runs in the ballot's own transaction, so that what it
     checks still holds when the ballot is written (two presses of one button open one)."""
     actor.require_coordinator(groupement_id)
+    typed(Typed.QUESTION, question)
     async with services.database.transaction():
         if precondition is not None:
             await precondition()

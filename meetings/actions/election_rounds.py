@@ -20,6 +20,7 @@ from meetings.actions.actor import Actor
 from meetings.actions.ballot_open import BallotOpened, open_ballot, session_of
 from meetings.delivery.ballots import announce_result
 from meetings.services import Services
+from meetings.texts import Typed, shows_something, typed
 from voting.ballot import Ballot, BallotMode, BallotState
 from voting.election import candidates_of, election_options, next_round
 from voting.refusal import Refused
@@ -51,6 +52,9 @@ class InvalidCandidates(Refused):
 
 def candidate_options(candidates: Sequence[str]) -> tuple[str, ...]:
     """A ballot's options for these candidates, refused in words a person can act on."""
+    for name in candidates:
+        if shows_something(name):
+            typed(Typed.CANDIDATE, name)
     try:
         return election_options(candidates)
     except TallyError as error:

@@ -13,6 +13,7 @@ from meetings.meeting import InvalidPlan, Meeting, MeetingPlan, PlanInThePast, U
 from meetings.notice import Notice, notice_for
 from meetings.scope import scope_of
 from meetings.services import Services
+from meetings.texts import Typed, check_agenda, typed
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,19 @@ class Planned:
     meeting: Meeting
     notice: Notice
     """The notice the convocation owes, and the last day to send it."""
+
+
+def _check_texts(plan: MeetingPlan) -> None:
+    """What was typed, within its limits, whatever way the plan came in."""
+    for field, text in (
+        (Typed.PLACE, plan.place),
+        (Typed.VIDEO_LINK, plan.video_link),
+        (Typed.CHAIR_NAME, plan.chair_name),
+        (Typed.SECRETARY, plan.secretary),
+    ):
+        if text is not None:
+            typed(field, text)
+    check_agenda((item.title, item.motion) for item in plan.agenda)
 
 
 async def plan_meeting(services: Services, actor: Actor, plan: MeetingPlan) -> Planned:
@@ -30,6 +44,7 @@ async def plan_meeting(services: Services, actor: Actor, plan: MeetingPlan) -> P
     if problems:
         # Before comparing times: a naive start would raise TypeError, not a refusal.
         raise InvalidPlan(problems)
+    _check_texts(plan)
     now = services.clock()
     if plan.starts_at <= now:
         raise PlanInThePast("the meeting must start in the future")

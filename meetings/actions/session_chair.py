@@ -35,6 +35,7 @@ from meetings.opening import designation_rule
 from meetings.presence import attendance_at, coming
 from meetings.presiding import chair_absent
 from meetings.services import Services
+from meetings.texts import Typed, shows_something, typed
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import DEFAULT_LANGUAGE, translator
 from voting.ballot import Ballot
@@ -81,8 +82,9 @@ async def designate_chair(
         actor.require_coordinator(meeting.plan.groupement_id)
         if meeting.state not in (MeetingState.CONVENED, MeetingState.IN_SESSION):
             raise WrongMeetingState(f"meeting {meeting_id} is {meeting.state}", meeting.state)
-        if not person_name:
+        if not shows_something(person_name):
             raise ChairNameMissing("the person who presides is named")
+        person_name = typed(Typed.CHAIR_NAME, person_name)
         groupement = services.governance.groupement(meeting.plan.groupement_id)
         replies = await services.meetings.replies(meeting.id)
         events = await services.meetings.attendance_events(meeting.id)

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from meetings.meeting import MeetingError, MeetingState
-from meetings.wording.formats import PARIS, clear_days, moment, short_date
+from meetings.texts import TextEmpty, TextTooLong, Typed
+from meetings.wording.formats import PARIS, clear_days, moment, short_date, weight
 from meetings.wording.i18n import N_, translator
 from meetings.wording.states import ballot_state, meeting_state
 from voting.ballot import BallotState, VotingError
@@ -32,6 +33,16 @@ REFUSALS: dict[str, str] = {
     ),
     "not_your_member": N_("You do not answer for this member."),
     "invalid_button": N_("This button is not valid."),
+    # Typed text
+    "text_empty": N_("There is nothing to read in this {field}. Send it again."),
+    "text_too_long": N_(
+        "This {field} is too long: {length} characters, at most {limit}. Send a shorter one."
+    ),
+    "agenda_too_long": N_(
+        "The agenda is full: at most {items} items and {limit} characters in all, titles and "
+        "questions together, so that the convocation fits in one message. Press “Done”, or "
+        "shorten the items."
+    ),
     # Ballots and votes
     "ballot_not_found": N_("This ballot does not exist."),
     "ballot_not_open": N_("This ballot is closed; your vote was not recorded."),
@@ -256,6 +267,21 @@ CLOSING_REFUSALS: dict[str, str] = {
 """What ``/clore`` says when a ballot cannot be closed: the reason, never just "not open"."""
 
 
+TYPED_LABELS: dict[str, str] = {
+    Typed.PLACE: N_("place"),
+    Typed.VIDEO_LINK: N_("video link"),
+    Typed.AGENDA_TITLE: N_("agenda item"),
+    Typed.MOTION: N_("motion"),
+    Typed.CHAIR_NAME: N_("chair's name"),
+    Typed.SECRETARY: N_("secretary's name"),
+    Typed.URGENCY_REASON: N_("urgency reason"),
+    Typed.QUESTION: N_("question"),
+    Typed.CANDIDATE: N_("candidate's name"),
+    Typed.NOTE: N_("note"),
+}
+"""What a typed field is called in a refusal ("Ce lieu est trop long")."""
+
+
 def _shown(value: object, language: str, zone: ZoneInfo) -> object:
     """A detail as a person reads it: dates and times in words, lists joined."""
     if isinstance(value, datetime):
@@ -290,6 +316,11 @@ def _details(error: Refused, language: str) -> dict[str, object]:
             shown[f"{key}_days"] = clear_days(value, language)
     if "problems" in error.details and isinstance(error.details["problems"], list):
         shown["problems"] = "; ".join(_(str(problem)) for problem in error.details["problems"])
+    if isinstance(error, TextEmpty | TextTooLong):
+        shown["field"] = _(TYPED_LABELS[str(error.details["field"])])
+        for key in ("limit", "length"):
+            if isinstance(error.details.get(key), int):
+                shown[key] = weight(int(str(error.details[key])), language)
     ballots = error.details.get("ballots")
     if isinstance(ballots, list):
         shown["ballots"] = ", ".join(_("no. {number}").format(number=n) for n in ballots)
