@@ -121,6 +121,7 @@ def test_the_stores_share_one_base() -> None:
         "meetings/roster.py",
         "meetings/session_store.py",
         "meetings/store.py",
+        "voting/ledger_store.py",
         "voting/store.py",
     ]
 

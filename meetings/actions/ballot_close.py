@@ -1,9 +1,10 @@
 """Close a ballot: judge it on its frozen electorate and keep its result.
 
 Permission: a coordinator of the groupement, or the ballot's own deadline once it has passed.
-The result and the dropped deadline reminders are one transaction; after the commit the
-result, in words and as a chart, goes to the groups and to every voter, and the papers lose
-their buttons.
+The result, the dropped deadline reminders and, for a secret ballot, the destroyed link
+between members and choices are one transaction; after the commit the write-ahead log is
+emptied of the old pages, then the result, in words and as a chart, goes to the groups and to
+every voter, and the papers lose their buttons.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> Ball
         ballot = await services.ballots.get(ballot_id)
         actor.require_coordinator(ballot.draft.groupement_id)
         closed = await _close(services, ballot_id, actor.person_id)
+    await services.ballots.forget()
     await announce_result(services, closed.ballot)
     meeting_id = closed.ballot.draft.meeting_id
     if closed.chair is not None and meeting_id is not None:
@@ -82,6 +84,7 @@ async def close_due_ballots(services: Services) -> list[int]:
         except Refused as refused:
             log.info("ballot %s not closed at its deadline: %s", due.id, refused)
             continue
+        await services.ballots.forget()
         await announce_result(services, done.ballot)
         closed.append(due.id)
     return closed

@@ -47,6 +47,7 @@ from meetings.minutes.model import (
     UrgencyRuled,
     VoteLine,
 )
+from meetings.minutes.seals import seal_of, with_receipts
 from meetings.minutes.sitters import sitter_of
 from meetings.notice import late_deliveries, owed_notice
 from meetings.presence import attendance_at, proxies_of, session_electorate
@@ -259,7 +260,11 @@ async def _deliberation(
     voted = count_of(votes, ballot.electorate.weights)
     if ruling is not None:
         position, title = None, None
-    return Deliberation(number, ballot, votes, names, position, title, result, lines, voted, ruling)
+    seal = await seal_of(ballots, ballot)
+    lines = with_receipts(lines, seal)
+    return Deliberation(
+        number, ballot, votes, names, position, title, result, lines, voted, ruling, seal.final_hash
+    )
 
 
 async def _deliberations(
@@ -546,6 +551,7 @@ async def build_consultation_record(
     lines: tuple[VoteLine, ...] = ()
     if result is not None and not ballot.secret:
         lines = _vote_lines(electorate, votes, names, written=True)
+    seal = await seal_of(ballots, ballot)
     instance = groupement.instance(ballot.draft.instance_id)
     table = _table(groupement, ballot.weight_table_id)
     return ConsultationRecord(
@@ -567,6 +573,7 @@ async def build_consultation_record(
         required_members=required,
         valid=valid,
         result=result,
-        vote_lines=lines,
+        vote_lines=with_receipts(lines, seal),
         weight_table_name=None if table is None else table.name,
+        final_hash=seal.final_hash,
     )

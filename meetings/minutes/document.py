@@ -336,6 +336,7 @@ def _record_result(record: ConsultationRecord, language: str) -> list[Block]:
             consultation_tie=TieRule.REJECTED
             if ballot.rules is None
             else ballot.rules.consultation_tie,
+            final_hash=record.final_hash,
         )
     if ballot.state is BallotState.CANCELLED:
         return [Paragraph(_("The consultation was cancelled; it has no result."))]

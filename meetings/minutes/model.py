@@ -90,6 +90,8 @@ class VoteLine:
     option: str | None
     proxy_holder: Name | None
     """The member whose representative cast this vote by proxy."""
+    receipt: str | None = None
+    """The receipt code of the vote that counts, in the ballot's chain."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Deliberation:
     participation: Count
     ruling: RulingSubject | None = None
     """What the ballot ruled on at the opening (the urgency, the chair): no deliberation."""
+    final_hash: str | None = None
+    """The last hash of the closed ballot's vote chain."""
 
     @property
     def reference(self) -> str | None:
@@ -290,6 +294,8 @@ class ConsultationRecord:
     result: TallyResult | None
     vote_lines: tuple[VoteLine, ...]
     weight_table_name: str | None = None
+    final_hash: str | None = None
+    """The last hash of the closed consultation's vote chain."""
 
     @property
     def question(self) -> str:

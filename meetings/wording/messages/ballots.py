@@ -155,20 +155,19 @@ def already_voted(ballot: Ballot, groupement: Groupement, member_id: str, langua
 
 
 def confirmation(
-    paper_text: str, option: str, amount: Decimal, changed: bool, language: str
+    paper_text: str, option: str, amount: Decimal, changed: bool, language: str, receipt: str = ""
 ) -> str:
-    """The paper, with what was recorded under it."""
+    """The paper, with what was recorded under it and the vote's receipt code."""
     _ = translator(language)
     line = (
         _("Vote changed: {option} — {weight}")
         if changed
         else _("Vote recorded: {option} — {weight}")
     )
-    return (
-        paper_text
-        + "\n\n"
-        + line.format(option=option_label(option, language), weight=voices(amount, language))
-    )
+    text = line.format(option=option_label(option, language), weight=voices(amount, language))
+    if receipt:
+        text += "\n" + _("Receipt: {code} (check it with /recu {code})").format(code=receipt)
+    return paper_text + "\n\n" + text
 
 
 def participation_text(
