@@ -157,6 +157,7 @@ LOADED = (
         ["--help"],
         ["tally", str(ROOT / "examples" / "cogouv-worked-example.json")],
         ["config", "check"],
+        ["verify", str(ROOT / "examples" / "cogouv-worked-example.json")],
     ],
 )
 def test_light_commands_load_no_transport_and_no_plotting(arguments: list[str]) -> None:

@@ -14,10 +14,14 @@ import aiosqlite
 
 from tests.clock import FakeClock
 from tests.test_ballot_store import START, opened
+from tests.test_tally import COGOUV, WEIGHTS_2022
 from voting.audit import export_mapping
+from voting.codec import electorate_to_mapping
 from voting.db import Database
-from voting.rules import BallotKind
-from voting.store import BallotStore
+from voting.electorate import Electorate
+from voting.ledger import chain_problems
+from voting.rules import BallotKind, rules_to_mapping
+from voting.store import MIGRATIONS, BallotStore
 
 PRESSES = [
     ("region", "for", "tg:501"),
@@ -126,3 +130,47 @@ async def test_a_public_ballot_keeps_its_full_record(tmp_path: Path) -> None:
     assert all(v.cast_at is not None for v in history)
     assert (await store.effective_votes(ballot_id))["region"] == "against"
     await store.database.close()
+
+
+async def test_votes_of_a_database_from_before_the_ledger_are_adopted(tmp_path: Path) -> None:
+    """The votes in clear of an earlier database become chains; a closed secret ballot's are
+    sealed at once, and the old table goes."""
+    path = tmp_path / "earlier.db"
+    database = await Database.open(path, FakeClock(START))
+    await database.migrate("voting", MIGRATIONS[:3])
+    terms = (
+        json.dumps(rules_to_mapping(COGOUV)),
+        json.dumps(electorate_to_mapping(Electorate(WEIGHTS_2022, frozenset(WEIGHTS_2022)))),
+    )
+    for state, kind in (("open", "public"), ("closed", "secret")):
+        await database.connection.execute(
+            """INSERT INTO ballots (groupement_id, instance_id, question, kind, mode, options,
+                   allow_vote_change, state, created_at_utc, rules, electorate)
+               VALUES ('ent-grand-est', 'cogouv', 'Q', ?, 'meeting', '["for", "against"]', 1, ?,
+                   '2026-12-15T13:00:00+00:00', ?, ?)""",
+            (kind, state, *terms),
+        )
+    for ballot_id in (1, 2):
+        for member, option in (("region", "for"), ("cea", "against"), ("region", "against")):
+            await database.connection.execute(
+                "INSERT INTO votes (ballot_id, member_id, option, cast_by, cast_at_utc) "
+                "VALUES (?, ?, ?, ?, '2026-12-15T13:05:00+00:00')",
+                (ballot_id, member, option, f"tg:{member}"),
+            )
+    store = BallotStore(database)
+    await store.migrate()
+
+    assert await store.effective_votes(1) == {"cea": "against", "region": "against"}
+    assert [v.cast_by for v in await store.history(1)] == ["tg:region", "tg:cea", "tg:region"]
+    for ballot_id in (1, 2):
+        genesis, entries = await store.chain(ballot_id)
+        assert len(entries) == 3 and chain_problems(ballot_id, genesis, entries) == []
+    assert {v.option for v in await store.history(2)} == {""}
+    assert all(v.cast_at is None for v in await store.history(2))
+    await store.migrate()  # once only
+    assert len((await store.chain(1))[1]) == 3
+    cursor = await database.connection.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'votes'"
+    )
+    assert tuple(await cursor.fetchone() or ()) == (0,)
+    await database.close()

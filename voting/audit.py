@@ -181,7 +181,7 @@ def verify_export(data: object) -> list[str]:
         return ["the file must hold a JSON object"]
     ballot_id = data.get("ballot")
     if isinstance(ballot_id, bool) or not isinstance(ballot_id, int):
-        return ["ballot: expected the ballot's number"]
+        return ["ballot: expected the ballot's number: is this a file from scrutin export?"]
     try:
         found = _chain_findings(data, ballot_id)
     except LedgerError as error:

@@ -170,6 +170,37 @@ class BallotStore(Store):
     async def migrate(self) -> None:
         await super().migrate()
         await self.ledger.migrate()
+        if await self._adopt_earlier_votes():
+            await self.forget()
+
+    async def _adopt_earlier_votes(self) -> bool:
+        """A database from before the ledger: each opened ballot gets its chain, its votes in
+        clear become entries in their order, a closed secret ballot is sealed, and the old
+        table of votes goes. Runs once; False when there was nothing to adopt."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'votes'"
+            )
+            if await cursor.fetchone() is None:
+                return False
+            for ballot in await self.find():
+                if ballot.electorate is None or ballot.rules is None:
+                    continue
+                await self.ledger.start(ballot.id, ballot_terms(ballot), ballot.secret)
+                cursor = await connection.execute(
+                    "SELECT * FROM votes WHERE ballot_id = ? ORDER BY id", (ballot.id,)
+                )
+                for row in await cursor.fetchall():
+                    weight = ballot.electorate.weights[row["member_id"]]
+                    cast_at = from_db_time(row["cast_at_utc"]) or self._now
+                    await self.ledger.append(
+                        ballot.id, row["member_id"], row["option"], weight, row["cast_by"], cast_at
+                    )
+                if ballot.secret and ballot.state is not BallotState.OPEN:
+                    await self.ledger.seal(ballot.id)
+            await connection.execute("PRAGMA secure_delete = ON")
+            await connection.execute("DROP TABLE votes")
+            return True
 
     async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
         cursor = await connection.execute("SELECT * FROM ballots WHERE id = ?", (ballot_id,))
