@@ -22,6 +22,7 @@ from voting.ballot import BallotMode
 from voting.db import Database
 from voting.rules import BallotKind
 from voting.store import BallotStore
+from voting.tally import BLANK
 
 VOTES = [
     ("region", "for"),
@@ -191,3 +192,25 @@ def test_scrutin_export_writes_the_file_of_a_closed_ballot_only(
     capsys.readouterr()
     assert main(["export", str(open_id), "-o", str(output)]) == 2
     assert "only a closed ballot is exported" in capsys.readouterr().err
+
+
+async def test_an_election_round_is_verified(
+    store: BallotStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ballot_id = await opened(
+        store,
+        kind=BallotKind.SECRET,
+        election_round=1,
+        options=("Mme Durand", "M. Martin", BLANK),
+    )
+    for member, option in (("region", "Mme Durand"), ("cea", "M. Martin"), ("aube", BLANK)):
+        await store.cast(ballot_id, member, option, cast_by=f"tg:{member}")
+    await store.close(ballot_id)
+    data = await store.audit_file(ballot_id)
+    assert (data["kind"], data["round"], data["options"]) == (
+        "election",
+        1,
+        ["Mme Durand", "M. Martin"],
+    )
+    assert verify(tmp_path, capsys, data) == (0, "vérifié\n")
+    assert run(tmp_path, capsys, data, "tally")[0] == 0

@@ -4,11 +4,13 @@ each vote's receipt reaches the voter's private chat, and /recu finds it in the 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from telegram import Update
 
 from bot.harness import OfflineHarness, as_read, button_data
+from meetings.wording.messages.ballots import MESSAGE_LIMIT, confirmation
 from meetings.wording.typography import plain
 from tests.conftest import enrol
 from tests.test_bot_ballots import answers, member_name, open_ballot, paper
@@ -83,3 +85,12 @@ async def test_a_voter_checks_its_receipt_with_recu(harness: OfflineHarness) -> 
     )
     await harness.say(person, "/recu pas-un-code")
     assert harness.last_message_to(person["id"])["text"].startswith("Utilisation")
+
+
+def test_the_vote_and_its_receipt_fit_one_message_whatever_the_paper() -> None:
+    text = confirmation("Q" * 5000, "for", Decimal("4.5"), False, "fr", "1A2B-3C4D-5E6F-7A8B")
+    assert len(text) == MESSAGE_LIMIT
+    assert plain(text).endswith(
+        "Vote enregistré : Pour — 4,5 voix\n"
+        "Reçu : 1A2B-3C4D-5E6F-7A8B (vérifiable avec /recu 1A2B-3C4D-5E6F-7A8B)"
+    )

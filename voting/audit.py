@@ -28,6 +28,7 @@ from voting.codec import (
     result_to_mapping,
     run_tally_mapping,
 )
+from voting.election import candidates_of
 from voting.ledger import (
     ChainEntry,
     LedgerError,
@@ -77,6 +78,8 @@ def ballot_terms(ballot: Ballot) -> dict[str, Any]:
         "written": ballot.draft.mode is BallotMode.WRITTEN,
     }
     if ballot.draft.election_round is not None:
+        # The tally input names the candidates; a blank vote needs no option of its own.
+        terms["options"] = list(candidates_of(ballot.draft.options))
         terms["kind"] = "election"
         terms["round"] = ballot.draft.election_round
     elif ballot.chair is not None:

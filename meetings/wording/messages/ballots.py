@@ -154,6 +154,10 @@ def already_voted(ballot: Ballot, groupement: Groupement, member_id: str, langua
     return text.format(member=name)
 
 
+MESSAGE_LIMIT = 4096
+"""Telegram's limit for the text of one message."""
+
+
 def confirmation(
     paper_text: str, option: str, amount: Decimal, changed: bool, language: str, receipt: str = ""
 ) -> str:
@@ -167,6 +171,10 @@ def confirmation(
     text = line.format(option=option_label(option, language), weight=voices(amount, language))
     if receipt:
         text += "\n" + _("Receipt: {code} (check it with /recu {code})").format(code=receipt)
+    # The vote and its receipt always show: a paper too long for one message gives way.
+    room = MESSAGE_LIMIT - len(text) - 2
+    if len(paper_text) > room:
+        paper_text = paper_text[: room - 1] + "…"
     return paper_text + "\n\n" + text
 
 
