@@ -158,10 +158,13 @@ class VoteLedger(Store):
         return await self._last_option(ballot_id, member_id, before=None)
 
     async def _last_option(self, ballot_id: int, member_id: str, before: int | None) -> str | None:
+        earlier, params = "", [ballot_id, member_id]
+        if before is not None:
+            earlier, params = " AND p.id < ?", [ballot_id, member_id, before]
         cursor = await self._reader.execute(
-            f"{_PRESSES} WHERE p.ballot_id = ? AND p.member_id = ? AND p.id < ? "
+            f"{_PRESSES} WHERE p.ballot_id = ? AND p.member_id = ?{earlier} "
             "ORDER BY p.id DESC LIMIT 1",
-            (ballot_id, member_id, before if before is not None else 2**62),
+            params,
         )
         row = await cursor.fetchone()
         return None if row is None or row["option"] is None else str(row["option"])
