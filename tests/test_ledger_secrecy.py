@@ -69,7 +69,7 @@ async def test_a_closed_secret_ballot_links_no_member_and_no_person_to_a_choice(
     assert key is not None and len(key) == 32
     times = [vote.cast_at for vote in await store.history(ballot_id)]
     await store.close(ballot_id)
-    await store.forget()
+    assert await store.forget()
     # Read while the bot still runs: closing the last connection would checkpoint on its own.
     wal = path.with_name(path.name + "-wal")
     disk = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")

@@ -276,8 +276,15 @@ class VoteLedger(Store):
                 [(ballot_id, member, person) for member, person in kept],
             )
 
-    async def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file and empty it (after a commit)."""
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it (after a commit).
+
+        False when it could not complete: inside a transaction, or while a reader still holds
+        an older snapshot; the next checkpoint then empties what this one left.
+        """
         if self.database.in_transaction:
-            return
-        await self.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return False
+        cursor = await self.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row is not None and row[0] == 0

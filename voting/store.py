@@ -408,9 +408,10 @@ class BallotStore(Store):
         genesis, entries = await self.chain(ballot_id)
         return export_mapping(ballot, genesis, entries, await self.voted(ballot_id))
 
-    async def forget(self) -> None:
-        """After a secret ballot closed: empty the write-ahead log of its old pages."""
-        await self.ledger.checkpoint()
+    async def forget(self) -> bool:
+        """After a secret ballot closed: empty the write-ahead log of its old pages; False if
+        a reader kept it from completing."""
+        return await self.ledger.checkpoint()
 
     async def close(
         self, ballot_id: int, zone: tzinfo = UTC, *, numbered: bool = True

@@ -52,12 +52,17 @@ async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotCl
     return BallotClosed(ballot, result, chair)
 
 
+async def _forget(services: Services, ballot_id: int) -> None:
+    if not await services.ballots.forget():
+        log.warning("ballot %s: the write-ahead log could not be emptied yet", ballot_id)
+
+
 async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> BallotClosed:
     async with services.database.transaction():
         ballot = await services.ballots.get(ballot_id)
         actor.require_coordinator(ballot.draft.groupement_id)
         closed = await _close(services, ballot_id, actor.person_id)
-    await services.ballots.forget()
+    await _forget(services, ballot_id)
     await announce_result(services, closed.ballot)
     meeting_id = closed.ballot.draft.meeting_id
     if closed.chair is not None and meeting_id is not None:
@@ -84,7 +89,7 @@ async def close_due_ballots(services: Services) -> list[int]:
         except Refused as refused:
             log.info("ballot %s not closed at its deadline: %s", due.id, refused)
             continue
-        await services.ballots.forget()
+        await _forget(services, due.id)
         await announce_result(services, done.ballot)
         closed.append(due.id)
     return closed
