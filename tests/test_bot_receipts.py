@@ -12,7 +12,7 @@ from telegram import Update
 from bot.harness import OfflineHarness, as_read, button_data
 from meetings.wording.messages.ballots import MESSAGE_LIMIT, confirmation
 from meetings.wording.typography import plain
-from tests.conftest import enrol
+from tests.conftest import COORDINATOR, COORDINATOR_ID, enrol, invitation_token, user
 from tests.test_bot_ballots import answers, member_name, open_ballot, paper
 
 RECEIPT = re.compile(r"Reçu : ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})")
@@ -94,3 +94,28 @@ def test_the_vote_and_its_receipt_fit_one_message_whatever_the_paper() -> None:
         "Vote enregistré : Pour — 4,5 voix\n"
         "Reçu : 1A2B-3C4D-5E6F-7A8B (vérifiable avec /recu 1A2B-3C4D-5E6F-7A8B)"
     )
+
+
+async def test_after_a_secret_close_both_representatives_who_voted_get_the_result(
+    harness: OfflineHarness,
+) -> None:
+    """The close forgets who pressed before the vote that counts, not whom to tell."""
+    titular = await enrol(harness, "aube")
+    await harness.say(COORDINATOR, "/inviter aube suppleant")
+    substitute = user(3005, "Chloé")
+    token = invitation_token(harness.last_message_to(COORDINATOR_ID)["text"])
+    await harness.say(substitute, f"/start {token}")
+    ballot_id = await open_ballot(harness, kind="Secret")
+    message = harness.papers_to(3005)[-1]
+    await harness.press(substitute, message, button_data(message, "Pour"))
+    mine = paper(harness, titular, member_name(harness.services, "aube"))
+    await harness.press(titular, mine, button_data(mine, "Contre"))
+
+    await harness.say(COORDINATOR, f"/clore {ballot_id}")
+
+    for person_id in (titular["id"], 3005):
+        assert "Résultat" in plain(harness.last_message_to(person_id)["text"])
+    history = await harness.services.ballots.history(ballot_id)
+    assert [(v.member_id, v.cast_by, v.cast_at) for v in history] == [
+        ("aube", f"tg:{titular['id']}", None)
+    ]

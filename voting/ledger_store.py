@@ -10,9 +10,10 @@
 
 A public ballot keeps all of it. When a secret ballot closes (or is cancelled), :meth:`seal`
 destroys the link in the closing transaction: the key is dropped, and the participation rows
-become one row per member and person, with no time, no press and no box entry, in the order of
-the member ids. ``secure_delete`` overwrites what was deleted, and :meth:`checkpoint`, run
-after the commit, empties the write-ahead log, which still holds the old pages.
+become one row per member (with the person who cast the vote that counts), with no time, no
+press and no box entry, in the order of the member ids. ``secure_delete`` overwrites what was
+deleted, and :meth:`checkpoint`, run after the commit, empties the write-ahead log, which
+still holds the old pages.
 """
 
 from __future__ import annotations
@@ -255,9 +256,11 @@ class VoteLedger(Store):
     async def seal(self, ballot_id: int) -> None:
         """Destroy the link between the members and their choices in a secret ballot.
 
-        Kept: who voted, through which persons. Gone: the pseudonym key, the time and the
-        number of presses, the pointer to each press's entry, the press ids, and the order of
-        the presses. Runs inside the closing (or cancelling) transaction.
+        Kept: who voted, and the person who cast the vote that counts. Gone: the pseudonym key,
+        the times, the press ids, the pointer to each press's entry, the order of the presses,
+        and how many there were: two persons kept for one member would say it pressed twice,
+        and so which pseudonym of the box, with its several entries, is that member's. Runs
+        inside the closing (or cancelling) transaction.
         """
         async with self.database.transaction() as connection:
             await connection.execute("PRAGMA secure_delete = ON")
@@ -265,8 +268,12 @@ class VoteLedger(Store):
                 "UPDATE ballot_keys SET pseudonym_key = NULL WHERE ballot_id = ?", (ballot_id,)
             )
             cursor = await connection.execute(
-                "SELECT DISTINCT member_id, cast_by FROM participation WHERE ballot_id = ? "
-                "ORDER BY member_id, cast_by",
+                """SELECT member_id, cast_by FROM participation AS p
+                   WHERE ballot_id = ? AND id = (
+                       SELECT max(id) FROM participation
+                       WHERE ballot_id = p.ballot_id AND member_id = p.member_id
+                   )
+                   ORDER BY member_id""",
                 (ballot_id,),
             )
             kept = [(row["member_id"], row["cast_by"]) for row in await cursor.fetchall()]
