@@ -24,6 +24,8 @@ from voting.rules import BallotKind
 from voting.store import BallotStore
 from voting.tally import BLANK
 
+ROOT = Path(__file__).resolve().parent.parent
+
 VOTES = [
     ("region", "for"),
     ("cea", "against"),
@@ -214,3 +216,11 @@ async def test_an_election_round_is_verified(
     )
     assert verify(tmp_path, capsys, data) == (0, "vérifié\n")
     assert run(tmp_path, capsys, data, "tally")[0] == 0
+
+
+def test_a_tally_input_with_who_voted_but_no_box_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((ROOT / "examples" / "cogouv-worked-example.json").read_text("utf-8"))
+    status, out = run(tmp_path, capsys, {**data, "voted": ["cea"]}, "tally")
+    assert status == 2 and "voted: only a file with a ballot box (box) has one" in out

@@ -93,6 +93,8 @@ place of ``votes`` for a secret ballot, ``voted`` and ``box`` count; the rest is
 def _votes(data: Mapping[str, Any], weights: Mapping[str, Decimal]) -> dict[str, str]:
     """The votes, or for a secret ballot's export, stand-ins that add up as its box does."""
     if "box" not in data:
+        if "voted" in data:
+            raise TallyInputError("voted: only a file with a ballot box (box) has one")
         return _string_map(data, "votes")
     if "votes" in data:
         raise TallyInputError("votes: a file with a ballot box has no votes")

@@ -363,8 +363,9 @@ class BallotStore(Store):
         return await self.ledger.effective(ballot_id)
 
     async def history(self, ballot_id: int) -> list[CastVote]:
-        """Every vote cast, in order. Once a secret ballot closed: who voted through whom,
-        in the order of the member ids, with no time and :data:`HIDDEN_CHOICE`."""
+        """Every vote cast, in order. Once a secret ballot closed: one row per member that
+        voted, with the person whose vote counts, in the order of the member ids, with no time
+        and :data:`HIDDEN_CHOICE`."""
         return [
             CastVote(
                 press.id,
