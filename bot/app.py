@@ -34,6 +34,7 @@ from bot.handlers import (
     notes,
     onboarding,
     presiding,
+    receipts,
     session,
 )
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
@@ -60,6 +61,7 @@ TABLE = Table(
                 *ballots.COMMANDS,
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
+                *receipts.COMMANDS,
             ),
             key=lambda command: command.rank,
         )

@@ -121,6 +121,7 @@ def test_the_stores_share_one_base() -> None:
         "meetings/roster.py",
         "meetings/session_store.py",
         "meetings/store.py",
+        "voting/ledger_store.py",
         "voting/store.py",
     ]
 
@@ -156,6 +157,7 @@ LOADED = (
         ["--help"],
         ["tally", str(ROOT / "examples" / "cogouv-worked-example.json")],
         ["config", "check"],
+        ["verify", str(ROOT / "examples" / "cogouv-worked-example.json")],
     ],
 )
 def test_light_commands_load_no_transport_and_no_plotting(arguments: list[str]) -> None:

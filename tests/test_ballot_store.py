@@ -210,12 +210,15 @@ async def test_votes_are_on_disk_and_append_only(tmp_path: Path, clock: FakeCloc
 
     # A second, independent connection sees the acknowledged vote.
     async with aiosqlite.connect(path) as raw:
-        cursor = await raw.execute("SELECT member_id, option FROM votes")
+        cursor = await raw.execute(
+            "SELECT p.member_id, b.option FROM participation AS p "
+            "JOIN ballot_box AS b ON b.id = p.entry_id"
+        )
         assert [tuple(row) for row in await cursor.fetchall()] == [("region", "for")]
         with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
-            await raw.execute("UPDATE votes SET option = 'against'")
+            await raw.execute("UPDATE ballot_box SET option = 'against'")
         with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
-            await raw.execute("DELETE FROM votes")
+            await raw.execute("DELETE FROM ballot_box")
 
 
 async def test_migrations_run_once(tmp_path: Path, clock: FakeClock) -> None:

@@ -137,7 +137,7 @@ async def test_a_full_ballot_with_ten_members_and_a_proxy(harness: OfflineHarnes
     edit = next(
         c.params for c in calls if c.method == "editMessageText" and c.params["chat_id"] > 0
     )
-    assert edit["text"].endswith("Vote enregistré : Pour — 1 voix")
+    assert "\n\nVote enregistré : Pour — 1 voix\nReçu : " in edit["text"]
     group_edit = next(c.params for c in calls if c.params.get("chat_id") == GROUP_CHAT)
     assert group_edit["text"].endswith("10/10 membres ont voté — 15 voix sur 15")
 
@@ -266,7 +266,7 @@ async def test_a_vote_can_change_until_the_close_and_each_change_is_kept(
     await vote(harness, "vosges", "Contre")
     calls = await vote(harness, "vosges", "Pour")
     edit = next(c.params for c in calls if c.method == "editMessageText")
-    assert edit["text"].endswith("Vote modifié : Pour — 1 voix")
+    assert "\n\nVote modifié : Pour — 1 voix\nReçu : " in edit["text"]
     assert [label for label, _data in vote_buttons(edit)] == ["✅ Pour", "Contre", "Abstention"]
     history = await harness.services.ballots.history(ballot_id)
     assert [v.option for v in history] == ["against", "for"]

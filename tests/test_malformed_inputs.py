@@ -242,3 +242,12 @@ def test_any_json_text_is_read_or_refused_in_one_line(text: str) -> None:
         run_tally_mapping(read_tally_json(text))
     except TallyInputError as error:
         assert "\n" not in str(error)
+
+
+def test_an_unknown_rule_key_holding_a_line_break_is_named_on_one_line() -> None:
+    document = json.loads(WORKED_EXAMPLE)
+    document["rules"]["quorum"] = {"\n": 1}
+    with pytest.raises(TallyInputError) as refused:
+        run_tally_mapping(read_tally_json(json.dumps(document)))
+    assert "\n" not in str(refused.value)
+    assert "quorum.'\\n'" in str(refused.value)

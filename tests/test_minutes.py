@@ -804,3 +804,21 @@ def test_french_spacing_keeps_numbers_with_their_units() -> None:
     assert quoted("oui") == "«\u00a0oui\u00a0»"
     assert print_apostrophes("l'an") == "l’an"
     assert print_apostrophes("https://example.org/l'acte") == "https://example.org/l'acte"
+
+
+async def test_the_minutes_print_each_chain_s_final_hash_and_a_public_ballot_s_receipts(
+    services: Services, clock: FakeClock
+) -> None:
+    held = await held_meeting(services, clock)
+    markdown = plain(render_markdown(await minutes_of(services, held.meeting.id), GENERATED))
+    public = section(markdown, "### Délibération COGOUV-2026-01", "### Délibération COGOUV-2026-02")
+    secret = section(markdown, "### Délibération COGOUV-2026-02", "### Scrutin n° 3")
+    for ballot_id, text in ((held.public_ballot, public), (held.secret_ballot, secret)):
+        _, entries = await services.ballots.chain(ballot_id)
+        last = entries[-1].hash
+        grouped = " ".join(last[i : i + 16] for i in range(0, 64, 16))
+        assert f"Empreinte finale de la chaîne des votes : {grouped}." in text
+    _, entries = await services.ballots.chain(held.public_ballot)
+    region = [e for e in entries if e.voter == "region-grand-est"][-1]
+    assert f"| Région Grand Est | 4,5 | Pour |  | {region.receipt} |" in public
+    assert "Reçu" not in secret

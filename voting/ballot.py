@@ -164,8 +164,14 @@ class CastVote:
     ballot_id: int
     member_id: str
     option: str
+    """:data:`HIDDEN_CHOICE` once a secret ballot closed: nothing links a member to it."""
     cast_by: str
-    cast_at: datetime
+    cast_at: datetime | None
+    """None once a secret ballot closed: times would line participation up with the box."""
+
+
+HIDDEN_CHOICE = ""
+"""The choice of a member in a closed secret ballot, which nothing on disk links it to."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,11 @@ class VoteReceipt:
     vote: CastVote
     weight: Decimal
     previous_option: str | None
+    code: str = ""
+    """The receipt code of the vote's entry in the ballot's chain (:mod:`voting.ledger`)."""
+    repeated: bool = False
+    """The same press (callback query) came again: nothing was written, the answer is the
+    first one's."""
 
     @property
     def changed(self) -> bool:
@@ -187,6 +198,17 @@ WRITTEN_CONSULTATION_QUORUM = QuorumRule(
 """A written consultation is valid only if at least half of the members take part."""
 
 
+def consultation_terms(
+    electorate: Electorate, rules: BallotRules, votes: Mapping[str, str]
+) -> tuple[Electorate, BallotRules]:
+    """The electorate and rules a written consultation is judged by: taking part is what
+    counts, so the voters stand in for the members present."""
+    return (
+        Electorate(electorate.weights, frozenset(votes), {}),
+        replace(rules, quorum=WRITTEN_CONSULTATION_QUORUM, tie=rules.consultation_tie),
+    )
+
+
 def judge(ballot: Ballot, votes: Mapping[str, str]) -> TallyResult:
     """The result of ``ballot`` given its effective votes, from its frozen snapshot alone."""
     if ballot.electorate is None or ballot.rules is None:
@@ -194,9 +216,7 @@ def judge(ballot: Ballot, votes: Mapping[str, str]) -> TallyResult:
     electorate, rules = ballot.electorate, ballot.rules
     written = ballot.draft.mode is BallotMode.WRITTEN
     if written:
-        # Taking part is what counts: the voters stand in for the members present.
-        electorate = Electorate(electorate.weights, frozenset(votes), {})
-        rules = replace(rules, quorum=WRITTEN_CONSULTATION_QUORUM, tie=rules.consultation_tie)
+        electorate, rules = consultation_terms(electorate, rules, votes)
     if ballot.draft.election_round is not None:
         return elect(
             electorate,

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from voting.ballot import consultation_terms
 from voting.decimal_text import (
     DecimalTextError,
     is_plain_decimal,
@@ -22,6 +23,7 @@ from voting.decimal_text import (
 )
 from voting.election import LAST_ROUND, elect
 from voting.electorate import Electorate
+from voting.ledger import LedgerError, stand_in_votes
 from voting.rules import (
     BallotRules,
     MajorityBase,
@@ -57,26 +59,33 @@ class TallyInput:
     election_round: int | None = None
     """Set for an election: ``options`` are then its candidates."""
     birth_dates: Mapping[str, date] = field(default_factory=dict)
+    written: bool = False
+    """A written consultation: judged as :func:`voting.ballot.judge` judges one."""
 
     def run(self) -> TallyResult:
+        electorate, rules = self.electorate, self.rules
+        if self.written:
+            electorate, rules = consultation_terms(electorate, rules, self.votes)
         if self.election_round is not None:
             return elect(
-                self.electorate,
+                electorate,
                 self.votes,
-                self.rules,
+                rules,
                 candidates=self.options,
                 round_number=self.election_round,
                 birth_dates=self.birth_dates or None,
                 second_convocation=self.second_convocation,
+                written=self.written,
             )
         return tally(
-            self.electorate,
+            electorate,
             self.votes,
-            self.rules,
+            rules,
             options=self.options,
             secret=self.secret,
             chair=self.chair,
             second_convocation=self.second_convocation,
+            written=self.written,
         )
 
 
@@ -118,6 +127,40 @@ def read_tally_json(text: str) -> object:
         raise TallyInputError("not valid JSON: arrays or objects nested too deep") from None
 
 
+EXPORT_KEYS = frozenset(
+    {"ballot", "question", "weight_table", "written", "voted", "box", "chain", "result"}
+)
+"""What ``scrutin export`` adds to a tally input (see :mod:`voting.audit`). ``written`` and, in
+place of ``votes`` for a secret ballot, ``voted`` and ``box`` count; the rest is what
+``scrutin verify`` checks, and ``scrutin tally`` reads past."""
+
+
+def _votes(data: Mapping[str, Any], weights: Mapping[str, Decimal]) -> dict[str, str]:
+    """The votes, or for a secret ballot's export, stand-ins that add up as its box does."""
+    if "box" not in data:
+        if "voted" in data:
+            raise TallyInputError("voted: only a file with a ballot box (box) has one")
+        return _string_map(data, "votes")
+    if "votes" in data:
+        raise TallyInputError("votes: a file with a ballot box has no votes")
+    voted, box = data.get("voted"), data["box"]
+    if not isinstance(voted, list) or not all(isinstance(m, str) for m in voted):
+        raise TallyInputError("voted: expected a list of the member ids that voted")
+    if not isinstance(box, list) or not all(
+        isinstance(e, dict) and set(e) == {"option", "weight"} and isinstance(e["option"], str)
+        for e in box
+    ):
+        raise TallyInputError('box: expected a list of {"option": ..., "weight": "decimal"}')
+    entries = [
+        (e["option"], parse_weight(e["weight"], f"box[{i}].weight"))
+        for i, e in enumerate(box, start=1)
+    ]
+    try:
+        return stand_in_votes(entries, voted, weights)
+    except LedgerError as error:
+        raise TallyInputError(str(error)) from None
+
+
 def parse_weight(value: object, where: str) -> Decimal:
     """A weight from a plain decimal string (see :mod:`voting.decimal_text`), or a JSON number
     written the same way; never a float, an exponent or a digit outside 0-9."""
@@ -135,21 +178,24 @@ def parse_weight(value: object, where: str) -> Decimal:
         raise TallyInputError(f"{where}: {error}") from None
 
 
-TALLY_INPUT_KEYS = frozenset(
-    {
-        "weights",
-        "present",
-        "proxies",
-        "votes",
-        "secret",
-        "chair",
-        "second_convocation",
-        "rules",
-        "options",
-        "kind",
-        "round",
-        "birth_dates",
-    }
+TALLY_INPUT_KEYS = (
+    frozenset(
+        {
+            "weights",
+            "present",
+            "proxies",
+            "votes",
+            "secret",
+            "chair",
+            "second_convocation",
+            "rules",
+            "options",
+            "kind",
+            "round",
+            "birth_dates",
+        }
+    )
+    | EXPORT_KEYS
 )
 """The keys of a tally file. Any other is refused: a misspelt key must never fall back to a
 default. The keys of ``rules`` are :data:`voting.rules.RULE_KEYS`; every other object of the
@@ -236,7 +282,7 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         electorate=Electorate(
             weights=weights, present=frozenset(present), proxies=_string_map(data, "proxies")
         ),
-        votes=_string_map(data, "votes"),
+        votes=_votes(data, weights),
         rules=rules,
         options=tuple(options),
         secret=_flag(data, "secret") or election_round is not None,
@@ -244,6 +290,7 @@ def tally_input_from_mapping(data: object) -> TallyInput:
         second_convocation=_flag(data, "second_convocation"),
         election_round=election_round,
         birth_dates=_birth_dates(data) if election_round is not None else {},
+        written=_flag(data, "written"),
     )
 
 

@@ -228,7 +228,8 @@ def _refuse_unknown_keys(data: dict[str, object]) -> None:
             continue
         for key in table:
             if key not in allowed:
-                where = f"{section}.{key}" if section else str(key)
+                shown = key if isinstance(key, str) and key.isprintable() else repr(key)
+                where = f"{section}.{shown}" if section else shown
                 expected = ", ".join(sorted(allowed))
                 raise RuleError(f"{where}: unknown key; expected one of {expected}")
 

@@ -2,20 +2,25 @@
 
 Every check and the write it guards happen in one ``BEGIN IMMEDIATE``
 transaction, so a vote that was acknowledged is on disk and a vote that was
-refused changed nothing. Votes are append-only: a change of vote is a new row,
-and the effective vote of a member is its latest row.
+refused changed nothing. Votes are append-only: a change of vote is a new entry,
+and the effective vote of a member is its latest one. The votes themselves, participation
+apart from the ballot box, live in :mod:`voting.ledger_store`; a secret ballot's link between
+them is destroyed in its closing transaction.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import aiosqlite
 
+from voting.audit import ballot_terms, export_mapping
 from voting.ballot import (
+    HIDDEN_CHOICE,
     Ballot,
     BallotDraft,
     BallotMode,
@@ -41,9 +46,11 @@ from voting.codec import (
     result_from_mapping,
     result_to_mapping,
 )
-from voting.db import Store, from_db_time, is_row_id, to_db_time
+from voting.db import Database, Store, from_db_time, is_row_id, to_db_time
 from voting.election import elect_the_oldest
 from voting.electorate import Electorate
+from voting.ledger import ChainEntry
+from voting.ledger_store import VoteLedger
 from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
 from voting.tally import TallyError, TallyResult
 
@@ -104,14 +111,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_EFFECTIVE_VOTES = """
-    SELECT member_id, option FROM votes AS v
-    WHERE ballot_id = ? AND id = (
-        SELECT MAX(id) FROM votes WHERE ballot_id = v.ballot_id AND member_id = v.member_id
-    )
-    ORDER BY member_id
-"""
-
 
 def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
     deadline = from_db_time(row["deadline_utc"])
@@ -151,22 +150,57 @@ def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
     )
 
 
-def _vote_from_row(row: aiosqlite.Row) -> CastVote:
-    cast_at = from_db_time(row["cast_at_utc"])
-    assert cast_at is not None
-    return CastVote(
-        id=row["id"],
-        ballot_id=row["ballot_id"],
-        member_id=row["member_id"],
-        option=row["option"],
-        cast_by=row["cast_by"],
-        cast_at=cast_at,
-    )
+@dataclass(frozen=True)
+class ReceiptFound:
+    ballot: Ballot
+    position: int
+    """The entry's place in the ballot's chain, from 1."""
+    length: int
+    """How many entries the chain holds now."""
 
 
 class BallotStore(Store):
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.ledger = VoteLedger(database)
+
+    async def migrate(self) -> None:
+        await super().migrate()
+        await self.ledger.migrate()
+        if await self._adopt_earlier_votes():
+            await self.forget()
+
+    async def _adopt_earlier_votes(self) -> bool:
+        """A database from before the ledger: each opened ballot gets its chain, its votes in
+        clear become entries in their order, a closed secret ballot is sealed, and the old
+        table of votes goes. Runs once; False when there was nothing to adopt."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'votes'"
+            )
+            if await cursor.fetchone() is None:
+                return False
+            for ballot in await self.find():
+                if ballot.electorate is None or ballot.rules is None:
+                    continue
+                await self.ledger.start(ballot.id, ballot_terms(ballot), ballot.secret)
+                cursor = await connection.execute(
+                    "SELECT * FROM votes WHERE ballot_id = ? ORDER BY id", (ballot.id,)
+                )
+                for row in await cursor.fetchall():
+                    weight = ballot.electorate.weights[row["member_id"]]
+                    cast_at = from_db_time(row["cast_at_utc"]) or self._now
+                    await self.ledger.append(
+                        ballot.id, row["member_id"], row["option"], weight, row["cast_by"], cast_at
+                    )
+                if ballot.secret and ballot.state is not BallotState.OPEN:
+                    await self.ledger.seal(ballot.id)
+            await connection.execute("PRAGMA secure_delete = ON")
+            await connection.execute("DROP TABLE votes")
+            return True
 
     async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
         if not is_row_id(ballot_id):
@@ -250,64 +284,137 @@ class BallotStore(Store):
                     ballot_id,
                 ),
             )
-            return await self._fetch(connection, ballot_id)
+            opened = await self._fetch(connection, ballot_id)
+            await self.ledger.start(ballot_id, ballot_terms(opened), opened.secret)
+            return opened
 
-    async def cast(self, ballot_id: int, member_id: str, option: str, cast_by: str) -> VoteReceipt:
-        """Record ``member_id``'s vote, cast by the person ``cast_by``; refuse with a reason."""
+    async def cast(
+        self,
+        ballot_id: int,
+        member_id: str,
+        option: str,
+        cast_by: str,
+        callback_id: str | None = None,
+    ) -> VoteReceipt:
+        """Record ``member_id``'s vote, cast by the person ``cast_by``; refuse with a reason.
+
+        ``callback_id`` names the button press: a press already recorded writes nothing and
+        gets the receipt it got the first time.
+        """
         now = self._now
         async with self.database.transaction() as connection:
+            if callback_id is not None:
+                repeated = await self._repeated(ballot_id, callback_id)
+                if repeated is not None:
+                    return repeated
             ballot = await self._fetch(connection, ballot_id)
-            if ballot.state is not BallotState.OPEN:
-                raise BallotNotOpen(
-                    f"ballot {ballot_id} is {ballot.state.value}", state=ballot.state.value
-                )
-            if ballot.draft.deadline is not None and now >= ballot.draft.deadline:
-                raise DeadlinePassed(f"ballot {ballot_id} closed at its deadline")
-            electorate = ballot.electorate
-            assert electorate is not None
-            if member_id not in electorate.weights:
-                raise NotInElectorate(
-                    f"{member_id!r} is not in the electorate of ballot {ballot_id}",
-                    member_id=member_id,
-                )
-            if ballot.draft.mode is BallotMode.MEETING and not electorate.can_vote(member_id):
-                raise NotEntitled(
-                    f"{member_id!r} is neither present nor represented", member_id=member_id
-                )
-            if option not in ballot.draft.options:
-                raise InvalidOption(
-                    f"{option!r} is not an option of ballot {ballot_id}", option=option
-                )
-            cursor = await connection.execute(
-                "SELECT option FROM votes WHERE ballot_id = ? AND member_id = ? "
-                "ORDER BY id DESC LIMIT 1",
-                (ballot_id, member_id),
-            )
-            previous = await cursor.fetchone()
-            previous_option: str | None = previous["option"] if previous else None
+            self._check_vote(ballot, member_id, option, now)
+            assert ballot.electorate is not None
+            previous_option = await self.ledger.last_option(ballot_id, member_id)
             if previous_option is not None and not ballot.draft.allow_vote_change:
                 raise VoteChangeNotAllowed(
                     f"{member_id!r} has voted and this ballot does not allow a change",
                     option=previous_option,
                 )
-            cursor = await connection.execute(
-                """INSERT INTO votes (ballot_id, member_id, option, cast_by, cast_at_utc)
-                   VALUES (?, ?, ?, ?, ?)""",
-                (ballot_id, member_id, option, cast_by, to_db_time(now)),
+            weight = ballot.electorate.weights[member_id]
+            press = await self.ledger.append(
+                ballot_id, member_id, option, weight, cast_by, now, callback_id
             )
-            assert cursor.lastrowid is not None
-            vote = CastVote(cursor.lastrowid, ballot_id, member_id, option, cast_by, now)
-        return VoteReceipt(vote, electorate.weights[member_id], previous_option)
+        assert press.entry is not None
+        vote = CastVote(press.id, ballot_id, member_id, option, cast_by, now)
+        return VoteReceipt(vote, weight, previous_option, press.entry.receipt)
+
+    async def _repeated(self, ballot_id: int, callback_id: str) -> VoteReceipt | None:
+        press = await self.ledger.pressed(ballot_id, callback_id)
+        if press is None or press.entry is None:
+            return None
+        entry = press.entry
+        vote = CastVote(
+            press.id, ballot_id, press.member_id, entry.option, press.cast_by, press.cast_at
+        )
+        return VoteReceipt(vote, entry.weight, press.previous_option, entry.receipt, True)
+
+    def _check_vote(self, ballot: Ballot, member_id: str, option: str, now: datetime) -> None:
+        ballot_id = ballot.id
+        if ballot.state is not BallotState.OPEN:
+            raise BallotNotOpen(
+                f"ballot {ballot_id} is {ballot.state.value}", state=ballot.state.value
+            )
+        if ballot.draft.deadline is not None and now >= ballot.draft.deadline:
+            raise DeadlinePassed(f"ballot {ballot_id} closed at its deadline")
+        electorate = ballot.electorate
+        assert electorate is not None
+        if member_id not in electorate.weights:
+            raise NotInElectorate(
+                f"{member_id!r} is not in the electorate of ballot {ballot_id}",
+                member_id=member_id,
+            )
+        if ballot.draft.mode is BallotMode.MEETING and not electorate.can_vote(member_id):
+            raise NotEntitled(
+                f"{member_id!r} is neither present nor represented", member_id=member_id
+            )
+        if option not in ballot.draft.options:
+            raise InvalidOption(f"{option!r} is not an option of ballot {ballot_id}", option=option)
 
     async def effective_votes(self, ballot_id: int) -> dict[str, str]:
-        cursor = await self._reader.execute(_EFFECTIVE_VOTES, (ballot_id,))
-        return {row["member_id"]: row["option"] for row in await cursor.fetchall()}
+        """Each member that voted and its latest choice; in a secret ballot, the members that
+        voted, each with :data:`HIDDEN_CHOICE`: only the tally at the close reads the box."""
+        ballot = await self.get(ballot_id)
+        if ballot.secret:
+            return dict.fromkeys(await self.ledger.voted(ballot_id), HIDDEN_CHOICE)
+        return await self.ledger.effective(ballot_id)
 
     async def history(self, ballot_id: int) -> list[CastVote]:
-        cursor = await self._reader.execute(
-            "SELECT * FROM votes WHERE ballot_id = ? ORDER BY id", (ballot_id,)
-        )
-        return [_vote_from_row(row) for row in await cursor.fetchall()]
+        """Every vote cast, in order. Once a secret ballot closed: one row per member that
+        voted, with the person whose vote counts, in the order of the member ids, with no time
+        and :data:`HIDDEN_CHOICE`."""
+        return [
+            CastVote(
+                press.id,
+                ballot_id,
+                press.member_id,
+                HIDDEN_CHOICE if press.entry is None else press.entry.option,
+                press.cast_by,
+                press.cast_at,
+            )
+            for press in await self.ledger.presses(ballot_id)
+        ]
+
+    async def chain(self, ballot_id: int) -> tuple[str, list[ChainEntry]]:
+        """Where the ballot's chain starts (the hash of its terms), and its entries."""
+        genesis = await self.ledger.genesis(ballot_id)
+        if genesis is None:
+            raise BallotNotOpen(f"ballot {ballot_id} was never opened", state="draft")
+        return genesis, await self.ledger.chain(ballot_id)
+
+    async def voted(self, ballot_id: int) -> list[str]:
+        """The members that voted, in the order of their ids."""
+        return await self.ledger.voted(ballot_id)
+
+    async def find_receipt(self, code: str) -> ReceiptFound | None:
+        """The ballot whose chain holds the entry a receipt code names, and where."""
+        found = await self.ledger.receipt(code)
+        if found is None:
+            return None
+        ballot_id, entry = found
+        _, entries = await self.chain(ballot_id)
+        return ReceiptFound(await self.get(ballot_id), entries.index(entry) + 1, len(entries))
+
+    async def audit_file(self, ballot_id: int) -> dict[str, Any]:
+        """A closed ballot's audit file (:mod:`voting.audit`): what ``scrutin export`` writes."""
+        ballot = await self.get(ballot_id)
+        if ballot.state is not BallotState.CLOSED or ballot.result is None:
+            raise BallotNotOpen(
+                f"ballot {ballot_id} is {ballot.state.value}: only a closed ballot is exported",
+                state=ballot.state.value,
+            )
+        genesis, entries = await self.chain(ballot_id)
+        return export_mapping(ballot, genesis, entries, await self.voted(ballot_id))
+
+    async def forget(self) -> bool:
+        """After a secret ballot closed: empty the write-ahead log of its old pages; False if
+        a reader kept it from completing."""
+        return await self.ledger.checkpoint()
 
     async def close(
         self, ballot_id: int, zone: tzinfo = UTC, *, numbered: bool = True
@@ -327,8 +434,7 @@ class BallotStore(Store):
                     f"ballot {ballot_id} is {ballot.state.value}, only an open ballot closes",
                     state=ballot.state.value,
                 )
-            cursor = await connection.execute(_EFFECTIVE_VOTES, (ballot_id,))
-            votes = {row["member_id"]: row["option"] for row in await cursor.fetchall()}
+            votes = await self.ledger.effective(ballot_id)
             try:
                 result = judge(ballot, votes)
             except TallyError as error:
@@ -343,6 +449,8 @@ class BallotStore(Store):
             )
             if numbered and takes_a_number(result):
                 await self._number(connection, ballot, self._now.astimezone(zone).year)
+            if ballot.secret:
+                await self.ledger.seal(ballot_id)
             return await self._fetch(connection, ballot_id), result
 
     @staticmethod
@@ -395,6 +503,8 @@ class BallotStore(Store):
                 "UPDATE ballots SET state = 'cancelled', cancelled_at_utc = ? WHERE id = ?",
                 (to_db_time(self._now), ballot_id),
             )
+            if ballot.secret:
+                await self.ledger.seal(ballot_id)
             return await self._fetch(connection, ballot_id)
 
     async def find(

@@ -35,6 +35,13 @@ def _tally_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     tally.add_argument("--format", choices=("json", "text"), default="json")
     tally.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of text")
 
+    verify = _sub(
+        commands, "verify", "check an exported ballot: its chain and its result", "audit:verify"
+    )
+    verify.add_argument("file", help="JSON file written by scrutin export")
+    verify.add_argument("--receipt", metavar="CODE", help="only say whether this receipt is in it")
+    verify.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of text")
+
     config = commands.add_parser("config", help="governance configuration")
     actions = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     check = _sub(actions, "check", "validate a config directory", "tally:config_check")
@@ -93,6 +100,10 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     chart.add_argument("ballot_id", type=int)
     chart.add_argument("-o", "--output", required=True, help="PNG file to write")
     chart.add_argument("--lang", choices=("fr", "en"), default="fr")
+
+    export = _sub(commands, "export", "write a closed ballot's audit file (JSON)", "records:export")
+    export.add_argument("ballot_id", type=int)
+    export.add_argument("-o", "--output", required=True, help="JSON file to write")
 
     minutes = _sub(
         commands, "minutes", "write a meeting's minutes (PDF, Markdown)", "records:minutes"

@@ -1,11 +1,14 @@
-"""``scrutin meeting add``, ``chart``, ``minutes``, ``admin add``: the record, from a terminal."""
+"""``scrutin meeting add``, ``chart``, ``export``, ``minutes``, ``admin add``: the record, from a
+terminal."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.arguments import agenda_item, iso_moment
 from bot.cli.common import fail, governance_of, load_settings
@@ -146,6 +149,28 @@ def chart(args: argparse.Namespace) -> int:
         return fail(str(error))
     Path(args.output).write_bytes(png)
     print(f"chart of ballot {args.ballot_id} written to {args.output}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """``scrutin export BALLOT_ID -o FILE.json``: the audit file of a closed ballot."""
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def build() -> dict[str, Any]:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            return await services.ballots.audit_file(args.ballot_id)
+        finally:
+            await services.close()
+
+    try:
+        data = asyncio.run(build())
+    except Refused as error:
+        return fail(str(error))
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(f"ballot {args.ballot_id} exported to {args.output}; check it with scrutin verify")
     return 0
 
 

@@ -35,7 +35,12 @@ async def vote_pressed(update: Update, context: ScrutinContext) -> None:
         return
     try:
         recorded = await cast_vote(
-            context.services, caller, code.ballot_id, code.member_index, code.option_index
+            context.services,
+            caller,
+            code.ballot_id,
+            code.member_index,
+            code.option_index,
+            callback_id=query.id,
         )
     except Refused as refused:
         await alert(update, refusal(refused, caller.language))
@@ -49,6 +54,7 @@ async def vote_pressed(update: Update, context: ScrutinContext) -> None:
         recorded.receipt.weight,
         recorded.receipt.changed,
         caller.language,
+        recorded.receipt.code,
     )
     await query.answer(_("Vote recorded."))
     keyboard = (

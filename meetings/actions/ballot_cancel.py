@@ -20,5 +20,6 @@ async def cancel_ballot(services: Services, actor: Actor, ballot_id: int) -> Bal
         actor.require_coordinator(ballot.draft.groupement_id)
         ballot = await services.ballots.cancel(ballot_id)
         await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot cancelled")
+    await services.ballots.forget()
     await announce_cancellation(services, ballot)
     return ballot

@@ -1,9 +1,10 @@
 """Close a ballot: judge it on its frozen electorate and keep its result.
 
 Permission: a coordinator of the groupement, or the ballot's own deadline once it has passed.
-The result and the dropped deadline reminders are one transaction; after the commit the
-result, in words and as a chart, goes to the groups and to every voter, and the papers lose
-their buttons.
+The result, the dropped deadline reminders and, for a secret ballot, the destroyed link
+between members and choices are one transaction; after the commit the write-ahead log is
+emptied of the old pages, then the result, in words and as a chart, goes to the groups and to
+every voter, and the papers lose their buttons.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from meetings.actions.actor import Actor
 from meetings.actions.ballot_open import BallotOpened
 from meetings.actions.session_chair import settle_ruling
 from meetings.actions.session_open import open_urgency_ruling
-from meetings.delivery.ballots import announce_result
+from meetings.delivery.ballots import announce_result, voters_of
 from meetings.meeting import ChairDesignation
 from meetings.reminders import ballot_subject
 from meetings.services import Services
@@ -37,6 +38,9 @@ class BallotClosed:
     """The chair for the session this ballot designated, if it was one and was adopted."""
     urgency: BallotOpened | None = None
     """The ballot on the urgency, opened once the session has its chair."""
+    voters: tuple[str, ...] = ()
+    """Every person who voted, read before the close: a secret ballot then keeps only the
+    person whose vote counts for each member, and every voter is told the result."""
 
 
 async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
@@ -45,10 +49,16 @@ async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotCl
     # A ruling of the opening (the urgency, the chair) decides how the session is held, not a
     # question of its business: it is no deliberation and takes no number.
     ruling = await services.sessions.ruling_of(ballot_id)
+    voters = tuple(await voters_of(services, ballot))
     ballot, result = await services.ballots.close(ballot_id, zone, numbered=ruling is None)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     chair = await settle_ruling(services, ballot, result, closed_by)
-    return BallotClosed(ballot, result, chair)
+    return BallotClosed(ballot, result, chair, voters=voters)
+
+
+async def _forget(services: Services, ballot_id: int) -> None:
+    if not await services.ballots.forget():
+        log.warning("ballot %s: the write-ahead log could not be emptied yet", ballot_id)
 
 
 async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> BallotClosed:
@@ -56,7 +66,8 @@ async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> Ball
         ballot = await services.ballots.get(ballot_id)
         actor.require_coordinator(ballot.draft.groupement_id)
         closed = await _close(services, ballot_id, actor.person_id)
-    await announce_result(services, closed.ballot)
+    await _forget(services, ballot_id)
+    await announce_result(services, closed.ballot, closed.voters)
     meeting_id = closed.ballot.draft.meeting_id
     if closed.chair is not None and meeting_id is not None:
         meeting = await services.meetings.get(meeting_id)
@@ -82,6 +93,7 @@ async def close_due_ballots(services: Services) -> list[int]:
         except Refused as refused:
             log.info("ballot %s not closed at its deadline: %s", due.id, refused)
             continue
-        await announce_result(services, done.ballot)
+        await _forget(services, due.id)
+        await announce_result(services, done.ballot, done.voters)
         closed.append(due.id)
     return closed

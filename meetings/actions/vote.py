@@ -2,8 +2,9 @@
 
 The button names a member and an option by their positions in the ballot's frozen electorate
 and options: a position out of range is a forged button. Permission: a representative of the
-member, or of the member holding its proxy. The vote is on disk before anyone is told. The
-voter is answered first, by the caller; then :func:`announce_vote` edits the group's
+member, or of the member holding its proxy. The vote is on disk before anyone is told, with the
+receipt code of its entry in the ballot's chain, which the voter's paper (a private chat) then
+shows. The voter is answered first, by the caller; then :func:`announce_vote` edits the group's
 participation (figures only, never totals), which may take longer.
 """
 
@@ -32,8 +33,15 @@ class VoteRecorded:
 
 
 async def cast_vote(
-    services: Services, actor: Actor, ballot_id: int, member_index: int, option_index: int
+    services: Services,
+    actor: Actor,
+    ballot_id: int,
+    member_index: int,
+    option_index: int,
+    callback_id: str | None = None,
 ) -> VoteRecorded:
+    """Record the vote of a press; ``callback_id`` (Telegram's id of the press) makes a press
+    that comes again get the first answer, with nothing written twice."""
     ballot = await services.ballots.get(ballot_id)
     electorate = ballot.electorate
     if (
@@ -49,8 +57,10 @@ async def cast_vote(
             f"{actor.person_id!r} does not vote for {member_id!r} on ballot {ballot_id}",
             member_id=member_id,
         )
-    receipt = await services.ballots.cast(ballot_id, member_id, option, cast_by=actor.person_id)
-    return VoteRecorded(ballot, member_id, option, receipt)
+    receipt = await services.ballots.cast(
+        ballot_id, member_id, option, cast_by=actor.person_id, callback_id=callback_id
+    )
+    return VoteRecorded(ballot, member_id, receipt.vote.option, receipt)
 
 
 async def announce_vote(services: Services, recorded: VoteRecorded) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
@@ -115,10 +115,14 @@ async def result_chart(
     return await asyncio.to_thread(ballot_chart, ballot, votes, names, language, hidden)
 
 
-async def announce_result(services: Services, ballot: Ballot) -> None:
+async def announce_result(
+    services: Services, ballot: Ballot, voters: Sequence[str] | None = None
+) -> None:
     """Post the stored result to the groups and to every person who voted; retire the papers.
 
     Every copy is written from the result kept on disk, so all readers see the same figures.
+    ``voters``: the persons who voted, as :func:`voters_of` read them before a secret ballot's
+    close forgot all but the one whose vote counts for each member.
     """
     assert ballot.result is not None
     groupement = services.governance.groupement(ballot.draft.groupement_id)
@@ -140,7 +144,7 @@ async def announce_result(services: Services, ballot: Ballot) -> None:
         )
         for address in chart_to:
             await services.notifier.photo(address, chart)
-    for person_id in await _voters(services, ballot):
+    for person_id in voters if voters is not None else await voters_of(services, ballot):
         reader = await language_of(services, person_id)
         await services.notifier.send(
             Private(person_id), Message(result_text(ballot, groupement, votes, reader))
@@ -182,7 +186,7 @@ async def announce_cancellation(services: Services, ballot: Ballot) -> None:
     await _retire_papers(services, ballot)
 
 
-async def _voters(services: Services, ballot: Ballot) -> list[str]:
+async def voters_of(services: Services, ballot: Ballot) -> list[str]:
     """Every person who cast a vote, once, in the order they first voted."""
     return list(dict.fromkeys(vote.cast_by for vote in await services.ballots.history(ballot.id)))
 

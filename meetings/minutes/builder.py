@@ -48,6 +48,7 @@ from meetings.minutes.model import (
     UrgencyRuled,
     VoteLine,
 )
+from meetings.minutes.seals import seal_of, with_receipts
 from meetings.minutes.sitters import sitter_of
 from meetings.notice import late_deliveries, owed_notice
 from meetings.presence import attendance_at, proxies_of, session_electorate
@@ -261,8 +262,21 @@ async def _deliberation(
     if ruling is not None:
         position, title = None, None
     hidden = outcome_only(groupement, ballot)
+    seal = await seal_of(ballots, ballot)
+    lines = with_receipts(lines, seal)
     return Deliberation(
-        number, ballot, votes, names, position, title, result, lines, voted, ruling, hidden
+        number,
+        ballot,
+        votes,
+        names,
+        position,
+        title,
+        result,
+        lines,
+        voted,
+        ruling,
+        hidden,
+        seal.final_hash,
     )
 
 
@@ -550,6 +564,7 @@ async def build_consultation_record(
     lines: tuple[VoteLine, ...] = ()
     if result is not None and not ballot.secret:
         lines = _vote_lines(electorate, votes, names, written=True)
+    seal = await seal_of(ballots, ballot)
     instance = groupement.instance(ballot.draft.instance_id)
     table = _table(groupement, ballot.weight_table_id)
     return ConsultationRecord(
@@ -571,7 +586,8 @@ async def build_consultation_record(
         required_members=required,
         valid=valid,
         result=result,
-        vote_lines=lines,
+        vote_lines=with_receipts(lines, seal),
         weight_table_name=None if table is None else table.name,
         outcome_only=outcome_only(groupement, ballot),
+        final_hash=seal.final_hash,
     )

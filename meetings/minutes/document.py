@@ -337,6 +337,7 @@ def _record_result(record: ConsultationRecord, language: str) -> list[Block]:
             if ballot.rules is None
             else ballot.rules.consultation_tie,
             outcome_only=record.outcome_only,
+            final_hash=record.final_hash,
         )
     if ballot.state is BallotState.CANCELLED:
         return [Paragraph(_("The consultation was cancelled; it has no result."))]

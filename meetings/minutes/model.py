@@ -90,6 +90,8 @@ class VoteLine:
     option: str | None
     proxy_holder: Name | None
     """The member whose representative cast this vote by proxy."""
+    receipt: str | None = None
+    """The receipt code of the vote that counts, in the ballot's chain."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class Deliberation:
     """What the ballot ruled on at the opening (the urgency, the chair): no deliberation."""
     outcome_only: bool = False
     """A secret ballot whose instance publishes its outcome only (:mod:`meetings.disclosure`)."""
+    final_hash: str | None = None
+    """The last hash of the closed ballot's vote chain."""
 
     @property
     def reference(self) -> str | None:
@@ -294,6 +298,8 @@ class ConsultationRecord:
     weight_table_name: str | None = None
     outcome_only: bool = False
     """A secret consultation whose instance publishes its outcome only."""
+    final_hash: str | None = None
+    """The last hash of the closed consultation's vote chain."""
 
     @property
     def question(self) -> str:

@@ -4,6 +4,7 @@ the decision and its explanation, who voted what in a public ballot, then the ch
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from meetings.meeting import RulingSubject
@@ -47,8 +48,10 @@ def result_blocks(
     consultation_tie: TieRule = TieRule.REJECTED,
     ruling: RulingSubject | None = None,
     outcome_only: bool = False,
+    final_hash: str | None = None,
 ) -> list[Block]:
-    """Totals, casting vote, decision, who voted what (public ballots only), then the chart.
+    """Totals, casting vote, decision, who voted what (public ballots only), the final hash of
+    the vote chain, then the chart.
 
     ``consultation_tie`` is the rule a written consultation's tie was judged by; ``ruling``
     what a ballot of a session's opening ruled on (its decision is no deliberation);
@@ -83,6 +86,8 @@ def result_blocks(
     elif vote_lines:
         blocks.append(Paragraph(_("How each member voted (public ballot):"), bold=True))
         blocks.append(_vote_table(vote_lines, written, language))
+    if final_hash is not None:
+        blocks.append(Paragraph(_chain_note(final_hash, secret, _), note=True))
     # Last: the chart illustrates figures already recorded above, and a chart that
     # moves to the next page then leaves no gap inside the record itself.
     blocks.append(chart)
@@ -260,8 +265,19 @@ def _ruling_decision(result: TallyResult, ruling: RulingSubject, _: Translator) 
     return _("The designation is adopted.") if adopted else _("The designation is rejected.")
 
 
+def _chain_note(final_hash: str, secret: bool, _: Translator) -> str:
+    # Groups of 16 digits let a long hash wrap on the page; scrutin verify ignores no digit.
+    grouped = " ".join(final_hash[i : i + 16] for i in range(0, len(final_hash), 16))
+    note = _("Final hash of the vote chain: {hash}.").format(hash=grouped)
+    if secret:
+        return note
+    return note + " " + _("Each vote's receipt code is the start of its hash in the chain.")
+
+
 def _vote_table(vote_lines: Sequence[VoteLine], written: bool, language: str) -> Table:
     _ = translator(language)
+    if any(line.receipt for line in vote_lines):
+        return _receipt_table(vote_lines, written, language)
     rows = []
     for line in vote_lines:
         remark = ""
@@ -280,6 +296,19 @@ def _vote_table(vote_lines: Sequence[VoteLine], written: bool, language: str) ->
         _.pgettext("column", "Remarks"),
     )
     return Table(header, tuple(rows), (8, 2, 3, 7), numeric=frozenset({1}))
+
+
+def _receipt_table(vote_lines: Sequence[VoteLine], written: bool, language: str) -> Table:
+    """The public vote table with each vote's receipt code in a column of its own."""
+    _ = translator(language)
+    plain = _vote_table(
+        tuple(replace(line, receipt=None) for line in vote_lines), written, language
+    )
+    rows = tuple(
+        (*row, line.receipt or "") for row, line in zip(plain.rows, vote_lines, strict=True)
+    )
+    header = (*plain.header, _.pgettext("column", "Receipt"))
+    return Table(header, rows, (6, 2, 3, 4, 5), numeric=plain.numeric)
 
 
 def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: str) -> list[Block]:
@@ -324,6 +353,7 @@ def deliberation_blocks(minutes: Minutes, deliberation: Deliberation, language: 
             language=language,
             ruling=deliberation.ruling,
             outcome_only=deliberation.outcome_only,
+            final_hash=deliberation.final_hash,
         ),
     ]
 

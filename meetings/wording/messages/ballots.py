@@ -155,21 +155,28 @@ def already_voted(ballot: Ballot, groupement: Groupement, member_id: str, langua
     return text.format(member=name)
 
 
+MESSAGE_LIMIT = 4096
+"""Telegram's limit for the text of one message."""
+
+
 def confirmation(
-    paper_text: str, option: str, amount: Decimal, changed: bool, language: str
+    paper_text: str, option: str, amount: Decimal, changed: bool, language: str, receipt: str = ""
 ) -> str:
-    """The paper, with what was recorded under it."""
+    """The paper, with what was recorded under it and the vote's receipt code."""
     _ = translator(language)
     line = (
         _("Vote changed: {option} — {weight}")
         if changed
         else _("Vote recorded: {option} — {weight}")
     )
-    return (
-        paper_text
-        + "\n\n"
-        + line.format(option=option_label(option, language), weight=voices(amount, language))
-    )
+    text = line.format(option=option_label(option, language), weight=voices(amount, language))
+    if receipt:
+        text += "\n" + _("Receipt: {code} (check it with /recu {code})").format(code=receipt)
+    # The vote and its receipt always show: a paper too long for one message gives way.
+    room = MESSAGE_LIMIT - len(text) - 2
+    if len(paper_text) > room:
+        paper_text = paper_text[: room - 1] + "…"
+    return paper_text + "\n\n" + text
 
 
 def participation_text(
