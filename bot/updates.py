@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 from telegram import Update
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # How long a stop lets the update in flight finish before abandoning it.
 STOP_GRACE_SECONDS = 3.0
+# How often a running bot forgets the marks older than the inbox's retention window.
+FORGET_EVERY_SECONDS = 3600.0
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -40,6 +43,7 @@ class InboxQueue(asyncio.Queue[object]):
     def __init__(self) -> None:
         super().__init__()
         self.inbox: Inbox | None = None
+        self._forgotten_at = time.monotonic()
 
     async def put(self, item: object) -> None:
         fresh = (
@@ -51,6 +55,9 @@ class InboxQueue(asyncio.Queue[object]):
             log.info("an update fetched again is already in the inbox: not queued twice")
             return
         await super().put(item)
+        if self.inbox is not None and time.monotonic() - self._forgotten_at > FORGET_EVERY_SECONDS:
+            self._forgotten_at = time.monotonic()
+            await self.inbox.forget_old()
 
     def hand_back(self) -> int:
         """Empty the queue without handling it: what was queued stays in the inbox."""
