@@ -26,7 +26,7 @@ from bot.harness import OfflineHarness
 from bot.offline import RecordedCall
 from meetings.services import Services
 from tests.clock import FakeClock
-from tests.conftest import COORDINATOR
+from tests.conftest import COORDINATOR, enrol
 
 Dump = dict[str, list[tuple[Any, ...]]]
 Scenario = Callable[..., Awaitable[None]]
@@ -154,7 +154,7 @@ def test_the_replayed_scenarios_cover_every_kind_of_update() -> None:
 async def test_a_late_replay_of_an_old_press_does_not_flip_the_vote_back(
     harness: OfflineHarness, replayer: Replayer
 ) -> None:
-    await ballots.enrol(harness, "vosges")
+    await enrol(harness, "vosges")
     ballot_id = await ballots.open_ballot(harness)
     await ballots.vote(harness, "vosges", "Contre")
     against = replayer.delivered[-1]
