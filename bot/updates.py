@@ -116,12 +116,17 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         self._in_flight.add(task)
         try:
             await asyncio.wait({task})
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
         finally:
             self._in_flight.discard(task)
-        if task.cancelled():
+        if not task.cancelled():
+            task.result()
+        elif current.recorded:
+            log.warning("abandoned update %s at stop, after its change was saved", update.update_id)
+        else:
             log.warning("abandoned update %s at stop: it waits in the inbox", update.update_id)
-            return
-        task.result()
 
     async def _handle(self, update: Update, inbox: Inbox, current: Handling) -> None:
         await super().process_update(update)
