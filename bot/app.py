@@ -37,9 +37,11 @@ from bot.handlers import (
     receipts,
     session,
 )
+from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
+from bot.updates import InboxQueue, ScrutinApplication
 from meetings.delivery.reminders import plan_standing_reminders
 from meetings.services import Services
 from meetings.wording.formats import PARIS, capitalized
@@ -107,6 +109,10 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
 
 async def on_error(update: object, context: ScrutinContext) -> None:
     """Log the failure and tell the person something useful; never crash the bot."""
+    if isinstance(context.error, AlreadyHandled):
+        # Another copy of this update was handled meanwhile; this one's changes rolled back.
+        log.info("%s", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -155,13 +161,18 @@ def build_application(
     bot: ExtBot[None] | None = None,
     token: str | None = None,
     base_url: str | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> ScrutinApplication:
     """The Application for a real token, or around a ready ``bot`` (offline, tests).
 
     ``services`` may be None when they must be opened inside the Application's own event
     loop (``scrutin run``): the caller then attaches them before ``start_up``.
     """
-    builder = ApplicationBuilder().context_types(ContextTypes(context=ScrutinContext))
+    builder = (
+        ApplicationBuilder()
+        .context_types(ContextTypes(context=ScrutinContext))
+        .application_class(ScrutinApplication)
+        .update_queue(InboxQueue())
+    )
     if bot is not None:
         builder = builder.bot(bot)
     else:
@@ -175,6 +186,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
         builder = builder.defaults(Defaults(tzinfo=PARIS))
     application = builder.post_init(start_up).build()
+    assert isinstance(application, ScrutinApplication)
     application.bot_data[COMMANDS_KEY] = TABLE
     if services is not None:
         attach(application, services)

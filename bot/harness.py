@@ -12,10 +12,11 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
-from telegram.ext import Application, Defaults
+from telegram.ext import Defaults
 
 from bot.app import build_application, register_commands
 from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
+from bot.updates import ScrutinApplication
 from meetings.services import Services
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
@@ -37,9 +38,7 @@ class OfflineHarness:
         self.updates = UpdateFactory(self.bot, clock)
         # The job queue is never started here: deadlines follow the caller's clock, and
         # the caller runs close_due_ballots itself.
-        self.application: Application[Any, Any, Any, Any, Any, Any] = build_application(
-            services, bot=self.bot
-        )
+        self.application: ScrutinApplication = build_application(services, bot=self.bot)
 
     @property
     def transport(self) -> OfflineRequest:
@@ -47,6 +46,10 @@ class OfflineHarness:
 
     async def __aenter__(self) -> OfflineHarness:
         await self.application.initialize()
+        inbox = await self.application.inbox()
+        if inbox is not None:
+            # Update ids go on from the last one this database saw, as Telegram's do.
+            self.updates.continue_from(await inbox.next_update_id())
         await register_commands(self.application)
         return self
 

@@ -465,6 +465,10 @@ class UpdateFactory:
         self._message_ids: dict[int, Iterator[int]] = {}
         self._callback_ids = itertools.count(1)
 
+    def continue_from(self, update_id: int) -> None:
+        """Number the next updates from ``update_id`` on."""
+        self._update_ids = itertools.count(update_id)
+
     @staticmethod
     def user(
         user_id: int,

@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.app import attach, build_application, start_up
 from bot.context import SERVICES_KEY
 from bot.logs import redact_token_in_logs
+from bot.updates import ScrutinApplication
 from config.loader import load_config_dir
 from config.settings import Settings
 from meetings.services import Services
@@ -129,7 +130,10 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
 
     # The database connection must live in the Application's own event loop.
     async def open_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        assert isinstance(app, ScrutinApplication)
         attach(app, await Services.open(governance, settings.database_path))
+        # Before polling starts: what an earlier run fetched but did not handle comes first.
+        await app.resume()
         await start_up(app)
 
     async def close_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -16,6 +16,9 @@ from config.loader import default_config_dir, load_config_dir
 from config.models import Governance
 from meetings.services import Services
 from tests.acting import RecordingNotifier
+from tests.botapi import fake_api, start_bot
+
+__all__ = ["fake_api", "start_bot"]  # fixtures of the tests that run `scrutin run` for real
 from tests.clock import FakeClock
 
 GROUPEMENT = "ent-grand-est"

@@ -18,13 +18,10 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.botapi import DEADLINE, TOKEN, child_environment, scrutin_command
 from tests.test_run import (
-    DEADLINE,
-    TOKEN,
     bare_environment,  # noqa: F401  (a fixture)
-    child_environment,
     one_line_failure,
-    scrutin_command,
 )
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there

@@ -12,6 +12,11 @@ A joined transaction has no savepoint of its own: a refusal raised inside must r
 outermost one, which then rolls everything back; catching it inside would keep what was
 written before it.
 
+Hooks registered with :meth:`Database.before_commit` run inside every outermost transaction,
+just before it commits: whoever drives the stores can write its own bookkeeping in the same
+transaction as the change (the bot records there which Telegram update caused it). A hook
+that raises rolls the whole transaction back.
+
 Reads outside a transaction go through a second, read-only connection: in WAL mode it sees
 only what is committed, so a task never reads what another task's transaction may still
 roll back. Only files that define a :class:`Store` (and this one) run SQL.
@@ -22,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, closing
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -33,6 +38,7 @@ from typing import ClassVar
 import aiosqlite
 
 Clock = Callable[[], datetime]
+CommitHook = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
 def utc_now() -> datetime:
@@ -100,6 +106,7 @@ class Database:
         self._writing = asyncio.Lock()
         # Set while this task holds the transaction, so that nested ones join it.
         self._current: ContextVar[bool] = ContextVar(f"transaction-{id(self)}", default=False)
+        self._commit_hooks: list[CommitHook] = []
 
     @classmethod
     async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
@@ -147,6 +154,11 @@ class Database:
             applied.append(version)
         return applied
 
+    def before_commit(self, hook: CommitHook) -> None:
+        """Run ``hook`` in every outermost transaction, after its body, before its COMMIT."""
+        if hook not in self._commit_hooks:
+            self._commit_hooks.append(hook)
+
     @property
     def in_transaction(self) -> bool:
         return self._current.get()
@@ -168,6 +180,8 @@ class Database:
                 await self.connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.connection
+                    for hook in self._commit_hooks:
+                        await hook(self.connection)
                 except BaseException:
                     await self.connection.execute("ROLLBACK")
                     raise

@@ -1,0 +1,256 @@
+"""A Bot API double on 127.0.0.1, and ``scrutin run`` as a real process pointed at it.
+
+The double answers ``POST /bot<TOKEN>/<method>`` like the Bot API would, hands out queued
+updates through ``getUpdates``, and records every call, so that a test can check what the
+real bot process asked Telegram to do. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+
+BOT_ID = 123456789
+# The shape BotFather issues: numeric id, colon, 35 URL-safe characters. Not a real token.
+TOKEN = f"{BOT_ID}:AAFake-token_for-Scrutin-tests-0123"
+DEADLINE = 20.0  # seconds, for anything the subprocess must do
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="stops the bot with POSIX signals")
+
+
+# --- a fake Bot API on 127.0.0.1 -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, str]  # as PTB posts them: strings raw, everything else JSON-encoded
+
+
+class FakeBotApi(ThreadingHTTPServer):
+    """Answers ``POST /bot<TOKEN>/<method>`` like the Bot API would, and records every call."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), FakeBotApiHandler)
+        self.lock = threading.Lock()
+        self.calls: list[Call] = []
+        self.pending_updates: list[dict[str, Any]] = []
+        self.handed_out: set[int] = set()
+        self.batch = 100  # updates per getUpdates at most, as Telegram's default limit
+        self.next_message_id = 100
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A long poll still open when the bot exits ends in a broken pipe: not a failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    def queue_update(self, update: dict[str, Any]) -> None:
+        with self.lock:
+            self.pending_updates.append(update)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [call for call in self.calls if call.method == method]
+
+    def messages_to(self, chat_id: int) -> list[str]:
+        return [
+            call.params.get("text", "")
+            for call in self.calls_to("sendMessage")
+            if call.params.get("chat_id") == str(chat_id)
+        ]
+
+    def _updates_from(self, offset: int) -> list[dict[str, Any]]:
+        """Like Telegram: an offset confirms every update below it; the rest is handed out
+        again until it is confirmed."""
+        self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+        updates = self.pending_updates[: self.batch]
+        self.handed_out.update(u["update_id"] for u in updates)
+        return updates
+
+    def _message(self, params: dict[str, str]) -> dict[str, Any]:
+        self.next_message_id += 1
+        chat_id = int(params["chat_id"])
+        kind = "private" if chat_id > 0 else "supergroup"
+        return {
+            "message_id": self.next_message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": kind, "first_name": "Alice", "title": "Groupe"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+
+    def answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            self.calls.append(Call(method, params))
+            if method == "getMe":
+                return 200, {"ok": True, "result": BOT_USER}
+            if method in {"deleteWebhook", "setWebhook", "setMyCommands"}:
+                return 200, {"ok": True, "result": True}
+            if method == "getUpdates":
+                updates = self._updates_from(int(params.get("offset") or 0))
+            elif method.startswith("send"):
+                return 200, {"ok": True, "result": self._message(params)}
+            elif method.startswith(("edit", "answer", "delete", "set")):
+                return 200, {"ok": True, "result": True}
+            else:
+                return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        if not updates:
+            # PTB long-polls in a loop: an empty answer after a short pause keeps it calm.
+            time.sleep(0.05)
+        return 200, {"ok": True, "result": updates}
+
+
+class FakeBotApiHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        api = self.server
+        assert isinstance(api, FakeBotApi)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8")
+        prefix = f"/bot{TOKEN}/"
+        if not self.path.startswith(prefix):
+            self.reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        fields = parse_qs(body, keep_blank_values=True)
+        params = {name: values[0] for name, values in fields.items()}
+        status, payload = api.answer(self.path.removeprefix(prefix), params)
+        self.reply(status, payload)
+
+    do_GET = do_POST
+
+    def reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output quiet
+
+
+BOT_USER: dict[str, Any] = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Scrutin",
+    "username": "ScrutinTestBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    api = FakeBotApi()
+    thread = threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield api
+    finally:
+        api.shutdown()
+        api.server_close()
+        thread.join(timeout=5)
+
+
+# --- the subprocess ------------------------------------------------------------------------
+
+
+def scrutin_command() -> list[str]:
+    script = Path(sys.executable).with_name("scrutin")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def child_environment(database: Path, token: str | None = TOKEN, **extra: str) -> dict[str, str]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("SCRUTIN_")
+        and name != "TELEGRAM_BOT_TOKEN"
+        and "proxy" not in name.lower()  # the fake API is on loopback: talk to it directly
+    }
+    environment.update(SCRUTIN_DATABASE_PATH=str(database), PYTHONUNBUFFERED="1", **extra)
+    if token is not None:
+        environment["TELEGRAM_BOT_TOKEN"] = token
+    return environment
+
+
+class Bot:
+    """``scrutin run ...`` in a subprocess, its output in files (no pipe to fill up)."""
+
+    def __init__(self, tmp_path: Path, args: list[str], environment: dict[str, str]) -> None:
+        self.log_path = tmp_path / "bot.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [*scrutin_command(), "run", *args],
+            env=environment,
+            cwd=tmp_path,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, what: str, condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + DEADLINE
+        while not condition():
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"the bot exited ({self.process.returncode}) before {what}:\n" + self.output()
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} within {DEADLINE:.0f} s:\n{self.output()}")
+            time.sleep(0.05)
+
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+        """Ctrl+C (or a service manager's SIGTERM); kill only if the bot does not stop."""
+        try:
+            if self.process.poll() is None:
+                self.process.send_signal(how)
+                try:
+                    return self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=5)
+                    pytest.fail(f"the bot did not stop within 10 s of {how.name}:\n{self.output()}")
+            return self.process.returncode
+        finally:
+            self._log.close()
+
+
+@pytest.fixture
+def start_bot(tmp_path: Path) -> Iterator[Callable[[list[str], dict[str, str]], Bot]]:
+    started: list[Bot] = []
+
+    def start(args: list[str], environment: dict[str, str]) -> Bot:
+        bot = Bot(tmp_path, args, environment)
+        started.append(bot)
+        return bot
+
+    yield start
+    for bot in started:  # a failed test must not leave a bot running
+        if bot.process.poll() is None:
+            bot.process.kill()
+            bot.process.wait(timeout=5)
+        bot._log.close()

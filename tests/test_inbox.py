@@ -1,0 +1,93 @@
+"""The inbox on a real SQLite file: an update is kept until handled, marked handled in the same
+transaction as its change, and forgotten after the retention window."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.inbox import RETENTION, AlreadyHandled, Inbox, handling
+from tests.clock import FakeClock
+from voting.db import Database
+
+
+@pytest.fixture
+async def inbox(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Inbox]:
+    database = await Database.open(tmp_path / "inbox.db", clock)
+    await database.connection.execute("CREATE TABLE effects (note TEXT)")
+    store = Inbox(database)
+    await store.migrate()
+    yield store
+    await database.close()
+
+
+async def effects(inbox: Inbox) -> list[str]:
+    cursor = await inbox.database.reading.execute("SELECT note FROM effects")
+    return [row[0] for row in await cursor.fetchall()]
+
+
+async def test_an_update_is_admitted_once_and_waits_until_handled(inbox: Inbox) -> None:
+    assert await inbox.admit(7, '{"update_id": 7}')
+    assert await inbox.admit(5, '{"update_id": 5}')
+    assert not await inbox.admit(7, '{"update_id": 7}')
+    assert [w.update_id for w in await inbox.waiting()] == [5, 7]
+
+    with handling(5) as current:
+        await inbox.finish(current)
+
+    assert await inbox.is_handled(5)
+    assert not await inbox.is_handled(7)
+    assert [w.payload for w in await inbox.waiting()] == ['{"update_id": 7}']
+    # Handled, it is not admitted again.
+    assert not await inbox.admit(5, '{"update_id": 5}')
+
+
+async def test_the_mark_is_written_with_the_change_or_not_at_all(inbox: Inbox) -> None:
+    await inbox.admit(1, "{}")
+    with handling(1):
+        with pytest.raises(RuntimeError):
+            async with inbox.database.transaction() as connection:
+                await connection.execute("INSERT INTO effects VALUES ('refused')")
+                raise RuntimeError("a refusal rolls the change back")
+        assert not await inbox.is_handled(1)
+        async with inbox.database.transaction() as connection:
+            await connection.execute("INSERT INTO effects VALUES ('done')")
+    assert await inbox.is_handled(1)
+    assert await effects(inbox) == ["done"]
+
+
+async def test_a_second_copy_cannot_commit_its_change(inbox: Inbox) -> None:
+    with handling(3):
+        async with inbox.database.transaction() as connection:
+            await connection.execute("INSERT INTO effects VALUES ('first')")
+    with handling(3), pytest.raises(AlreadyHandled):
+        async with inbox.database.transaction() as connection:
+            await connection.execute("INSERT INTO effects VALUES ('second')")
+    assert await effects(inbox) == ["first"]
+
+
+async def test_outside_an_update_transactions_mark_nothing(inbox: Inbox) -> None:
+    async with inbox.database.transaction() as connection:
+        await connection.execute("INSERT INTO effects VALUES ('a job')")
+    assert await inbox.next_update_id() == 1
+
+
+async def test_handled_ids_are_kept_for_the_retention_window(
+    inbox: Inbox, clock: FakeClock
+) -> None:
+    for update_id in (1, 2):
+        with handling(update_id) as current:
+            await inbox.finish(current)
+        clock.now += timedelta(hours=1)
+    await inbox.admit(3, "{}")  # never handled: never forgotten
+
+    clock.now += RETENTION - timedelta(hours=1, minutes=30)
+    assert await inbox.forget_old() == 1
+    assert not await inbox.is_handled(1) and await inbox.is_handled(2)
+    clock.now += timedelta(days=30)
+    assert await inbox.forget_old() == 1
+    assert [w.update_id for w in await inbox.waiting()] == [3]
+    assert timedelta(hours=24) <= RETENTION  # Telegram keeps an update 24 hours
