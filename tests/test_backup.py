@@ -4,6 +4,7 @@ API while the bot holds its connections open and another transaction is writing.
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -15,6 +16,7 @@ import pytest
 from bot.cli import main
 from tests.clock import FakeClock
 from tests.test_ballot_store import START, draft, opened
+from voting.audit import verify_export
 from voting.ballot import Ballot, BallotNotFound
 from voting.db import BackupError, Database, backup_database
 from voting.rules import BallotKind
@@ -88,6 +90,24 @@ async def test_a_copy_taken_during_a_write_holds_what_was_committed(
     # And the live database goes on.
     later = await opened(live)
     await live.cast(later, "region", "for", cast_by="tg:region")
+
+
+async def test_a_restored_copy_exports_ballots_that_verify(
+    live: BallotStore, tmp_path: Path
+) -> None:
+    ballots = await closed_ballots(live)
+    copy = tmp_path / "restored.db"
+    backup_database(tmp_path / "scrutin.db", copy)
+    database = await Database.open(copy, FakeClock(START + timedelta(days=1)))
+    try:
+        restored = BallotStore(database)
+        await restored.migrate()
+        for ballot in ballots:
+            exported = json.loads(json.dumps(await restored.audit_file(ballot.id)))
+            assert verify_export(exported) == []
+            assert exported == json.loads(json.dumps(await live.audit_file(ballot.id)))
+    finally:
+        await database.close()
 
 
 async def test_a_second_copy_replaces_the_first_whole(live: BallotStore, tmp_path: Path) -> None:

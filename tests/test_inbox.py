@@ -91,3 +91,22 @@ async def test_handled_ids_are_kept_for_the_retention_window(
     assert await inbox.forget_old() == 1
     assert [w.update_id for w in await inbox.waiting()] == [3]
     assert timedelta(hours=24) <= RETENTION  # Telegram keeps an update 24 hours
+
+
+async def test_a_handled_press_leaves_no_trace_of_its_payload_on_disk(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    # A vote press names the member and the option; once handled only its id may remain.
+    press = '{"update_id": 9, "callback_query": {"data": "v1:v:4:2:1", "from": {"id": 97531}}}'
+    await inbox.admit(9, press)
+    with handling(9):
+        async with inbox.database.transaction() as connection:
+            await connection.execute("INSERT INTO effects VALUES ('voted')")
+    assert await inbox.is_handled(9)
+    cursor = await inbox.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    row = await cursor.fetchone()
+    assert row is not None and row[0] == 0
+    path = tmp_path / "inbox.db"
+    on_disk = path.read_bytes() + Path(f"{path}-wal").read_bytes()
+    assert b"v1:v:4:2:1" not in on_disk
+    assert b"97531" not in on_disk

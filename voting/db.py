@@ -115,6 +115,9 @@ class Database:
         connection = await _connect(path)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
+        # A deleted or overwritten row (a handled update's payload, a secret ballot's link)
+        # must not survive in a page's free space once the write-ahead log is emptied.
+        await connection.execute("PRAGMA secure_delete=ON")
         await connection.execute(_BOOKKEEPING)
         if str(path) == ":memory:":
             # A second connection to ":memory:" would be another, empty database.
