@@ -93,6 +93,10 @@ async def test_handled_ids_are_kept_for_the_retention_window(
     assert timedelta(hours=24) <= RETENTION  # Telegram keeps an update 24 hours
 
 
+def bytes_on_disk(path: Path) -> bytes:
+    return path.read_bytes() + Path(f"{path}-wal").read_bytes()
+
+
 async def test_a_handled_press_leaves_no_trace_of_its_payload_on_disk(
     inbox: Inbox, tmp_path: Path
 ) -> None:
@@ -106,7 +110,6 @@ async def test_a_handled_press_leaves_no_trace_of_its_payload_on_disk(
     cursor = await inbox.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     row = await cursor.fetchone()
     assert row is not None and row[0] == 0
-    path = tmp_path / "inbox.db"
-    on_disk = path.read_bytes() + Path(f"{path}-wal").read_bytes()
+    on_disk = bytes_on_disk(tmp_path / "inbox.db")
     assert b"v1:v:4:2:1" not in on_disk
     assert b"97531" not in on_disk
