@@ -81,6 +81,8 @@ async def test_the_result_and_the_record_give_the_outcome_only(
     assert REJECTED in markdown
     assert "seuls le résultat et la participation sont consignés" in markdown
     assert "Votants" in markdown and "10 sur 10" in markdown
+    # The chain's final hash is printed all the same: it gives no choice away.
+    assert "Empreinte finale de la chaîne des votes" in markdown
     # The electors' weights and who took part are public; no option's total is.
     for figure in ("| Pour |", "| Contre |", "| Abstention |", "exprimé", "partage"):
         assert figure not in markdown, figure

@@ -59,7 +59,8 @@ def result_blocks(
     """
     _ = translator(language)
     if outcome_only:
-        return _outcome_only_blocks(result, chart, written, language, ruling)
+        outcome = _outcome_only_blocks(result, written, language, ruling)
+        return [*outcome, *_chain_blocks(final_hash, secret, _), chart]
     blocks: list[Block] = [_totals(result, language)]
     if result.is_motion:
         note = _("Abstentions are not counted in the votes cast.")
@@ -72,11 +73,7 @@ def result_blocks(
         blocks.append(_consultation_tie(result, secret, consultation_tie, _))
     else:
         blocks.append(_casting_vote(result, secret, written, _))
-    if ruling is None:
-        decision = _decision(result, written, language)
-    else:
-        decision = _ruling_decision(result, ruling, _)
-    blocks.append(Paragraph(decision, bold=True))
+    blocks.append(_decision_paragraph(result, written, language, ruling))
     if not (written and result.outcome is Outcome.NO_QUORUM):
         # A consultation's validity is stated in figures above, in its own words.
         blocks.append(Paragraph(explain(result, language)))
@@ -86,17 +83,29 @@ def result_blocks(
     elif vote_lines:
         blocks.append(Paragraph(_("How each member voted (public ballot):"), bold=True))
         blocks.append(_vote_table(vote_lines, written, language))
-    if final_hash is not None:
-        blocks.append(Paragraph(_chain_note(final_hash, secret, _), note=True))
+    blocks += _chain_blocks(final_hash, secret, _)
     # Last: the chart illustrates figures already recorded above, and a chart that
     # moves to the next page then leaves no gap inside the record itself.
     blocks.append(chart)
     return blocks
 
 
+def _decision_paragraph(
+    result: TallyResult, written: bool, language: str, ruling: RulingSubject | None
+) -> Paragraph:
+    if ruling is None:
+        return Paragraph(_decision(result, written, language), bold=True)
+    return Paragraph(_ruling_decision(result, ruling, translator(language)), bold=True)
+
+
+def _chain_blocks(final_hash: str | None, secret: bool, _: Translator) -> list[Block]:
+    if final_hash is None:
+        return []
+    return [Paragraph(_chain_note(final_hash, secret, _), note=True)]
+
+
 def _outcome_only_blocks(
     result: TallyResult,
-    chart: ChartSlot,
     written: bool,
     language: str,
     ruling: RulingSubject | None,
@@ -109,15 +118,11 @@ def _outcome_only_blocks(
     blocks: list[Block] = [
         Table(turnout.header, turnout.rows[-1:], turnout.widths, turnout.numeric, width=0.7)
     ]
-    if ruling is None:
-        decision = _decision(result, written, language)
-    else:
-        decision = _ruling_decision(result, ruling, _)
-    blocks.append(Paragraph(decision, bold=True))
+    blocks.append(_decision_paragraph(result, written, language, ruling))
     if not (written and result.outcome is Outcome.NO_QUORUM):
         blocks.append(Paragraph(explain_outcome(result, language)))
     note = _("Secret ballot: only the outcome and the turnout are recorded.")
-    return [*blocks, Paragraph(note, note=True), chart]
+    return [*blocks, Paragraph(note, note=True)]
 
 
 def _totals(result: TallyResult, language: str) -> Table:
