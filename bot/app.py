@@ -39,9 +39,11 @@ from bot.handlers import (
 )
 from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
+from bot.ordering import PersonOrder
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
 from bot.updates import InboxQueue, ScrutinApplication
+from meetings.delivery.ballots import refresh_open_participations
 from meetings.delivery.reminders import plan_standing_reminders
 from meetings.services import Services
 from meetings.wording.formats import PARIS, capitalized
@@ -140,6 +142,7 @@ async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> No
     """Runs once the bot is initialised: command menus, standing reminders, jobs."""
     await register_commands(application)
     await plan_standing_reminders(application.bot_data[SERVICES_KEY])
+    await refresh_open_participations(application.bot_data[SERVICES_KEY])
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             close_due_job, interval=CLOSING_CHECK_INTERVAL, first=1, name="close-due-ballots"
@@ -155,6 +158,15 @@ def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Ser
     services.connect(TelegramNotifier(application.bot))
 
 
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's flood limits, kept by PTB: 30 messages a second, 20 a minute per group.
+
+    A vote's answer (answerCallbackQuery names no chat) waits for neither; the group's live
+    messages are paced before they get here (:mod:`meetings.live_edits`).
+    """
+    return AIORateLimiter(max_retries=3)
+
+
 def build_application(
     services: Services | None,
     *,
@@ -162,7 +174,8 @@ def build_application(
     token: str | None = None,
     base_url: str | None = None,
 ) -> ScrutinApplication:
-    """The Application for a real token, or around a ready ``bot`` (offline, tests).
+    """The Application for a real token, or around a ready ``bot`` (offline, tests; such a
+    bot brings its own rate limiter, if any: see :func:`rate_limiter`).
 
     ``services`` may be None when they must be opened inside the Application's own event
     loop (``scrutin run``): the caller then attaches them before ``start_up``.
@@ -172,6 +185,7 @@ def build_application(
         .context_types(ContextTypes(context=ScrutinContext))
         .application_class(ScrutinApplication)
         .update_queue(InboxQueue())
+        .concurrent_updates(PersonOrder())
     )
     if bot is not None:
         builder = builder.bot(bot)
@@ -183,7 +197,7 @@ def build_application(
             root = base_url.rstrip("/")
             builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
         # PTB types the limiter's per-call data loosely; AIORateLimiter is its own.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(rate_limiter())  # type: ignore[arg-type]
         builder = builder.defaults(Defaults(tzinfo=PARIS))
     application = builder.post_init(start_up).build()
     assert isinstance(application, ScrutinApplication)

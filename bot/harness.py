@@ -2,21 +2,28 @@
 
 Used by ``scrutin demo`` and by the handler tests. Every update goes through
 ``Application.process_update``, the same path as in production; only the
-transport is replaced (see :mod:`bot.offline`).
+transport is replaced (see :mod:`bot.offline`). With ``rate_limited``, the bot keeps
+Telegram's flood limits with the rate limiter ``scrutin run`` uses.
+
+The edits of live messages (a group's participation) follow the harness's clock: an edit
+waiting for its group's pace goes out once the clock has moved far enough and the harness
+handles an update or is told to :meth:`OfflineHarness.settle`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from telegram.ext import Defaults
 
-from bot.app import build_application, register_commands
+from bot.app import build_application, rate_limiter, register_commands
 from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
 from bot.updates import ScrutinApplication
+from meetings.live_edits import ManualScheduler
 from meetings.services import Services
 from meetings.wording.formats import PARIS
 from meetings.wording.typography import plain
@@ -31,9 +38,16 @@ class OfflineHarness:
         services: Services,
         clock: Clock,
         listener: Callable[[RecordedCall], None] | None = None,
+        *,
+        rate_limited: bool = False,
     ) -> None:
         self.services = services
-        self.bot, self.request = offline_bot(clock=clock, defaults=Defaults(tzinfo=PARIS))
+        self.bot, self.request = offline_bot(
+            clock=clock,
+            defaults=Defaults(tzinfo=PARIS),
+            rate_limiter=rate_limiter() if rate_limited else None,
+        )
+        services.live.scheduler = ManualScheduler(clock)
         self.request.listener = listener
         self.updates = UpdateFactory(self.bot, clock)
         # The job queue is never started here: deadlines follow the caller's clock, and
@@ -59,12 +73,40 @@ class OfflineHarness:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        await self.services.live.stop()
         await self.application.shutdown()
 
     async def _process(self, update: Any) -> list[RecordedCall]:
         before = len(self.request.calls)
         await self.application.process_update(update)
+        await self.services.live.settle()
         return [as_read(call) for call in self.request.calls[before:]]
+
+    async def settle(self) -> list[RecordedCall]:
+        """Send the live edits that the clock now allows; the bot's calls."""
+        before = len(self.request.calls)
+        await self.services.live.settle()
+        return [as_read(call) for call in self.request.calls[before:]]
+
+    async def together(self, updates: Sequence[Any]) -> list[RecordedCall]:
+        """Updates that arrive together, handled as ``scrutin run`` handles them: started in
+        order, concurrently, through the application's update processor (each person's in
+        order); the bot's calls once all are handled."""
+        before = len(self.request.calls)
+        processor = self.application.update_processor
+        tasks = [
+            asyncio.create_task(
+                processor.process_update(update, self.application.process_update(update))
+            )
+            for update in updates
+        ]
+        await asyncio.gather(*tasks)
+        await self.services.live.settle()
+        return [as_read(call) for call in self.request.calls[before:]]
+
+    def press_update(self, user: JSONDict, message: JSONDict, data: str) -> Any:
+        """The update of ``user`` pressing ``data`` on ``message``, to hand to :meth:`together`."""
+        return self.updates.callback(user, data, message)
 
     async def say(
         self,

@@ -20,7 +20,7 @@ from http import HTTPStatus
 from typing import IO, Any, Literal
 
 from telegram import Bot, Message, Update, User
-from telegram.ext import Defaults, ExtBot
+from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
 from bot.telegram_limits import beyond_limits
@@ -430,17 +430,22 @@ def offline_bot(
     clock: Clock | None = None,
     *,
     defaults: Defaults | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> tuple[ExtBot[None], OfflineRequest]:
     """An ExtBot wired to an ``OfflineRequest``: ``await bot.initialize()`` works offline.
 
-    ``defaults`` is here because ``ApplicationBuilder`` refuses ``.defaults()`` once
+    ``defaults`` and ``rate_limiter`` are here because ``ApplicationBuilder`` refuses them once
     ``.bot()`` is given: the bot must carry them itself.
     """
     request = OfflineRequest(username=username, clock=clock)
     # One instance serves both slots: initialize/shutdown are idempotent no-ops, and
     # getUpdates then lands in the same call log as everything else.
     bot: ExtBot[None] = ExtBot(
-        OFFLINE_TOKEN, request=request, get_updates_request=request, defaults=defaults
+        OFFLINE_TOKEN,
+        request=request,
+        get_updates_request=request,
+        defaults=defaults,
+        rate_limiter=rate_limiter,
     )
     return bot, request
 

@@ -8,7 +8,8 @@ next start. :meth:`ScrutinApplication.process_update`, the path of both ``scruti
 the offline harness, skips an update already handled and names the one it handles, so that
 its mark is written with its change.
 
-At a stop, what is queued but not started is handed back (it waits in the inbox for the next
+Updates are handled concurrently, each person's in order (:mod:`bot.ordering`). At a stop,
+what is queued or waiting for its turn is not started (it waits in the inbox for the next
 start), and what is in flight gets a few seconds to finish, then is abandoned: its
 transaction rolls back, so it too waits in the inbox. Without this, PTB would handle every
 queued update before stopping, each one possibly waiting minutes for a group's flood limit.
@@ -74,6 +75,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         super().__init__(**kwargs)
         self._inbox: Inbox | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     async def inbox(self) -> Inbox | None:
         """The inbox in the services' database (None before services are attached)."""
@@ -102,7 +104,18 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
             log.info("%d update(s) left in the inbox are handled first", len(waiting))
         return len(waiting)
 
+    async def start(self) -> None:
+        self._stopping = False
+        await super().start()
+
     async def process_update(self, update: object) -> None:
+        if self._stopping:
+            # Its turn came after the stop began (updates are handled concurrently): it waits
+            # in the inbox for the next start, as a queued one does.
+            log.info(
+                "update %s not started: the bot is stopping", getattr(update, "update_id", "?")
+            )
+            return
         inbox = await self.inbox() if isinstance(update, Update) else None
         if inbox is None or not isinstance(update, Update):
             await super().process_update(update)
@@ -133,6 +146,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         await inbox.finish(current)
 
     async def stop(self) -> None:
+        self._stopping = True
         if isinstance(self.update_queue, InboxQueue):
             handed_back = self.update_queue.hand_back()
             if handed_back:
@@ -143,4 +157,8 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=STOP_GRACE_SECONDS)
+        services = self.bot_data.get(SERVICES_KEY)
+        if isinstance(services, Services):
+            # Edits of live messages still waiting for a group's pace: the next start redoes them.
+            await services.live.stop()
         await super().stop()

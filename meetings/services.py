@@ -13,6 +13,7 @@ from pathlib import Path
 
 from config.models import Governance
 from meetings.chats import Chats
+from meetings.live_edits import LiveEdits
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
@@ -52,6 +53,13 @@ class Services:
     reminders: Reminders
     sessions: SessionStore
     notifier: Notifier = field(default_factory=NotConnected)
+    live: LiveEdits = field(init=False)
+    """The coalesced edits of live messages (a group's participation), sent through
+    :attr:`notifier` at each chat's pace."""
+
+    def __post_init__(self) -> None:
+        # Looked up at each edit: the bot connects its notifier after the services are built.
+        self.live = LiveEdits(lambda posted, message: self.notifier.edit(posted, message))
 
     @property
     def clock(self) -> Clock:

@@ -4,8 +4,9 @@ The button names a member and an option by their positions in the ballot's froze
 and options: a position out of range is a forged button. Permission: a representative of the
 member, or of the member holding its proxy. The vote is on disk before anyone is told, with the
 receipt code of its entry in the ballot's chain, which the voter's paper (a private chat) then
-shows. The voter is answered first, by the caller; then :func:`announce_vote` edits the group's
-participation (figures only, never totals), which may take longer.
+shows. The voter is answered first, by the caller; then :func:`announce_vote` marks the group's
+participation (figures only, never totals) stale, and returns at once: the edit goes out later,
+at the group's pace (:mod:`meetings.live_edits`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ async def cast_vote(
 
 
 async def announce_vote(services: Services, recorded: VoteRecorded) -> None:
-    """After the voter was answered: the group's live participation, edited."""
+    """After the voter was answered: the group's live participation, to be edited soon."""
     await refresh_participation(services, recorded.ballot)
 
 

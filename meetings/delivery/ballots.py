@@ -10,6 +10,7 @@ from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.disclosure import outcome_only
+from meetings.live_edits import Render
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
 from meetings.papers import papers, participation
 from meetings.services import Services
@@ -27,7 +28,7 @@ from meetings.wording.messages.elections import (
     next_round_button,
     next_round_offer,
 )
-from voting.ballot import Ballot
+from voting.ballot import Ballot, BallotState
 from voting.election import next_round
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,29 @@ async def post_participation(services: Services, ballot: Ballot) -> None:
 
 
 async def refresh_participation(services: Services, ballot: Ballot) -> None:
-    """Edit the group's participation message after a vote (figures only, never totals)."""
-    text = await _participation(services, ballot)
+    """After a vote: the group's participation message is stale (figures only, never totals).
+
+    It returns at once: :attr:`Services.live` edits each group's message at the pace that
+    group's limit allows, with the figures of the moment the edit is sent.
+    """
     for post in await services.chats.posts(ballot.id, "participation"):
-        await services.notifier.edit(Posted(post.chat_id, post.message_id), Message(text))
+        services.live.stale(Posted(post.chat_id, post.message_id), _render(services, ballot))
+
+
+def _render(services: Services, ballot: Ballot) -> Render:
+    async def render() -> Message:
+        return Message(await _participation(services, ballot))
+
+    return render
+
+
+async def refresh_open_participations(services: Services) -> int:
+    """At start: every open ballot's participation brought up to date (a stop drops the
+    edits still waiting). The count of open ballots."""
+    open_ballots = await services.ballots.find(state=BallotState.OPEN)
+    for ballot in open_ballots:
+        await refresh_participation(services, ballot)
+    return len(open_ballots)
 
 
 async def result_chart(
