@@ -1,0 +1,224 @@
+"""A vote is answered as soon as it is on disk, whatever the group's flood limit: through the
+real Application, with the rate limiter ``scrutin run`` uses, updates handled concurrently and
+each person's in order.
+
+The group's participation message follows at the pace Telegram allows a group (20 messages a
+minute), as one pending edit carrying the latest figures. Time is the harness's clock: the
+tests move it, and never sleep; a wall-clock bound is there only as a sanity check, far above
+what the acknowledgements take and far below what waiting for the group's limit took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.harness import OfflineHarness, button_data
+from bot.offline import FailureKind, RecordedCall, UpdateFactory, offline_bot
+from bot.ordering import PersonOrder, order_keys
+from meetings.delivery.ballots import refresh_open_participations
+from meetings.live_edits import GROUP_EDIT_INTERVAL
+from meetings.services import Services
+from meetings.wording.typography import plain
+from tests.clock import FakeClock
+from tests.conftest import COORDINATOR, GROUP_CHAT, MEMBERS, enrol_everyone, representative
+from tests.test_bot_ballots import bind_group, member_name, open_ballot, paper
+
+PRESSES_PER_MEMBER = 4  # 40 votes from 10 people, each changing their mind
+LABELS = ("Pour", "Contre")
+WALL_BOUND = 10.0  # seconds; waiting for the group's limit took a minute and more
+
+
+@pytest.fixture
+async def limited(services: Services, clock: FakeClock) -> AsyncIterator[OfflineHarness]:
+    """The harness with Telegram's flood limits kept by the rate limiter of ``scrutin run``."""
+    async with OfflineHarness(services, clock, rate_limited=True) as driven:
+        yield driven
+
+
+async def ballot_with_group(harness: OfflineHarness) -> tuple[int, dict[str, dict[str, Any]]]:
+    await bind_group(harness)
+    people = await enrol_everyone(harness)
+    ballot_id = await open_ballot(harness)
+    papers = {m: paper(harness, people[m], member_name(harness.services, m)) for m in MEMBERS}
+    return ballot_id, papers
+
+
+def presses(harness: OfflineHarness, papers: dict[str, dict[str, Any]], turns: int) -> list[Any]:
+    """``turns`` presses per member, Pour then Contre then Pour..., one turn after the other."""
+    return [
+        harness.press_update(
+            representative(member),
+            papers[member],
+            button_data(papers[member], LABELS[turn % 2]),
+        )
+        for turn in range(turns)
+        for member in MEMBERS
+    ]
+
+
+def group_edits(calls: list[RecordedCall]) -> list[str]:
+    return [
+        plain(c.params["text"])
+        for c in calls
+        if c.method == "editMessageText" and c.params["chat_id"] == GROUP_CHAT
+    ]
+
+
+async def test_a_burst_of_votes_is_answered_without_waiting_for_the_group(
+    limited: OfflineHarness, clock: FakeClock
+) -> None:
+    harness = limited
+    ballot_id, papers = await ballot_with_group(harness)
+    burst = presses(harness, papers, PRESSES_PER_MEMBER)
+    answered: list[float] = []
+    harness.request.listener = lambda call: (
+        answered.append(time.monotonic()) if call.method == "answerCallbackQuery" else None
+    )
+    started = time.monotonic()
+    calls = await asyncio.wait_for(harness.together(burst), WALL_BOUND)
+
+    # Every press answered while the harness's clock stood still: none waited for the group.
+    acks = [i for i, c in enumerate(calls) if c.method == "answerCallbackQuery"]
+    assert len(acks) == len(burst)
+    assert {calls[i].params["text"] for i in acks} == {"Vote enregistré."}
+    assert max(answered) - started < WALL_BOUND / 2
+    # At most the one edit the group's idle pace let through at once; the rest wait as one.
+    assert len(group_edits(calls)) <= 1
+    assert harness.services.live.pending == 1
+
+    clock.advance(timedelta(seconds=GROUP_EDIT_INTERVAL))
+    later = await harness.settle()
+    (final,) = group_edits(later)
+    assert final.endswith("10/10 membres ont voté — 15 voix sur 15")
+
+    # Each person's presses were judged in the order they were made.
+    history = await harness.services.ballots.history(ballot_id)
+    assert len(history) == len(burst)
+    for member in MEMBERS:
+        chosen = [v.option for v in history if v.member_id == member]
+        assert chosen == ["for", "against", "for", "against"], member
+
+
+async def test_a_group_sees_at_most_twenty_edits_a_minute_and_the_final_figures(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    _ballot_id, papers = await ballot_with_group(harness)
+    harness.request.clear()
+    # A vote every second for two minutes.
+    for second, update in enumerate(presses(harness, papers, 12)):
+        if second == 120:
+            break
+        await harness.together([update])
+        clock.advance(timedelta(seconds=1))
+    edits = group_edits(harness.request.calls)
+    assert 2 * 20 - 1 <= len(edits) <= 2 * 20
+    await harness.settle()
+    assert group_edits(harness.request.calls)[-1].endswith(
+        "10/10 membres ont voté — 15 voix sur 15"
+    )
+
+
+@pytest.mark.parametrize("failure", ["forbidden", "retry_after"])
+async def test_a_failed_group_edit_loses_no_vote_and_the_next_one_is_up_to_date(
+    harness: OfflineHarness, clock: FakeClock, failure: FailureKind
+) -> None:
+    ballot_id, papers = await ballot_with_group(harness)
+    harness.request.fail_next("editMessageText", failure, chat_id=GROUP_CHAT)
+    first = presses(harness, papers, 1)
+    calls = await harness.together(first[:1])
+    assert [c.failed for c in calls if c.params.get("chat_id") == GROUP_CHAT] == [failure]
+    assert [c.method for c in calls].count("answerCallbackQuery") == 1
+    await harness.together(first[1:3])
+    clock.advance(timedelta(seconds=2 * GROUP_EDIT_INTERVAL))
+    (retried,) = group_edits(await harness.settle())
+    assert "3/10 membres ont voté" in retried
+    assert len(await harness.services.ballots.history(ballot_id)) == 3
+
+
+async def test_a_restart_brings_the_participation_up_to_date(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    _ballot_id, papers = await ballot_with_group(harness)
+    await harness.together(presses(harness, papers, 1))
+    await harness.services.live.stop()  # the bot stopped with an edit waiting
+    clock.advance(timedelta(minutes=5))
+    assert await refresh_open_participations(harness.services) == 1
+    assert group_edits(await harness.settle())[-1].endswith(
+        "10/10 membres ont voté — 15 voix sur 15"
+    )
+
+
+# --- the order of a person's updates ------------------------------------------------------
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the other tasks run (no time passes) until ``condition`` holds."""
+    for _turn in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("never happened")
+
+
+class Gate:
+    """Handling of an update that waits until the test opens it, recording when it ran."""
+
+    def __init__(self, log: list[str], name: str) -> None:
+        self.log, self.name = log, name
+        self.opened = asyncio.Event()
+
+    async def handle(self) -> None:
+        self.log.append(f"{self.name} starts")
+        await self.opened.wait()
+        self.log.append(f"{self.name} ends")
+
+
+async def test_updates_run_together_but_each_persons_and_each_groups_in_order() -> None:
+    bot, _request = offline_bot()
+    factory = UpdateFactory(bot)
+    alice, bruno = representative("aube"), representative("marne")
+    updates = {
+        "alice 1": factory.text(alice, "un"),
+        "alice 2": factory.text(alice, "deux"),
+        "bruno": factory.text(bruno, "trois"),
+        "group alice": factory.command(alice, "/aide", chat_id=GROUP_CHAT),
+        "group bruno": factory.command(bruno, "/aide", chat_id=GROUP_CHAT),
+    }
+    processor = PersonOrder(concurrent=8)
+    log: list[str] = []
+    gates = {name: Gate(log, name) for name in updates}
+    tasks = [
+        asyncio.create_task(processor.process_update(update, gates[name].handle()))
+        for name, update in updates.items()
+    ]
+    await until(lambda: len(log) >= 2)
+    # Alice's first update and Bruno's run together; everything else waits its turn.
+    assert sorted(log) == ["alice 1 starts", "bruno starts"]
+    gates["alice 1"].opened.set()
+    await until(lambda: "alice 2 starts" in log)
+    assert log.index("alice 1 ends") < log.index("alice 2 starts")
+    assert "group alice starts" not in log  # Alice's second update is not done
+    gates["bruno"].opened.set()
+    for name in ("alice 2", "group alice", "group bruno"):
+        gates[name].opened.set()
+    await asyncio.gather(*tasks)
+    assert log.index("group alice ends") < log.index("group bruno starts")
+    assert log.index("alice 2 ends") < log.index("group alice starts")
+
+
+def test_the_keys_of_an_update_are_its_person_and_its_group() -> None:
+    bot, _request = offline_bot()
+    factory = UpdateFactory(bot)
+    alice = representative("aube")
+    assert order_keys(factory.text(alice, "bonjour")) == (("user", alice["id"]),)
+    assert order_keys(factory.command(COORDINATOR, "/aide", chat_id=GROUP_CHAT)) == (
+        ("user", COORDINATOR["id"]),
+        ("chat", GROUP_CHAT),
+    )
+    assert order_keys(object()) == ()
