@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from itertools import zip_longest
 from typing import Any
 
 import pytest
@@ -26,8 +27,16 @@ from meetings.live_edits import GROUP_EDIT_INTERVAL
 from meetings.services import Services
 from meetings.wording.typography import plain
 from tests.clock import FakeClock
-from tests.conftest import COORDINATOR, GROUP_CHAT, MEMBERS, enrol_everyone, representative
+from tests.conftest import (
+    COORDINATOR,
+    COORDINATOR_ID,
+    GROUP_CHAT,
+    MEMBERS,
+    enrol_everyone,
+    representative,
+)
 from tests.test_bot_ballots import bind_group, member_name, open_ballot, paper
+from tests.test_bot_meetings import AGENDA, LINK, PLACE, PLANNING_DAY, press_last
 
 PRESSES_PER_MEMBER = 4  # 40 votes from 10 people, each changing their mind
 LABELS = ("Pour", "Contre")
@@ -210,6 +219,37 @@ async def test_updates_run_together_but_each_persons_and_each_groups_in_order() 
     await asyncio.gather(*tasks)
     assert log.index("group alice ends") < log.index("group bruno starts")
     assert log.index("alice 2 ends") < log.index("group alice starts")
+
+
+async def test_a_forms_answers_arriving_together_are_read_in_order(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    """A form is a ``ConversationHandler``: PTB warns that concurrent updates can confuse it;
+    a person's updates in order keep it right, while others' updates run beside it."""
+    clock.now = PLANNING_DAY
+    await harness.say(COORDINATOR, "/planifier")
+    await press_last(harness, COORDINATOR, "Comité de gouvernance")
+    answers = ["15/12/2026 14:00", PLACE, LINK, *AGENDA]
+    others = [harness.updates.command(representative(m), "/aide") for m in MEMBERS]
+    mixed = [
+        update
+        for pair in zip_longest(
+            [harness.updates.text(COORDINATOR, text) for text in answers], others
+        )
+        for update in pair
+        if update is not None
+    ]
+    await harness.together(mixed)
+    await press_last(harness, COORDINATOR, "Terminé")
+    await press_last(harness, COORDINATOR, "Région Grand Est")
+    await harness.together(
+        [harness.updates.text(COORDINATOR, name) for name in ("Jean Muller", "Claire Weber")]
+    )
+    summary = plain(harness.last_message_to(COORDINATOR_ID)["text"])
+    assert f"• Lieu : {PLACE}\n• Visioconférence : {LINK}\n" in summary
+    assert "• Présidence : Jean Muller (Région Grand Est)\n• Secrétaire : Claire Weber" in summary
+    assert "  1. Procès-verbal" in summary and "  2. Marché" in summary
+    assert summary.endswith("  3. Questions diverses")
 
 
 def test_the_keys_of_an_update_are_its_person_and_its_group() -> None:

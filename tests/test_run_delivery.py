@@ -1,5 +1,5 @@
 """``scrutin run`` as a real process loses nothing it fetched, handles nothing twice, and stops
-promptly: killed with SIGKILL during a burst of votes, and stopped with SIGTERM while a group's
+promptly: killed with SIGKILL during a burst of votes with a bound group, and stopped with SIGTERM while a group's
 flood limit holds its answers back.
 
 The database is prepared in this process through the offline harness (a coordinator, the
@@ -25,6 +25,7 @@ import tests.test_bot_ballots as ballots
 from bot.harness import OfflineHarness, button_data
 from config.loader import default_config_dir, load_config_dir
 from meetings.services import Services
+from meetings.wording.typography import plain
 from tests.botapi import (
     Bot,
     FakeBotApi,
@@ -46,8 +47,8 @@ class Prepared:
 
 
 async def _prepare(database: Path, with_ballot: bool) -> Prepared:
-    """With a ballot, no group: each vote edits the group's participation post, and the
-    group's flood limit (20 a minute) would make the burst last minutes."""
+    """With a ballot, a bound group follows its participation: the votes' acknowledgements
+    must not wait for the group's flood limit (20 a minute), which paces only its edits."""
     clock = FakeClock(datetime.now(UTC))
     services = await Services.open(load_config_dir(default_config_dir()), database, clock)
     await services.roster.add_coordinator(
@@ -55,8 +56,8 @@ async def _prepare(database: Path, with_ballot: bool) -> Prepared:
     )
     try:
         async with OfflineHarness(services, clock) as harness:
+            await ballots.bind_group(harness)
             if not with_ballot:
-                await ballots.bind_group(harness)
                 return Prepared(0, {}, {})
             people = {member: await enrol(harness, member) for member in MEMBERS}
             ballot_id = await ballots.open_ballot(harness)
@@ -178,6 +179,16 @@ def test_sigkill_during_a_burst_of_votes_loses_no_press_and_repeats_none(
         return len(history(database, prepared)) >= len(burst)
 
     bot.wait_for("a vote for every press", all_cast)
+
+    def group_up_to_date() -> bool:
+        edits = [
+            call.params.get("text", "")
+            for call in fake_api.calls_to("editMessageText")
+            if call.params.get("chat_id") == str(GROUP_CHAT)
+        ]
+        return bool(edits) and plain(edits[-1]).endswith("10/10 membres ont voté — 15 voix sur 15")
+
+    bot.wait_for("the group's participation, up to date", group_up_to_date)
     assert bot.stop(signal.SIGTERM) == 0, bot.output()
 
     assert fake_api.handed_out == burst
