@@ -113,7 +113,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
             # Its turn came after the stop began (updates are handled concurrently): it waits
             # in the inbox for the next start, as a queued one does.
             log.info(
-                "update %s not started: the bot is stopping", getattr(update, "update_id", "?")
+                "not started, the bot is stopping: update %s", getattr(update, "update_id", "?")
             )
             return
         inbox = await self.inbox() if isinstance(update, Update) else None

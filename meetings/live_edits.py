@@ -164,7 +164,7 @@ class LiveEdits:
             await asyncio.wait(sending)
 
     async def stop(self) -> None:
-        """Drop every waiting edit (the bot stops; the next start refreshes what is open)."""
+        """Forget every waiting edit (the bot stops; the next start refreshes what is open)."""
         chats, self._chats = self._chats, {}
         sending = set()
         for chat in chats.values():

@@ -113,6 +113,13 @@ async def test_a_burst_of_votes_is_answered_without_waiting_for_the_group(
         chosen = [v.option for v in history if v.member_id == member]
         assert chosen == ["for", "against", "for", "against"], member
 
+    # Each update was marked handled with its own change: the same burst again does nothing.
+    inbox = await harness.application.inbox()
+    assert inbox is not None
+    assert all([await inbox.is_handled(update.update_id) for update in burst])
+    assert await harness.together(burst) == []
+    assert len(await harness.services.ballots.history(ballot_id)) == len(burst)
+
 
 async def test_a_group_sees_at_most_twenty_edits_a_minute_and_the_final_figures(
     harness: OfflineHarness, clock: FakeClock

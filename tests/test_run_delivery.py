@@ -1,6 +1,6 @@
 """``scrutin run`` as a real process loses nothing it fetched, handles nothing twice, and stops
-promptly: killed with SIGKILL during a burst of votes with a bound group, and stopped with SIGTERM while a group's
-flood limit holds its answers back.
+promptly: killed with SIGKILL during a burst of votes with a bound group, and stopped with
+SIGTERM while a group's flood limit holds its answers back.
 
 The database is prepared in this process through the offline harness (a coordinator, the
 enrolled members, a bound group, an open ballot); the bot then runs against the Bot API double
