@@ -3,7 +3,9 @@ Telegram's inline keyboards."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from io import BytesIO
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from meetings.notifier import Keyboard
 
@@ -19,6 +21,12 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 async def reply(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def reply_photo(update: Update, filename: str, png: bytes, caption: str) -> None:
+    if update.effective_message is not None:
+        photo = InputFile(BytesIO(png), filename=filename)
+        await update.effective_message.reply_photo(photo, caption=caption)
 
 
 async def alert(update: Update, text: str) -> None:

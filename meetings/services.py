@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.models import Governance
+from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
@@ -52,6 +53,8 @@ class Services:
     reminders: Reminders
     sessions: SessionStore
     notifier: Notifier = field(default_factory=NotConnected)
+    charts: ChartCache = field(default_factory=ChartCache)
+    """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
 
     @property
     def clock(self) -> Clock:
