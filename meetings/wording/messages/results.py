@@ -78,8 +78,8 @@ def result_words(
         return ResultWords(inline, (), inline)
     roll_call = _roll_call(ballot, entries, language)
     follows = _.ngettext(
-        "How each member voted (public ballot): in the message that follows.",
-        "How each member voted (public ballot): in the {n} messages that follow.",
+        "How each member voted (public ballot): in {n} message below.",
+        "How each member voted (public ballot): in {n} messages below.",
         len(roll_call),
     ).format(n=len(roll_call))
     elsewhere = _(
