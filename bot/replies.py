@@ -7,7 +7,9 @@ from io import BytesIO
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
+from bot.telegram_limits import ALERT_LIMIT
 from meetings.notifier import Keyboard
+from meetings.wording.messages.results import shortened
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -30,9 +32,10 @@ async def reply_photo(update: Update, filename: str, png: bytes, caption: str) -
 
 
 async def alert(update: Update, text: str) -> None:
-    """A refusal at a button press: a pop-up the person must dismiss."""
+    """A refusal at a button press: a pop-up the person must dismiss, cut at a word to the
+    200 characters Telegram allows it (a refusal naming a long member's name could exceed)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await update.callback_query.answer(shortened(text, ALERT_LIMIT), show_alert=True)
 
 
 def in_private_chat(update: Update) -> bool:

@@ -8,14 +8,16 @@ import random
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from telegram import Update
 
 import meetings.charts.ballot as charts
 import meetings.delivery.results as delivery
 from bot.harness import OfflineHarness
-from bot.telegram_limits import TEXT_LIMITS
+from bot.replies import alert
+from bot.telegram_limits import ALERT_LIMIT, TEXT_LIMITS
 from config.models import Groupement
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
@@ -277,3 +279,27 @@ async def test_a_closed_ballot_s_chart_is_drawn_once(
     # The group's text came before its chart.
     group_calls = [c.method for c in closing if c.params.get("chat_id") == GROUP_CHAT]
     assert group_calls[-2:] == ["sendMessage", "sendPhoto"]
+
+
+class _Query:
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+
+    async def answer(self, text: str, show_alert: bool = False) -> None:
+        self.answered.append(text)
+
+
+class _Pressed:
+    def __init__(self) -> None:
+        self.callback_query = _Query()
+
+
+async def test_a_refusal_at_a_press_fits_telegram_s_200_characters() -> None:
+    pressed = _Pressed()
+    long_refusal = "Ce scrutin " + "de la Commune de Saint-Maur-des-Fossés " * 8 + "est clos."
+    await alert(cast(Update, pressed), long_refusal)
+    (answered,) = pressed.callback_query.answered
+    assert len(answered) <= ALERT_LIMIT and answered.endswith("…")
+    assert long_refusal.startswith(answered[:-1])
+    await alert(cast(Update, pressed), "Ce scrutin est clos.")
+    assert pressed.callback_query.answered[-1] == "Ce scrutin est clos."
