@@ -15,7 +15,7 @@ from telegram import Update
 
 import meetings.charts.ballot as charts
 import meetings.delivery.results as delivery
-from bot.harness import OfflineHarness
+from bot.harness import OfflineHarness, button_data
 from bot.replies import alert
 from bot.telegram_limits import ALERT_LIMIT, TEXT_LIMITS
 from config.models import Groupement
@@ -303,3 +303,30 @@ async def test_a_refusal_at_a_press_fits_telegram_s_200_characters() -> None:
     assert long_refusal.startswith(answered[:-1])
     await alert(cast(Update, pressed), "Ce scrutin est clos.")
     assert pressed.callback_query.answered[-1] == "Ce scrutin est clos."
+
+
+async def test_opening_for_300_members_with_nobody_enrolled_fits_one_message(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    services = await Services.open(academy_governance(300), tmp_path / "academy.db", clock)
+    try:
+        await services.roster.add_coordinator(GROUPEMENT, f"tg:{COORDINATOR_USER}", "Claire", "t")
+        async with OfflineHarness(services, clock) as harness:
+
+            async def press(label: str) -> None:
+                message = harness.last_message_to(COORDINATOR_USER)
+                await harness.press(COORDINATOR_USER_DICT, message, button_data(message, label))
+
+            # One instance votes: the form asks for the question straight away.
+            await harness.say(COORDINATOR_USER_DICT, "/scrutin")
+            await harness.say(COORDINATOR_USER_DICT, QUESTION)
+            await press("Public (appel nominal)")
+            await press("Sans date limite")
+            before = len(harness.request.calls)
+            await press("Ouvrir le scrutin")
+            assert [c.failed for c in harness.request.calls[before:] if c.failed] == []
+            opened = harness.last_message_to(COORDINATOR_USER)["text"]
+            assert "est ouvert" in opened
+            assert opened.endswith("et 290 autres. Invitez-les avec /inviter.")
+    finally:
+        await services.close()
