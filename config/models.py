@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from config.checks import Problem, check_groupement, show_value
 from config.sections import (
@@ -59,6 +59,35 @@ __all__ = [
 ]
 
 
+class _ById:
+    """A groupement's members and advisory participants by id, built on the first lookup.
+
+    Never part of a groupement's equality: two groupements with the same items are equal,
+    whether or not either was asked for a member yet.
+    """
+
+    def __init__(self) -> None:
+        self._source: tuple[object, object] | None = None
+        self._found: dict[str, Member | AdvisoryParticipant] = {}
+
+    def of(
+        self, members: list[Member], advisory: list[AdvisoryParticipant]
+    ) -> dict[str, Member | AdvisoryParticipant]:
+        source = self._source
+        # Rebuilt only for a copy whose lists were replaced (``model_copy(update=...)``).
+        if source is None or source[0] is not members or source[1] is not advisory:
+            found: dict[str, Member | AdvisoryParticipant] = {a.id: a for a in advisory}
+            # A member comes before an advisory participant of the same id, as it always did.
+            found.update({member.id: member for member in members})
+            self._found, self._source = found, (members, advisory)
+        return self._found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ById)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Groupement(ConfigModel):
     """One groupement de commandes: the content of one TOML file, checked as a whole."""
 
@@ -69,6 +98,9 @@ class Groupement(ConfigModel):
     weight_tables: list[WeightTable] = Field(default_factory=list)
     instances: list[Instance] = Field(default_factory=list)
     advisory: list[AdvisoryParticipant] = Field(default_factory=list)
+    # Members and advisory participants by id: a ballot of 500 communes looks each one up,
+    # and a search through the list each time made publishing a result quadratic.
+    _index: _ById = PrivateAttr(default_factory=lambda: _ById())
 
     @model_validator(mode="after")
     def _consistent(self) -> Groupement:
@@ -87,11 +119,14 @@ class Groupement(ConfigModel):
     def name(self) -> str:
         return self.groupement.name
 
+    def _by_id(self) -> dict[str, Member | AdvisoryParticipant]:
+        return self._index.of(self.members, self.advisory)
+
     def member(self, member_id: str) -> Member:
-        for member in self.members:
-            if member.id == member_id:
-                return member
-        raise GovernanceLookupError(f"groupement {self.id!r} has no member {member_id!r}")
+        found = self._by_id().get(member_id)
+        if not isinstance(found, Member):
+            raise GovernanceLookupError(f"groupement {self.id!r} has no member {member_id!r}")
+        return found
 
     def instance(self, instance_id: str) -> Instance:
         for instance in self.instances:
@@ -107,12 +142,9 @@ class Groupement(ConfigModel):
 
     def participant(self, participant_id: str) -> Member | AdvisoryParticipant:
         """A member or an advisory participant."""
-        for member in self.members:
-            if member.id == participant_id:
-                return member
-        for advisory in self.advisory:
-            if advisory.id == participant_id:
-                return advisory
+        found = self._by_id().get(participant_id)
+        if found is not None:
+            return found
         raise GovernanceLookupError(
             f"groupement {self.id!r} has no member or advisory participant {participant_id!r}"
         )
@@ -122,7 +154,7 @@ class Groupement(ConfigModel):
         return self.participant(participant_id).name
 
     def is_advisory(self, participant_id: str) -> bool:
-        return any(a.id == participant_id for a in self.advisory)
+        return isinstance(self._by_id().get(participant_id), AdvisoryParticipant)
 
     def active_members(self, on: date) -> list[Member]:
         return [member for member in self.members if member.is_active(on)]

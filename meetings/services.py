@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.models import Governance
+from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
 from meetings.live_edits import LiveEdits
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
@@ -53,6 +54,8 @@ class Services:
     reminders: Reminders
     sessions: SessionStore
     notifier: Notifier = field(default_factory=NotConnected)
+    charts: ChartCache = field(default_factory=ChartCache)
+    """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
     live: LiveEdits = field(init=False)
     """The coalesced edits of live messages (a group's participation), sent through
     :attr:`notifier` at each chat's pace."""

@@ -10,7 +10,8 @@ from typing import Any
 from telegram import Update
 
 from bot.harness import OfflineHarness, as_read, button_data
-from meetings.wording.messages.ballots import MESSAGE_LIMIT, confirmation
+from meetings.wording.messages.ballots import confirmation
+from meetings.wording.messages.results import MESSAGE_LIMIT
 from meetings.wording.typography import plain
 from tests.conftest import COORDINATOR, COORDINATOR_ID, enrol, invitation_token, user
 from tests.test_bot_ballots import answers, member_name, open_ballot, paper

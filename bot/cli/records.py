@@ -19,6 +19,8 @@ from meetings.actions.agenda_note import AgendaNoted, note_agenda_item
 from meetings.actions.coordinators import add_coordinator
 from meetings.actions.documents import source as source_of
 from meetings.actions.plan import Planned, plan_meeting
+from meetings.chart_cache import BallotChart, ChartCache
+from meetings.charts.ballot import ballot_chart
 from meetings.delivery.ballots import result_chart
 from meetings.meeting import MeetingPlan
 from meetings.minutes.chart_files import drawn_charts
@@ -190,9 +192,12 @@ def minutes(args: argparse.Namespace) -> int:
     except Refused as error:
         return fail(str(error))
     generated_at = datetime.now(UTC)
+    # The Markdown's chart files and the PDF show the same charts: each is drawn once.
+    draw = ChartCache().ballot(ballot_chart)
     if args.markdown:
-        _write_markdown(Path(args.markdown), source, generated_at, charts=not args.no_charts)
-    Path(args.output).write_bytes(render_pdf(source, generated_at, charts=not args.no_charts))
+        _write_markdown(Path(args.markdown), source, generated_at, draw, charts=not args.no_charts)
+    pdf = render_pdf(source, generated_at, charts=not args.no_charts, ballot_chart=draw)
+    Path(args.output).write_bytes(pdf)
     kind = "record of ballot" if args.ballot else "minutes of meeting"
     draft = " (draft: not closed yet)" if source.draft else ""
     print(f"{kind} {args.number} written to {args.output}{draft}")
@@ -200,12 +205,17 @@ def minutes(args: argparse.Namespace) -> int:
 
 
 def _write_markdown(
-    path: Path, source: Minutes | ConsultationRecord, generated_at: datetime, *, charts: bool
+    path: Path,
+    source: Minutes | ConsultationRecord,
+    generated_at: datetime,
+    draw: BallotChart,
+    *,
+    charts: bool,
 ) -> None:
     """The Markdown, and beside it the charts it links to (``pv-quorum.png`` for ``pv.md``)."""
     prefix = path.stem if charts else None
     if prefix is not None:
-        for name, png in drawn_charts(source, generated_at, prefix):
+        for name, png in drawn_charts(source, generated_at, prefix, draw=draw):
             (path.parent / name).write_bytes(png)
             print(f"chart written to {path.parent / name}")
     path.write_text(render_markdown(source, generated_at, charts=prefix), encoding="utf-8")

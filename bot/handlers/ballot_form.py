@@ -40,6 +40,7 @@ from meetings.wording.election import round_label
 from meetings.wording.formats import example_time, moment, name_of, quoted
 from meetings.wording.i18n import N_, translator
 from meetings.wording.messages.ballots import electorate_summary
+from meetings.wording.messages.results import listed
 from meetings.wording.refusals import refusal
 from voting.election import candidates_of
 from voting.refusal import Refused
@@ -389,12 +390,14 @@ def _opened_text(context: ScrutinContext, opened: BallotOpened) -> str:
             _(
                 "Not reached (the bot is blocked, or the person never opened a chat "
                 "with it): {members}."
-            ).format(members=", ".join(unreached))
+            ).format(members=listed(unreached, context.caller.language))
         )
     if opened.unrepresented:
+        # Ten names at most, the rest counted: 300 communes would not fit in one message.
+        missing = [str(name_of(groupement, m)) for m in opened.unrepresented]
         lines.append(
             _("No representative registered for: {members}. Invite them with /inviter.").format(
-                members=", ".join(str(name_of(groupement, m)) for m in opened.unrepresented)
+                members=listed(missing, context.caller.language)
             )
         )
     return "\n".join(lines)

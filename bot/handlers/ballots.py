@@ -9,16 +9,18 @@ from telegram.error import BadRequest
 from bot.arguments import BadArguments, number, optional_number
 from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
-from bot.replies import alert, in_private_chat, markup, reply
+from bot.replies import alert, in_private_chat, markup, reply, reply_photo
 from meetings.actions.ballot_cancel import cancel_ballot
-from meetings.actions.ballot_close import close_ballot
+from meetings.actions.ballot_close import BallotClosed, close_ballot
 from meetings.actions.lookups import ballots_in, results_seen
 from meetings.actions.standing_proxy import give_standing_proxy, revoke_standing_proxy
 from meetings.actions.vote import announce_vote, cast_vote, send_papers_again
 from meetings.buttons import VOTE_PATTERN, decode_vote
+from meetings.delivery.ballots import result_chart
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
-from meetings.wording.messages.ballots import confirmation, paper_keyboard, paper_text, result_text
+from meetings.wording.messages.ballots import confirmation, paper_keyboard, paper_text
+from meetings.wording.messages.results import chart_caption, publication_report, result_words
 from meetings.wording.refusals import CLOSING_REFUSALS, refusal
 from voting.ballot import Ballot, BallotState
 from voting.refusal import Refused
@@ -83,10 +85,44 @@ NOT_YOURS = {
 }
 
 
-async def _reply_result(update: Update, context: ScrutinContext, ballot: Ballot) -> None:
-    groupement = context.services.governance.groupement(ballot.draft.groupement_id)
-    votes = await context.services.ballots.effective_votes(ballot.id)
-    await reply(update, result_text(ballot, groupement, votes, context.caller.language))
+async def _reply_result(
+    update: Update, context: ScrutinContext, ballot: Ballot, *, chart: bool = True
+) -> None:
+    """The result, its roll call in as many messages as it needs, then its chart (drawn once
+    per ballot and language, then reused)."""
+    services = context.services
+    groupement = services.governance.groupement(ballot.draft.groupement_id)
+    votes = await services.ballots.effective_votes(ballot.id)
+    language = context.caller.language
+    for text in result_words(ballot, groupement, votes, language).messages:
+        await reply(update, text)
+    if chart:
+        png = await result_chart(services, ballot, votes, language)
+        caption = chart_caption(ballot, groupement, language)
+        await reply_photo(update, f"scrutin-{ballot.id}.png", png, caption)
+
+
+async def _report(update: Update, context: ScrutinContext, closed: BallotClosed) -> None:
+    """Tell the coordinator where the result went, and what failed."""
+    publication = closed.publication
+    if publication is None:
+        return
+    unreached = []
+    for person_id in publication.unreached:
+        person = await context.services.roster.person(person_id)
+        unreached.append(person.display_name if person is not None else person_id)
+    await reply(
+        update,
+        publication_report(
+            closed.ballot.id,
+            [chat.title or str(chat.chat_id) for chat in publication.groups],
+            [chat.title or str(chat.chat_id) for chat in publication.failed_groups],
+            len(publication.reached),
+            unreached,
+            publication.chart_failed,
+            context.caller.language,
+        ),
+    )
 
 
 async def close_command(update: Update, context: ScrutinContext) -> None:
@@ -119,12 +155,12 @@ async def close_command(update: Update, context: ScrutinContext) -> None:
     ballot = closed.ballot
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
     if in_private_chat(update) and groups:
-        await reply(
-            update,
-            _("Ballot no. {number} is closed; the result was posted.").format(number=ballot.id),
-        )
-    else:
-        await _reply_result(update, context, ballot)
+        await _report(update, context, closed)
+        return
+    # No group to read it (or asked in one): the result itself; its chart went out already.
+    await _reply_result(update, context, ballot, chart=False)
+    if closed.publication is not None and not closed.publication.complete:
+        await _report(update, context, closed)
 
 
 async def cancel_command(update: Update, context: ScrutinContext) -> None:

@@ -17,6 +17,7 @@ from meetings.actions.ballot_open import BallotOpened
 from meetings.actions.session_chair import settle_ruling
 from meetings.actions.session_open import open_urgency_ruling
 from meetings.delivery.ballots import announce_result, voters_of
+from meetings.delivery.results import Publication
 from meetings.meeting import ChairDesignation
 from meetings.reminders import ballot_subject
 from meetings.services import Services
@@ -41,6 +42,8 @@ class BallotClosed:
     voters: tuple[str, ...] = ()
     """Every person who voted, read before the close: a secret ballot then keeps only the
     person whose vote counts for each member, and every voter is told the result."""
+    publication: Publication | None = None
+    """Who got the result and who did not, once it is announced."""
 
 
 async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
@@ -67,7 +70,8 @@ async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> Ball
         actor.require_coordinator(ballot.draft.groupement_id)
         closed = await _close(services, ballot_id, actor.person_id)
     await _forget(services, ballot_id)
-    await announce_result(services, closed.ballot, closed.voters)
+    publication = await announce_result(services, closed.ballot, closed.voters)
+    closed = replace(closed, publication=publication)
     meeting_id = closed.ballot.draft.meeting_id
     if closed.chair is not None and meeting_id is not None:
         meeting = await services.meetings.get(meeting_id)
@@ -94,6 +98,13 @@ async def close_due_ballots(services: Services) -> list[int]:
             log.info("ballot %s not closed at its deadline: %s", due.id, refused)
             continue
         await _forget(services, due.id)
-        await announce_result(services, done.ballot, done.voters)
+        publication = await announce_result(services, done.ballot, done.voters)
+        if not publication.complete:
+            log.warning(
+                "ballot %s closed at its deadline: %d group(s) and %d voter(s) not reached",
+                due.id,
+                len(publication.failed_groups),
+                len(publication.unreached),
+            )
         closed.append(due.id)
     return closed

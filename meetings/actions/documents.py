@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from meetings.actions.actor import Actor
 from meetings.actions.lookups import meetings_in
+from meetings.charts.ballot import ballot_chart
 from meetings.meeting import MeetingState
 from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.model import ConsultationRecord, Minutes
@@ -83,7 +84,9 @@ async def _rendered(
     services: Services, number: int, *, ballot: bool, at: datetime
 ) -> tuple[Minutes | ConsultationRecord, bytes]:
     built = await source(services, number, ballot=ballot)
-    return built, await asyncio.to_thread(render_pdf, built, at)
+    # The charts of closed ballots are those the group got: drawn once, reused here.
+    draw = services.charts.ballot(ballot_chart)
+    return built, await asyncio.to_thread(render_pdf, built, at, ballot_chart=draw)
 
 
 async def minutes_for(

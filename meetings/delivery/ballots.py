@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
+from meetings.delivery.results import Publication, ResultBook, post_to_groups, send_to_voters
 from meetings.disclosure import outcome_only
 from meetings.live_edits import Render
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
@@ -18,23 +19,19 @@ from meetings.wording.formats import name_of
 from meetings.wording.messages.ballots import (
     already_voted,
     cancelled_text,
-    chart_caption,
     paper,
     participation_text,
-    result_text,
 )
 from meetings.wording.messages.elections import (
     ages_request,
     next_round_button,
     next_round_offer,
 )
+from meetings.wording.messages.results import chart_caption
 from voting.ballot import Ballot, BallotState
 from voting.election import next_round
 
 log = logging.getLogger(__name__)
-
-CAPTION_LIMIT = 1024
-"""Telegram's limit for a photo's caption."""
 
 
 async def deliver_papers(
@@ -127,22 +124,26 @@ async def refresh_open_participations(services: Services) -> int:
 async def result_chart(
     services: Services, ballot: Ballot, votes: Mapping[str, str], language: str
 ) -> bytes:
-    """The ballot's chart, drawn in a worker thread: matplotlib would block the event loop."""
+    """The ballot's chart, drawn once (:attr:`Services.charts`) in a worker thread: matplotlib
+    would block the event loop."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     assert ballot.electorate is not None
     names = {member: name_of(groupement, member) for member in ballot.electorate.members}
     hidden = outcome_only(groupement, ballot)
-    return await asyncio.to_thread(ballot_chart, ballot, votes, names, language, hidden)
+    draw = services.charts.ballot(ballot_chart)
+    return await asyncio.to_thread(draw, ballot, votes, names, language, hidden)
 
 
 async def announce_result(
     services: Services, ballot: Ballot, voters: Sequence[str] | None = None
-) -> None:
+) -> Publication:
     """Post the stored result to the groups and to every person who voted; retire the papers.
 
-    Every copy is written from the result kept on disk, so all readers see the same figures.
-    ``voters``: the persons who voted, as :func:`voters_of` read them before a secret ballot's
-    close forgot all but the one whose vote counts for each member.
+    Every copy is written from the result kept on disk, so all readers see the same figures,
+    and each language once. The groups get the text first, then the chart once it is drawn
+    (in a worker thread meanwhile). ``voters``: the persons who voted, as :func:`voters_of`
+    read them before a secret ballot's close forgot all but the one whose vote counts for
+    each member. Returns who got the result and who did not.
     """
     assert ballot.result is not None
     groupement = services.governance.groupement(ballot.draft.groupement_id)
@@ -153,24 +154,26 @@ async def announce_result(
     if not chart_to and ballot.draft.created_by:
         # No group follows the instance: the coordinator who opened the ballot gets the chart.
         chart_to = [Private(ballot.draft.created_by)]
-    text = result_text(ballot, groupement, votes, language)
-    for chat in groups:
-        await services.notifier.send(Group(chat.chat_id), Message(text))
-    if chart_to:
+    drawing = asyncio.ensure_future(result_chart(services, ballot, votes, language))
+    book = ResultBook(ballot, groupement, votes)
+    publication = Publication()
+    await post_to_groups(services, groups, book.words(language), publication)
+    try:
         chart = Attachment(
-            f"scrutin-{ballot.id}.png",
-            await result_chart(services, ballot, votes, language),
-            chart_caption(ballot, groupement, language)[:CAPTION_LIMIT],
+            f"scrutin-{ballot.id}.png", await drawing, chart_caption(ballot, groupement, language)
         )
-        for address in chart_to:
-            await services.notifier.photo(address, chart)
-    for person_id in voters if voters is not None else await voters_of(services, ballot):
-        reader = await language_of(services, person_id)
-        await services.notifier.send(
-            Private(person_id), Message(result_text(ballot, groupement, votes, reader))
-        )
+    except Exception:
+        # The result is already on disk and in words: a chart that fails to draw stops nothing.
+        log.exception("ballot %s: the result chart could not be drawn", ballot.id)
+        publication.chart_failed = bool(chart_to)
+    else:
+        sent = [await services.notifier.photo(address, chart) for address in chart_to]
+        publication.chart_failed = bool(chart_to) and not any(sent)
+    readers = voters if voters is not None else await voters_of(services, ballot)
+    await send_to_voters(services, book, readers, publication)
     await _retire_papers(services, ballot)
     await _election_follow_up(services, ballot)
+    return publication
 
 
 async def _election_follow_up(services: Services, ballot: Ballot) -> None:

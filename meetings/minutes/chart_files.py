@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from meetings.chart_cache import BallotChart
 from meetings.charts.ballot import ballot_chart
 from meetings.charts.quorum import quorum_chart
 from meetings.minutes.blocks import ChartSlot
@@ -15,10 +16,11 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.wording.i18n import DEFAULT_LANGUAGE
 
 
-def drawn(slot: ChartSlot, language: str) -> bytes:
+def drawn(slot: ChartSlot, language: str, draw: BallotChart = ballot_chart) -> bytes:
+    """The slot's chart; ``draw`` draws a ballot's (a :class:`ChartCache`'s, to reuse it)."""
     if slot.ballot is not None:
         shown = slot.ballot
-        return ballot_chart(shown.ballot, shown.votes, shown.names, language, shown.outcome_only)
+        return draw(shown.ballot, shown.votes, shown.names, language, shown.outcome_only)
     assert slot.quorum is not None, "a chart slot shows a ballot or a quorum"
     return quorum_chart(slot.quorum, language)
 
@@ -28,7 +30,8 @@ def drawn_charts(
     generated_at: datetime,
     prefix: str,
     language: str = DEFAULT_LANGUAGE,
+    draw: BallotChart = ballot_chart,
 ) -> list[tuple[str, bytes]]:
     """(file name, PNG) for each chart of the minutes or the record, in document order."""
     doc = document(source, generated_at, language)
-    return [(name, drawn(slot, language)) for name, slot in chart_files(doc, prefix)]
+    return [(name, drawn(slot, language, draw)) for name, slot in chart_files(doc, prefix)]

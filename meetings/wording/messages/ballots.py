@@ -6,15 +6,14 @@ reader's language. A result is always written from the result the store kept at 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from config.models import Groupement
 from meetings.buttons import VoteButton
-from meetings.disclosure import outcome_only
 from meetings.notifier import Button, Keyboard, Message
 from meetings.papers import Participation
-from meetings.wording.explain import figures, option_label, published_explanation, quorum_line
+from meetings.wording.explain import option_label
 from meetings.wording.formats import (
     capitalized,
     members,
@@ -25,9 +24,10 @@ from meetings.wording.formats import (
     weight,
 )
 from meetings.wording.i18n import translator
+from meetings.wording.messages.results import MESSAGE_LIMIT
 from voting.ballot import Ballot
 from voting.electorate import Electorate
-from voting.tally import ABSTAIN, AGAINST, FOR, Outcome, count_of
+from voting.tally import ABSTAIN, AGAINST, FOR, count_of
 
 OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
 
@@ -155,10 +155,6 @@ def already_voted(ballot: Ballot, groupement: Groupement, member_id: str, langua
     return text.format(member=name)
 
 
-MESSAGE_LIMIT = 4096
-"""Telegram's limit for the text of one message."""
-
-
 def confirmation(
     paper_text: str, option: str, amount: Decimal, changed: bool, language: str, receipt: str = ""
 ) -> str:
@@ -202,72 +198,6 @@ def participation_text(
             line,
         ]
     )
-
-
-def result_text(
-    ballot: Ballot, groupement: Groupement, votes: Mapping[str, str], language: str
-) -> str:
-    """The result as posted to the group and to each voter, from the stored result."""
-    _ = translator(language)
-    result = ballot.result
-    assert result is not None, "only a closed ballot has a result"
-    where = {
-        "number": ballot.id,
-        "instance": groupement.instance(ballot.draft.instance_id).name,
-        "groupement": groupement.name,
-    }
-    if ballot.reference is None:
-        heading = _("Result of ballot no. {number} — {instance}, {groupement}").format(**where)
-    else:
-        heading = _(
-            "Result of ballot no. {number}, deliberation {reference} — {instance}, {groupement}"
-        ).format(reference=ballot.reference, **where)
-    hidden = outcome_only(groupement, ballot)
-    lines = ["📊 " + heading, quoted(ballot.draft.question, language), ""]
-    lines.append(published_explanation(result, language, outcome_only=hidden))
-    if result.outcome is not Outcome.NO_QUORUM:
-        lines.append(quorum_line(result.quorum, language) + ".")
-    lines += ["", *figures(result, language, outcome_only=hidden)]
-    if not ballot.secret and votes:
-        lines += ["", _("How each member voted (public ballot):")]
-        lines.extend(_vote_lines(ballot, groupement, votes, language))
-    return "\n".join(lines)
-
-
-def chart_caption(ballot: Ballot, groupement: Groupement, language: str) -> str:
-    """The caption of the result chart: the deliberation's number, then the explanation."""
-    _ = translator(language)
-    assert ballot.result is not None, "only a closed ballot has a chart"
-    hidden = outcome_only(groupement, ballot)
-    explanation = published_explanation(ballot.result, language, outcome_only=hidden)
-    if ballot.reference is None:
-        return explanation
-    return _("Deliberation {reference} — {explanation}").format(
-        reference=ballot.reference, explanation=explanation
-    )
-
-
-def _vote_lines(
-    ballot: Ballot, groupement: Groupement, votes: Mapping[str, str], language: str
-) -> Sequence[str]:
-    _ = translator(language)
-    assert ballot.electorate is not None
-    lines = []
-    for member in ballot.electorate.members:
-        if member not in votes:
-            continue
-        line = _("• {member} ({weight}): {option}").format(
-            member=name_of(groupement, member),
-            weight=weight(ballot.electorate.weights[member], language),
-            option=option_label(votes[member], language),
-        )
-        holder = ballot.electorate.proxies.get(member)
-        if holder is not None:
-            line += " " + _("(by proxy, cast by {holder})").format(
-                holder=name_of(groupement, holder)
-            )
-        lines.append(line)
-    return lines
 
 
 def cancelled_text(ballot: Ballot, groupement: Groupement, language: str) -> str:
