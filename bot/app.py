@@ -155,6 +155,11 @@ def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Ser
     services.connect(TelegramNotifier(application.bot))
 
 
+def rate_limiter() -> AIORateLimiter:
+    """The pace of every call to Telegram: its flood limits, and a 429 waited out and retried."""
+    return AIORateLimiter(max_retries=3)
+
+
 def build_application(
     services: Services | None,
     *,
@@ -183,7 +188,7 @@ def build_application(
             root = base_url.rstrip("/")
             builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
         # PTB types the limiter's per-call data loosely; AIORateLimiter is its own.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(rate_limiter())  # type: ignore[arg-type]
         builder = builder.defaults(Defaults(tzinfo=PARIS))
     application = builder.post_init(start_up).build()
     assert isinstance(application, ScrutinApplication)
