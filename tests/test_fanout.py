@@ -9,6 +9,8 @@ virtual time (:mod:`tests.virtual_time`): the ten seconds the fan-out takes pass
 from __future__ import annotations
 
 import asyncio
+import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,11 +23,17 @@ from bot.app import rate_limiter
 from bot.flood import FloodControlledRequest, flood_controlled_bot
 from bot.harness import OfflineHarness
 from meetings.actions.actor import identify
+from meetings.actions.convene import convene
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
+from meetings.notifier import Private
+from meetings.services import Services
 from meetings.wording.formats import PARIS
+from meetings.wording.typography import plain
+from tests.acting import coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import user
+from tests.steps import PLACE, make_plan, notifier_of
 from tests.virtual_time import run_in_virtual_time
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -102,3 +110,37 @@ def test_the_offline_server_answers_429_beyond_telegrams_limits() -> None:
     # One a second in a private chat; 20 a minute in a group: 20 sent in one second (at
     # 50 ms each) have leaked a third of a place, the 21st must wait 2 s for the rest.
     assert refused == [("sendMessage", 42, 1), ("sendMessage", -100, 2)]
+
+
+async def test_a_long_convocation_still_rides_on_its_ics_with_the_essentials(
+    services: Services,
+) -> None:
+    """The caption has room for 1,024 characters: a long agenda shows its first items and
+    says where the rest is; the date, the place and the reply buttons are always there."""
+    await seated(services, "moselle", "tg:moselle")
+    agenda = tuple(
+        AgendaItem(f"Point n° {n} : délibération sur la convention de l'ENT avec la commune {n}")
+        for n in range(1, 21)
+    )
+    plan = replace(make_plan(datetime(2026, 12, 22, 14, 0, tzinfo=PARIS)), agenda=agenda)
+    meeting = (await plan_meeting(services, await coordinator(services), plan)).meeting
+    await convene(services, await coordinator(services), meeting.id)
+
+    (letter,) = [s for s in notifier_of(services).sent if s.to == Private("tg:moselle")]
+    assert letter.attachment is not None and letter.attachment.keyboard is not None
+    caption = plain(letter.attachment.caption or "")
+    # Room is left under it for the reply a press writes there.
+    assert len(caption) <= 1024 - 200
+    assert caption.startswith("📅 Convocation — Réunion n° 1")
+    assert f"Lieu : {PLACE}" in caption
+    assert "1. Point n° 1 : délibération" in caption
+    assert "20. Point n° 20" not in caption
+    shown = sum(bool(re.match(r"\d+\. ", line)) for line in caption.splitlines())
+    assert shown >= 5
+    assert (
+        f"… et {20 - shown} autres points : l'ordre du jour complet est dans le fichier "
+        "d'agenda joint."
+    ) in caption
+    assert caption.endswith("Merci d'indiquer votre présence :")
+    # The calendar file carries the whole agenda.
+    assert "20. Point n° 20" in letter.attachment.content.decode().replace("\r\n ", "")
