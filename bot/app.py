@@ -13,7 +13,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -39,6 +38,7 @@ from bot.handlers import (
 )
 from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
+from bot.pacing import ChatScopedRateLimiter
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
 from bot.updates import InboxQueue, ScrutinApplication
@@ -155,9 +155,10 @@ def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Ser
     services.connect(TelegramNotifier(application.bot))
 
 
-def rate_limiter() -> AIORateLimiter:
-    """The pace of every call to Telegram: its flood limits, and a 429 waited out and retried."""
-    return AIORateLimiter(max_retries=3)
+def rate_limiter() -> ChatScopedRateLimiter:
+    """The pace of every call to Telegram: its flood limits, and a 429 waited out and retried
+    (holding back only the chat it concerns)."""
+    return ChatScopedRateLimiter(max_retries=3)
 
 
 def build_application(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from telegram.error import RetryAfter
-from telegram.ext import Defaults
+from telegram.ext import AIORateLimiter, Defaults
 
 from bench.population import COORDINATOR, COORDINATOR_ID, GROUPEMENT, INSTANCE, open_services
 from bot.app import rate_limiter
@@ -144,3 +144,30 @@ async def test_a_long_convocation_still_rides_on_its_ics_with_the_essentials(
     assert caption.endswith("Merci d'indiquer votre présence :")
     # The calendar file carries the whole agenda.
     assert "20. Point n° 20" in letter.attachment.content.decode().replace("\r\n ", "")
+
+
+async def _one_chat_refused_while_others_go_on(limiter: AIORateLimiter) -> dict[int, float]:
+    bot, _server = flood_controlled_bot(round_trip=ROUND_TRIP, rate_limiter=limiter)
+    await bot.initialize()
+    loop = asyncio.get_running_loop()
+    done: dict[int, float] = {}
+
+    async def send(chat: int, after: float) -> None:
+        await asyncio.sleep(after)
+        await bot.send_message(chat, "bonjour")
+        done[chat] = max(done.get(chat, 0.0), loop.time())
+
+    # Two messages to chat 42 at once: the second is refused (one a second in a private chat).
+    # The other chats write once that refusal is known.
+    await asyncio.gather(send(42, 0), send(42, 0), *(send(100 + n, 0.1) for n in range(10)))
+    await bot.shutdown()
+    return done
+
+
+def test_a_429_for_one_chat_holds_back_that_chat_only() -> None:
+    done = run_in_virtual_time(_one_chat_refused_while_others_go_on(rate_limiter()))
+    assert done[42] >= 1.0  # waited out its retry_after, then delivered
+    assert all(done[100 + n] < 0.5 for n in range(10)), done
+    # PTB's own limiter holds every chat back for the one refused.
+    held = run_in_virtual_time(_one_chat_refused_while_others_go_on(AIORateLimiter(max_retries=3)))
+    assert all(held[100 + n] >= 1.0 for n in range(10)), held
