@@ -115,8 +115,8 @@ async def _votes(directory: Path, sizes: Sizes) -> list[Row]:
             f"{middle.group_settled:.1f} s after the last press",
             f"{middle.group_edits} edits",
             None,
-            "within its limit (20/min)",
-            middle.refused == 0,
+            "within its limit (20/min), no 429",
+            middle.refused == 0 and middle.acked == n,
         ),
     ]
 
