@@ -13,7 +13,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -40,6 +39,7 @@ from bot.handlers import (
 from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
 from bot.ordering import PersonOrder
+from bot.pacing import ChatScopedRateLimiter
 from bot.replies import reply
 from bot.telegram_notifier import TelegramNotifier
 from bot.updates import InboxQueue, ScrutinApplication
@@ -158,13 +158,14 @@ def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Ser
     services.connect(TelegramNotifier(application.bot))
 
 
-def rate_limiter() -> AIORateLimiter:
-    """Telegram's flood limits, kept by PTB: 30 messages a second, 20 a minute per group.
+def rate_limiter() -> ChatScopedRateLimiter:
+    """The pace of every call to Telegram: its flood limits (30 messages a second, 20 a minute
+    per group), and a 429 waited out and retried, holding back only the chat it concerns.
 
-    A vote's answer (answerCallbackQuery names no chat) waits for neither; the group's live
-    messages are paced before they get here (:mod:`meetings.live_edits`).
+    A vote's answer (answerCallbackQuery names no chat) waits for no chat's limit; the group's
+    live messages are paced before they get here (:mod:`meetings.live_edits`).
     """
-    return AIORateLimiter(max_retries=3)
+    return ChatScopedRateLimiter(max_retries=3)
 
 
 def build_application(

@@ -168,9 +168,11 @@ class Transcript:
     def bot_call(self, call: RecordedCall) -> None:
         call = as_read(call)
         params = call.params
-        if call.method == "sendMessage":
+        # A convocation is its .ics, captioned, with buttons: shown as the message it is.
+        letter = call.method == "sendDocument" and bool(params.get("reply_markup"))
+        if call.method == "sendMessage" or letter:
             chat = self.chat_name(int(params["chat_id"]))
-            lines = str(params["text"]).splitlines()
+            lines = str(params.get("text") or params.get("caption") or "").splitlines()
             if lines == self.last_lines:
                 self.out.write(f"🤖 → {chat} : (le même message)\n")
             elif self.last_lines and lines[:1] == self.last_lines[:1] and len(lines) > 3:
@@ -180,9 +182,11 @@ class Transcript:
             else:
                 self._block(f"🤖 → {chat}", lines, params)
             self.last_lines = lines
-        elif call.method == "editMessageText":
+            if letter:
+                self.out.write(f"   📎 {params['document'].get('filename', '?')}\n")
+        elif call.method in ("editMessageText", "editMessageCaption"):
             chat = self.chat_name(int(params["chat_id"]))
-            last = str(params["text"]).splitlines()[-1:]
+            last = str(params.get("text") or params.get("caption") or "").splitlines()[-1:]
             self._block(f"🤖 ✎ {chat} (message modifié)", last, params)
         elif call.method == "editMessageReplyMarkup" and params.get("reply_markup"):
             chat = self.chat_name(int(params["chat_id"]))

@@ -18,7 +18,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
-from telegram.ext import Defaults
+from telegram.ext import Defaults, ExtBot
 
 from bot.app import build_application, rate_limiter, register_commands
 from bot.offline import OfflineRequest, RecordedCall, UpdateFactory, offline_bot
@@ -40,9 +40,12 @@ class OfflineHarness:
         listener: Callable[[RecordedCall], None] | None = None,
         *,
         rate_limited: bool = False,
+        bot: tuple[ExtBot[None], OfflineRequest] | None = None,
     ) -> None:
+        """``bot``: another offline bot and its transport (one that enforces the flood
+        limits, say) instead of the plain one."""
         self.services = services
-        self.bot, self.request = offline_bot(
+        self.bot, self.request = bot or offline_bot(
             clock=clock,
             defaults=Defaults(tzinfo=PARIS),
             rate_limiter=rate_limiter() if rate_limited else None,
@@ -124,15 +127,25 @@ class OfflineHarness:
 
     async def press(self, user: JSONDict, message: JSONDict, data: str) -> list[RecordedCall]:
         """``user`` presses the button ``data`` of the bot's ``message``."""
+        if "caption" in message:
+            # A captioned document, read as a message by messages_to: Telegram sends it back
+            # as it is, with no text.
+            message = {key: value for key, value in message.items() if key != "text"}
         return await self._process(self.updates.callback(user, data, message))
 
     def messages_to(self, chat_id: int) -> list[JSONDict]:
-        """The messages the bot sent to a chat, in order (results of sendMessage), their text
-        as read: French non-breaking spaces shown as spaces."""
+        """The messages the bot sent to a chat, in order, their text as read: French
+        non-breaking spaces shown as spaces. A document whose caption carries buttons (a
+        convocation on its .ics) is read as a message: its caption is its text."""
         return [
-            _read(call.result)
-            for call in self.request.calls_to("sendMessage")
-            if call.result and call.result["chat"]["id"] == chat_id
+            _as_message(_read(call.result))
+            for call in self.request.calls
+            if isinstance(call.result, dict)
+            and (
+                call.method == "sendMessage"
+                or (call.method == "sendDocument" and "reply_markup" in call.result)
+            )
+            and call.result["chat"]["id"] == chat_id
         ]
 
     def last_message_to(self, chat_id: int) -> JSONDict:
@@ -153,6 +166,12 @@ def _read(value: Any) -> Any:
             for key, item in value.items()
         }
     return value
+
+
+def _as_message(message: JSONDict) -> JSONDict:
+    if "text" in message or "caption" not in message:
+        return message
+    return {**message, "text": message["caption"]}
 
 
 def as_read(call: RecordedCall) -> RecordedCall:

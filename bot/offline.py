@@ -368,6 +368,8 @@ class OfflineRequest(BaseRequest):
             }
         )
         message["edit_date"] = _timestamp(self.clock)
+        if method == "editMessageText" and "text" not in message and key in self._messages:
+            raise _RejectedError("bad_request", "Bad Request: there is no text in the message")
         if method == "editMessageText":
             message["text"] = _require(params, "text")
             message.pop("entities", None)

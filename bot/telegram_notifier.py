@@ -92,6 +92,7 @@ class TelegramNotifier:
                 chat_id,
                 InputFile(BytesIO(attachment.content), filename=attachment.filename),
                 caption=attachment.caption,
+                reply_markup=markup(attachment.keyboard),
             )
         except TelegramError as error:
             log.warning("%s not delivered to %s: %s", attachment.filename, chat_id, error)

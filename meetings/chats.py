@@ -8,6 +8,7 @@ that it can edit them later, even after a restart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voting.db import Store, to_db_time
@@ -126,6 +127,19 @@ class Chats(Store):
                        (ballot_id, chat_id, message_id, purpose, member_id)
                    VALUES (?, ?, ?, ?, ?)""",
                 (ballot_id, chat_id, message_id, purpose, member_id),
+            )
+
+    async def remember_posts(
+        self, ballot_id: int, purpose: str, posts: Sequence[tuple[int, int, str | None]]
+    ) -> None:
+        """Many posts of one fan-out, as (chat id, message id, member id), in one transaction:
+        one commit (one fsync) for a whole round of papers, not one per person."""
+        async with self.database.transaction() as connection:
+            await connection.executemany(
+                """INSERT OR IGNORE INTO ballot_posts
+                       (ballot_id, chat_id, message_id, purpose, member_id)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [(ballot_id, chat, message, purpose, member) for chat, message, member in posts],
             )
 
     async def posts(self, ballot_id: int, purpose: str) -> list[BallotPost]:

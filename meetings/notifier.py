@@ -60,6 +60,8 @@ class Attachment:
     filename: str
     content: bytes
     caption: str | None = None
+    keyboard: Keyboard | None = None
+    """Buttons under the caption: a convocation is its .ics, captioned, with the replies."""
 
 
 class Notifier(Protocol):

@@ -53,7 +53,8 @@ class RecordingNotifier:
     async def document(self, to: Address, attachment: Attachment) -> bool:
         if not self._reaches(to):
             return False
-        self.sent.append(Sent(to, attachment=attachment))
+        # A caption is read as the message it is (a convocation rides on its .ics).
+        self.sent.append(Sent(to, attachment.caption, attachment=attachment))
         return True
 
     async def photo(self, to: Address, attachment: Attachment) -> bool:

@@ -25,7 +25,7 @@ async def test_convening_again_reaches_only_those_not_yet_reached(
 ) -> None:
     people = await prepare(harness, clock, MEMBERS[:-1])  # nobody for the Vosges yet
     await plan(harness)
-    harness.request.fail_next("sendMessage", "forbidden", chat_id=people["marne"]["id"])
+    harness.request.fail_next("sendDocument", "forbidden", chat_id=people["marne"]["id"])
     await harness.say(COORDINATOR, "/convoquer 1")
     first_sending = (await meeting(services)).convened_at
     assert first_sending == PLANNING_DAY

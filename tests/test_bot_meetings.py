@@ -109,11 +109,27 @@ def alert(calls: list[RecordedCall]) -> str:
     return str(answer["text"])
 
 
-def edited(calls: list[RecordedCall], method: str = "editMessageText") -> Message:
-    """What the pressed message looks like after the press (the group's posts aside)."""
-    (call,) = [c for c in calls if c.method == method and c.params["chat_id"] > 0]
+def edited(calls: list[RecordedCall], method: str | None = None) -> Message:
+    """What the pressed message looks like after the press (the group's posts aside).
+
+    By default its text edit: of a message's text, or of a convocation's caption (read as its
+    text)."""
+    methods = (method,) if method else ("editMessageText", "editMessageCaption")
+    (call,) = [c for c in calls if c.method in methods and c.params["chat_id"] > 0]
     assert isinstance(call.result, dict)
+    if "text" not in call.result and "caption" in call.result:
+        return {**call.result, "text": call.result["caption"]}
     return call.result
+
+
+def last_caption(harness: OfflineHarness, chat_id: int) -> str:
+    """The caption of the last document sent to a chat (a notice riding on its .ics)."""
+    (*_, call) = [
+        c
+        for c in harness.request.calls_to("sendDocument")
+        if c.params["chat_id"] == chat_id and c.failed is None
+    ]
+    return str(plain(call.params["caption"]))
 
 
 def group_edits(harness: OfflineHarness) -> list[str]:
@@ -597,7 +613,7 @@ async def test_an_unreachable_person_does_not_stop_the_convocation(
 ) -> None:
     people = await prepare(harness, clock, MEMBERS[:-1])  # nobody for the Vosges yet
     await plan(harness)
-    harness.request.fail_next("sendMessage", "forbidden", chat_id=people["marne"]["id"])
+    harness.request.fail_next("sendDocument", "forbidden", chat_id=people["marne"]["id"])
     await harness.say(COORDINATOR, "/convoquer 1")
     assert last_text(harness, COORDINATOR_ID) == "\n".join(
         [
@@ -1011,7 +1027,7 @@ async def test_cancelling_a_meeting_tells_everyone_and_drops_its_reminders(
     assert cancelled.state is MeetingState.CANCELLED
     assert cancelled.cancelled_at == PLANNING_DAY and cancelled.sequence == 1
     for person in people.values():
-        assert last_text(harness, person["id"]) == f"❌ La réunion est annulée — {HEADING}"
+        assert last_caption(harness, person["id"]) == f"❌ La réunion est annulée — {HEADING}"
         assert documents_to(harness, person["id"]) == ["reunion-1.ics", "reunion-1.ics"]
     assert last_text(harness, GROUP_CHAT) == f"❌ La réunion est annulée — {HEADING}"
     assert await services.reminders.pending() == []

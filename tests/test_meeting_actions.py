@@ -444,9 +444,11 @@ async def test_recipients_are_the_representatives_and_the_advisory_people(
     notifier = notifier_of(services)
     for recipient in found:
         to_them = [s for s in notifier.sent if s.to == Private(recipient.person_id)]
-        assert [s.text is not None for s in to_them] == [True, False]
-        assert to_them[1].attachment is not None
-        assert to_them[1].attachment.filename == f"reunion-{meeting.id}.ics"
+        # One request per person: the .ics, with the convocation and its buttons as caption.
+        (letter,) = to_them
+        assert letter.attachment is not None and letter.attachment.keyboard is not None
+        assert letter.attachment.filename == f"reunion-{meeting.id}.ics"
+        assert letter.text is not None and letter.text.startswith("📅 Convocation")
     assert notifier.texts_to("tg:5001") == notifier.texts_to("tg:4003") == []
 
 

@@ -12,6 +12,7 @@ from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
 from bot.replies import alert, markup, reply
 from bot.selection import chosen_meeting
+from bot.telegram_limits import TEXT_LIMITS
 from config.models import Groupement
 from meetings.actions.cancel_meeting import cancel_meeting
 from meetings.actions.convene import Convened, convene
@@ -399,8 +400,6 @@ async def _confirm_reply(
         recorded.reply, name_of(groupement, holder) if holder else None, language
     )
     await query.answer(context.caller._("Reply recorded."))
-    original = getattr(query.message, "text", "") or ""
-    base = original.split("\n\n✔")[0]
     keyboard = reply_keyboard(
         recorded.meeting,
         index,
@@ -409,6 +408,16 @@ async def _confirm_reply(
         chosen=recorded.reply.kind,
         language=language,
     )
+    text = getattr(query.message, "text", None)
+    if text is None:
+        # The convocation is its .ics's caption: edit the caption, a document has no text.
+        caption = getattr(query.message, "caption", None) or ""
+        written = caption.split("\n\n✔")[0] + "\n\n✔ " + confirmation
+        await query.edit_message_caption(
+            written[: TEXT_LIMITS["caption"]], reply_markup=markup(keyboard)
+        )
+        return
+    base = text.split("\n\n✔")[0]
     await query.edit_message_text(base + "\n\n✔ " + confirmation, reply_markup=markup(keyboard))
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from meetings.buttons import NextRoundButton
 from meetings.charts.ballot import ballot_chart
+from meetings.chats import BallotPost
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
+from meetings.delivery.fanout import fan_out
 from meetings.delivery.results import Publication, ResultBook, post_to_groups, send_to_voters
 from meetings.disclosure import outcome_only
 from meetings.live_edits import Render
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
-from meetings.papers import papers, participation
+from meetings.papers import BallotPaper, papers, participation
 from meetings.services import Services
 from meetings.wording.formats import name_of
 from meetings.wording.messages.ballots import (
@@ -39,15 +42,25 @@ async def deliver_papers(
     ballot: Ballot,
     only_person: str | None = None,
     only_members: frozenset[str] | None = None,
+    *,
+    only_pairs: frozenset[tuple[str, str]] | None = None,
 ) -> DeliveryReport:
-    """Send each entitled person one paper per member it votes for (its choice marked)."""
+    """Send each entitled person one paper per member it votes for (its choice marked).
+
+    ``only_person``, ``only_members``, ``only_pairs`` (person id, member id): just those papers.
+
+    The papers go out together; the posts to edit later are written in one transaction.
+    """
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     latest = {vote.member_id: vote for vote in await services.ballots.history(ballot.id)}
     report = DeliveryReport()
+    letters: list[tuple[BallotPaper, Message]] = []
     for sheet in await papers(services.roster, ballot):
         if only_person is not None and sheet.person_id != only_person:
             continue
         if only_members is not None and sheet.member_id not in only_members:
+            continue
+        if only_pairs is not None and (sheet.person_id, sheet.member_id) not in only_pairs:
             continue
         report.covered.add(sheet.member_id)
         language = await language_of(services, sheet.person_id)
@@ -65,15 +78,32 @@ async def deliver_papers(
         if hidden:
             note = already_voted(ballot, groupement, sheet.member_id, language)
             message = Message(f"{message.text}\n\n{note}", message.keyboard)
-        posted = await services.notifier.send(Private(sheet.person_id), message)
+        letters.append((sheet, message))
+
+    async def send(letter: tuple[BallotPaper, Message]) -> Posted | None:
+        return await services.notifier.send(Private(letter[0].person_id), letter[1])
+
+    letters = _in_waves(letters)
+    kept: list[tuple[int, int, str | None]] = []
+    for (sheet, _message), posted in zip(letters, await fan_out(letters, send), strict=True):
         if posted is None:
             report.unreachable.append((sheet.person_id, sheet.member_id))
             continue
         report.sent += 1
-        await services.chats.remember_post(
-            ballot.id, posted.chat_id, posted.message_id, "paper", sheet.member_id
-        )
+        kept.append((posted.chat_id, posted.message_id, sheet.member_id))
+    await services.chats.remember_posts(ballot.id, "paper", kept)
     return report
+
+
+def _in_waves(letters: list[tuple[BallotPaper, Message]]) -> list[tuple[BallotPaper, Message]]:
+    """Each person's first paper, then each one's second (a proxy), and so on: a second paper
+    right behind the first would break Telegram's one message a second in a private chat."""
+    seen: Counter[str] = Counter()
+    ranked: list[tuple[int, tuple[BallotPaper, Message]]] = []
+    for letter in letters:
+        ranked.append((seen[letter[0].person_id], letter))
+        seen[letter[0].person_id] += 1
+    return [letter for _rank, letter in sorted(ranked, key=lambda pair: pair[0])]
 
 
 async def _participation(services: Services, ballot: Ballot) -> str:
@@ -87,12 +117,11 @@ async def post_participation(services: Services, ballot: Ballot) -> None:
     """The group's live participation message, remembered so that each vote edits it."""
     text = await _participation(services, ballot)
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
-    for chat in groups:
-        posted = await services.notifier.send(Group(chat.chat_id), Message(text))
-        if posted is not None:
-            await services.chats.remember_post(
-                ballot.id, posted.chat_id, posted.message_id, "participation", None
-            )
+    sent = await fan_out(
+        groups, lambda chat: services.notifier.send(Group(chat.chat_id), Message(text))
+    )
+    kept = [(posted.chat_id, posted.message_id, None) for posted in sent if posted is not None]
+    await services.chats.remember_posts(ballot.id, "participation", kept)
 
 
 async def refresh_participation(services: Services, ballot: Ballot) -> None:
@@ -167,7 +196,7 @@ async def announce_result(
         log.exception("ballot %s: the result chart could not be drawn", ballot.id)
         publication.chart_failed = bool(chart_to)
     else:
-        sent = [await services.notifier.photo(address, chart) for address in chart_to]
+        sent = await fan_out(chart_to, lambda address: services.notifier.photo(address, chart))
         publication.chart_failed = bool(chart_to) and not any(sent)
     readers = voters if voters is not None else await voters_of(services, ballot)
     await send_to_voters(services, book, readers, publication)
@@ -198,14 +227,16 @@ async def announce_cancellation(services: Services, ballot: Ballot) -> None:
     """Tell the groups and everyone who had a paper that the ballot is void; retire the papers."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
-    for chat in groups:
-        text = cancelled_text(ballot, groupement, group_language(groupement))
-        await services.notifier.send(Group(chat.chat_id), Message(text))
+    text = cancelled_text(ballot, groupement, group_language(groupement))
+    await fan_out(groups, lambda chat: services.notifier.send(Group(chat.chat_id), Message(text)))
     holders = dict.fromkeys(sheet.person_id for sheet in await papers(services.roster, ballot))
-    for person_id in holders:
-        reader = await language_of(services, person_id)
-        text = cancelled_text(ballot, groupement, reader)
-        await services.notifier.send(Private(person_id), Message(text))
+    letters = [
+        (person_id, cancelled_text(ballot, groupement, await language_of(services, person_id)))
+        for person_id in holders
+    ]
+    await fan_out(
+        letters, lambda letter: services.notifier.send(Private(letter[0]), Message(letter[1]))
+    )
     await _retire_papers(services, ballot)
 
 
@@ -215,6 +246,8 @@ async def voters_of(services: Services, ballot: Ballot) -> list[str]:
 
 
 async def _retire_papers(services: Services, ballot: Ballot) -> None:
-    for post in await services.chats.posts(ballot.id, "paper"):
+    async def retire(post: BallotPost) -> None:
         if not await services.notifier.remove_buttons(Posted(post.chat_id, post.message_id)):
             log.info("paper %s/%s keeps its buttons", post.chat_id, post.message_id)
+
+    await fan_out(await services.chats.posts(ballot.id, "paper"), retire)

@@ -3,12 +3,14 @@ and the news that a session is closed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
+from meetings.delivery.fanout import fan_out
 from meetings.ics import meeting_ics
 from meetings.meeting import Meeting
-from meetings.notifier import Address, Attachment, Group, Message, Posted, Private
+from meetings.notifier import Attachment, Group, Message, Posted, Private
 from meetings.quorum import LiveQuorum, live_quorum
 from meetings.recipients import Recipient, recipients
 from meetings.scope import MeetingScope, scope_of
@@ -45,12 +47,10 @@ def calendar_file(scope: MeetingScope, meeting: Meeting) -> Attachment:
     return Attachment(f"reunion-{meeting.id}.ics", ics)
 
 
-async def _send_with_calendar(
-    services: Services, to: Address, message: Message, calendar: Attachment
-) -> bool:
-    if await services.notifier.send(to, message) is None:
-        return False
-    return await services.notifier.document(to, calendar)
+def _captioned(calendar: Attachment, message: Message) -> Attachment:
+    # One request per person: the message rides on its .ics as the caption, buttons and all.
+    # Two requests to one private chat back to back would break Telegram's 1 a second there.
+    return replace(calendar, caption=message.text, keyboard=message.keyboard)
 
 
 async def send_convocations(
@@ -59,7 +59,8 @@ async def send_convocations(
     found: list[Recipient] | None = None,
     moved_from: datetime | None = None,
 ) -> DeliveryReport:
-    """Every representative and advisory person gets the convocation, its buttons and its .ics.
+    """Every representative and advisory person gets the convocation: its .ics, with the
+    convocation and its reply buttons as the caption, in one request.
 
     ``moved_from``: the date the meeting was convened for before a move, which this new
     convocation replaces.
@@ -67,8 +68,9 @@ async def send_convocations(
     scope = scope_of(services.governance, meeting)
     replies = await services.meetings.replies(meeting.id)
     calendar = calendar_file(scope, meeting)
-    report = DeliveryReport()
-    for recipient in found if found is not None else await recipients(services.roster, scope):
+    targets = found if found is not None else await recipients(services.roster, scope)
+    letters: list[Attachment] = []
+    for recipient in targets:
         language = await language_of(services, recipient.person_id)
         message = convocation(
             meeting,
@@ -79,7 +81,15 @@ async def send_convocations(
             language,
             moved_from,
         )
-        if await _send_with_calendar(services, Private(recipient.person_id), message, calendar):
+        letters.append(_captioned(calendar, message))
+
+    async def send(index: int) -> bool:
+        to = Private(targets[index].person_id)
+        return await services.notifier.document(to, letters[index])
+
+    report = DeliveryReport()
+    for recipient, delivered in zip(targets, await fan_out(range(len(targets)), send), strict=True):
+        if delivered:
             report.sent += 1
             report.delivered.append(
                 (recipient.person_id, recipient.participant_id, services.clock())
@@ -90,16 +100,22 @@ async def send_convocations(
 
 
 async def notify_change(services: Services, meeting: Meeting, moved: bool) -> int:
-    """Tell everyone convened that the meeting moved (new date, new .ics) or is cancelled."""
+    """Tell everyone convened that the meeting moved (new date, new .ics) or is cancelled:
+    the notice is the caption of the updated .ics, one request per person."""
     scope = scope_of(services.governance, meeting)
     groupement = scope.groupement
     calendar = calendar_file(scope, meeting)
-    told = 0
     people = dict.fromkeys(r.person_id for r in await recipients(services.roster, scope))
+    letters: list[tuple[str, Attachment]] = []
     for person_id in people:
         language = await language_of(services, person_id)
         message = Message(change_notice(meeting, groupement, moved, language))
-        told += await _send_with_calendar(services, Private(person_id), message, calendar)
+        letters.append((person_id, _captioned(calendar, message)))
+
+    async def send(letter: tuple[str, Attachment]) -> bool:
+        return await services.notifier.document(Private(letter[0]), letter[1])
+
+    told = sum(await fan_out(letters, send))
     await notify_groups(services, meeting, moved)
     return told
 
@@ -107,10 +123,9 @@ async def notify_change(services: Services, meeting: Meeting, moved: bool) -> in
 async def notify_groups(services: Services, meeting: Meeting, moved: bool) -> None:
     """The groups of the instance read that the meeting moved or is cancelled."""
     groupement = services.governance.groupement(meeting.plan.groupement_id)
-    language = group_language(groupement)
-    for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
-        text = group_change_notice(meeting, groupement, moved, language)
-        await services.notifier.send(Group(chat.chat_id), Message(text))
+    text = group_change_notice(meeting, groupement, moved, group_language(groupement))
+    chats = await services.chats.groups_for(groupement.id, meeting.plan.instance_id)
+    await fan_out(chats, lambda chat: services.notifier.send(Group(chat.chat_id), Message(text)))
 
 
 async def post_quorum(
@@ -148,5 +163,5 @@ async def post_quorum(
 async def announce_session_closed(services: Services, meeting: Meeting) -> None:
     groupement = services.governance.groupement(meeting.plan.groupement_id)
     text = session_closed(meeting, groupement, group_language(groupement))
-    for chat in await services.chats.groups_for(groupement.id, meeting.plan.instance_id):
-        await services.notifier.send(Group(chat.chat_id), Message(text))
+    chats = await services.chats.groups_for(groupement.id, meeting.plan.instance_id)
+    await fan_out(chats, lambda chat: services.notifier.send(Group(chat.chat_id), Message(text)))

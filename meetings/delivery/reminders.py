@@ -11,6 +11,7 @@ import logging
 
 from meetings.delivery.audience import coordinators_of, language_of
 from meetings.delivery.ballots import deliver_papers
+from meetings.delivery.fanout import fan_out
 from meetings.meeting import MeetingState
 from meetings.notifier import Message, Private
 from meetings.papers import papers
@@ -57,7 +58,7 @@ async def _meeting_reminder(services: Services, reminder: Reminder) -> int:
     meeting = await services.meetings.get(reminder.subject_id)
     scope = scope_of(services.governance, meeting)
     replies = await services.meetings.replies(meeting.id)
-    sent = 0
+    letters: list[tuple[str, Message]] = []
     for recipient in await recipients(services.roster, scope):
         language = await language_of(services, recipient.person_id)
         replied = recipient.participant_id in replies
@@ -73,11 +74,16 @@ async def _meeting_reminder(services: Services, reminder: Reminder) -> int:
                 language=language,
             )
         text = reminder_text(meeting, scope.groupement, replied, language)
-        sent += (
-            await services.notifier.send(Private(recipient.person_id), Message(text, keyboard))
-            is not None
-        )
-    return sent
+        letters.append((recipient.person_id, Message(text, keyboard)))
+    return await _send_all(services, letters)
+
+
+async def _send_all(services: Services, letters: list[tuple[str, Message]]) -> int:
+    """Send each (person id, message) together; how many arrived."""
+    sent = await fan_out(
+        letters, lambda letter: services.notifier.send(Private(letter[0]), letter[1])
+    )
+    return sum(posted is not None for posted in sent)
 
 
 async def _ballot_reminder(services: Services, reminder: Reminder) -> int:
@@ -90,28 +96,34 @@ async def _ballot_reminder(services: Services, reminder: Reminder) -> int:
     for sheet in await papers(services.roster, ballot):
         if sheet.member_id not in votes:
             waiting.setdefault(sheet.person_id, []).append(sheet.member_id)
-    sent = 0
+    letters: list[tuple[str, Message]] = []
     for person_id, members in waiting.items():
         language = await language_of(services, person_id)
-        text = deadline_reminder(ballot, groupement, members, language)
-        if await services.notifier.send(Private(person_id), Message(text)) is not None:
-            sent += 1
-            await deliver_papers(
-                services, ballot, only_person=person_id, only_members=frozenset(members)
-            )
-    return sent
+        letters.append(
+            (person_id, Message(deadline_reminder(ballot, groupement, members, language)))
+        )
+    sent = await fan_out(
+        letters, lambda letter: services.notifier.send(Private(letter[0]), letter[1])
+    )
+    reached = [person for (person, _m), posted in zip(letters, sent, strict=True) if posted]
+    # The papers follow in a second wave, after every reminder: not right behind each one.
+    pairs = frozenset((person, member) for person in reached for member in waiting[person])
+    if pairs:
+        await deliver_papers(services, ballot, only_pairs=pairs)
+    return len(reached)
 
 
 async def _period_reminder(services: Services, reminder: Reminder) -> int:
     """The coordinators, told that no meeting of the recurring instance is planned yet."""
     groupement = services.governance.groupement(reminder.groupement_id)
     instance = groupement.instance(reminder.instance_id)
-    sent = 0
+    letters: list[tuple[str, Message]] = []
     for person_id in await coordinators_of(services, groupement):
         language = await language_of(services, person_id)
-        text = period_reminder(reminder, groupement, instance, language)
-        sent += await services.notifier.send(Private(person_id), Message(text)) is not None
-    return sent
+        letters.append(
+            (person_id, Message(period_reminder(reminder, groupement, instance, language)))
+        )
+    return await _send_all(services, letters)
 
 
 async def send_due_reminders(services: Services) -> list[Reminder]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from config.models import Groupement
 from meetings.chats import ChatBinding
 from meetings.delivery.audience import language_of
+from meetings.delivery.fanout import fan_out
 from meetings.notifier import Address, Group, Message, Private
 from meetings.services import Services
 from meetings.wording.messages.results import ResultWords, result_words
@@ -58,17 +59,22 @@ async def send_all(services: Services, to: Address, texts: Sequence[str]) -> boo
 async def post_to_groups(
     services: Services, groups: Sequence[ChatBinding], words: ResultWords, publication: Publication
 ) -> None:
-    """The result then its roll call, to each group."""
-    for chat in groups:
-        posted = await send_all(services, Group(chat.chat_id), words.messages)
-        (publication.groups if posted else publication.failed_groups).append(chat)
+    """The result then its roll call, to each group (the groups at once, each in order)."""
+    posted = await fan_out(
+        groups, lambda chat: send_all(services, Group(chat.chat_id), words.messages)
+    )
+    for chat, delivered in zip(groups, posted, strict=True):
+        (publication.groups if delivered else publication.failed_groups).append(chat)
 
 
 async def send_to_voters(
     services: Services, book: ResultBook, voters: Sequence[str], publication: Publication
 ) -> None:
-    """Each voter gets the result in private, in its own language, without a long roll call."""
-    for person_id in voters:
-        words = book.words(await language_of(services, person_id))
-        posted = await services.notifier.send(Private(person_id), Message(words.brief))
-        (publication.reached if posted is not None else publication.unreached).append(person_id)
+    """Each voter gets the result in private, in its own language, without a long roll call;
+    the letters are written first, then sent together."""
+    letters = [(p, book.words(await language_of(services, p)).brief) for p in voters]
+    posted = await fan_out(
+        letters, lambda letter: services.notifier.send(Private(letter[0]), Message(letter[1]))
+    )
+    for person_id, sent in zip(voters, posted, strict=True):
+        (publication.reached if sent is not None else publication.unreached).append(person_id)

@@ -7,7 +7,7 @@ reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,6 +29,9 @@ from meetings.wording.formats import (
     weight,
 )
 from meetings.wording.i18n import N_, translator
+
+CONVOCATION_CAPTION = 1024 - 200
+"""Telegram's caption limit, less room for the reply a press writes under the convocation."""
 
 REPLY_LABELS = {
     ReplyKind.PRESENT: N_("Present"),
@@ -62,22 +65,50 @@ def listing_line(meeting: Meeting, groupement: Groupement, language: str) -> str
     )
 
 
-def details(meeting: Meeting, groupement: Groupement, language: str) -> list[str]:
-    """Date, place or link, agenda: what every message about the meeting repeats."""
+def details(
+    meeting: Meeting, groupement: Groupement, language: str, agenda_shown: int | None = None
+) -> list[str]:
+    """Date, place or link, agenda: what every message about the meeting repeats.
+
+    ``agenda_shown``: show only the first items of the agenda, and say how many more there are
+    (a caption too short for all of them; the .ics always carries the whole agenda).
+    """
     _ = translator(language)
     lines = [capitalized(when(meeting, groupement, language))]
     if meeting.plan.place:
         lines.append(_("Place: {place}").format(place=meeting.plan.place))
     if meeting.plan.video_link:
         lines.append(_("Video: {link}").format(link=meeting.plan.video_link))
-    if meeting.plan.agenda:
+    agenda = meeting.plan.agenda
+    if agenda:
         lines.append(_("Agenda:"))
-        for number, item in enumerate(meeting.plan.agenda, start=1):
+        shown = len(agenda) if agenda_shown is None else min(agenda_shown, len(agenda))
+        for number, item in enumerate(agenda[:shown], start=1):
             line = f"{number}. {item.title}"
             if item.motion:
                 line += " — " + _("vote: {motion}").format(motion=item.motion)
             lines.append(line)
+        if shown < len(agenda):
+            more = len(agenda) - shown
+            lines.append(
+                _.ngettext(
+                    "… and {n} more item: the whole agenda is in the attached calendar file.",
+                    "… and {n} more items: the whole agenda is in the attached calendar file.",
+                    more,
+                ).format(n=more)
+            )
     return lines
+
+
+def fitted(write: Callable[[int | None], str], agenda_size: int, limit: int) -> str:
+    """The text ``write(agenda_shown)`` with as much of the agenda as fits in ``limit``
+    characters: the whole of it if it fits, else the first items; cut as a last resort."""
+    text = write(None)
+    shown = agenda_size
+    while len(text) > limit and shown > 0:
+        shown -= 1
+        text = write(shown)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def convocation_text(
@@ -87,10 +118,14 @@ def convocation_text(
     amount: Decimal | None,
     language: str,
     moved_from: datetime | None = None,
+    agenda_shown: int | None = None,
 ) -> str:
     _ = translator(language)
     heading = meeting_heading(meeting, groupement, language)
-    lines = ["📅 " + _("Convocation") + " — " + heading, *details(meeting, groupement, language)]
+    lines = [
+        "📅 " + _("Convocation") + " — " + heading,
+        *details(meeting, groupement, language, agenda_shown),
+    ]
     lines.append("")
     if moved_from is not None:
         earlier = moment(moved_from, language, groupement.groupement.tzinfo)
@@ -183,16 +218,25 @@ def convocation(
     language: str,
     moved_from: datetime | None = None,
 ) -> Message:
-    """A person's convocation: the meeting, for whom, and the reply buttons."""
+    """A person's convocation: the meeting, for whom, and the reply buttons.
+
+    It is the caption of the meeting's .ics (one request per person), so it fits in
+    :data:`CONVOCATION_CAPTION`: a long agenda shows its first items and says the rest is in
+    the calendar file.
+    """
     group = scope.advisory if advisory else scope.members
-    text = convocation_text(
-        meeting,
-        scope.groupement,
-        name_of(scope.groupement, participant),
-        None if advisory else scope.weights.get(participant),
-        language,
-        moved_from,
-    )
+
+    def write(agenda_shown: int | None) -> str:
+        return convocation_text(
+            meeting,
+            scope.groupement,
+            name_of(scope.groupement, participant),
+            None if advisory else scope.weights.get(participant),
+            language,
+            moved_from,
+            agenda_shown,
+        )
+
     keyboard = reply_keyboard(
         meeting,
         group.index(participant),
@@ -201,21 +245,27 @@ def convocation(
         chosen=reply.kind if reply else None,
         language=language,
     )
-    return Message(text, keyboard)
+    return Message(fitted(write, len(meeting.plan.agenda), CONVOCATION_CAPTION), keyboard)
 
 
 def change_notice(meeting: Meeting, groupement: Groupement, moved: bool, language: str) -> str:
-    """To each person convened: the meeting moved (with its new details) or is cancelled."""
+    """To each person convened: the meeting moved (with its new details) or is cancelled.
+
+    The caption of the new .ics, so it fits in :data:`CONVOCATION_CAPTION`."""
     _ = translator(language)
     heading = meeting_heading(meeting, groupement, language)
     if not moved:
         return "❌ " + _("The meeting is cancelled") + " — " + heading
-    return "\n".join(
-        [
-            "🔁 " + _("The meeting has moved") + " — " + heading,
-            *details(meeting, groupement, language),
-        ]
-    )
+
+    def write(agenda_shown: int | None) -> str:
+        return "\n".join(
+            [
+                "🔁 " + _("The meeting has moved") + " — " + heading,
+                *details(meeting, groupement, language, agenda_shown),
+            ]
+        )
+
+    return fitted(write, len(meeting.plan.agenda), CONVOCATION_CAPTION)
 
 
 def group_change_notice(
