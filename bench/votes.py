@@ -36,6 +36,7 @@ from bot.offline import RecordedCall, UpdateFactory
 from meetings.actions.actor import identify
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.link_chat import link_chat
+from meetings.live_edits import GROUP_EDIT_INTERVAL, LoopScheduler
 from meetings.services import Services
 from meetings.wording.formats import PARIS
 from voting.db import Database, utc_now
@@ -106,9 +107,11 @@ async def _one_burst(services: Services, papers: list[dict[str, Any]], number: i
         round_trip=0.0, defaults=Defaults(tzinfo=PARIS), rate_limiter=rate_limiter()
     )
     async with OfflineHarness(services, utc_now, heard, bot=bot) as harness:
+        # The group's live edits paced in real time, as scrutin run paces them.
+        services.live.scheduler = LoopScheduler()
         factory = UpdateFactory(harness.bot)
         factory.continue_from(1_000_000 * (number + 1))
-        gate = asyncio.Semaphore(max(1, harness.application.concurrent_updates))
+        processor = harness.application.update_processor
         pressed: dict[str, float] = {}
 
         async def press(index: int, paper: dict[str, Any]) -> None:
@@ -118,14 +121,20 @@ async def _one_burst(services: Services, papers: list[dict[str, Any]], number: i
             update = factory.callback(person, option, paper)
             assert update.callback_query is not None
             pressed[update.callback_query.id] = time.perf_counter()
-            async with gate:
-                await harness.application.process_update(update)
+            # Through the update processor, as scrutin run does: each person's in order.
+            await processor.process_update(update, harness.application.process_update(update))
 
         tasks = [asyncio.create_task(press(i, p)) for i, p in enumerate(papers)]
         _done, late = await asyncio.wait(tasks, timeout=PATIENCE)
         for task in late:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
+        # The group sees the final figures once its last coalesced edit has gone out.
+        for _ in range(int(PATIENCE / GROUP_EDIT_INTERVAL)):
+            await services.live.settle()
+            if not services.live.pending:
+                break
+            await asyncio.sleep(GROUP_EDIT_INTERVAL / 10)
         refused = len(bot[1].report.refused)
     # An ack still missing after the patience counts as that long: a lower bound, said so.
     waits = [acks.get(q, at + PATIENCE) - at for q, at in pressed.items()]
