@@ -7,7 +7,6 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from meetings.buttons import NextRoundButton
-from meetings.charts.ballot import ballot_chart
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.disclosure import outcome_only
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
@@ -108,6 +107,10 @@ async def result_chart(
     services: Services, ballot: Ballot, votes: Mapping[str, str], language: str
 ) -> bytes:
     """The ballot's chart, drawn in a worker thread: matplotlib would block the event loop."""
+    # Imported here, the one place a result chart is drawn, so that matplotlib loads when the
+    # first chart is drawn, not when the bot starts (issue #11: start-up time and memory).
+    from meetings.charts.ballot import ballot_chart
+
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     assert ballot.electorate is not None
     names = {member: name_of(groupement, member) for member in ballot.electorate.members}
