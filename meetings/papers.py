@@ -7,10 +7,10 @@ represented gets no paper.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from meetings.roster import Roster
+from meetings.roster import Roster, Seat
 from voting.ballot import Ballot, BallotMode
 from voting.tally import Count, count_of
 
@@ -46,14 +46,17 @@ async def papers(roster: Roster, ballot: Ballot) -> list[BallotPaper]:
     return found
 
 
-async def may_vote(roster: Roster, ballot: Ballot, person_id: str, member_id: str) -> bool:
-    """Whether ``person_id`` speaks for ``member_id`` in this ballot (itself or by proxy)."""
+def speaks_for(ballot: Ballot, seats: Iterable[Seat], member_id: str) -> bool:
+    """Whether a person holding ``seats`` votes for ``member_id`` in this ballot: it sits for
+    the member, or for the member holding its proxy."""
     electorate = ballot.electorate
     if electorate is None or member_id not in electorate.weights:
         return False
     voter = electorate.proxies.get(member_id, member_id)
-    seats = await roster.representatives_of(ballot.draft.groupement_id, voter)
-    return any(seat.person_id == person_id for seat in seats)
+    return any(
+        seat.groupement_id == ballot.draft.groupement_id and seat.member_id == voter
+        for seat in seats
+    )
 
 
 def participation(ballot: Ballot, votes: Mapping[str, str]) -> Participation:

@@ -76,6 +76,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX one_proxy_per_giver ON standing_proxies (groupement_id, instance_id, giver)
         WHERE revoked_at_utc IS NULL;
     """,
+    # Read on every update (who is asking): by person, in the order the queries want.
+    """
+    CREATE INDEX seats_by_person ON representatives (person_id, groupement_id, member_id)
+        WHERE ended_at_utc IS NULL;
+    CREATE INDEX coordinators_by_person ON coordinators (person_id, groupement_id);
+    """,
 )
 
 
@@ -197,13 +203,16 @@ class Roster(Store):
             await self._remember(connection, person_id, display_name, client_language)
 
     async def person(self, person_id: str) -> Person | None:
-        cursor = await self._reader.execute(
-            "SELECT id, display_name, language, client_language FROM people WHERE id = ?",
-            (person_id,),
+        # Read on every update: execute and fetch in one trip to the database's thread.
+        rows = list(
+            await self._reader.execute_fetchall(
+                "SELECT id, display_name, language, client_language FROM people WHERE id = ?",
+                (person_id,),
+            )
         )
-        row = await cursor.fetchone()
-        if row is None:
+        if not rows:
             return None
+        row = rows[0]
         return Person(row["id"], row["display_name"], row["language"], row["client_language"])
 
     async def set_language(self, person_id: str, display_name: str, language: str) -> None:
@@ -229,11 +238,11 @@ class Roster(Store):
             return cursor.rowcount == 1
 
     async def coordinated_groupements(self, person_id: str) -> list[str]:
-        cursor = await self._reader.execute(
+        rows = await self._reader.execute_fetchall(
             "SELECT groupement_id FROM coordinators WHERE person_id = ? ORDER BY groupement_id",
             (person_id,),
         )
-        return [row[0] for row in await cursor.fetchall()]
+        return [row[0] for row in rows]
 
     async def coordinators(self) -> list[tuple[str, str]]:
         """Every (groupement, person) pair, for scoping the coordinators' command list."""
@@ -349,13 +358,13 @@ class Roster(Store):
         return await cursor.fetchone() is not None
 
     async def seats_of(self, person_id: str) -> list[Seat]:
-        cursor = await self._reader.execute(
+        rows = await self._reader.execute_fetchall(
             """SELECT groupement_id, member_id, person_id, role FROM representatives
                WHERE person_id = ? AND ended_at_utc IS NULL
                ORDER BY groupement_id, member_id""",
             (person_id,),
         )
-        return [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
+        return [Seat(r[0], r[1], r[2], Role(r[3])) for r in rows]
 
     async def representatives_of(self, groupement_id: str, member_id: str) -> list[Seat]:
         cursor = await self._reader.execute(

@@ -7,7 +7,8 @@
 - Only a store (a module defining a subclass of :class:`voting.db.Store`) or the database
   module itself runs SQL.
 - ``scrutin tally``, ``scrutin config check`` and ``scrutin --help`` load neither
-  python-telegram-bot nor matplotlib.
+  python-telegram-bot nor matplotlib; ``scrutin run`` starts without matplotlib, fpdf2,
+  icalendar or the offline bot.
 """
 
 from __future__ import annotations
@@ -170,3 +171,22 @@ def test_light_commands_load_no_transport_and_no_plotting(arguments: list[str]) 
         check=False,
     )
     assert "HEAVY=\n" in ran.stdout, ran.stdout + ran.stderr
+
+
+STARTED = (
+    "import sys\n"
+    "import bot.cli.telegram\n"
+    "import bot.handlers\n"
+    "wanted = {'matplotlib', 'fpdf', 'icalendar', 'bot.demo', 'bot.harness', 'bot.offline'}\n"
+    "print('LOADED=' + ','.join(sorted(m for m in sys.modules if m in wanted)))\n"
+)
+
+
+def test_the_bot_starts_without_plotting_printing_calendars_or_the_offline_bot() -> None:
+    """What ``scrutin run`` imports before its first update: matplotlib comes with the first
+    chart, fpdf2 with the first PDF, icalendar with the first convocation; the offline bot
+    belongs to ``scrutin demo`` and the tests."""
+    ran = subprocess.run(
+        [sys.executable, "-c", STARTED], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert "LOADED=\n" in ran.stdout, ran.stdout + ran.stderr

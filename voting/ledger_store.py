@@ -120,6 +120,30 @@ def _press(row: aiosqlite.Row) -> Press:
     )
 
 
+@dataclass(frozen=True)
+class ChainTip:
+    """What the next vote of a member needs: where the chain ends, the ballot's pseudonym key,
+    the member's latest choice, and whether its press was recorded already."""
+
+    last_hash: str
+    """The last entry's hash, or the terms' hash while the chain is empty."""
+    pseudonym_key: bytes | None
+    last_option: str | None
+    pressed: bool
+
+
+_TIP = """
+    SELECT k.terms_hash, k.pseudonym_key,
+        (SELECT hash FROM ballot_box WHERE ballot_id = k.ballot_id
+         ORDER BY id DESC LIMIT 1) AS last_hash,
+        (SELECT b.option FROM participation AS p LEFT JOIN ballot_box AS b ON b.id = p.entry_id
+         WHERE p.ballot_id = k.ballot_id AND p.member_id = ?
+         ORDER BY p.id DESC LIMIT 1) AS last_option,
+        (SELECT 1 FROM participation WHERE callback_id = ? AND ballot_id = k.ballot_id) AS pressed
+    FROM ballot_keys AS k WHERE k.ballot_id = ?
+"""
+
+
 class VoteLedger(Store):
     """Participation and the ballot box of every ballot; the ballot store drives it."""
 
@@ -170,6 +194,23 @@ class VoteLedger(Store):
         row = await cursor.fetchone()
         return None if row is None or row["option"] is None else str(row["option"])
 
+    async def tip(
+        self, ballot_id: int, member_id: str, callback_id: str | None = None
+    ) -> ChainTip | None:
+        """In one read, what a vote's transaction needs of the ledger; None for a ballot that
+        was never opened. Run inside the transaction that appends: the tip must not move."""
+        # One trip to the database's thread, not two: execute and fetch together.
+        rows = list(await self._reader.execute_fetchall(_TIP, (member_id, callback_id, ballot_id)))
+        if not rows:
+            return None
+        row = rows[0]
+        return ChainTip(
+            row["last_hash"] or row["terms_hash"],
+            row["pseudonym_key"],
+            row["last_option"],
+            row["pressed"] is not None,
+        )
+
     async def append(
         self,
         ballot_id: int,
@@ -179,23 +220,18 @@ class VoteLedger(Store):
         cast_by: str,
         at: datetime,
         callback_id: str | None = None,
+        tip: ChainTip | None = None,
     ) -> Press:
-        """A new entry at the end of the chain, and the participation row of its press."""
+        """A new entry at the end of the chain, and the participation row of its press.
+
+        ``tip`` is the chain's end as :meth:`tip` read it in the same transaction."""
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
-                "SELECT terms_hash, pseudonym_key FROM ballot_keys WHERE ballot_id = ?",
-                (ballot_id,),
-            )
-            keys = await cursor.fetchone()
-            assert keys is not None, f"ballot {ballot_id} was opened without its ledger"
-            key: bytes | None = keys["pseudonym_key"]
-            cursor = await connection.execute(
-                "SELECT hash FROM ballot_box WHERE ballot_id = ? ORDER BY id DESC LIMIT 1",
-                (ballot_id,),
-            )
-            last = await cursor.fetchone()
+            if tip is None:
+                tip = await self.tip(ballot_id, member_id)
+            assert tip is not None, f"ballot {ballot_id} was opened without its ledger"
+            key = tip.pseudonym_key
             voter = member_id if key is None else pseudonym(key, member_id)
-            previous = keys["terms_hash"] if last is None else last["hash"]
+            previous = tip.last_hash
             nonce = secrets.token_hex(NONCE_BYTES)
             entry = next_entry(ballot_id, voter, option, weight, nonce, previous)
             cursor = await connection.execute(

@@ -109,6 +109,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ballots ADD COLUMN election_round INTEGER
         CHECK (election_round IS NULL OR election_round BETWEEN 1 AND 3);
     """,
+    # /resultats and /clore read a groupement's (or an instance's) latest ballots in a state:
+    # a range of one index, newest first, that stops at the LIMIT.
+    """
+    CREATE INDEX ballots_by_groupement ON ballots (groupement_id, state, id);
+    CREATE INDEX ballots_by_instance ON ballots (groupement_id, instance_id, state, id);
+    """,
 )
 
 
@@ -166,6 +172,10 @@ class BallotStore(Store):
     def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.ledger = VoteLedger(database)
+        # Open ballots as decoded once: while a ballot is open its options, rules and frozen
+        # electorate never change, and a press must not decode them from JSON again. Only the
+        # state and the deadline are read again, inside each vote's transaction.
+        self._open: dict[int, Ballot] = {}
 
     async def migrate(self) -> None:
         await super().migrate()
@@ -213,6 +223,46 @@ class BallotStore(Store):
 
     async def get(self, ballot_id: int) -> Ballot:
         return await self._fetch(self._reader, ballot_id)
+
+    async def get_for_voting(self, ballot_id: int) -> Ballot:
+        """The ballot, decoded once while it is open (then kept); read anew in any other state.
+
+        Its state may be out of date when another process closed it: :meth:`cast` reads the
+        state again in its transaction, and forgets the kept ballot when it is no longer open.
+        """
+        kept = self._open.get(ballot_id)
+        if kept is not None:
+            return kept
+        ballot = await self.get(ballot_id)
+        self._keep(ballot)
+        return ballot
+
+    def _keep(self, ballot: Ballot) -> None:
+        if ballot.state is BallotState.OPEN:
+            self._open[ballot.id] = ballot
+        else:
+            self._open.pop(ballot.id, None)
+
+    async def _as_it_stands(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
+        """Inside a vote's transaction: the kept open ballot if its state and deadline on disk
+        still say so (one narrow read), else the whole row, decoded."""
+        kept = self._open.get(ballot_id)
+        if kept is not None:
+            rows = list(
+                await connection.execute_fetchall(
+                    "SELECT state, deadline_utc FROM ballots WHERE id = ?", (ballot_id,)
+                )
+            )
+            row = rows[0] if rows else None
+            if (
+                row is not None
+                and row["state"] == BallotState.OPEN.value
+                and from_db_time(row["deadline_utc"]) == kept.draft.deadline
+            ):
+                return kept
+        ballot = await self._fetch(connection, ballot_id)
+        self._keep(ballot)
+        return ballot
 
     async def create(self, draft: BallotDraft) -> Ballot:
         if not draft.question.strip():
@@ -302,15 +352,20 @@ class BallotStore(Store):
         gets the receipt it got the first time.
         """
         now = self._now
+        if not is_row_id(ballot_id):
+            raise BallotNotFound(f"no ballot {ballot_id}", ballot_id=ballot_id)
         async with self.database.transaction() as connection:
-            if callback_id is not None:
+            # Two reads: the ledger's tip (with the member's latest choice and the press), and
+            # the ballot's state and deadline; the rest of an open ballot never changes.
+            tip = await self.ledger.tip(ballot_id, member_id, callback_id)
+            if tip is not None and tip.pressed and callback_id is not None:
                 repeated = await self._repeated(ballot_id, callback_id)
                 if repeated is not None:
                     return repeated
-            ballot = await self._fetch(connection, ballot_id)
+            ballot = await self._as_it_stands(connection, ballot_id)
             self._check_vote(ballot, member_id, option, now)
-            assert ballot.electorate is not None
-            previous_option = await self.ledger.last_option(ballot_id, member_id)
+            assert ballot.electorate is not None and tip is not None
+            previous_option = tip.last_option
             if previous_option is not None and not ballot.draft.allow_vote_change:
                 raise VoteChangeNotAllowed(
                     f"{member_id!r} has voted and this ballot does not allow a change",
@@ -318,7 +373,7 @@ class BallotStore(Store):
                 )
             weight = ballot.electorate.weights[member_id]
             press = await self.ledger.append(
-                ballot_id, member_id, option, weight, cast_by, now, callback_id
+                ballot_id, member_id, option, weight, cast_by, now, callback_id, tip
             )
         assert press.entry is not None
         vote = CastVote(press.id, ballot_id, member_id, option, cast_by, now)
@@ -427,6 +482,7 @@ class BallotStore(Store):
         ballot the caller knows decides no deliberation (``numbered`` False: a ruling on how
         a session is held) takes none.
         """
+        self._open.pop(ballot_id, None)
         async with self.database.transaction() as connection:
             ballot = await self._fetch(connection, ballot_id)
             if ballot.state is not BallotState.OPEN:
@@ -492,6 +548,7 @@ class BallotStore(Store):
             return await self._fetch(connection, ballot_id), result
 
     async def cancel(self, ballot_id: int) -> Ballot:
+        self._open.pop(ballot_id, None)
         async with self.database.transaction() as connection:
             ballot = await self._fetch(connection, ballot_id)
             if ballot.state not in (BallotState.DRAFT, BallotState.OPEN):
@@ -526,6 +583,27 @@ class BallotStore(Store):
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         cursor = await self._reader.execute(f"SELECT * FROM ballots {where} ORDER BY id", params)
+        return [_ballot_from_row(row) for row in await cursor.fetchall()]
+
+    async def latest(
+        self,
+        groupement_id: str,
+        state: BallotState,
+        *,
+        instance_id: str | None = None,
+        limit: int,
+    ) -> list[Ballot]:
+        """The groupement's (or one instance's) ``limit`` latest ballots in ``state``, newest
+        first; only those rows are read and decoded."""
+        instance = "" if instance_id is None else " AND instance_id = ?"
+        params: list[Any] = [groupement_id, state.value]
+        if instance_id is not None:
+            params.append(instance_id)
+        cursor = await self._reader.execute(
+            f"SELECT * FROM ballots WHERE groupement_id = ? AND state = ?{instance} "
+            "ORDER BY id DESC LIMIT ?",
+            [*params, limit],
+        )
         return [_ballot_from_row(row) for row in await cursor.fetchall()]
 
     async def due_for_closing(self) -> list[Ballot]:

@@ -58,7 +58,7 @@ def _bot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     run.add_argument("--port", type=int, default=8443, help="webhook: port to bind")
     run.add_argument("--api-url", help="another Bot API server (SCRUTIN_API_BASE_URL)")
 
-    demo = _sub(commands, "demo", "play a whole weighted ballot offline, no token", "telegram:demo")
+    demo = _sub(commands, "demo", "play a whole weighted ballot offline, no token", "demo:demo")
     demo.add_argument("--dir", default="scrutin-demo", help="where to leave the database")
 
     backup = _sub(

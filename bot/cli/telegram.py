@@ -1,14 +1,12 @@
-"""``scrutin run`` (the bot for real) and ``scrutin demo`` (a whole meeting, offline)."""
+"""``scrutin run``: the bot for real. It loads only what serving updates needs."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
-from pathlib import Path
 
 from bot.cli.common import fail, load_settings
-from bot.demo import run_demo
 from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
 
 
@@ -33,10 +31,4 @@ def run_bot(args: argparse.Namespace) -> int:
         run(settings, webhook)
     except RunError as error:
         return fail(str(error))
-    return 0
-
-
-def demo(args: argparse.Namespace) -> int:
-    database = run_demo(Path(args.dir))
-    print(f"\nLa base de données de la démonstration est dans {database}.")
     return 0

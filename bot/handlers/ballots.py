@@ -203,8 +203,8 @@ async def results_command(update: Update, context: ScrutinContext) -> None:
         return
     chat = update.effective_chat
     group_chat = None if chat is None or in_private_chat(update) else chat.id
-    closed = await results_seen(context.services, caller.groupements, group_chat)
-    if closed is None:
+    chosen = await results_seen(context.services, caller.groupements, group_chat, wanted)
+    if chosen is None:
         await reply(
             update,
             _(
@@ -213,7 +213,6 @@ async def results_command(update: Update, context: ScrutinContext) -> None:
             ),
         )
         return
-    chosen = [b for b in closed if b.id == wanted] if wanted is not None else closed[-3:]
     if not chosen:
         await reply(update, _("No result yet."))
         return

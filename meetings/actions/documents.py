@@ -16,11 +16,9 @@ from zoneinfo import ZoneInfo
 
 from meetings.actions.actor import Actor
 from meetings.actions.lookups import meetings_in
-from meetings.charts.ballot import ballot_chart
 from meetings.meeting import MeetingState
 from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.model import ConsultationRecord, Minutes
-from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
 from voting.ballot import Ballot, BallotMode, BallotNotFound
 from voting.refusal import Refused
@@ -83,6 +81,11 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
 async def _rendered(
     services: Services, number: int, *, ballot: bool, at: datetime
 ) -> tuple[Minutes | ConsultationRecord, bytes]:
+    # Imported when a PDF is written, not when the bot starts: fpdf2 and the charts it
+    # embeds (matplotlib) take most of a start's time and memory (issue #11).
+    from meetings.charts.ballot import ballot_chart
+    from meetings.minutes.pdf import render_pdf
+
     built = await source(services, number, ballot=ballot)
     # The charts of closed ballots are those the group got: drawn once, reused here.
     draw = services.charts.ballot(ballot_chart)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from meetings.actions.actor import Actor
 from meetings.delivery.ballots import deliver_papers, refresh_participation
-from meetings.papers import may_vote
+from meetings.papers import speaks_for
 from meetings.services import Services
 from voting.ballot import Ballot, BallotState, InvalidOption, NotEntitled, VoteReceipt
 
@@ -43,7 +43,7 @@ async def cast_vote(
 ) -> VoteRecorded:
     """Record the vote of a press; ``callback_id`` (Telegram's id of the press) makes a press
     that comes again get the first answer, with nothing written twice."""
-    ballot = await services.ballots.get(ballot_id)
+    ballot = await services.ballots.get_for_voting(ballot_id)
     electorate = ballot.electorate
     if (
         electorate is None
@@ -53,7 +53,8 @@ async def cast_vote(
         raise InvalidOption("button out of range")
     member_id = electorate.members[member_index]
     option = ballot.draft.options[option_index]
-    if not await may_vote(services.roster, ballot, actor.person_id, member_id):
+    # The seats the person holds were read for this update: no second look at the roster.
+    if not speaks_for(ballot, actor.seats, member_id):
         raise NotEntitled(
             f"{actor.person_id!r} does not vote for {member_id!r} on ballot {ballot_id}",
             member_id=member_id,

@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from meetings.buttons import NextRoundButton
-from meetings.charts.ballot import ballot_chart
 from meetings.chats import BallotPost
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.delivery.fanout import fan_out
@@ -155,6 +154,10 @@ async def result_chart(
 ) -> bytes:
     """The ballot's chart, drawn once (:attr:`Services.charts`) in a worker thread: matplotlib
     would block the event loop."""
+    # Imported here, the one place a result chart is drawn, so that matplotlib loads when the
+    # first chart is drawn, not when the bot starts (issue #11: start-up time and memory).
+    from meetings.charts.ballot import ballot_chart
+
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     assert ballot.electorate is not None
     names = {member: name_of(groupement, member) for member in ballot.electorate.members}

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.delivery.fanout import fan_out
-from meetings.ics import meeting_ics
 from meetings.meeting import Meeting
 from meetings.notifier import Attachment, Group, Message, Posted, Private
 from meetings.quorum import LiveQuorum, live_quorum
@@ -29,6 +28,10 @@ from meetings.wording.messages.meetings import (
 
 def calendar_file(scope: MeetingScope, meeting: Meeting) -> Attachment:
     """The meeting's .ics: same UID whatever happens, a higher SEQUENCE at each change."""
+    # Imported when a calendar file is written, not when the bot starts: icalendar adds to
+    # every start's time and memory for what only convocations need (issue #11).
+    from meetings.ics import meeting_ics
+
     groupement = scope.groupement
     ics = meeting_ics(
         uid=f"meeting-{meeting.id}@{groupement.id}.scrutin",
