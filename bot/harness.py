@@ -51,6 +51,7 @@ class OfflineHarness:
             rate_limiter=rate_limiter() if rate_limited else None,
         )
         services.live.scheduler = ManualScheduler(clock)
+        services.papers.scheduler = ManualScheduler(clock)
         self.request.listener = listener
         self.updates = UpdateFactory(self.bot, clock)
         # The job queue is never started here: deadlines follow the caller's clock, and
@@ -77,17 +78,20 @@ class OfflineHarness:
         trace: TracebackType | None,
     ) -> None:
         await self.services.live.stop()
+        await self.services.papers.stop()
         await self.application.shutdown()
 
     async def _process(self, update: Any) -> list[RecordedCall]:
         before = len(self.request.calls)
         await self.application.process_update(update)
+        await self.services.papers.settle()
         await self.services.live.settle()
         return [as_read(call) for call in self.request.calls[before:]]
 
     async def settle(self) -> list[RecordedCall]:
         """Send the live edits that the clock now allows; the bot's calls."""
         before = len(self.request.calls)
+        await self.services.papers.settle()
         await self.services.live.settle()
         return [as_read(call) for call in self.request.calls[before:]]
 
@@ -104,6 +108,7 @@ class OfflineHarness:
             for update in updates
         ]
         await asyncio.gather(*tasks)
+        await self.services.papers.settle()
         await self.services.live.settle()
         return [as_read(call) for call in self.request.calls[before:]]
 

@@ -161,4 +161,5 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         if isinstance(services, Services):
             # Edits of live messages still waiting for a group's pace: the next start redoes them.
             await services.live.stop()
+            await services.papers.stop()
         await super().stop()

@@ -8,6 +8,7 @@ actions of :mod:`meetings.actions`. It imports no transport: the bot connects it
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,13 +57,20 @@ class Services:
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
+    papers: LiveEdits = field(init=False)
+    """The edits of voters' papers after a press: coalesced per paper, off the handler's
+    path, with no pause of their own (the rate limiter keeps the bot's overall pace)."""
     live: LiveEdits = field(init=False)
     """The coalesced edits of live messages (a group's participation), sent through
     :attr:`notifier` at each chat's pace."""
 
     def __post_init__(self) -> None:
         # Looked up at each edit: the bot connects its notifier after the services are built.
-        self.live = LiveEdits(lambda posted, message: self.notifier.edit(posted, message))
+        def edit(posted: Posted, message: Message) -> Awaitable[bool]:
+            return self.notifier.edit(posted, message)
+
+        self.live = LiveEdits(edit)
+        self.papers = LiveEdits(edit, interval=0)
 
     @property
     def clock(self) -> Clock:

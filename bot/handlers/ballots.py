@@ -4,12 +4,11 @@ again, and standing proxies for written consultations."""
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot.arguments import BadArguments, number, optional_number
 from bot.commands import Access, ButtonRoute, Command
 from bot.context import ScrutinContext
-from bot.replies import alert, in_private_chat, markup, reply, reply_photo
+from bot.replies import alert, in_private_chat, reply, reply_photo
 from meetings.actions.ballot_cancel import cancel_ballot
 from meetings.actions.ballot_close import BallotClosed, close_ballot
 from meetings.actions.lookups import ballots_in, results_seen
@@ -17,6 +16,7 @@ from meetings.actions.standing_proxy import give_standing_proxy, revoke_standing
 from meetings.actions.vote import announce_vote, cast_vote, send_papers_again
 from meetings.buttons import VOTE_PATTERN, decode_vote
 from meetings.delivery.ballots import result_chart
+from meetings.notifier import Message, Posted
 from meetings.wording.formats import name_of
 from meetings.wording.i18n import N_
 from meetings.wording.messages.ballots import confirmation, paper_keyboard, paper_text
@@ -64,13 +64,20 @@ async def vote_pressed(update: Update, context: ScrutinContext) -> None:
         if ballot.draft.allow_vote_change
         else None
     )
-    try:
-        await query.edit_message_text(text, reply_markup=markup(keyboard))
-    except BadRequest as error:
-        # Pressing the same option twice leaves the paper as it was; Telegram says so.
-        if "not modified" not in str(error).lower():
-            raise
-    await announce_vote(context.services, recorded)
+    if query.message is None:
+        return
+    services = context.services
+
+    async def paper_now() -> Message | None:
+        # A paper whose ballot closed meanwhile keeps what the close left on it (no buttons).
+        still_open = (await services.ballots.get(ballot.id)).state is BallotState.OPEN
+        return Message(text, keyboard) if still_open else None
+
+    # Off the handler's path, as the group's message: the press is answered, and the next
+    # presses are not held behind Telegram's pace of edits (30 a second for the whole bot).
+    posted = Posted(query.message.chat.id, query.message.message_id)
+    services.papers.stale(posted, paper_now)
+    await announce_vote(services, recorded)
 
 
 async def stray_button(update: Update, context: ScrutinContext) -> None:
