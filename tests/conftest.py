@@ -4,11 +4,13 @@ and the bot driven offline through ``Application.process_update``."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiosqlite.core
 import pytest
 
 from bot.harness import OfflineHarness
@@ -108,3 +110,30 @@ async def enrol(
 
 async def enrol_everyone(harness: OfflineHarness) -> dict[str, dict[str, Any]]:
     return {member: await enrol(harness, member) for member in MEMBERS}
+
+
+# --- connections left open ------------------------------------------------------------------
+
+_THREAD_CREATORS: dict[str, str] = {}
+"""The test during which each thread first appeared, by thread name (names are unique)."""
+
+
+@pytest.fixture(autouse=True)
+def _note_new_threads(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    for thread in threading.enumerate():
+        _THREAD_CREATORS.setdefault(thread.name, request.node.nodeid)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A database connection a test left open keeps a worker thread that would hold the
+    interpreter at exit forever: name the test, and stop the thread so the run still ends."""
+    for thread in threading.enumerate():
+        if thread.daemon or thread is threading.main_thread():
+            continue
+        target = getattr(thread, "_target", None)
+        if target is aiosqlite.core._connection_worker_thread:
+            creator = _THREAD_CREATORS.get(thread.name, "an unknown test")
+            print(f"\nwarning: an aiosqlite connection was left open by {creator}")
+            queue = thread._args[0]  # type: ignore[attr-defined]
+            queue.put_nowait((None, lambda: aiosqlite.core._STOP_RUNNING_SENTINEL))
