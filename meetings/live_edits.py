@@ -38,6 +38,8 @@ GROUP_EDITS_PER_MINUTE = 20
 GROUP_EDIT_INTERVAL = 60 / GROUP_EDITS_PER_MINUTE
 LONGEST_PAUSE = 60.0
 """The longest pause after failed edits, in seconds: a group's 429 rarely asks for more."""
+SHORTEST_RETRY = 1.0
+"""Seconds before a failed edit is tried again, at the least (then doubling)."""
 ATTEMPTS = 6
 """Failed edits in a row after which a message is left as it is until it changes again."""
 
@@ -216,8 +218,10 @@ class LiveEdits:
 
     def _failed(self, chat: _Chat, posted: Posted, entry: _Stale) -> None:
         chat.failures += 1
+        # Edits with no pause of their own (papers) still back off when Telegram refuses.
+        pause = max(self.interval, SHORTEST_RETRY)
         chat.next_at = self.scheduler.now() + min(
-            self.interval * 2**chat.failures, max(LONGEST_PAUSE, self.interval)
+            pause * 2**chat.failures, max(LONGEST_PAUSE, pause)
         )
         newer = chat.stale.get(posted)
         failures = entry.failures + 1

@@ -269,3 +269,29 @@ def test_the_keys_of_an_update_are_its_person_and_its_group() -> None:
         ("chat", GROUP_CHAT),
     )
     assert order_keys(object()) == ()
+
+
+async def test_a_paper_is_edited_off_the_handlers_path_and_never_after_its_close(
+    limited: OfflineHarness, clock: FakeClock
+) -> None:
+    """The press is answered whatever becomes of its paper's edit; an edit still to be made
+    when the ballot closes is dropped, so the paper stays as the close left it (no buttons)."""
+    harness = limited
+    ballot_id, papers = await ballot_with_group(harness)
+    chat = representative("cea")["id"]
+    harness.request.fail_next("editMessageText", "forbidden", chat_id=chat)
+    before = len(harness.request.calls)
+    await harness.press(representative("cea"), papers["cea"], button_data(papers["cea"], "Pour"))
+    assert "answerCallbackQuery" in [c.method for c in harness.request.calls[before:]]
+    assert harness.services.papers.pending == 1  # the failed edit waits for its retry
+
+    await harness.say(COORDINATOR, f"/clore {ballot_id}")
+    clock.advance(timedelta(minutes=2))
+    await harness.settle()
+    assert harness.services.papers.pending == 0
+    retried = [
+        c
+        for c in harness.request.calls[before:]
+        if c.method == "editMessageText" and c.params.get("chat_id") == chat and not c.failed
+    ]
+    assert all("Pour" not in str(c.params.get("reply_markup") or "") for c in retried)
