@@ -22,6 +22,7 @@ RECEIPT = re.compile(r"Reçu : ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})")
 async def _deliver(harness: OfflineHarness, update: Update) -> list[Any]:
     before = len(harness.request.calls)
     await harness.application.process_update(update)
+    await harness.settle()  # the paper is edited off the handler's path
     return [as_read(call) for call in harness.request.calls[before:]]
 
 

@@ -211,8 +211,7 @@ async def test_the_roster_survives_a_restart(
         assert person.language == "en"
         assert (await reopened.accept(pending.token, "tg:2", "Deux")).role is Role.SUPPLEANT
     finally:
-        # The fixture closes its own (already closed) connection: hand it the new one.
-        roster.database = reopened.database
+        await reopened.database.close()
 
 
 # --- coordinators -------------------------------------------------------------------
