@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import voting.ballot_rows
 import voting.store
 from bot.harness import OfflineHarness, button_data
 from meetings.actions.lookups import LATEST_RESULTS, results_seen
@@ -63,14 +64,14 @@ async def full_scans(database: Database, statements: list[str]) -> dict[str, str
 def decodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], int]]:
     """How many ballot rows the store has decoded from the database since the test began."""
     count = 0
-    original = voting.store._ballot_from_row
+    original = voting.ballot_rows.ballot_from_row
 
     def counting(row: object) -> object:
         nonlocal count
         count += 1
         return original(row)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(voting.store, "_ballot_from_row", counting)
+    monkeypatch.setattr(voting.store, "ballot_from_row", counting)
     yield lambda: count
 
 

@@ -29,7 +29,6 @@ from voting.ballot import (
     BallotState,
     CastVote,
     DeadlinePassed,
-    DeliberationNumber,
     InvalidElectorate,
     InvalidOption,
     InvalidTransition,
@@ -40,10 +39,9 @@ from voting.ballot import (
     judge,
     takes_a_number,
 )
+from voting.ballot_rows import ballot_from_row
 from voting.codec import (
-    electorate_from_mapping,
     electorate_to_mapping,
-    result_from_mapping,
     result_to_mapping,
 )
 from voting.db import Database, Store, from_db_time, is_row_id, to_db_time
@@ -51,7 +49,7 @@ from voting.election import elect_the_oldest
 from voting.electorate import Electorate
 from voting.ledger import ChainEntry
 from voting.ledger_store import VoteLedger
-from voting.rules import BallotKind, BallotRules, rules_from_mapping, rules_to_mapping
+from voting.rules import BallotKind, BallotRules, rules_to_mapping
 from voting.tally import TallyError, TallyResult
 
 COMPONENT = "voting"
@@ -118,44 +116,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-def _ballot_from_row(row: aiosqlite.Row) -> Ballot:
-    deadline = from_db_time(row["deadline_utc"])
-    created_at = from_db_time(row["created_at_utc"])
-    assert created_at is not None
-    return Ballot(
-        id=row["id"],
-        draft=BallotDraft(
-            groupement_id=row["groupement_id"],
-            instance_id=row["instance_id"],
-            question=row["question"],
-            kind=BallotKind(row["kind"]),
-            options=tuple(json.loads(row["options"])),
-            mode=BallotMode(row["mode"]),
-            allow_vote_change=bool(row["allow_vote_change"]),
-            deadline=deadline,
-            meeting_id=row["meeting_id"],
-            created_by=row["created_by"],
-            election_round=row["election_round"],
-        ),
-        state=BallotState(row["state"]),
-        created_at=created_at,
-        opened_at=from_db_time(row["opened_at_utc"]),
-        closed_at=from_db_time(row["closed_at_utc"]),
-        cancelled_at=from_db_time(row["cancelled_at_utc"]),
-        rules=rules_from_mapping(json.loads(row["rules"])) if row["rules"] else None,
-        weight_table_id=row["weight_table_id"],
-        electorate=electorate_from_mapping(json.loads(row["electorate"]))
-        if row["electorate"]
-        else None,
-        chair=row["chair"],
-        second_convocation=bool(row["second_convocation"]),
-        result=result_from_mapping(json.loads(row["result"])) if row["result"] else None,
-        deliberation=None
-        if row["deliberation_sequence"] is None
-        else DeliberationNumber(row["deliberation_year"], row["deliberation_sequence"]),
-    )
-
-
 @dataclass(frozen=True)
 class ReceiptFound:
     ballot: Ballot
@@ -219,7 +179,7 @@ class BallotStore(Store):
         row = await cursor.fetchone()
         if row is None:
             raise BallotNotFound(f"no ballot {ballot_id}", ballot_id=ballot_id)
-        return _ballot_from_row(row)
+        return ballot_from_row(row)
 
     async def get(self, ballot_id: int) -> Ballot:
         return await self._fetch(self._reader, ballot_id)
@@ -583,7 +543,7 @@ class BallotStore(Store):
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         cursor = await self._reader.execute(f"SELECT * FROM ballots {where} ORDER BY id", params)
-        return [_ballot_from_row(row) for row in await cursor.fetchall()]
+        return [ballot_from_row(row) for row in await cursor.fetchall()]
 
     async def latest(
         self,
@@ -604,7 +564,7 @@ class BallotStore(Store):
             "ORDER BY id DESC LIMIT ?",
             [*params, limit],
         )
-        return [_ballot_from_row(row) for row in await cursor.fetchall()]
+        return [ballot_from_row(row) for row in await cursor.fetchall()]
 
     async def due_for_closing(self) -> list[Ballot]:
         """Open ballots whose deadline has passed, for the closing job."""
@@ -613,4 +573,4 @@ class BallotStore(Store):
             "AND deadline_utc <= ? ORDER BY deadline_utc",
             (to_db_time(self._now),),
         )
-        return [_ballot_from_row(row) for row in await cursor.fetchall()]
+        return [ballot_from_row(row) for row in await cursor.fetchall()]
