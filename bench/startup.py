@@ -8,14 +8,17 @@ import asyncio
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench.measure import Compared, alternate
-from tests.botapi import TOKEN, FakeBotApi, child_environment, scrutin_command
+from tests.botapi import (
+    TOKEN,
+    FakeBotApi,
+    child_environment,
+    scrutin_command,
+    serving_fake_api,
+)
 
 PATIENCE = 30.0
 IDLE = 1.0
@@ -34,19 +37,6 @@ application = (
 application.add_handler(CommandHandler("start", start))
 application.run_polling()
 """
-
-
-@contextmanager
-def fake_api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi()
-    thread = threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield api
-    finally:
-        api.shutdown()
-        api.server_close()
-        thread.join(timeout=5)
 
 
 def _resident_kb(pid: int) -> int:
@@ -84,7 +74,7 @@ async def startup(directory: Path, repeats: int) -> tuple[Compared, Compared]:
     """(ready seconds, idle RSS): the bare bot as baseline, ``scrutin run`` as the project."""
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     memory: dict[str, list[float]] = {"bare": [], "project": []}
-    with fake_api() as api:
+    with serving_fake_api() as api:
         environment = child_environment(directory / "scrutin.db")
         environment["SCRUTIN_API_BASE_URL"] = api.url
         bare_script = directory / "bare_bot.py"

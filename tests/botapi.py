@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -160,8 +161,9 @@ BOT_USER: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
+@contextmanager
+def serving_fake_api() -> Iterator[FakeBotApi]:
+    """The fake Bot API listening on 127.0.0.1 until the block ends (the bench uses it too)."""
     api = FakeBotApi()
     thread = threading.Thread(target=api.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
@@ -171,6 +173,12 @@ def fake_api() -> Iterator[FakeBotApi]:
         api.shutdown()
         api.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    with serving_fake_api() as api:
+        yield api
 
 
 # --- the subprocess ------------------------------------------------------------------------
