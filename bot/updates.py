@@ -159,7 +159,9 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
                 await asyncio.wait(late, timeout=STOP_GRACE_SECONDS)
         services = self.bot_data.get(SERVICES_KEY)
         if isinstance(services, Services):
-            # Edits of live messages still waiting for a group's pace: the next start redoes them.
+            # Edits of live messages still waiting for a group's pace: the next start redoes
+            # them. A paper still waiting for its edit keeps its old text (its press was
+            # answered and the vote is on disk; /vote sends the paper again).
             await services.live.stop()
             await services.papers.stop()
         await super().stop()
