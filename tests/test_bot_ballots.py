@@ -616,14 +616,20 @@ async def test_pressing_the_same_option_twice_is_quiet(
     assert [v.option for v in await harness.services.ballots.history(ballot_id)] == ["for", "for"]
 
 
-async def test_a_secret_vote_is_not_shown_to_the_members_other_representative(
-    harness: OfflineHarness,
-) -> None:
+async def aube_with_a_substitute(harness: OfflineHarness) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The Aube's titulaire and its suppléant (user 3005), both enrolled."""
     titular = await enrol(harness, "aube")
     await harness.say(COORDINATOR, "/inviter aube suppleant")
     substitute = user(3005, "Chloé")
     token = invitation_token(harness.last_message_to(COORDINATOR_ID)["text"])
     await harness.say(substitute, f"/start {token}")
+    return titular, substitute
+
+
+async def test_a_secret_vote_is_not_shown_to_the_members_other_representative(
+    harness: OfflineHarness,
+) -> None:
+    titular, substitute = await aube_with_a_substitute(harness)
     await open_ballot(harness, kind="Secret")
     await vote(harness, "aube", "Contre")
 

@@ -13,8 +13,14 @@ from bot.harness import OfflineHarness, as_read, button_data
 from meetings.wording.messages.ballots import confirmation
 from meetings.wording.messages.results import MESSAGE_LIMIT
 from meetings.wording.typography import plain
-from tests.conftest import COORDINATOR, COORDINATOR_ID, enrol, invitation_token, user
-from tests.test_bot_ballots import answers, member_name, open_ballot, paper
+from tests.conftest import COORDINATOR, enrol
+from tests.test_bot_ballots import (
+    answers,
+    aube_with_a_substitute,
+    member_name,
+    open_ballot,
+    paper,
+)
 
 RECEIPT = re.compile(r"Reçu : ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})")
 
@@ -102,11 +108,7 @@ async def test_after_a_secret_close_both_representatives_who_voted_get_the_resul
     harness: OfflineHarness,
 ) -> None:
     """The close forgets who pressed before the vote that counts, not whom to tell."""
-    titular = await enrol(harness, "aube")
-    await harness.say(COORDINATOR, "/inviter aube suppleant")
-    substitute = user(3005, "Chloé")
-    token = invitation_token(harness.last_message_to(COORDINATOR_ID)["text"])
-    await harness.say(substitute, f"/start {token}")
+    titular, substitute = await aube_with_a_substitute(harness)
     ballot_id = await open_ballot(harness, kind="Secret")
     message = harness.papers_to(3005)[-1]
     await harness.press(substitute, message, button_data(message, "Pour"))
