@@ -47,6 +47,19 @@ def _tally_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     check = _sub(actions, "check", "validate a config directory", "tally:config_check")
     check.add_argument("dir", nargs="?", help="directory of groupement TOML files")
     check.add_argument("--on", help="date (YYYY-MM-DD) whose weights to show; default today")
+    check.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of power")
+
+    power = _sub(
+        commands,
+        "power",
+        "each member's power under each voting instance's weights and rule",
+        "power:power",
+    )
+    power.add_argument("dir", nargs="?", help="directory of groupement TOML files")
+    power.add_argument("--groupement", help="only this groupement")
+    power.add_argument("--instance", help="only this instance (with --groupement)")
+    power.add_argument("--on", help="date (YYYY-MM-DD) whose weights to use; default today")
+    power.add_argument("--lang", choices=("fr", "en"), default="fr")
 
 
 def _bot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.cli.common import EXIT_INVALID, fail
+from bot.cli.power import power_lines
 from config.loader import ConfigError, default_config_dir, load_config_dir
 from config.summary import summarize
 from meetings.wording.explain import explain, quorum_line, summary_lines
@@ -50,4 +51,5 @@ def config_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     on = date.fromisoformat(args.on) if args.on else datetime.now(PARIS).date()
     print(summarize(governance, on))
+    print("\n".join(power_lines(governance, on, args.lang, detailed=False)).rstrip())
     return 0

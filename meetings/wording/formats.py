@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from config.models import GovernanceLookupError, Groupement
 from meetings.schedule import Quarter
@@ -53,6 +55,14 @@ def voices(amount: Decimal | int, language: str = "fr") -> str:
     return _.ngettext("{weight} vote", "{weight} votes", amount).format(
         weight=weight(amount, language)
     )
+
+
+def percent(share: Fraction, language: str = "fr") -> str:
+    """An exact share as a percentage rounded to one decimal, for display only: ``44,4 %``."""
+    tenths = round(share * 1000)  # half to even, as the weights are shown
+    locale = Locale.parse(_locale(language))
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+    return format_percent(Decimal(tenths).scaleb(-3), format=pattern, locale=locale)
 
 
 def members(count: int, language: str = "fr") -> str:
