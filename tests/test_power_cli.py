@@ -134,3 +134,9 @@ def test_power_refuses_what_it_cannot_show(
 ) -> None:
     status, _, err = run(capsys, "power", *arguments)
     assert status == 2 and message in err
+
+
+def test_power_says_so_when_no_table_is_in_force(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "power", "--on", "2000-01-01")
+    assert status == 0
+    assert out.strip() == "Aucune instance délibérante n'a de tableau de voix en vigueur."

@@ -30,8 +30,8 @@ leaving one out is the inverse recurrence ``Q[k] = P[k] - Q[k-1] x^w``. Members 
 weight have equal power, so the counts without one member are computed once per distinct
 weight. Time: O(n^2 + d * n) big-integer operations on numbers of O(W * n) bits, where d
 is the number of distinct weights, so O((n + d) * n^2 * W) bit operations; memory
-O(n^2 * W) bits. A table of 500 members with weights of one decimal is a few seconds;
-weights with many decimals make W, and so the time, grow.
+O(n^2 * W) bits. 500 members with weights 1 to 5 (W = 1500) take under five seconds;
+weights with many decimals make W, and so the time, grow (see :data:`WORK_LIMIT`).
 """
 
 from __future__ import annotations

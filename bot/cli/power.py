@@ -58,5 +58,8 @@ def power(args: argparse.Namespace) -> int:
     lines: list[str] = []
     for item in found:
         lines += [*detailed_power(item, args.lang), ""]
+    if not found:
+        _ = translator(args.lang)
+        lines.append(_("No voting instance has a weight table in force."))
     print("\n".join(lines).rstrip())
     return 0
