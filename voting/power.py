@@ -232,7 +232,11 @@ class _Packing:
     """Weights 0 .. slots - 1 are kept: every weight a coalition can have."""
 
     def window_sum(self, row: int, low: int, high: int) -> int:
-        """The sum of the counts of weights ``low`` to ``high - 1`` in ``row``."""
+        """The sum of the counts of weights ``low`` to ``high - 1`` in ``row``.
+
+        As 2^bits = 1 modulo 2^bits - 1, a window is the sum of its slots modulo that
+        number, and that sum (at most the 2^n coalitions) stays below it.
+        """
         low, high = max(low, 0), min(high, self.slots)
         if low >= high:
             return 0
@@ -269,12 +273,12 @@ def _counts(units: Iterable[int], packing: _Packing) -> list[int]:
     return rows
 
 
-Intervals = list[tuple[int, int]]
+_Intervals = list[tuple[int, int]]
 
 
-def _winning_weights(game: WeightedGame, heads: int, with_casting: bool) -> Intervals:
+def _winning_weights(game: WeightedGame, heads: int, with_casting: bool) -> _Intervals:
     """The weights (units, half-open intervals) at which a coalition of ``heads`` wins."""
-    found: Intervals = []
+    found: _Intervals = []
     least = game.least_winning_weight()
     if game.heads_suffice(heads):
         found.append((least, game.total + 1))
@@ -285,15 +289,15 @@ def _winning_weights(game: WeightedGame, heads: int, with_casting: bool) -> Inte
     return found
 
 
-def _shifted(intervals: Intervals, by: int) -> Intervals:
+def _shifted(intervals: _Intervals, by: int) -> _Intervals:
     return [(low - by, high - by) for low, high in intervals]
 
 
-def _minus(kept: Intervals, removed: Intervals) -> Intervals:
+def _minus(kept: _Intervals, removed: _Intervals) -> _Intervals:
     """The points of ``kept`` outside ``removed``."""
     result = kept
     for cut_low, cut_high in removed:
-        pieces: Intervals = []
+        pieces: _Intervals = []
         for low, high in result:
             if cut_high <= low or high <= cut_low:
                 pieces.append((low, high))
@@ -315,10 +319,11 @@ class _Family:
     with_casting: bool
 
 
-def _families(game: WeightedGame, casting_counted: bool) -> list[_Family]:
-    """How a coalition of the counted members extends to one of everybody but the member
-    studied: with and without the casting member, when that member is counted apart."""
-    if game.casting is None or casting_counted:
+def _families(game: WeightedGame, casting_studied: bool) -> list[_Family]:
+    """How a coalition of the counted members (never the casting one) extends to one of
+    everybody but the member studied: with and without the casting member, unless there is
+    none or it is the member studied."""
+    if game.casting is None or casting_studied:
         return [_Family(0, 0, False)]
     casting_units = game.units[game.members.index(game.casting)]
     return [_Family(0, 0, False), _Family(casting_units, 1, True)]
@@ -339,7 +344,7 @@ def _swings_by_size(
 ) -> dict[int, int]:
     """For one member: how many coalitions of each size, without it, it turns into winners."""
     found: dict[int, int] = {}
-    for family in _families(game, casting_counted=is_casting):
+    for family in _families(game, casting_studied=is_casting):
         joined = family.with_casting or is_casting
         for size, row in enumerate(rows):
             heads = size + family.extra_heads
@@ -358,7 +363,7 @@ def _swings_by_size(
 def _losing_by_size(game: WeightedGame, rows: list[int], packing: _Packing) -> dict[int, int]:
     """How many coalitions of each size, of all the members, lose."""
     found: dict[int, int] = {}
-    for family in _families(game, casting_counted=False):
+    for family in _families(game, casting_studied=False):
         for size, row in enumerate(rows):
             heads = size + family.extra_heads
             winning = _shifted(
