@@ -174,4 +174,5 @@ async def minutes_of(services: Services, meeting_id: int, *, named: bool = False
         ballots=services.ballots,
         sessions=services.sessions,
         roster=services.roster if named else None,
+        designations=services.designations,
     )
