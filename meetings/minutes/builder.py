@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
-from meetings.designation_store import DesignationStore
 from meetings.disclosure import outcome_only
 from meetings.meeting import (
     AgendaItem,
@@ -31,7 +30,6 @@ from meetings.meeting import (
     agenda_position,
     unreached_members,
 )
-from meetings.minutes.designation_lines import designation_lines
 from meetings.minutes.model import (
     AdvisoryAttendance,
     Chair,
@@ -465,10 +463,9 @@ async def build_minutes(
     ballots: BallotStore,
     sessions: SessionStore,
     roster: Roster | None = None,
-    designations: DesignationStore | None = None,
 ) -> Minutes:
     """The minutes of a meeting whose session has opened (a draft until it closes); with the
-    roster, they name the person who sat for each member; with the designations, the acts."""
+    roster, they name the person who sat for each member."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
     scope = scope_of(governance, meeting)
     meeting, earlier, undelivered = await _convocation_record(meetings, meeting, scope)
@@ -517,7 +514,6 @@ async def build_minutes(
         weight_table_name=None if table is None else table.name,
         notes={p: note.text for p, note in (await meetings.notes(meeting_id)).items()},
         late_convened=await _late_convened(meetings, meeting_id, scope),
-        designations=await designation_lines(designations, scope, opened_at),
     )
 
 

@@ -4,26 +4,28 @@ its seats waited. From the designation records only: a member with none is left 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 
+from config.models import Governance
 from meetings.designation import Standing, standing_at
 from meetings.designation_store import DesignationStore
-from meetings.minutes.model import DesignationLine
-from meetings.scope import MeetingScope
+from meetings.minutes.model import DesignationLine, Minutes
+from meetings.scope import scope_of
+from meetings.store import MeetingStore
 from meetings.wording.formats import name_of
 
 
-async def designation_lines(
-    store: DesignationStore | None, scope: MeetingScope, at: datetime
-) -> tuple[DesignationLine, ...]:
-    if store is None:
-        return ()
+async def with_designations(
+    minutes: Minutes, governance: Governance, meetings: MeetingStore, store: DesignationStore
+) -> Minutes:
+    """``minutes`` with the designation of each member convened, as recorded at the opening."""
+    scope = scope_of(governance, await meetings.get(minutes.meeting_id))
     groupement = scope.groupement
     acts = await store.designations(groupement.id)
     ends = await store.mandate_ends(groupement.id)
     lines = []
     for member_id in scope.members:
-        standing = standing_at(member_id, acts, ends, at)
+        standing = standing_at(member_id, acts, ends, minutes.opened_at)
         if standing.standing is Standing.UNRECORDED:
             continue
         lines.append(
@@ -34,4 +36,4 @@ async def designation_lines(
                 None if standing.waiting_since is None else standing.waiting_since.election_day,
             )
         )
-    return tuple(lines)
+    return replace(minutes, designations=tuple(lines))
