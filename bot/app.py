@@ -26,6 +26,7 @@ from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
 from bot.handlers import (
     ballot_form,
     ballots,
+    designations,
     elections,
     meeting_form,
     meetings,
@@ -66,6 +67,7 @@ TABLE = Table(
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
                 *receipts.COMMANDS,
+                *designations.COMMANDS,
             ),
             key=lambda command: command.rank,
         )

@@ -17,6 +17,7 @@ from meetings.schedule import wall_clock
 _DAY_AND_TIME = re.compile(
     r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s+([0-9]{1,2})\s*[h:H]\s*([0-9]{2})?\s*"
 )
+_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _NUMBER = re.compile(r"[0-9]{1,20}")
 """ASCII digits only ("²" is a digit to Python, no number); longer than any row id can be."""
 NONE_WORDS = frozenset({"-", "aucun", "aucune", "non", "none", "no"})
@@ -76,6 +77,18 @@ def wall_clock_moment(text: str, zone: ZoneInfo) -> datetime | None:
     if exact.astimezone(zone).replace(tzinfo=None) != moment.replace(tzinfo=None):
         return None
     return exact
+
+
+def calendar_day(text: str) -> date | None:
+    """``03/02/2025`` (or ``2025-02-03``, as the command line writes it): a day, else None."""
+    match = _DAY.fullmatch(text.strip())
+    try:
+        if match is not None:
+            day, month, year = (int(match.group(i)) for i in range(1, 4))
+            return date(year, month, day)
+        return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
 
 
 def future_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:

@@ -400,6 +400,40 @@ class Roster(Store):
         )
         return [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
 
+    async def end_mandates(self, groupement_id: str, member_id: str) -> list[Seat]:
+        """An election ended the mandates of ``member_id``'s representatives: their seats end,
+        the member's pending invitations are void, and the standing proxies it gave or holds
+        are revoked (the person who gave one no longer speaks for the member, and nobody
+        sits to carry one). The seats that ended are returned."""
+        now = to_db_time(self._now)
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                """SELECT groupement_id, member_id, person_id, role FROM representatives
+                   WHERE groupement_id = ? AND member_id = ? AND role != 'advisory'
+                     AND ended_at_utc IS NULL ORDER BY role DESC""",
+                (groupement_id, member_id),
+            )
+            ended = [Seat(r[0], r[1], r[2], Role(r[3])) for r in await cursor.fetchall()]
+            await connection.execute(
+                """UPDATE representatives SET ended_at_utc = ?
+                   WHERE groupement_id = ? AND member_id = ? AND role != 'advisory'
+                     AND ended_at_utc IS NULL""",
+                (now, groupement_id, member_id),
+            )
+            await connection.execute(
+                """UPDATE invitations SET expires_at_utc = ?
+                   WHERE groupement_id = ? AND member_id = ? AND used_at_utc IS NULL
+                     AND expires_at_utc > ?""",
+                (now, groupement_id, member_id, now),
+            )
+            await connection.execute(
+                """UPDATE standing_proxies SET revoked_at_utc = ?
+                   WHERE groupement_id = ? AND (giver = ? OR holder = ?)
+                     AND revoked_at_utc IS NULL""",
+                (now, groupement_id, member_id, member_id),
+            )
+        return ended
+
     # --- standing proxies ---------------------------------------------------------
 
     async def standing_proxies(self, groupement_id: str, instance_id: str) -> dict[str, str]:

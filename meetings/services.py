@@ -15,6 +15,7 @@ from pathlib import Path
 from config.models import Governance
 from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
+from meetings.designation_store import DesignationStore
 from meetings.live_edits import LiveEdits
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
@@ -54,6 +55,7 @@ class Services:
     meetings: MeetingStore
     reminders: Reminders
     sessions: SessionStore
+    designations: DesignationStore
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -90,6 +92,7 @@ class Services:
             meetings=MeetingStore(database),
             reminders=Reminders(database),
             sessions=SessionStore(database),
+            designations=DesignationStore(database),
         )
         for store in (
             services.ballots,
@@ -98,6 +101,7 @@ class Services:
             services.meetings,
             services.reminders,
             services.sessions,
+            services.designations,
         ):
             await store.migrate()
         return services

@@ -28,6 +28,7 @@ class Typed(StrEnum):
     QUESTION = "question"
     CANDIDATE = "candidate"
     NOTE = "note"
+    ACT_REFERENCE = "act_reference"
 
 
 QUESTION_LIMIT = 500
@@ -45,6 +46,8 @@ LIMITS: dict[Typed, int] = {
     Typed.QUESTION: QUESTION_LIMIT,
     Typed.CANDIDATE: 100,
     Typed.NOTE: 1000,
+    # A designation act's reference ("n° 2025-CP-112") is quoted in a table row of the minutes.
+    Typed.ACT_REFERENCE: 100,
 }
 
 AGENDA_LIMIT = 2000

@@ -19,6 +19,7 @@ from meetings.actions.session_open import open_session
 from meetings.actions.vote import VoteRecorded, cast_vote
 from meetings.meeting import AgendaItem, Meeting, MeetingPlan, ReplyKind
 from meetings.minutes.builder import build_minutes
+from meetings.minutes.designation_lines import with_designations
 from meetings.minutes.model import Minutes
 from meetings.presence import coming
 from meetings.presiding import chair_absent
@@ -167,11 +168,14 @@ def allowing_off_agenda(governance: Governance, instance_id: str = "cogouv") -> 
 
 async def minutes_of(services: Services, meeting_id: int, *, named: bool = False) -> Minutes:
     """The minutes as the stores give them; ``named``: with the persons who sat (the roster)."""
-    return await build_minutes(
+    minutes = await build_minutes(
         meeting_id,
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
         sessions=services.sessions,
         roster=services.roster if named else None,
+    )
+    return await with_designations(
+        minutes, services.governance, services.meetings, services.designations
     )

@@ -129,6 +129,8 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     minutes.add_argument("--no-charts", action="store_true", help="tables only, no charts")
 
+    _designation_commands(commands)
+
     admin = commands.add_parser("admin", help="administration")
     actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
     add = _sub(actions, "add", "make a Telegram user a coordinator", "records:admin_add")
@@ -137,6 +139,40 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--groupement", action="append", help="groupement id (repeatable); default: all"
     )
     add.add_argument("--name", default="Coordonnateur", help="display name until they write")
+
+
+def _designation_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    designation = commands.add_parser("designation", help="members' designation acts")
+    actions = designation.add_subparsers(
+        dest="designation_command", required=True, metavar="ACTION"
+    )
+    add = _sub(
+        actions,
+        "add",
+        "record the act by which a member designates its titulaire and suppléant",
+        "designations:designation_add",
+    )
+    add.add_argument("groupement")
+    add.add_argument("member")
+    add.add_argument("kind", help="deliberation, arrete or decision")
+    add.add_argument("reference", help="the act's number, e.g. CP-2025-112")
+    add.add_argument("date", help="the act's date, YYYY-MM-DD")
+    end = _sub(
+        actions,
+        "end",
+        "an election ended the mandates of a member's representatives: its seats wait",
+        "designations:designation_end",
+    )
+    end.add_argument("groupement")
+    end.add_argument("member")
+    end.add_argument("date", help="the election's date, YYYY-MM-DD")
+    listing = _sub(
+        actions,
+        "list",
+        "each member's act in force, or its seats waiting",
+        "designations:designation_list",
+    )
+    listing.add_argument("groupement")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,11 @@ from meetings.actions.bind import bind
 from meetings.actions.invite import invite
 from meetings.actions.language import set_language
 from meetings.actions.link_chat import link_chat
-from meetings.roster import Role
+from meetings.designation import DesignationAct
+from meetings.roster import Role, Seat
 from meetings.wording.formats import moment, name_of
 from meetings.wording.i18n import N_, Translator, translator
+from meetings.wording.messages.designations import designated_line
 from meetings.wording.messages.groups import group_now_follows
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
@@ -96,7 +98,21 @@ async def me(update: Update, context: ScrutinContext) -> None:
                     role=role_label(seat.role, _), member=name_of(groupement, seat.member_id)
                 )
             )
+            act = await _designating_act(context, seat)
+            if act is not None:
+                lines.append("  " + designated_line(seat.role, act, caller.language))
     await reply(update, "\n".join(lines))
+
+
+async def _designating_act(context: ScrutinContext, seat: Seat) -> DesignationAct | None:
+    """The act in force that designated the seat's holder; none for an advisory seat."""
+    if seat.role is Role.ADVISORY:
+        return None
+    services = context.services
+    standing = await services.designations.standing_of(
+        seat.groupement_id, seat.member_id, services.clock()
+    )
+    return None if standing.designation is None else standing.designation.act
 
 
 async def language(update: Update, context: ScrutinContext) -> None:

@@ -18,6 +18,7 @@ from meetings.actions.actor import Actor
 from meetings.actions.lookups import meetings_in
 from meetings.meeting import MeetingState
 from meetings.minutes.builder import build_consultation_record, build_minutes
+from meetings.minutes.designation_lines import with_designations
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.services import Services
 from voting.ballot import Ballot, BallotMode, BallotNotFound
@@ -68,13 +69,16 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
         return await build_consultation_record(
             number, governance=services.governance, ballots=services.ballots
         )
-    return await build_minutes(
+    minutes = await build_minutes(
         number,
         governance=services.governance,
         meetings=services.meetings,
         ballots=services.ballots,
         sessions=services.sessions,
         roster=services.roster,
+    )
+    return await with_designations(
+        minutes, services.governance, services.meetings, services.designations
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from config.models import GovernanceLookupError, Groupement
 from meetings.actions.actor import Actor
+from meetings.designation import check_may_sit
 from meetings.roster import Invitation, Role
 from meetings.schedule import local_day
 from meetings.services import Services
@@ -93,5 +94,9 @@ async def invite(services: Services, actor: Actor, reference: str, substitute: b
                 member=name_of(groupement, member_id),
                 groupement=groupement.name,
             )
+        standing = await services.designations.standing_of(
+            groupement.id, member_id, services.clock()
+        )
+        check_may_sit(standing, name_of(groupement, member_id))
     invitation = await services.roster.invite(groupement.id, member_id, role, actor.person_id)
     return Invited(groupement, invitation)

@@ -25,6 +25,7 @@ from meetings.minutes.blocks import (
     Table,
     Title,
 )
+from meetings.minutes.designation_table import designation_table
 from meetings.minutes.labels import (
     ballot_mode,
     draft_banner,
@@ -91,6 +92,7 @@ def _minutes_blocks(minutes: Minutes, language: str) -> tuple[str, list[Block]]:
     blocks.append(Fields(tuple(session_fields(minutes, language))))
     blocks.append(Heading(_("2. Attendance")))
     blocks.extend(presence_tables(minutes, language))
+    blocks.extend(designation_table(minutes, language))
     blocks.append(Heading(_("3. Quorum")))
     blocks.extend(_quorum(minutes, language))
     blocks.append(Heading(_("4. Agenda")))

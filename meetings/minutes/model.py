@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
+from meetings.designation import DesignationAct
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
 from meetings.wording.formats import Name
@@ -199,6 +200,17 @@ class LateConvened:
 
 
 @dataclass(frozen=True)
+class DesignationLine:
+    """A member convened, and what designated its representatives at the opening: the act in
+    force, or the election since which its seats waited."""
+
+    member_id: str
+    member: Name
+    act: DesignationAct | None
+    waiting_since: date | None = None
+
+
+@dataclass(frozen=True)
 class Minutes:
     meeting_id: int
     draft: bool
@@ -245,6 +257,8 @@ class Minutes:
     """What the secretary noted under each agenda item, by its position (from 1)."""
     late_convened: tuple[LateConvened, ...] = ()
     """Members the convocation in force reached too late for its notice, in the table's order."""
+    designations: tuple[DesignationLine, ...] = ()
+    """The members convened whose designation is on record, in the table's order."""
 
     @property
     def quorum_failed(self) -> bool:

@@ -112,7 +112,7 @@ def _summary(minutes: Minutes, columns: _Columns, _: Translator) -> Table:
     )
 
 
-def _sitter(sitter: Sitter | None, _: Translator) -> str:
+def sitter_text(sitter: Sitter | None, _: Translator) -> str:
     """``Marie Dupont (titulaire)``: the person who sat, and the seat it sat in."""
     if sitter is None:
         return ""
@@ -144,7 +144,7 @@ def _present(minutes: Minutes, columns: _Columns, _: Translator) -> list[Block]:
             remarks.append(_("arrived at {time}").format(time=at(member.arrived_at)))
         remarks.extend(_("left at {time}").format(time=at(left)) for left in member.left_at)
         where = _where(member.by_video, _)
-        person = (_sitter(member.sitter, _),) if named else ()
+        person = (sitter_text(member.sitter, _),) if named else ()
         rows.append(
             (str(member.name), *person, *columns.weight(member), where, _joined(remarks, _))
         )

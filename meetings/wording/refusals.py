@@ -75,6 +75,24 @@ REFUSALS: dict[str, str] = {
         "A session opened or closed since the summary: nothing was opened. "
         "Start again with /scrutin."
     ),
+    # Designations
+    "designation.date_in_future": N_(
+        "{day} is in the future: record an act or an election once it has taken place."
+    ),
+    "designation.act_before_election": N_(
+        "The seats of {member} wait for a designation since the election of {election}: an "
+        "act of {day}, taken before it, cannot fill them."
+    ),
+    "designation.already_waiting": N_(
+        "The seats of {member} already wait for a designation since the election of {election}."
+    ),
+    "designation.seat_waiting": N_(
+        "The seats of {member} wait for a designation since the election of {election}: "
+        "record the member's new act with /designation first."
+    ),
+    "designation.advisory": N_(
+        "{member} is an advisory participant: no act designates its people here."
+    ),
     # Meetings
     "meeting_not_found": N_("This meeting does not exist."),
     "wrong_meeting_state": N_("This meeting is {state}: it cannot do that now."),
@@ -278,6 +296,7 @@ TYPED_LABELS: dict[str, str] = {
     Typed.QUESTION: N_("question"),
     Typed.CANDIDATE: N_("candidate's name"),
     Typed.NOTE: N_("note"),
+    Typed.ACT_REFERENCE: N_("act reference"),
 }
 """What a typed field is called in a refusal ("Ce lieu est trop long")."""
 
