@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.commands import Access, Command, Table, telegram_handlers
 from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
 from bot.handlers import (
+    archive,
     ballot_form,
     ballots,
     elections,
@@ -66,6 +67,7 @@ TABLE = Table(
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
                 *receipts.COMMANDS,
+                *archive.COMMANDS,
             ),
             key=lambda command: command.rank,
         )

@@ -12,35 +12,47 @@ import csv
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import NetworkError
 
 from bot.cli import main
+from bot.harness import OfflineHarness
+from bot.telegram_limits import UPLOAD_BYTES, beyond_limits, upload_too_large
 from config.models import Governance
-from meetings.actions.archive import YearOutOfRange, archive_of
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.session_adjourn import adjourn
+from meetings.archive.build import DuplicatePath, ordered
+from meetings.archive.entries import ArchiveEntry
 from meetings.archive.rows import (
     BALLOTS_HEADER,
     BallotFacts,
     ballot_row,
+    csv_bytes,
     totals_text,
     vote_rows,
 )
 from meetings.archive.sources import yearly_archive
+from meetings.minutes.model import VoteLine
 from meetings.services import Services
+from meetings.wording.formats import Name
+from meetings.wording.typography import plain
 from tests.acting import GROUPEMENT, RecordingNotifier, coordinator
 from tests.clock import FakeClock
+from tests.conftest import COORDINATOR, COORDINATOR_ID, GROUP_CHAT, NOW, enrol
 from tests.steps import ballot_opened, in_session, paris, vote
-from voting.ballot import Ballot
+from voting.ballot import Ballot, BallotDraft, BallotState, DeliberationNumber
+from voting.electorate import Electorate
 from voting.rules import BallotKind
-from voting.tally import Count
+from voting.tally import MOTION_OPTIONS, Count, tally
 
+PARIS = ZoneInfo("Europe/Paris")
 SECRET_QUESTION = "Adopter le budget 2027"
 PUBLIC_QUESTION = "Approuver le PV du 20 octobre"
 
@@ -56,6 +68,100 @@ def table(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
 
 SECRET_VOTES = {"region-grand-est": "against", "cea": "for", "moselle": "for", "aube": "for"}
 COORD = "tg:1001"
+
+
+# --- pure: the rows from the domain objects ---------------------------------------------------
+
+WEIGHTS = {"region": Decimal("4.5"), "cea": Decimal(2), "aube": Decimal(1), "marne": Decimal(1)}
+VOTES = {"region": "for", "cea": "against", "aube": "for", "marne": "abstain"}
+
+
+def closed_ballot(governance: Governance, kind: BallotKind) -> BallotFacts:
+    rules = governance.instance(GROUPEMENT, "cogouv").voting_rules
+    electorate = Electorate(WEIGHTS, frozenset(WEIGHTS), {})
+    secret = kind is BallotKind.SECRET
+    result = tally(electorate, VOTES, rules, secret=secret)
+    opened = paris(2026, 6, 16, 14, 30)
+    ballot = Ballot(
+        id=7,
+        draft=BallotDraft(
+            GROUPEMENT, "cogouv", "Adopter le budget", kind, MOTION_OPTIONS, meeting_id=3
+        ),
+        state=BallotState.CLOSED,
+        created_at=opened,
+        opened_at=opened,
+        closed_at=opened + timedelta(minutes=10),
+        cancelled_at=None,
+        rules=rules,
+        weight_table_id="cogouv-2022",
+        electorate=electorate,
+        chair=None,
+        second_convocation=False,
+        result=result,
+        deliberation=DeliberationNumber(2026, 4),
+    )
+    names = {member: Name(member.title()) for member in WEIGHTS}
+    lines = tuple(
+        VoteLine(m, names[m], WEIGHTS[m], VOTES[m], names["aube"] if m == "marne" else None, "R")
+        for m in WEIGHTS
+    )
+    return BallotFacts(ballot, result, Count(Decimal("8.5"), 4), False, lines, names)
+
+
+def test_a_public_ballot_gives_its_totals_by_weight_and_head_and_each_vote(
+    governance: Governance,
+) -> None:
+    facts = closed_ballot(governance, BallotKind.PUBLIC)
+
+    row = dict(zip(BALLOTS_HEADER, ballot_row(facts, PARIS), strict=True))
+    votes = vote_rows(facts)
+
+    assert row["totals"] == "for=5.5/2 | against=2/1 | abstain=1/1"
+    assert (row["deliberation"], row["held_in"], row["meeting"]) == (
+        "COGOUV-2026-04",
+        "meeting",
+        "3",
+    )
+    assert (row["opened_utc"], row["opened_local"]) == (
+        "2026-06-16T12:30:00Z",
+        "2026-06-16T14:30:00+02:00",
+    )
+    assert (row["weight_table"], row["electorate_weight"], row["outcome"]) == (
+        "cogouv-2022",
+        "8.5",
+        "adopted",
+    )
+    assert [(v[4], v[7], v[6], v[8]) for v in votes] == [
+        ("region", "for", "4.5", ""),
+        ("cea", "against", "2", ""),
+        ("aube", "for", "1", ""),
+        ("marne", "abstain", "1", "aube"),
+    ]
+
+
+def test_a_secret_ballot_gives_each_option_s_weight_and_no_vote(governance: Governance) -> None:
+    facts = closed_ballot(governance, BallotKind.SECRET)
+
+    row = dict(zip(BALLOTS_HEADER, ballot_row(facts, PARIS), strict=True))
+
+    assert row["totals"] == "for=5.5 | against=2 | abstain=1"
+    assert row["kind"] == "secret"
+    assert vote_rows(facts) == []
+    hidden = dict(
+        zip(BALLOTS_HEADER, ballot_row(replace(facts, outcome_only=True), PARIS), strict=True)
+    )
+    assert (hidden["totals"], hidden["expressed_weight"], hidden["outcome"]) == ("", "", "adopted")
+    assert facts.result is not None
+    assert totals_text(facts.result) == "for=5.5 | against=2 | abstain=1"
+
+
+def test_the_tables_open_in_a_spreadsheet_and_the_files_sort_by_number() -> None:
+    content = csv_bytes(("a", "b"), [("é", "1,5")])
+    assert content == '\ufeffa,b\r\né,"1,5"\r\n'.encode()
+    entries = [ArchiveEntry(p, b"", "x", "") for p in ("r/scrutin-10.png", "r/scrutin-9.png")]
+    assert [e.path for e in ordered(entries)] == ["r/scrutin-9.png", "r/scrutin-10.png"]
+    with pytest.raises(DuplicatePath):
+        ordered([*entries, entries[0]])
 
 
 @dataclass
@@ -229,5 +335,98 @@ async def test_two_runs_give_the_same_bytes_and_the_index_lists_every_file(
         assert row["sha256"] == hashlib.sha256(content).hexdigest()
         assert row["size"] == str(len(content))
     text = files["index.txt"].decode("utf-8")
-    assert "Archive du Groupement" in text or "Archive" in text
+    assert text.startswith("Archives de l'année 2026 — Groupement de commandes ENT Grand Est\n")
+    assert "3 réunions tenues, 1 consultation écrite" in text
     assert hashlib.sha256(files["index.csv"]).hexdigest() in text
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_the_command_line_writes_the_zip_and_refuses_what_it_cannot_archive(
+    tmp_path: Path,
+    governance: Governance,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    database = tmp_path / "cli.db"
+
+    async def a_consultation() -> int:
+        clock = FakeClock(paris(2026, 9, 1))
+        services = await Services.open(governance, database, clock)
+        services.connect(RecordingNotifier())
+        try:
+            await services.roster.add_coordinator(GROUPEMENT, COORD, "Claire Test", "tests")
+            return (await _consultation(services, clock, GROUPEMENT)).id
+        finally:
+            await services.close()
+
+    ballot = asyncio.run(a_consultation())
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(database))
+    output = tmp_path / "archive.zip"
+
+    assert main(["archive", GROUPEMENT, "--year", "2026", "-o", str(output), "--lang", "en"]) == 0
+
+    assert f"archive of {GROUPEMENT} for 2026 written to {output}" in capsys.readouterr().out
+    files = read_zip(output.read_bytes())
+    assert f"consultations/2026-09-01-cogouv-{ballot}/releve-scrutin-{ballot}.pdf" in files
+    assert files["index.txt"].decode().startswith("Archive of ")
+    assert main(["archive", "nowhere", "-o", str(output)]) == 2
+    assert "unknown groupement 'nowhere'" in capsys.readouterr().err
+    for year in ("1970", "9999"):
+        assert main(["archive", GROUPEMENT, "--year", year, "-o", str(output)]) == 2
+        assert f"no archive: There is no archive of {year}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["archive", GROUPEMENT, "--year", "last", "-o", str(output)])
+    assert exited.value.code == 2
+
+
+# --- /archive in Telegram -----------------------------------------------------------------
+
+
+async def test_a_coordinator_gets_the_year_as_a_document_in_a_private_chat(
+    harness: OfflineHarness, clock: FakeClock
+) -> None:
+    await _consultation(harness.services, clock, GROUPEMENT)
+    clock.now = NOW
+
+    calls = await harness.say(COORDINATOR, "/archive 2026")
+
+    sent = [c for c in calls if c.method == "sendDocument"]
+    assert sent and sent[0].failed is None
+    assert sent[0].params["document"]["filename"] == "archive-ent-grand-est-2026.zip"
+    assert plain(sent[0].params["caption"]).startswith(
+        "Archives de l'année 2026 — Groupement de commandes ENT Grand Est : 0 réunion, "
+        "1 consultation écrite"
+    )
+    await harness.say(COORDINATOR, "/archive 2026", chat_id=GROUP_CHAT)
+    assert "conversation privée" in plain(harness.last_message_to(GROUP_CHAT)["text"])
+    await harness.say(COORDINATOR, "/archive 1812")
+    assert "de 1980 à 2026" in plain(harness.last_message_to(COORDINATOR_ID)["text"])
+    member = await enrol(harness, "aube")
+    await harness.say(member, "/archive")
+    assert "coordonnateur" in plain(harness.last_message_to(member["id"])["text"])
+
+
+async def test_an_archive_beyond_what_telegram_accepts_is_not_sent(
+    harness: OfflineHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(UPLOAD_BYTES, "sendDocument", 1024)
+
+    calls = await harness.say(COORDINATOR, "/archive")
+
+    assert not [c for c in calls if c.method == "sendDocument"]
+    assert "scrutin archive ent-grand-est --year 2026" in plain(
+        harness.last_message_to(COORDINATOR_ID)["text"]
+    )
+    # The offline Bot API refuses it as Telegram does: 413, which PTB raises as a NetworkError.
+    with pytest.raises(NetworkError, match="Request Entity Too Large"):
+        await harness.bot.send_document(COORDINATOR_ID, b"x" * 2048, filename="big.zip")
+    assert harness.transport.calls[-1].failed == "too_large"
+
+
+def test_a_caption_longer_than_telegram_takes_is_refused() -> None:
+    assert beyond_limits("sendDocument", {"caption": "x" * 1025}) is not None
+    assert beyond_limits("sendDocument", {"caption": "x" * 1024}) is None
+    assert upload_too_large("sendDocument", {"document": {"size": 50 * 1024 * 1024 + 1}})
+    assert not upload_too_large("sendDocument", {"document": {"size": 50 * 1024 * 1024}})

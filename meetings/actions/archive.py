@@ -49,7 +49,7 @@ def archived_groupement(actor: Actor, wanted: str | None) -> str:
         return wanted
     if len(actor.coordinated) != 1:
         choices = sorted(actor.coordinated)
-        raise WhichGroupement(f"which of {choices}?", choices=choices)
+        raise WhichGroupement(f"which of {choices}?", choices=choices, example=choices[0])
     return actor.coordinated[0]
 
 
