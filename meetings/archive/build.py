@@ -77,7 +77,7 @@ def index_text(year: ArchiveYear, entries: Sequence[ArchiveEntry]) -> bytes:
         ),
         _(
             "A secret ballot gives its totals only: no file links a member to a choice. "
-            "Times are in UTC and in the local time of {zone}."
+            "Times are in UTC and in local time ({zone})."
         ).format(zone=year.zone.key),
         _("Each file, its size in bytes and its SHA-256:"),
         "",
