@@ -29,7 +29,7 @@ from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.session_adjourn import adjourn
 from meetings.archive.build import DuplicatePath, ordered
-from meetings.archive.entries import ArchiveEntry
+from meetings.archive.entries import AlteredFile, ArchiveEntry, stored_entry
 from meetings.archive.rows import (
     BALLOTS_HEADER,
     BallotFacts,
@@ -42,6 +42,7 @@ from meetings.archive.sources import yearly_archive
 from meetings.minutes.model import VoteLine
 from meetings.services import Services
 from meetings.wording.formats import Name
+from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from tests.acting import GROUPEMENT, RecordingNotifier, coordinator
 from tests.clock import FakeClock
@@ -164,6 +165,17 @@ def test_the_tables_open_in_a_spreadsheet_and_the_files_sort_by_number() -> None
         ordered([*entries, entries[0]])
 
 
+def test_a_stored_file_is_archived_only_if_it_is_the_one_recorded() -> None:
+    recorded = hashlib.sha256(b"budget").hexdigest()
+
+    kept = stored_entry("documents/budget.pdf", b"budget", recorded.upper(), "document", "")
+
+    assert kept.sha256 == recorded
+    with pytest.raises(AlteredFile) as altered:
+        stored_entry("documents/budget.pdf", b"budget!", recorded, "document", "")
+    assert "documents/budget.pdf" in plain(refusal(altered.value, "fr"))
+
+
 @dataclass
 class Year:
     public: int
@@ -173,6 +185,7 @@ class Year:
     other_year: int
     other_groupement: int
     draft_meeting: int
+    other_year_ballots: tuple[int, ...]
 
 
 async def _meeting(
@@ -233,14 +246,43 @@ async def a_year(services: Services, clock: FakeClock) -> Year:
     """Two COGOUV meetings of 2026 and one of 2025, a consultation in 2026 and one of another
     groupement, and a meeting of 2026 still in session."""
     await services.roster.add_coordinator("liaisons-internet", COORD, "Claire Test", "tests")
-    other_year = (await _meeting(services, clock, 2025, 11, 18))[0]
+    other_year, *other_year_ballots = await _meeting(services, clock, 2025, 11, 18)
     await _meeting(services, clock, 2026, 3, 10)
     meeting, public, secret = await _meeting(services, clock, 2026, 6, 16)
     consultation = await _consultation(services, clock, GROUPEMENT)
     other_groupement = await _consultation(services, clock, "liaisons-internet")
     clock.now = paris(2026, 12, 1)
     draft = await in_session(services, clock, paris(2026, 12, 15), region_grand_est="present")
-    return Year(public, secret, consultation.id, meeting, other_year, other_groupement.id, draft.id)
+    return Year(
+        public,
+        secret,
+        consultation.id,
+        meeting,
+        other_year,
+        other_groupement.id,
+        draft.id,
+        tuple(other_year_ballots),
+    )
+
+
+def assert_no_secret_choice(files: dict[str, bytes], year: Year) -> None:
+    """A secret ballot: its totals, and nothing that links a member to a choice."""
+    secret = next(row for row in table(files, "ballots.csv") if row["ballot"] == str(year.secret))
+    assert (secret["kind"], secret["outcome"], secret["casting_vote"]) == (
+        "secret",
+        "rejected",
+        "no",
+    )
+    # Each option's weight, never its headcount.
+    assert secret["totals"] == "for=4.5 | against=4.5 | abstain=0"
+    assert secret["voted_members"] == "4"
+    assert not [row for row in table(files, "votes.csv") if row["ballot"] == str(year.secret)]
+    region_against = ("region-grand-est", "against")
+    for name, content in files.items():
+        if name.endswith(".csv"):
+            for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
+                linked = str(year.secret) in row[:1] and set(region_against) <= set(row)
+                assert not linked, (name, row)
 
 
 async def test_a_year_holds_its_minutes_charts_and_tables_and_no_secret_choice(
@@ -266,6 +308,7 @@ async def test_a_year_holds_its_minutes_charts_and_tables_and_no_secret_choice(
     assert len(meetings) == 3
     ballots = {row["ballot"]: row for row in table(files, "ballots.csv")}
     assert str(year.other_groupement) not in ballots
+    assert not {str(b) for b in year.other_year_ballots} & set(ballots)
     assert not any(name.endswith(f"-{year.other_year}.pdf") for name in files)
     assert ballots[str(year.consultation)]["held_in"] == "written_consultation"
     public = ballots[str(year.public)]
@@ -297,23 +340,7 @@ async def test_a_year_holds_its_minutes_charts_and_tables_and_no_secret_choice(
     assert by_member["vosges"]["presence"] == "absent"
     assert by_member["cea"]["representative"] == "Cea"
 
-    # A secret ballot: its totals, and nothing that links a member to a choice.
-    secret = next(row for row in table(files, "ballots.csv") if row["ballot"] == str(year.secret))
-    assert (secret["kind"], secret["outcome"], secret["casting_vote"]) == (
-        "secret",
-        "rejected",
-        "no",
-    )
-    # Each option's weight, never its headcount.
-    assert secret["totals"] == "for=4.5 | against=4.5 | abstain=0"
-    assert secret["voted_members"] == "4"
-    assert not [row for row in table(files, "votes.csv") if row["ballot"] == str(year.secret)]
-    region_against = ("region-grand-est", "against")
-    for name, content in files.items():
-        if name.endswith(".csv"):
-            for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
-                linked = str(year.secret) in row[:1] and set(region_against) <= set(row)
-                assert not linked, (name, row)
+    assert_no_secret_choice(files, year)
 
 
 async def test_two_runs_give_the_same_bytes_and_the_index_lists_every_file(

@@ -21,6 +21,7 @@ from meetings.meeting import Meeting, Reply
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.services import Services
 from voting.ballot import Ballot
+from voting.refusal import Refused
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,29 @@ class ArchiveEntry:
     @property
     def size(self) -> int:
         return len(self.content)
+
+
+class AlteredFile(Refused):
+    """A stored file whose bytes no longer match the SHA-256 recorded when it was added: the
+    archive is not written rather than hand an auditor a file that is not the one recorded."""
+
+    code = "archive.altered_file"
+
+
+def stored_entry(
+    path: str, content: bytes, recorded_sha256: str, kind: str, description: str
+) -> ArchiveEntry:
+    """The entry of a file kept on disk (an attached document, a signed scan), checked
+    against the SHA-256 recorded when it was stored."""
+    entry = ArchiveEntry(path, content, kind, description)
+    if entry.sha256 != recorded_sha256.lower():
+        raise AlteredFile(
+            f"{path}: SHA-256 {entry.sha256}, recorded {recorded_sha256}",
+            path=path,
+            found=entry.sha256,
+            recorded=recorded_sha256,
+        )
+    return entry
 
 
 @dataclass(frozen=True)

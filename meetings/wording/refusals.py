@@ -30,6 +30,10 @@ REFUSALS: dict[str, str] = {
     "archive.which_groupement": N_(
         "You coordinate several groupements: say which one, for example /archive {example}."
     ),
+    "archive.altered_file": N_(
+        "The archive was not written: the stored file {path} is no longer the one recorded "
+        "(its SHA-256 differs)."
+    ),
     "archive.year_out_of_range": N_(
         "There is no archive of {year}: give a year from {earliest} to {latest}."
     ),
