@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.commands import Access, Command, Table, telegram_handlers
 from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
 from bot.handlers import (
+    archive,
     ballot_form,
     ballots,
     designations,
@@ -68,6 +69,7 @@ TABLE = Table(
                 *minutes.COMMANDS,
                 *receipts.COMMANDS,
                 *designations.COMMANDS,
+                *archive.COMMANDS,
             ),
             key=lambda command: command.rank,
         )

@@ -23,7 +23,7 @@ from telegram import Bot, Message, Update, User
 from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram_limits import beyond_limits
+from bot.telegram_limits import TOO_LARGE, beyond_limits, upload_too_large
 
 BOT_ID = 7000000001
 # Same shape as a BotFather token (bot id, colon, 35 characters) so nothing that
@@ -271,6 +271,10 @@ class OfflineRequest(BaseRequest):
             self._record(RecordedCall(api_method, params, None, failed=failure.kind))
             return code, json.dumps(body).encode()
 
+        if upload_too_large(api_method, params):
+            self._record(RecordedCall(api_method, params, None, failed="too_large"))
+            body = {"ok": False, "error_code": 413, "description": TOO_LARGE}
+            return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, json.dumps(body).encode()
         try:
             result = self._answer(api_method, params)
         except _RejectedError as rejection:

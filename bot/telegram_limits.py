@@ -10,6 +10,21 @@ TEXT_LIMITS = {"text": 4096, "caption": 1024}
 ALERT_LIMIT = 200
 """An answer to a button press (``answerCallbackQuery``)."""
 BUTTON_DATA_BYTES = 64
+UPLOAD_BYTES = {"sendDocument": 50 * 1024 * 1024, "sendPhoto": 10 * 1024 * 1024}
+"""A file a bot uploads: Telegram answers 413 beyond these sizes."""
+TOO_LARGE = "Request Entity Too Large"
+
+
+def upload_too_large(method: str, params: Mapping[str, Any]) -> bool:
+    """Whether the file uploaded by ``method`` is beyond what Telegram accepts; ``params``
+    carry each uploaded file as its ``{"filename", "size"}`` marker."""
+    limit = UPLOAD_BYTES.get(method)
+    if limit is None:
+        return False
+    return any(
+        isinstance(value, dict) and isinstance(value.get("size"), int) and value["size"] > limit
+        for value in params.values()
+    )
 
 
 def beyond_limits(method: str, params: Mapping[str, Any]) -> str | None:

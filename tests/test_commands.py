@@ -57,7 +57,11 @@ async def test_every_command_of_the_table_is_answered(harness: OfflineHarness) -
         for name in command.names:
             before = len(harness.request.calls)
             await harness.say(COORDINATOR, f"/{name}")
-            answered = [c for c in harness.request.calls[before:] if c.method == "sendMessage"]
+            answered = [
+                c
+                for c in harness.request.calls[before:]
+                if c.method in ("sendMessage", "sendDocument")
+            ]
             assert answered, name
             # Leave any form the command started, so the next command is seen as a command.
             await harness.say(COORDINATOR, "/annuler")
@@ -89,6 +93,7 @@ async def test_the_guard_refuses_before_the_handler(harness: OfflineHarness) -> 
         "recu",
         "designation",
         "fin_mandat",
+        "archive",
     }
     await harness.say(COORDINATOR, "/scrutin", chat_id=GROUP_CHAT)
     assert harness.last_message_to(GROUP_CHAT)["text"] == (

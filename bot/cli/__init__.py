@@ -175,6 +175,19 @@ def _designation_commands(commands: argparse._SubParsersAction[argparse.Argument
     listing.add_argument("groupement")
 
 
+def _archive_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    archive = _sub(
+        commands,
+        "archive",
+        "write a groupement's year (minutes, records, charts, CSV, index) as a zip",
+        "archive:archive",
+    )
+    archive.add_argument("groupement", help="groupement id")
+    archive.add_argument("--year", type=int, help="the year (Paris dates); default: this year")
+    archive.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the index")
+    archive.add_argument("-o", "--output", required=True, help="zip file to write")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scrutin",
@@ -184,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     _tally_commands(commands)
     _bot_commands(commands)
     _record_commands(commands)
+    _archive_command(commands)
     return parser
 
 

@@ -27,6 +27,16 @@ log = logging.getLogger(__name__)
 REFUSALS: dict[str, str] = {
     # Who may ask
     "not_coordinator": N_("Only a coordinator can do this."),
+    "archive.which_groupement": N_(
+        "You coordinate several groupements: say which one, for example /archive {example}."
+    ),
+    "archive.altered_file": N_(
+        "The archive was not written: the stored file {path} is no longer the one recorded "
+        "(its SHA-256 differs)."
+    ),
+    "archive.year_out_of_range": N_(
+        "There is no archive of {year}: give a year from {earliest} to {latest}."
+    ),
     "not_registered": N_(
         "You are not registered yet. Ask your groupement's coordinator for an invitation "
         "link, then open it. /aide lists what you can do."
