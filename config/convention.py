@@ -81,9 +81,13 @@ class WithdrawalRule(ConfigModel):
     def _window_complete(self) -> WithdrawalRule:
         if (self.request_by is None) != (self.effective_on is None):
             raise ValueError("request_by and effective_on go together: give both or neither")
-        if self.request_by is not None and self.effective_on is not None:
-            if on_day(self.request_by, 2001) > on_day(self.effective_on, 2001):
-                raise ValueError("request_by must come before effective_on in the year")
+        closes, effect = self.request_by, self.effective_on
+        if (
+            closes is not None
+            and effect is not None
+            and on_day(closes, 2001) > on_day(effect, 2001)
+        ):
+            raise ValueError("request_by must come before effective_on in the year")
         return self
 
     @property
@@ -153,9 +157,9 @@ class Convention(ConfigModel):
             raise ValueError("give term_end or term_months, not both")
         if self.term_start is None and self.term_end is not None:
             raise ValueError("a term_end needs its term_start; without one, give term_months")
-        if self.term_start is not None and self.term_end is not None:
-            if self.term_end <= self.term_start:
-                raise ValueError("term_end must come after term_start")
+        start, end = self.term_start, self.term_end
+        if start is not None and end is not None and end <= start:
+            raise ValueError("term_end must come after term_start")
         if not self.amendable and self.amendments:
             raise ValueError("this convention is not amendable (amendable = false)")
         numbers = [a.number for a in self.amendments]

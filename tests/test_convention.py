@@ -85,9 +85,9 @@ def test_a_withdrawal_window_needs_both_its_days() -> None:
 
 def test_convention_problems_are_reported_with_their_field(tmp_path: Path) -> None:
     text = MINIMAL + (
-        "\n[convention]\nsource = \"s\"\namendable = false\nterm_start = 2021-01-01\n"
+        '\n[convention]\nsource = "s"\namendable = false\nterm_start = 2021-01-01\n'
         "term_end = 2020-01-01\n"
-        "[[convention.amendments]]\nnumber = 1\ndate = 2022-01-01\nsource = \"s\"\n"
+        '[[convention.amendments]]\nnumber = 1\ndate = 2022-01-01\nsource = "s"\n'
     )
     path = write(tmp_path, "bad.toml", text)
     with pytest.raises(ConfigError) as raised:
