@@ -54,7 +54,7 @@ def certificate_of(
     if joining.exception is not None and notification is not None:
         fields.append(
             (
-                _("After the market's notification"),
+                _("Exception"),
                 _("market notified on {day}; {exception}").format(
                     day=long_date(notification.notified_on, language),
                     exception=exception_text(joining.exception, language),
@@ -116,9 +116,11 @@ def render_certificate(certificate: Certificate) -> bytes:
     pdf.set_text_color(*INK)
     for label, value in certificate.fields:
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(55, 6, print_apostrophes(label))
+        pdf.cell(50, 6, print_apostrophes(label))
         pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(0, 6, print_apostrophes(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, 6, print_apostrophes(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.ln(1)
     pdf.ln(6)
     pdf.set_font(FONT, "", 11)

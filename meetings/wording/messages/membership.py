@@ -63,7 +63,9 @@ def joining_line(groupement: Groupement, joining: Joining, language: str) -> str
         number=joining.id,
     )
     if joining.exception is not None:
-        line += "; " + exception_text(joining.exception, language)
+        line = _("{joining}; {exception}").format(
+            joining=line, exception=exception_text(joining.exception, language)
+        )
     return line
 
 
@@ -77,23 +79,29 @@ def withdrawal_line(groupement: Groupement, request: WithdrawalRequest, language
     )
     if request.reference:
         line += f" ({request.reference})"
+    return _("{request}: {state}").format(request=line, state=_state(request, language))
+
+
+def _state(request: WithdrawalRequest, language: str) -> str:
+    _ = translator(language)
     decision = request.decision
     if decision is None:
-        line += ": " + _("awaiting the coordinator's decision")
+        state = _("awaiting the coordinator's decision")
         if request.earliest_effect is not None:
-            line += " " + _("(effective on {day} at the earliest)").format(
+            state += " " + _("(effective on {day} at the earliest)").format(
                 day=long_date(request.earliest_effect, language)
             )
-    elif decision.accepted and decision.effective_on is not None:
-        line += ": " + _("accepted on {day}, effective on {effect}").format(
+        return state
+    if decision.accepted and decision.effective_on is not None:
+        state = _("accepted on {day}, effective on {effect}").format(
             day=long_date(decision.decided_on, language),
             effect=long_date(decision.effective_on, language),
         )
     else:
-        line += ": " + _("refused on {day}").format(day=long_date(decision.decided_on, language))
-    if decision is not None and decision.reference:
-        line += f" ({decision.reference})"
-    return line
+        state = _("refused on {day}").format(day=long_date(decision.decided_on, language))
+    if decision.reference:
+        state += f" ({decision.reference})"
+    return state
 
 
 def register_text(groupement: Groupement, register: Register, language: str) -> str:
@@ -120,7 +128,11 @@ def register_text(groupement: Groupement, register: Register, language: str) -> 
     if waiting:
         lines += ["", _("Exceptions awaiting their joining:")]
         lines += [
-            f"• {name_of(groupement, e.member_id)}: {exception_text(e, language)}" for e in waiting
+            "• "
+            + _("{member}: {exception}").format(
+                member=name_of(groupement, e.member_id), exception=exception_text(e, language)
+            )
+            for e in waiting
         ]
     return "\n".join(lines)
 
