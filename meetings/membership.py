@@ -15,13 +15,13 @@ agree with it (:func:`disagreements`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from config.convention import Convention
-from config.models import Groupement
+from config.models import Governance, Groupement
 from voting.refusal import Refused
 
 
@@ -296,4 +296,15 @@ def disagreements(groupement: Groupement, register: Register) -> list[Disagreeme
         merged = member.succeeded_by is not None and left is None
         if member.left != left and not merged:
             found.append(Disagreement(groupement.id, member_id, "left", member.left, left))
+    return found
+
+
+def all_disagreements(
+    governance: Governance, registers: Mapping[str, Register]
+) -> list[Disagreement]:
+    """:func:`disagreements` of every groupement, in the order of their ids."""
+    found: list[Disagreement] = []
+    for groupement_id in sorted(governance.groupements):
+        register = registers.get(groupement_id, Register(groupement_id))
+        found += disagreements(governance.groupements[groupement_id], register)
     return found

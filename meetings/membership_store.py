@@ -7,6 +7,7 @@ history, never rewritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import aiosqlite
@@ -179,6 +180,11 @@ class MembershipStore(Store):
                 _recorded(row),
             )
         return Register(groupement_id, joinings, withdrawals, exceptions, notification)
+
+    async def registers(self, groupement_ids: Iterable[str]) -> dict[str, Register]:
+        return {
+            groupement_id: await self.register(groupement_id) for groupement_id in groupement_ids
+        }
 
     async def add_joining(
         self,

@@ -3,11 +3,13 @@ in a private chat and gets the certificate; members read the register and the da
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.app import check_register
 from bot.harness import OfflineHarness
 from config.models import Governance
 from meetings.services import Services
@@ -128,3 +130,17 @@ async def test_after_the_notification_a_joining_needs_its_exception(
     await harness.say(COORDINATOR, "/convention")
     assert "En vigueur jusqu'au 1er décembre 2030." in last_text(harness)
     assert "aucune modification durant sa période de validité" in last_text(harness)
+
+
+async def test_start_up_names_each_disagreement_in_the_log(
+    harness: OfflineHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await check_register(harness.services) == 0
+    await harness.say(COORDINATOR, "/retrait aube 20/12/2026 recommande AR-1")
+    await harness.say(COORDINATOR, "/decision_retrait 1 accepte 05/01/2027 01/09/2027")
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        assert await check_register(harness.services) == 1
+    assert (
+        "configuration and membership register disagree: ent-grand-est: members[aube].left is "
+        "none but the register records 2027-09-01"
+    ) in caplog.text

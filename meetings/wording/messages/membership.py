@@ -33,6 +33,33 @@ MEANS: dict[WithdrawalMeans, str] = {
     WithdrawalMeans.OTHER: N_("other means"),
 }
 
+REGISTER_REFUSALS: dict[str, str] = {
+    "membership.not_configured": N_(
+        "“{member}” is not a member in the groupement's configuration: add it to the file first."
+    ),
+    "membership.already_member": N_("This member is already in the register, since {since}."),
+    "membership.joining_closed": N_(
+        "The market was notified on {notified_on}: no new member may join, except within "
+        "articles R2194-8 or R2194-9 of the code de la commande publique. Record that exception "
+        "first with /derogation."
+    ),
+    "membership.withdrawal_pending": N_(
+        "Request no. {number} of this member awaits its decision: /decision_retrait {number}."
+    ),
+    "membership.no_such_withdrawal": N_("There is no withdrawal request no. {number} among yours."),
+    "membership.already_decided": N_("Request no. {number} is already decided."),
+    "membership.effect_too_early": N_(
+        "Request no. {number} can take effect on {earliest} at the earliest."
+    ),
+    "membership.already_notified": N_(
+        "The market's notification is already recorded: {notified_on}."
+    ),
+    "membership.no_joining": N_("The register has no joining of {member}."),
+    "unknown_groupement": N_("Name one of your groupements: “{groupement}” is not one."),
+}
+"""What a refusal of the register says (the table of :mod:`meetings.wording.refusals` does
+not know these codes: the bot and the command line pass this one)."""
+
 
 def act_text(act: Act, language: str) -> str:
     """``délibération du 15 février 2026, référence CP-2026-12``."""
