@@ -3,16 +3,19 @@ term ends (as amendments leave it) and before a withdrawal window closes, each o
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.harness import OfflineHarness
 from config.convention import Amendment
 from config.models import Governance
+from meetings import reminders as reminders_module
 from meetings.delivery.reminders import plan_standing_reminders, send_due_reminders
-from meetings.reminders import ConventionEvent, ReminderKind, convention_subject
+from meetings.reminders import ConventionEvent, ReminderKind, Reminders, convention_subject
 from meetings.services import Services
 from meetings.wording.formats import PARIS
 from tests.clock import FakeClock
+from voting.db import Database
 
 EQUIPEMENTS = "equipements-numeriques"
 CLAIRE = 1001
@@ -125,3 +128,20 @@ async def test_an_amendment_that_moves_the_end_drops_the_old_reminders(
     assert convention_subject(EQUIPEMENTS, ConventionEvent.TERM_END, date(2030, 2, 24)) not in (
         subjects
     )
+
+
+async def test_a_database_from_before_keeps_its_reminders_and_takes_the_new_kind(
+    tmp_path: Path,
+) -> None:
+    now = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
+    database = await Database.open(tmp_path / "old.db", lambda: now)
+    await database.migrate(reminders_module.COMPONENT, reminders_module.MIGRATIONS[:1])
+    old = Reminders(database)
+    assert await old.schedule(
+        ReminderKind.ANNUAL, "g", "year:ag:2027", "01-02", now + timedelta(days=20), now
+    )
+    await old.migrate()
+    (kept,) = await old.pending()
+    assert (kept.kind, kept.subject) == (ReminderKind.ANNUAL, "year:ag:2027")
+    assert await old.plan_convention("g", ConventionEvent.TERM_END, date(2030, 2, 24), PARIS) == 2
+    await database.close()
