@@ -31,6 +31,7 @@ from bot.handlers import (
     elections,
     meeting_form,
     meetings,
+    membership,
     minutes,
     notes,
     onboarding,
@@ -47,6 +48,7 @@ from bot.telegram_notifier import TelegramNotifier
 from bot.updates import InboxQueue, ScrutinApplication
 from meetings.delivery.ballots import refresh_open_participations
 from meetings.delivery.reminders import plan_standing_reminders
+from meetings.membership import all_disagreements
 from meetings.services import Services
 from meetings.wording.formats import PARIS, capitalized
 from meetings.wording.i18n import translator
@@ -67,6 +69,7 @@ TABLE = Table(
                 *ballots.COMMANDS,
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
+                *membership.COMMANDS,
                 *receipts.COMMANDS,
                 *designations.COMMANDS,
                 *archive.COMMANDS,
@@ -142,9 +145,23 @@ async def on_error(update: object, context: ScrutinContext) -> None:
         log.exception("could not tell the user about the error")
 
 
+async def check_register(services: Services) -> int:
+    """Name, in the log, each member whose configured dates disagree with the register (the
+    register is the source of truth: the file is to be corrected); how many there are."""
+    governance = services.governance
+    found = all_disagreements(
+        governance, await services.membership.registers(governance.groupements)
+    )
+    for disagreement in found:
+        log.warning("configuration and membership register disagree: %s", disagreement.describe())
+    return len(found)
+
+
 async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Runs once the bot is initialised: command menus, standing reminders, jobs."""
+    """Runs once the bot is initialised: command menus, the register's agreement with the
+    configuration, standing reminders, jobs."""
     await register_commands(application)
+    await check_register(application.bot_data[SERVICES_KEY])
     await plan_standing_reminders(application.bot_data[SERVICES_KEY])
     await refresh_open_participations(application.bot_data[SERVICES_KEY])
     if application.job_queue is not None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from config.checks import Problem, check_groupement
+from config.convention import Convention
 from config.models import Governance, Groupement
 from config.sections import (
     AdvisoryParticipant,
@@ -42,7 +43,7 @@ MAX_NESTING = 8
 _TOO_DEEP = f"tables or arrays nested more than {MAX_NESTING} levels deep"
 
 _ARRAY_SECTIONS = ("members", "weight_tables", "instances", "advisory")
-_SECTIONS = ("groupement", *_ARRAY_SECTIONS)
+_SECTIONS = ("groupement", *_ARRAY_SECTIONS, "convention")
 
 
 class ConfigError(Exception):
@@ -167,6 +168,7 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
     else:
         header = _validate(GroupementHeader, raw_header, "groupement", problems)
 
+    convention = _convention(data, problems)
     members = _section(data, "members", Member, problems, unvalidated)
     tables = _section(data, "weight_tables", WeightTable, problems, unvalidated)
     instances = _section(data, "instances", Instance, problems, unvalidated)
@@ -187,10 +189,21 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
             weight_tables=tables,
             instances=instances,
             advisory=advisory,
+            convention=convention,
         )
     except ValidationError as error:  # pragma: no cover - the checks above mirror it
         problems.extend(_problems_from(error, ""))
         return None
+
+
+def _convention(data: Mapping[str, Any], problems: list[Problem]) -> Convention | None:
+    raw = data.get("convention")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(Problem("convention", "expected a [convention] table", raw))
+        return None
+    return _validate(Convention, raw, "convention", problems)
 
 
 def _section(

@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import Field, PrivateAttr, model_validator
 
 from config.checks import Problem, check_groupement, show_value
+from config.convention import Convention
 from config.sections import (
     AdvisoryKind,
     AdvisoryParticipant,
@@ -40,6 +41,7 @@ __all__ = [
     "AdvisoryKind",
     "AdvisoryParticipant",
     "Article",
+    "Convention",
     "Governance",
     "GovernanceLookupError",
     "Groupement",
@@ -98,6 +100,8 @@ class Groupement(ConfigModel):
     weight_tables: list[WeightTable] = Field(default_factory=list)
     instances: list[Instance] = Field(default_factory=list)
     advisory: list[AdvisoryParticipant] = Field(default_factory=list)
+    convention: Convention | None = None
+    """The convention's dates (term, amendments, withdrawal window), where the file gives them."""
     # Members and advisory participants by id: a ballot of 500 communes looks each one up,
     # and a search through the list each time made publishing a result quadratic.
     _index: _ById = PrivateAttr(default_factory=lambda: _ById())

@@ -14,7 +14,7 @@ from config.models import Governance, GovernanceLookupError, Groupement, Instanc
 from config.sections import format_decimal
 from voting.rules import BallotRules, Comparison, QuorumBasis, Threshold
 
-__all__ = ["describe_majority", "describe_quorum", "summarize"]
+__all__ = ["describe_conventions", "describe_majority", "describe_quorum", "summarize"]
 
 HEADERS = (
     "groupement",
@@ -95,3 +95,41 @@ def summarize(governance: Governance, on: date) -> str:
         groupement = governance.groupements[groupement_id]
         rows.extend(_row(groupement, instance, on) for instance in groupement.instances)
     return f"Governance on {on.isoformat()}\n\n{_table(rows)}\n"
+
+
+def _convention_line(groupement: Groupement, on: date) -> str:
+    convention = groupement.convention
+    if convention is None:
+        return f"{groupement.id}: no [convention] section"
+    parts = [f"source {convention.source}"]
+    if convention.signed is not None:
+        parts.append(f"signed {convention.signed.isoformat()}")
+    if convention.term_start is not None:
+        parts.append(f"term from {convention.term_start.isoformat()}")
+    elif convention.term_months is not None:
+        parts.append(f"term of {convention.term_months} months from the market's notification")
+    for amendment in convention.amendments:
+        moved = f", end {amendment.new_end.isoformat()}" if amendment.new_end else ""
+        parts.append(f"amendment {amendment.number} of {amendment.date.isoformat()}{moved}")
+    end = convention.end_in_force(on)
+    parts.append(f"end in force {end.isoformat() if end else _NONE}")
+    rule = convention.withdrawal
+    if rule is not None:
+        window = rule.next_closes(on, 1)
+        parts.append(
+            f"withdrawal by {rule.means}"
+            + (
+                f", next window closes {window[0][0].isoformat()} for {window[0][1].isoformat()}"
+                if window
+                else ""
+            )
+        )
+    return f"{groupement.id}: " + "; ".join(parts)
+
+
+def describe_conventions(governance: Governance, on: date) -> str:
+    """One line per groupement: its convention's dates as they stand on ``on``."""
+    lines = [
+        _convention_line(governance.groupements[g], on) for g in sorted(governance.groupements)
+    ]
+    return f"Conventions on {on.isoformat()}\n\n" + "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from config.convention import add_months
 from meetings.schedule import (
     Quarter,
     cst_coordinator_reminders,
@@ -50,6 +51,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reminders_due ON reminders (due_at_utc) WHERE sent_at_utc IS NULL
         AND dropped_at_utc IS NULL;
     """,
+    # The convention's dates (a term's end, a withdrawal window's close) are reminded too:
+    # SQLite cannot widen a CHECK, so the table is copied into one that allows the new kind.
+    """
+    CREATE TABLE reminders_widened (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('meeting', 'ballot_deadline', 'cst_quarter', 'annual', 'convention')),
+        groupement_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        label TEXT NOT NULL,
+        due_at_utc TEXT NOT NULL,
+        event_at_utc TEXT NOT NULL,
+        sent_at_utc TEXT,
+        dropped_at_utc TEXT,
+        note TEXT,
+        UNIQUE (kind, subject, label)
+    );
+    INSERT INTO reminders_widened SELECT id, kind, groupement_id, subject, label, due_at_utc,
+        event_at_utc, sent_at_utc, dropped_at_utc, note FROM reminders;
+    DROP TABLE reminders;
+    ALTER TABLE reminders_widened RENAME TO reminders;
+    CREATE INDEX reminders_due ON reminders (due_at_utc) WHERE sent_at_utc IS NULL
+        AND dropped_at_utc IS NULL;
+    """,
 )
 
 BALLOT_LEADS: tuple[tuple[str, timedelta], ...] = (
@@ -67,6 +92,9 @@ class ReminderKind(StrEnum):
     """The coordinators, while no CST is planned in the quarter."""
     ANNUAL = "annual"
     """The coordinators, while no meeting of an annual instance (the AG) is planned that year."""
+    CONVENTION = "convention"
+    """The coordinators, six months and one month before the convention's term ends or a
+    withdrawal window closes."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,12 @@ class Reminder:
     def instance_id(self) -> str:
         return self.subject.split(":")[1]
 
+    @property
+    def convention_event(self) -> tuple[ConventionEvent, date]:
+        """What a convention reminder is about, and its day."""
+        _prefix, _groupement, what, day = self.subject.split(":")
+        return ConventionEvent(what), date.fromisoformat(day)
+
 
 def meeting_subject(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
@@ -120,6 +154,19 @@ def quarter_subject(instance_id: str, quarter: Quarter) -> str:
 
 def year_subject(instance_id: str, year: int) -> str:
     return f"year:{instance_id}:{year}"
+
+
+class ConventionEvent(StrEnum):
+    TERM_END = "end"
+    WITHDRAWAL_CLOSE = "withdrawal"
+
+
+def convention_subject(groupement_id: str, event: ConventionEvent, day: date) -> str:
+    return f"convention:{groupement_id}:{event.value}:{day.isoformat()}"
+
+
+CONVENTION_LEADS: tuple[tuple[str, int], ...] = (("M-6", 6), ("M-1", 1))
+"""Months ahead of a convention's date at which the coordinators are reminded of it."""
 
 
 ANNUAL_REMINDER_DAYS = ((1, 2), (10, 1))
@@ -278,6 +325,30 @@ class Reminders(Store):
                         due,
                         end,
                     )
+        return added
+
+    async def plan_convention(
+        self,
+        groupement_id: str,
+        event: ConventionEvent,
+        day: date,
+        zone: ZoneInfo,
+        at: time = time(9, 0),
+    ) -> int:
+        """The coordinators' reminders six months and one month before ``day``, those ahead."""
+        added = 0
+        moment = wall_clock(day, at, zone)
+        for label, months in CONVENTION_LEADS:
+            due = wall_clock(add_months(day, -months), at, zone)
+            if due > self._now:
+                added += await self.schedule(
+                    ReminderKind.CONVENTION,
+                    groupement_id,
+                    convention_subject(groupement_id, event, day),
+                    label,
+                    due,
+                    moment,
+                )
         return added
 
     async def drop_subject(self, subject: str, note: str) -> int:

@@ -17,6 +17,7 @@ from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
 from meetings.designation_store import DesignationStore
 from meetings.live_edits import LiveEdits
+from meetings.membership_store import MembershipStore
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
@@ -56,6 +57,7 @@ class Services:
     reminders: Reminders
     sessions: SessionStore
     designations: DesignationStore
+    membership: MembershipStore
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -93,6 +95,7 @@ class Services:
             reminders=Reminders(database),
             sessions=SessionStore(database),
             designations=DesignationStore(database),
+            membership=MembershipStore(database),
         )
         for store in (
             services.ballots,
@@ -102,6 +105,7 @@ class Services:
             services.reminders,
             services.sessions,
             services.designations,
+            services.membership,
         ):
             await store.migrate()
         return services

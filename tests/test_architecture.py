@@ -120,6 +120,7 @@ def test_the_stores_share_one_base() -> None:
         "bot/inbox.py",
         "meetings/chats.py",
         "meetings/designation_store.py",
+        "meetings/membership_store.py",
         "meetings/reminders.py",
         "meetings/roster.py",
         "meetings/session_store.py",

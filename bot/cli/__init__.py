@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from bot.cli.common import EXIT_INVALID, SettingsProblem, fail
 from config.loader import ConfigError
@@ -60,6 +61,11 @@ def _tally_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     power.add_argument("--instance", help="only this instance (with --groupement)")
     power.add_argument("--on", help="date (YYYY-MM-DD) whose weights to use; default today")
     power.add_argument("--lang", choices=("fr", "en"), default="fr")
+    check.add_argument(
+        "--database",
+        metavar="PATH",
+        help="also check members' joined/left dates against this database's register",
+    )
 
 
 def _bot_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -188,6 +194,55 @@ def _archive_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
     archive.add_argument("-o", "--output", required=True, help="zip file to write")
 
 
+def _register_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kinds = ("deliberation", "decree", "decision", "certificate")
+    means = ("recorded_letter", "letter", "email", "other")
+    register = commands.add_parser("register", help="the membership register")
+    actions = register.add_subparsers(dest="register_command", required=True, metavar="ACTION")
+    show = _sub(actions, "show", "print a groupement's register", "register:show")
+    show.add_argument("groupement")
+    show.add_argument("--lang", choices=("fr", "en"), default="fr")
+    certificate = _sub(
+        actions, "certificate", "write a member's certificate (PDF)", "register:certificate"
+    )
+    certificate.add_argument("member", help="GROUPEMENT/MEMBER")
+    certificate.add_argument("-o", "--output", required=True)
+    join = _sub(actions, "join", "record a joining and write its certificate", "register:join")
+    join.add_argument("member", help="GROUPEMENT/MEMBER")
+    join.add_argument("--on", required=True, type=_day, help="YYYY-MM-DD")
+    join.add_argument("--act", required=True, choices=kinds)
+    join.add_argument("--act-date", required=True, type=_day)
+    join.add_argument("--reference", required=True)
+    join.add_argument("-o", "--output", help="the certificate (PDF) to write")
+    exception = _sub(actions, "exception", "record an R2194-8/9 exception", "register:exception")
+    exception.add_argument("member", help="GROUPEMENT/MEMBER")
+    exception.add_argument("--article", required=True, choices=("R2194-8", "R2194-9"))
+    exception.add_argument("--on", required=True, type=_day)
+    exception.add_argument("--reference", required=True)
+    notified = _sub(actions, "notified", "record the market's notification", "register:notified")
+    notified.add_argument("groupement")
+    notified.add_argument("--on", required=True, type=_day)
+    notified.add_argument("--reference", required=True)
+    withdraw = _sub(actions, "withdraw", "record a withdrawal request", "register:withdraw")
+    withdraw.add_argument("member", help="GROUPEMENT/MEMBER")
+    withdraw.add_argument("--received", required=True, type=_day)
+    withdraw.add_argument("--means", required=True, choices=means)
+    withdraw.add_argument("--reference", default="")
+    decide = _sub(
+        actions, "decide", "record the decision on a withdrawal request", "register:decide"
+    )
+    decide.add_argument("number", type=int)
+    decide.add_argument("decision", choices=("accept", "refuse"))
+    decide.add_argument("--on", required=True, type=_day)
+    decide.add_argument("--effective", type=_day, help="required to accept")
+    decide.add_argument("--reference", default="")
+
+
+def _day(text: str) -> date:
+    """A YYYY-MM-DD argument; argparse names the option when it raises ValueError."""
+    return date.fromisoformat(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scrutin",
@@ -198,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     _bot_commands(commands)
     _record_commands(commands)
     _archive_command(commands)
+    _register_commands(commands)
     return parser
 
 

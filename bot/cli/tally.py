@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from datetime import date, datetime
@@ -11,11 +12,15 @@ from pathlib import Path
 from bot.cli.common import EXIT_INVALID, fail
 from bot.cli.power import power_lines
 from config.loader import ConfigError, default_config_dir, load_config_dir
-from config.summary import summarize
+from config.models import Governance
+from config.summary import describe_conventions, summarize
+from meetings.membership import all_disagreements
+from meetings.membership_store import MembershipStore
 from meetings.wording.explain import explain, quorum_line, summary_lines
 from meetings.wording.formats import PARIS
 from meetings.wording.i18n import LANGUAGES
 from voting.codec import TallyInputError, read_tally_json, result_to_mapping, run_tally_mapping
+from voting.db import Database
 
 
 def tally(args: argparse.Namespace) -> int:
@@ -51,5 +56,33 @@ def config_check(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     on = date.fromisoformat(args.on) if args.on else datetime.now(PARIS).date()
     print(summarize(governance, on))
+    print(describe_conventions(governance, on))
     print("\n".join(power_lines(governance, on, args.lang, detailed=False)).rstrip())
+    if args.database:
+        path = Path(args.database)
+        if not path.is_file():
+            return fail(f"{path}: no database")
+        return asyncio.run(_check_register(governance, path))
+    return 0
+
+
+async def _check_register(governance: Governance, path: Path) -> int:
+    """Each member whose ``joined``/``left`` disagrees with the register, on stderr."""
+    database = await Database.open(path)
+    try:
+        store = MembershipStore(database)
+        await store.migrate()
+        found = all_disagreements(governance, await store.registers(governance.groupements))
+    finally:
+        await database.close()
+    for disagreement in found:
+        print(f"scrutin: {disagreement.describe()}", file=sys.stderr)
+    if found:
+        print(
+            f"scrutin: {len(found)} member date(s) disagree with the membership register, "
+            "which is the source of truth: correct the configuration",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    print("The members' joined and left dates agree with the membership register.")
     return 0

@@ -11,6 +11,11 @@ import logging
 
 from meetings.delivery.audience import coordinators_of, language_of
 from meetings.delivery.ballots import deliver_papers
+from meetings.delivery.convention import (
+    convention_reminder_stands,
+    plan_all_convention_reminders,
+    send_convention_reminder,
+)
 from meetings.delivery.fanout import fan_out
 from meetings.meeting import MeetingState
 from meetings.notifier import Message, Private
@@ -37,8 +42,9 @@ HELD_OR_COMING = (
 
 
 async def plan_standing_reminders(services: Services) -> int:
-    """The coordinators' reminders for every recurring instance: quarterly (CST), annual (AG)."""
-    added = 0
+    """The coordinators' reminders for every recurring instance: quarterly (CST), annual (AG);
+    and those of each convention's dates (its term's end, its withdrawal windows)."""
+    added = await plan_all_convention_reminders(services)
     for groupement in services.governance.groupements.values():
         zone = groupement.groupement.tzinfo
         today = services.clock().astimezone(zone).date()
@@ -136,6 +142,11 @@ async def send_due_reminders(services: Services) -> list[Reminder]:
         if not await _still_relevant(services, reminder):
             await services.reminders.drop(reminder.id, "its meeting or ballot is over")
             continue
+        if reminder.kind is ReminderKind.CONVENTION and not await convention_reminder_stands(
+            services, reminder
+        ):
+            await services.reminders.drop(reminder.id, "the convention's date it was about moved")
+            continue
         if reminder.kind in RECURRING and await _period_has_meeting(services, reminder):
             await services.reminders.drop(reminder.id, "a meeting is planned in that period")
             continue
@@ -146,6 +157,8 @@ async def send_due_reminders(services: Services) -> list[Reminder]:
                 await _meeting_reminder(services, reminder)
             elif reminder.kind is ReminderKind.BALLOT_DEADLINE:
                 await _ballot_reminder(services, reminder)
+            elif reminder.kind is ReminderKind.CONVENTION:
+                await send_convention_reminder(services, reminder)
             else:
                 await _period_reminder(services, reminder)
         except Refused as error:
@@ -175,6 +188,7 @@ async def _still_relevant(services: Services, reminder: Reminder) -> bool:
         if reminder.kind is ReminderKind.BALLOT_DEADLINE:
             ballot = await services.ballots.get(reminder.subject_id)
             return ballot.state is BallotState.OPEN
+
     except Refused:
         return False
     return True
