@@ -23,6 +23,7 @@ from config.sections import (
     GroupementHeader,
     Instance,
     Member,
+    MembersConsultation,
     RulesProblem,
     WeightTable,
 )
@@ -42,7 +43,7 @@ MAX_NESTING = 8
 _TOO_DEEP = f"tables or arrays nested more than {MAX_NESTING} levels deep"
 
 _ARRAY_SECTIONS = ("members", "weight_tables", "instances", "advisory")
-_SECTIONS = ("groupement", *_ARRAY_SECTIONS)
+_SECTIONS = ("groupement", *_ARRAY_SECTIONS, "consultation")
 
 
 class ConfigError(Exception):
@@ -167,6 +168,15 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
     else:
         header = _validate(GroupementHeader, raw_header, "groupement", problems)
 
+    consultation: MembersConsultation | None = None
+    raw_consultation = data.get("consultation")
+    if raw_consultation is not None and not isinstance(raw_consultation, dict):
+        problems.append(
+            Problem("consultation", "expected a [consultation] table", raw_consultation)
+        )
+    elif raw_consultation is not None:
+        consultation = _validate(MembersConsultation, raw_consultation, "consultation", problems)
+
     members = _section(data, "members", Member, problems, unvalidated)
     tables = _section(data, "weight_tables", WeightTable, problems, unvalidated)
     instances = _section(data, "instances", Instance, problems, unvalidated)
@@ -176,7 +186,15 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
         problems.append(Problem("members", "a groupement needs at least one [[members]] entry"))
 
     problems.extend(
-        check_groupement(header, members, tables, instances, advisory, unvalidated=unvalidated)
+        check_groupement(
+            header,
+            members,
+            tables,
+            instances,
+            advisory,
+            unvalidated=unvalidated,
+            consultation=consultation,
+        )
     )
     if problems or header is None:
         return None
@@ -187,6 +205,7 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
             weight_tables=tables,
             instances=instances,
             advisory=advisory,
+            consultation=consultation,
         )
     except ValidationError as error:  # pragma: no cover - the checks above mirror it
         problems.extend(_problems_from(error, ""))

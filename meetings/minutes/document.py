@@ -10,6 +10,7 @@ Minutes are French by default, as DOMAIN.md requires ("4,5 voix", "mardi 15 déc
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from meetings.minutes.blocks import (
     BallotFigures,
@@ -38,12 +39,14 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks, result_blocks
 from meetings.minutes.session_fields import chair_text, session_fields
+from meetings.wording.decision_rules import derivation_statement, rule_statement
 from meetings.wording.election import round_label
 from meetings.wording.explain import quorum_line
 from meetings.wording.formats import day, members, moment, quoted, voices, weight
 from meetings.wording.i18n import DEFAULT_LANGUAGE, translator
 from voting.ballot import BallotState
 from voting.rules import QuorumCounts, TieRule
+from voting.shares import common_divisor
 
 
 def document(
@@ -263,6 +266,24 @@ def _record_fields(
         fields.append((_("Cancellation"), moment(ballot.cancelled_at, language, zone)))
     else:
         fields.append((_.pgettext("consultation", "Closing"), _("consultation in progress")))
+    if ballot.draft.decision_rule is not None:
+        fields.append(
+            (
+                _("Rule chosen at the opening"),
+                rule_statement(ballot.draft.decision_rule, record.total, language),
+            )
+        )
+    shares = record.shares_table
+    if shares is not None and shares.shares is not None and shares.share_unit is not None:
+        derived = derivation_statement(
+            shares.share_unit,
+            shares.shares_source or "",
+            shares.derivation,
+            shares.total_shares or Decimal(0),
+            common_divisor(shares.shares),
+            language,
+        )
+        fields.append((_("Weights from shares"), derived))
     if ballot.weight_table_id is not None:
         fields.append(
             (
