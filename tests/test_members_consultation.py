@@ -4,14 +4,18 @@ record, and the /scrutin form through the bot."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.cli import main
 from bot.harness import OfflineHarness, button_data, form_buttons
 from config.models import Governance, GovernanceLookupError
 from meetings.actions.actor import Actor, identify
@@ -27,6 +31,7 @@ from meetings.buttons import FormButton
 from meetings.roster import Role
 from meetings.services import Services
 from meetings.wording.typography import plain
+from tests.acting import RecordingNotifier
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, invitation_token, user
 from tests.steps import make_plan, paris
@@ -289,3 +294,53 @@ async def test_a_forged_rule_is_refused(creteil_harness: OfflineHarness) -> None
 def test_the_shipped_governance_has_the_creteil_consultation(governance: Governance) -> None:
     assert governance.groupement(CRETEIL).consults_members(MEMBERS_BODY)
     assert not governance.groupement(GROUPEMENT).consults_members(MEMBERS_BODY)
+
+
+# --- through the command line --------------------------------------------------------------
+
+
+async def consultation_on_file(database: Path, clock: FakeClock, governance: Governance) -> int:
+    """A closed consultation of the Créteil members, by an absolute majority of heads."""
+    services = await Services.open(governance, database, clock)
+    try:
+        services.connect(RecordingNotifier())
+        await services.roster.add_coordinator(CRETEIL, "tg:3001", "Rose Test", added_by="tests")
+        actor = await identify(services, "tg:3001", "Rose Test", "fr")
+        clock.now = paris(2026, 3, 2, 9)
+        opened = await open_ballot(
+            services, actor, CRETEIL, MEMBERS_BODY, QUESTION,
+            decision_rule=DecisionRule.HEADS_ABSOLUTE,
+        )  # fmt: skip
+        seven = ("meaux", "melun", "chelles", "bobigny", "creteil", "montreuil", "saint-denis")
+        for member in seven:
+            await services.ballots.cast(opened.ballot.id, member, FOR, cast_by="p")
+        await services.ballots.close(opened.ballot.id)
+        return opened.ballot.id
+    finally:
+        await services.close()
+
+
+def test_the_command_line_records_exports_and_verifies_a_consultation_of_the_members(
+    tmp_path: Path,
+    clock: FakeClock,
+    governance: Governance,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    database = tmp_path / "cli.db"
+    ballot_id = asyncio.run(consultation_on_file(database, clock, governance))
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(database))
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(ballot_id), "-o", "consultation.json"]) == 0
+    exported = json.loads((tmp_path / "consultation.json").read_text(encoding="utf-8"))
+    assert exported["weight_table"] is None and exported["written"] is True
+    assert set(exported["weights"].values()) == {"1"} and len(exported["weights"]) == 12
+    assert exported["result"]["outcome"] == "adopted"
+    capsys.readouterr()
+    assert main(["verify", "consultation.json"]) == 0
+    assert capsys.readouterr().out == "vérifié\n"
+    assert main(["minutes", str(ballot_id), "--ballot", "-o", "releve.pdf"]) == 0
+    text = body_text((tmp_path / "releve.pdf").read_bytes())
+    assert "Règle choisie à l'ouverture : Majorité absolue des membres, une voix chacun" in text
+    assert main(["chart", str(ballot_id), "-o", "releve.png"]) == 0
+    assert (tmp_path / "releve.png").read_bytes().startswith(b"\x89PNG")
