@@ -174,3 +174,17 @@ def test_the_consultation_is_checked_against_the_file(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as error:
             load_config_dir(copy)
         assert any(expected in problem for problem in error.value.problems), error.value.problems
+
+
+def test_the_shipped_files_say_what_their_seed_does_not() -> None:
+    """Where a file assumes a body its seed does not give, it says so above that body."""
+    for name, body in (
+        ("ent-grand-est", 'id = "ag"'),
+        ("equipements-numeriques", 'id = "ag"'),
+        ("equipements-numeriques", 'id = "copil"'),
+        ("liaisons-internet", 'id = "ag"'),
+    ):
+        text = (default_config_dir() / f"{name}.toml").read_text(encoding="utf-8")
+        before = text[: text.index(body)].rsplit("[[instances]]", 1)[0]
+        comment = before.rstrip().rsplit("\n\n", 1)[-1]
+        assert "ASSUMPTION" in comment and "does not say" in comment, (name, body, comment)
