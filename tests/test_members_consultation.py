@@ -30,6 +30,7 @@ from meetings.actions.standing_proxy import NoVotingSeat, give_standing_proxy
 from meetings.buttons import FormButton
 from meetings.roster import Role
 from meetings.services import Services
+from meetings.wording.explain import explain
 from meetings.wording.typography import plain
 from tests.acting import RecordingNotifier
 from tests.clock import FakeClock
@@ -74,7 +75,9 @@ HEADS = one_voice_each(FOUR)
 
 def test_unanimity_needs_every_member_in_force_and_silence_counts_against() -> None:
     everyone = dict.fromkeys(FOUR, FOR)
-    assert outcome(DecisionRule.UNANIMITY, everyone, HEADS) is Outcome.ADOPTED
+    adopted = judge(consultation(DecisionRule.UNANIMITY, HEADS), everyone)
+    assert adopted.outcome is Outcome.ADOPTED
+    assert plain(explain(adopted)) == "Adoptée à l'unanimité : 4 voix pour sur 4 au total."
     # One member that does not answer, abstains or votes against prevents the unanimity.
     for missing in ({}, {"d": ABSTAIN}, {"d": AGAINST}):
         votes = {**dict.fromkeys(FOUR[:3], FOR), **missing}
@@ -197,7 +200,7 @@ async def test_unanimity_through_the_action_and_its_record(
         "proposition n'est adoptée que si les 12 membres consultés votent pour ; un membre qui "
         "ne répond pas, s'abstient ou vote contre l'empêche." in text
     )
-    assert "11 voix pour sur 12 au total" in text
+    assert "Rejetée : l'unanimité est requise, 11 voix pour sur 12 au total." in text
 
 
 async def test_a_record_by_weight_says_how_the_weights_derive(
