@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from config.loader import ConfigError, default_config_dir, load_config_dir
 from config.models import Governance, WeightTable
 from config.summary import describe_derivation, summarize
+from meetings.wording.decision_rules import derivation_statement
+from meetings.wording.typography import plain
 from voting.shares import Derivation, ShareUnit, common_divisor, derive_weights
 
 CRETEIL = "ent-ecoles-creteil"
@@ -188,3 +190,22 @@ def test_the_shipped_files_say_what_their_seed_does_not() -> None:
         before = text[: text.index(body)].rsplit("[[instances]]", 1)[0]
         comment = before.rstrip().rsplit("\n\n", 1)[-1]
         assert "ASSUMPTION" in comment and "does not say" in comment, (name, body, comment)
+
+
+def test_the_derivation_is_said_in_the_records_words() -> None:
+    reduced = table(
+        shares={"a": "120000", "b": "80000"},
+        share_unit="euros",
+        shares_source="montants du marché 2025",
+        derivation="reduced",
+    )
+    assert plain(derivation_statement(reduced, "fr")) == (
+        "200 000 euros en tout (source : montants du marché 2025) ; la part de chaque membre "
+        "divisée par 40 000, leur plus grand commun diviseur : les plus petits poids entiers "
+        "dans les mêmes proportions."
+    )
+    schools = table(shares={"a": "12"}, share_unit="schools", shares_source="annuaire")
+    assert plain(derivation_statement(schools, "en")) == (
+        "12 schools in all (source: annuaire); one voice per school: each member's weight is "
+        "its share."
+    )

@@ -10,7 +10,6 @@ Minutes are French by default, as DOMAIN.md requires ("4,5 voix", "mardi 15 déc
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from meetings.minutes.blocks import (
     BallotFigures,
@@ -46,7 +45,6 @@ from meetings.wording.formats import day, members, moment, quoted, voices, weigh
 from meetings.wording.i18n import DEFAULT_LANGUAGE, translator
 from voting.ballot import BallotState
 from voting.rules import QuorumCounts, TieRule
-from voting.shares import common_divisor
 
 
 def document(
@@ -266,37 +264,31 @@ def _record_fields(
         fields.append((_("Cancellation"), moment(ballot.cancelled_at, language, zone)))
     else:
         fields.append((_.pgettext("consultation", "Closing"), _("consultation in progress")))
+    fields.extend(_weight_fields(record, language))
+    return fields
+
+
+def _weight_fields(record: ConsultationRecord, language: str) -> list[tuple[str, str]]:
+    """The rule chosen for a consultation of all the members, how its weights derive from
+    shares, and the weighting of the votes."""
+    _ = translator(language)
+    ballot = record.ballot
+    fields = []
     if ballot.draft.decision_rule is not None:
-        fields.append(
-            (
-                _("Rule chosen at the opening"),
-                rule_statement(ballot.draft.decision_rule, record.total, language),
-            )
-        )
-    shares = record.shares_table
-    if shares is not None and shares.shares is not None and shares.share_unit is not None:
-        derived = derivation_statement(
-            shares.share_unit,
-            shares.shares_source or "",
-            shares.derivation,
-            shares.total_shares or Decimal(0),
-            common_divisor(shares.shares),
-            language,
-        )
+        rule = rule_statement(ballot.draft.decision_rule, record.total, language)
+        fields.append((_("Rule chosen at the opening"), rule))
+    if record.shares_table is not None:
+        derived = derivation_statement(record.shares_table, language)
         fields.append((_("Weights from shares"), derived))
     if ballot.weight_table_id is not None:
-        fields.append(
-            (
-                _("Weighting of the votes"),
-                weighting(
-                    record.total,
-                    ballot.weight_table_id,
-                    record.weight_table_from,
-                    language,
-                    record.weight_table_name,
-                ),
-            )
+        weights = weighting(
+            record.total,
+            ballot.weight_table_id,
+            record.weight_table_from,
+            language,
+            record.weight_table_name,
         )
+        fields.append((_("Weighting of the votes"), weights))
     return fields
 
 

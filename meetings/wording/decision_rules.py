@@ -3,12 +3,11 @@ in the reader's language: on the /scrutin form, the papers and the consultation'
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from config.models import WeightTable
 from meetings.wording.formats import members, voices, weight
 from meetings.wording.i18n import N_, translator
 from voting.decision_rules import DecisionRule
-from voting.shares import Derivation, ShareUnit
+from voting.shares import Derivation, ShareUnit, common_divisor
 from voting.tally import Count
 
 RULE_LABELS = {
@@ -76,24 +75,22 @@ def rule_statement(rule: DecisionRule, consulted: Count, language: str) -> str:
     return text.format(**fields)
 
 
-def derivation_statement(
-    unit: ShareUnit,
-    source: str,
-    derivation: Derivation,
-    total_shares: Decimal,
-    divisor: Decimal,
-    language: str,
-) -> str:
-    """``84 700 élèves en tout (source : …) ; une voix par élève : …``"""
+def derivation_statement(table: WeightTable, language: str) -> str:
+    """``84 700 élèves en tout (source : …) ; une voix par élève : …``: how a table declared
+    as shares derives its weights."""
     _ = translator(language)
+    assert table.shares is not None and table.share_unit is not None
+    unit = table.share_unit
+    total_shares = table.total_shares
+    assert total_shares is not None
     fields = {
         "total": weight(total_shares, language),
         "unit": _(UNIT_NAMES[unit]),
-        "source": source,
-        "divisor": weight(divisor, language),
+        "source": table.shares_source,
+        "divisor": weight(common_divisor(table.shares), language),
         "per_unit": _(ONE_VOICE_PER_UNIT[unit]),
     }
-    if derivation is Derivation.SHARES:
+    if table.derivation is Derivation.SHARES:
         text = _(
             "{total} {unit} in all (source: {source}); {per_unit}: each member's weight is "
             "its share."
