@@ -277,9 +277,17 @@ async def test_the_coordinator_chooses_the_rule_in_the_ballot_form(
     (ballot,) = await harness.services.ballots.find(state=BallotState.OPEN)
     assert ballot.draft.decision_rule is DecisionRule.UNANIMITY
     assert ballot.draft.instance_id == MEMBERS_BODY and ballot.weight_table_id is None
-    paper = plain(harness.papers_to(3101)[-1]["text"])
-    assert "Consultation des membres" in paper
-    assert "la proposition n'est adoptée que si les 12 membres consultés votent pour" in paper
+    paper = harness.papers_to(3101)[-1]
+    assert "Consultation des membres" in plain(paper["text"])
+    assert "la proposition n'est adoptée que si les 12 membres consultés votent pour" in plain(
+        paper["text"]
+    )
+    await harness.press(meaux, paper, button_data(paper, "Pour"))
+    await harness.say(CRETEIL_COORDINATOR, f"/clore {ballot.id}")
+    closed = await harness.services.ballots.get(ballot.id)
+    assert closed.result is not None and closed.result.outcome is Outcome.NO_QUORUM
+    result = plain(harness.last_message_to(3101)["text"])
+    assert "Consultation non valable : 1 membre sur les 12 membres consultés" in result
 
 
 async def test_a_forged_rule_is_refused(creteil_harness: OfflineHarness) -> None:
