@@ -20,6 +20,7 @@ from config.sections import (
     GroupementHeader,
     Instance,
     Member,
+    MembersConsultation,
     WeightTable,
     format_decimal,
 )
@@ -63,6 +64,7 @@ def check_groupement(
     advisory: Sequence[AdvisoryParticipant],
     *,
     unvalidated: Mapping[str, Sequence[str]] | None = None,
+    consultation: MembersConsultation | None = None,
 ) -> list[Problem]:
     """Every inconsistency between the items of one groupement, one problem each.
 
@@ -81,6 +83,7 @@ def check_groupement(
         *_weight_table_problems(weight_tables, member_ids),
         *_instance_problems(instances, series),
         *_advisory_problems(advisory, instance_ids),
+        *_consultation_problems(consultation, header, weight_tables, instance_ids, series),
     ]
 
 
@@ -181,10 +184,11 @@ def _weight_table_problems(
     first_on: dict[tuple[str, date], str] = {}
     for table in weight_tables:
         where = f"weight_tables[{table.id}]"
+        written = "shares" if table.from_shares else "weights"
         for member_id in table.weights:
             if member_id not in member_ids:
                 yield Problem(
-                    f"{where}.weights.{member_id}",
+                    f"{where}.{written}.{member_id}",
                     "unknown member" + _suggest(member_id, member_ids),
                     member_id,
                 )
@@ -256,3 +260,40 @@ def _advisory_problems(
                     "unknown instance" + _suggest(instance_id, instance_ids),
                     instance_id,
                 )
+
+
+# --- the consultation of all the members ------------------------------------------------------
+
+
+def _consultation_problems(
+    consultation: MembersConsultation | None,
+    header: GroupementHeader | None,
+    weight_tables: Sequence[WeightTable],
+    instance_ids: set[str],
+    series: set[str],
+) -> Iterator[Problem]:
+    if consultation is None:
+        return
+    if consultation.id in instance_ids:
+        yield Problem(
+            "consultation.id",
+            "an instance already has this id; give the consultation of the members another one",
+            consultation.id,
+        )
+    wanted = consultation.weight_series
+    if wanted is not None and wanted not in series:
+        yield Problem(
+            "consultation.weight_series",
+            "no weight table has this series" + _suggest(wanted, series),
+            wanted,
+        )
+    if header is None or consultation.coordinator_votes or wanted is None:
+        return
+    for table in weight_tables:
+        if table.series == wanted and header.coordinator in table.weights:
+            yield Problem(
+                f"weight_tables[{table.id}].weights.{header.coordinator}",
+                "the coordinator is not consulted (consultation.coordinator_votes = false) "
+                "and cannot carry a weight in the consultations' series",
+                header.coordinator,
+            )

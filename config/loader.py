@@ -24,6 +24,7 @@ from config.sections import (
     GroupementHeader,
     Instance,
     Member,
+    MembersConsultation,
     RulesProblem,
     WeightTable,
 )
@@ -43,7 +44,7 @@ MAX_NESTING = 8
 _TOO_DEEP = f"tables or arrays nested more than {MAX_NESTING} levels deep"
 
 _ARRAY_SECTIONS = ("members", "weight_tables", "instances", "advisory")
-_SECTIONS = ("groupement", *_ARRAY_SECTIONS, "convention")
+_SECTIONS = ("groupement", *_ARRAY_SECTIONS, "convention", "consultation")
 
 
 class ConfigError(Exception):
@@ -169,6 +170,15 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
         header = _validate(GroupementHeader, raw_header, "groupement", problems)
 
     convention = _convention(data, problems)
+    consultation: MembersConsultation | None = None
+    raw_consultation = data.get("consultation")
+    if raw_consultation is not None and not isinstance(raw_consultation, dict):
+        problems.append(
+            Problem("consultation", "expected a [consultation] table", raw_consultation)
+        )
+    elif raw_consultation is not None:
+        consultation = _validate(MembersConsultation, raw_consultation, "consultation", problems)
+
     members = _section(data, "members", Member, problems, unvalidated)
     tables = _section(data, "weight_tables", WeightTable, problems, unvalidated)
     instances = _section(data, "instances", Instance, problems, unvalidated)
@@ -178,7 +188,15 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
         problems.append(Problem("members", "a groupement needs at least one [[members]] entry"))
 
     problems.extend(
-        check_groupement(header, members, tables, instances, advisory, unvalidated=unvalidated)
+        check_groupement(
+            header,
+            members,
+            tables,
+            instances,
+            advisory,
+            unvalidated=unvalidated,
+            consultation=consultation,
+        )
     )
     if problems or header is None:
         return None
@@ -190,6 +208,7 @@ def _build(data: Mapping[str, Any], problems: list[Problem]) -> Groupement | Non
             instances=instances,
             advisory=advisory,
             convention=convention,
+            consultation=consultation,
         )
     except ValidationError as error:  # pragma: no cover - the checks above mirror it
         problems.extend(_problems_from(error, ""))

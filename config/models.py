@@ -30,6 +30,7 @@ from config.sections import (
     InstanceKind,
     Member,
     MemberKind,
+    MembersConsultation,
     Recurrence,
     RulesProblem,
     WeightTable,
@@ -50,6 +51,7 @@ __all__ = [
     "InstanceKind",
     "Member",
     "MemberKind",
+    "MembersConsultation",
     "Problem",
     "Recurrence",
     "RulesProblem",
@@ -102,6 +104,8 @@ class Groupement(ConfigModel):
     advisory: list[AdvisoryParticipant] = Field(default_factory=list)
     convention: Convention | None = None
     """The convention's dates (term, amendments, withdrawal window), where the file gives them."""
+    consultation: MembersConsultation | None = None
+    """Written consultations of all the members, where the file allows them."""
     # Members and advisory participants by id: a ballot of 500 communes looks each one up,
     # and a search through the list each time made publishing a result quadratic.
     _index: _ById = PrivateAttr(default_factory=lambda: _ById())
@@ -109,7 +113,12 @@ class Groupement(ConfigModel):
     @model_validator(mode="after")
     def _consistent(self) -> Groupement:
         problems = check_groupement(
-            self.groupement, self.members, self.weight_tables, self.instances, self.advisory
+            self.groupement,
+            self.members,
+            self.weight_tables,
+            self.instances,
+            self.advisory,
+            consultation=self.consultation,
         )
         if problems:
             raise ValueError("\n".join(problem.describe() for problem in problems))
@@ -133,10 +142,23 @@ class Groupement(ConfigModel):
         return found
 
     def instance(self, instance_id: str) -> Instance:
+        """A body of the file, or the consultation of all the members by its id."""
         for instance in self.instances:
             if instance.id == instance_id:
                 return instance
+        if self.consultation is not None and self.consultation.id == instance_id:
+            return self.consultation.as_instance()
         raise GovernanceLookupError(f"groupement {self.id!r} has no instance {instance_id!r}")
+
+    def consults_members(self, instance_id: str) -> bool:
+        """Whether ``instance_id`` is this groupement's consultation of all the members."""
+        return self.consultation is not None and self.consultation.id == instance_id
+
+    def consulted_members(self, on: date) -> list[str]:
+        """The members in force on ``on`` that a consultation of all the members asks."""
+        coordinator = self.groupement.coordinator
+        votes = self.consultation is None or self.consultation.coordinator_votes
+        return [m.id for m in self.active_members(on) if votes or m.id != coordinator]
 
     def weight_table(self, table_id: str) -> WeightTable:
         for table in self.weight_tables:

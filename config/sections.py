@@ -32,6 +32,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
 from voting.decimal_text import (
@@ -48,6 +49,7 @@ from voting.rules import (
     rules_from_mapping,
     rules_to_mapping,
 )
+from voting.shares import Derivation, ShareUnit, derive_weights
 
 __all__ = [
     "NO_VALUE",
@@ -62,6 +64,7 @@ __all__ = [
     "LocaleTag",
     "Member",
     "MemberKind",
+    "MembersConsultation",
     "Recurrence",
     "RulesProblem",
     "WeightTable",
@@ -278,13 +281,50 @@ class WeightTable(ConfigModel):
     source: Text
     name: Text | None = None
     """How a record names the table ("tableau des voix de l'avenant n° 1, 2022"); else its id."""
-    weights: Annotated[dict[StrictStr, PositiveDecimal], Field(min_length=1)]
+    weights: dict[StrictStr, PositiveDecimal] = Field(default_factory=dict)
+    """Written by hand, or derived from ``shares`` (then never written)."""
     declared_total: PositiveDecimal | None = None
     """The total a source states, checked against the weights, never used instead of them."""
+    shares: dict[StrictStr, PositiveDecimal] | None = None
+    """Each member's share (pupils, schools, euros): the weights are derived from them."""
+    share_unit: ShareUnit | None = None
+    shares_source: Text | None = None
+    """Where the shares come from (a census, the market's amounts)."""
+    derivation: Derivation = Derivation.SHARES
+    """How the weights follow from the shares (:mod:`voting.shares`)."""
+
+    @model_validator(mode="after")
+    def _derived(self) -> WeightTable:
+        if self.shares is None:
+            if not self.weights:
+                raise ValueError("a weight table needs weights, or shares to derive them from")
+            if self.share_unit is not None or self.shares_source is not None:
+                raise ValueError("share_unit and shares_source describe shares: add shares")
+            return self
+        if not self.shares:
+            raise ValueError("shares: at least one member")
+        if self.share_unit is None or self.shares_source is None:
+            raise ValueError("shares need their share_unit and their shares_source")
+        derived = derive_weights(self.shares, self.derivation)
+        if self.weights == derived:
+            return self  # a table validated again inside its groupement
+        if self.weights:
+            raise ValueError("declare either weights or shares, not both")
+        # Frozen model: the derived weights are set once, here, as if they had been written.
+        object.__setattr__(self, "weights", derived)
+        return self
+
+    @property
+    def from_shares(self) -> bool:
+        return self.shares is not None
 
     @property
     def total(self) -> Decimal:
         return sum(self.weights.values(), Decimal(0))
+
+    @property
+    def total_shares(self) -> Decimal | None:
+        return None if self.shares is None else sum(self.shares.values(), Decimal(0))
 
 
 class InstanceKind(StrEnum):
@@ -354,6 +394,38 @@ class Instance(ConfigModel):
         if not self.voting or self.rules is None:
             raise GovernanceLookupError(f"instance {self.id!r} does not vote")
         return self.rules
+
+
+class MembersConsultation(ConfigModel):
+    """The ``[consultation]`` table: written consultations of all the members, outside any body.
+
+    A groupement with this table lets its coordinator consult every member in writing with
+    the rule chosen at the opening (:mod:`voting.decision_rules`). Its ballots belong to a
+    body of that ``id`` that never meets: :meth:`as_instance`.
+    """
+
+    id: Slug = "membres"
+    name: Text
+    """How the papers, results and records name the consultation ("Consultation des membres")."""
+    weight_series: Slug | None = None
+    """The series whose table in force gives "the weights in force"; none: by head only."""
+    coordinator_votes: StrictBool = True
+    """False where the coordinator asks the members and is not itself consulted (seed 004)."""
+    ballot_kind: BallotKind = BallotKind.PUBLIC
+    allow_vote_change: StrictBool = True
+
+    def as_instance(self) -> Instance:
+        """The body the consultation's ballots belong to: it votes, in writing, never meets."""
+        return Instance(
+            id=self.id,
+            kind=InstanceKind.OTHER,
+            name=self.name,
+            voting=True,
+            weight_series=self.weight_series,
+            ballot_kind=self.ballot_kind,
+            allow_vote_change=self.allow_vote_change,
+            reminder_days_before=[],
+        )
 
 
 AdvisoryKind = Literal["autorite_academique", "dane", "other"]

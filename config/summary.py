@@ -10,11 +10,18 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from config.models import Governance, GovernanceLookupError, Groupement, Instance
+from config.models import Governance, GovernanceLookupError, Groupement, Instance, WeightTable
 from config.sections import format_decimal
 from voting.rules import BallotRules, Comparison, QuorumBasis, Threshold
+from voting.shares import Derivation, common_divisor
 
-__all__ = ["describe_conventions", "describe_majority", "describe_quorum", "summarize"]
+__all__ = [
+    "describe_conventions",
+    "describe_derivation",
+    "describe_majority",
+    "describe_quorum",
+    "summarize",
+]
 
 HEADERS = (
     "groupement",
@@ -88,13 +95,69 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _consultation_row(groupement: Groupement, on: date) -> tuple[str, ...]:
+    """The consultation of all the members: its rule is chosen at each opening."""
+    consultation = groupement.consultation
+    assert consultation is not None
+    heads = str(len(groupement.consulted_members(on)))
+    table_id, total = "one voice per member", heads
+    if consultation.weight_series is not None:
+        try:
+            table, weights = groupement.electorate_weights(consultation.weight_series, on)
+        except GovernanceLookupError:
+            table_id = f"none in force ({consultation.weight_series}); by head only"
+        else:
+            table_id = f"{table.id} or one voice per member"
+            total = f"{format_decimal(sum(weights.values(), Decimal(0)))} or {heads}"
+    return (
+        groupement.id,
+        consultation.id,
+        "members",
+        "written",
+        heads,
+        total,
+        table_id,
+        "half of the members take part",
+        "chosen at opening",
+        "rejected",
+    )
+
+
+def describe_derivation(table: WeightTable) -> str:
+    """E.g. ``creteil-eleves: weights = shares (pupils, 84700 in all; source: ...)``."""
+    assert table.shares is not None and table.share_unit is not None
+    total = table.total_shares
+    assert total is not None
+    rule = (
+        "weights = shares"
+        if table.derivation is Derivation.SHARES
+        else f"weights = shares / {format_decimal(common_divisor(table.shares))} (their gcd)"
+    )
+    return (
+        f"{table.id}: {rule} ({table.share_unit.value}, {format_decimal(total)} in all; "
+        f"weights total {format_decimal(table.total)}; source: {table.shares_source})"
+    )
+
+
 def summarize(governance: Governance, on: date) -> str:
-    """One row per instance of each groupement, as things stand on ``on``."""
+    """One row per instance of each groupement, as things stand on ``on``, then how each
+    table declared as shares derives its weights."""
     rows: list[tuple[str, ...]] = [HEADERS]
+    derivations: list[str] = []
     for groupement_id in sorted(governance.groupements):
         groupement = governance.groupements[groupement_id]
         rows.extend(_row(groupement, instance, on) for instance in groupement.instances)
-    return f"Governance on {on.isoformat()}\n\n{_table(rows)}\n"
+        if groupement.consultation is not None:
+            rows.append(_consultation_row(groupement, on))
+        derivations.extend(
+            f"- {groupement_id}/{describe_derivation(table)}"
+            for table in groupement.weight_tables
+            if table.from_shares
+        )
+    text = f"Governance on {on.isoformat()}\n\n{_table(rows)}\n"
+    if derivations:
+        text += "\nWeights derived from shares:\n" + "\n".join(derivations) + "\n"
+    return text
 
 
 def _convention_line(groupement: Groupement, on: date) -> str:

@@ -111,11 +111,16 @@ def ent() -> Groupement:
 def test_shipped_directory_loads() -> None:
     governance = load_config_dir(default_config_dir())
     assert set(governance.groupements) == {
+        "ent-ecoles-creteil",
         "ent-grand-est",
         "equipements-numeriques",
         "liaisons-internet",
     }
+    creteil = governance.groupements["ent-ecoles-creteil"]
+    assert creteil.groupement.coordinator == "region-academique-idf"
     for groupement in governance.groupements.values():
+        if groupement is creteil:
+            continue
         assert groupement.groupement.coordinator == "region-grand-est"
         assert groupement.member("region-grand-est").name == "Région Grand Est"
 
@@ -735,8 +740,10 @@ def test_summary_columns_are_aligned() -> None:
     header_index = next(i for i, line in enumerate(lines) if line.startswith("groupement"))
     header = lines[header_index]
     starts = [header.index(name) for name in ("instance", "kind", "voting", "table", "tie")]
-    rows = [line for line in lines[header_index + 2 :] if line]
-    assert len(rows) == 9
+    table_end = lines.index("", header_index)
+    rows = lines[header_index + 2 : table_end]
+    # Nine instances, and the Créteil groupement's consultation of its members.
+    assert len(rows) == 10
     for row in rows:
         for start in starts:
             assert row[start - 2 : start] == "  " and row[start] != " ", (row, start)

@@ -119,13 +119,17 @@ def determined(
 
 
 def shipped_tables(governance: Governance) -> Iterator[tuple[str, dict[str, Decimal], BallotRules]]:
-    """Each shipped weight table, with the rules of the first voting instance that uses it."""
+    """Each shipped weight table an instance votes with, with the rules of the first voting
+    instance that uses it. (The Créteil table serves only its consultations of the members,
+    whose rule is chosen at each opening.)"""
     for groupement in governance.groupements.values():
         for table in groupement.weight_tables:
             instance = next(
-                i for i in groupement.instances if i.voting and i.weight_series == table.series
+                (i for i in groupement.instances if i.voting and i.weight_series == table.series),
+                None,
             )
-            yield table.id, dict(table.weights), instance.voting_rules
+            if instance is not None:
+                yield table.id, dict(table.weights), instance.voting_rules
 
 
 def percent(share: Fraction) -> str:

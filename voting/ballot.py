@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from voting.decision_rules import DecisionRule
 from voting.election import candidates_of, elect
 from voting.electorate import Electorate
 from voting.refusal import Refused
@@ -97,6 +98,9 @@ class BallotDraft:
     created_by: str | None = None
     election_round: int | None = None
     """Set for an election of a person (CGCT L2122-7): its round, 1 to 3."""
+    decision_rule: DecisionRule | None = None
+    """The rule chosen for a consultation of all the members; None for an instance's ballot,
+    judged by the rules of its instance."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import aiosqlite
 from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState, DeliberationNumber
 from voting.codec import electorate_from_mapping, result_from_mapping
 from voting.db import from_db_time
+from voting.decision_rules import DecisionRule
 from voting.rules import BallotKind, rules_from_mapping
 
 
@@ -31,6 +32,9 @@ def ballot_from_row(row: aiosqlite.Row) -> Ballot:
             meeting_id=row["meeting_id"],
             created_by=row["created_by"],
             election_round=row["election_round"],
+            decision_rule=None
+            if row["decision_rule"] is None
+            else DecisionRule(row["decision_rule"]),
         ),
         state=BallotState(row["state"]),
         created_at=created_at,

@@ -113,6 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX ballots_by_groupement ON ballots (groupement_id, state, id);
     CREATE INDEX ballots_by_instance ON ballots (groupement_id, instance_id, state, id);
     """,
+    # The rule a consultation of all the members was opened with; NULL for an instance's.
+    """
+    ALTER TABLE ballots ADD COLUMN decision_rule TEXT;
+    """,
 )
 
 
@@ -235,8 +239,8 @@ class BallotStore(Store):
             cursor = await connection.execute(
                 """INSERT INTO ballots (groupement_id, instance_id, meeting_id, question, kind,
                        mode, options, allow_vote_change, state, deadline_utc, created_by,
-                       created_at_utc, election_round)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)""",
+                       created_at_utc, election_round, decision_rule)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)""",
                 (
                     draft.groupement_id,
                     draft.instance_id,
@@ -250,6 +254,7 @@ class BallotStore(Store):
                     draft.created_by,
                     to_db_time(self._now),
                     draft.election_round,
+                    None if draft.decision_rule is None else draft.decision_rule.value,
                 ),
             )
             assert cursor.lastrowid is not None

@@ -26,6 +26,7 @@ from bot.forms import (
 )
 from bot.jobs import close_at_deadline
 from bot.replies import reply
+from config.models import Groupement
 from meetings.actions.ballot_open import (
     BallotOpened,
     BallotSetting,
@@ -35,19 +36,22 @@ from meetings.actions.ballot_open import (
     session_of,
 )
 from meetings.actions.election_rounds import candidate_options
+from meetings.notifier import Button
 from meetings.texts import Typed
+from meetings.wording.decision_rules import rule_label, rule_statement
 from meetings.wording.election import round_label
-from meetings.wording.formats import example_time, moment, name_of, quoted
+from meetings.wording.formats import example_time, members, moment, name_of, quoted
 from meetings.wording.i18n import N_, translator
 from meetings.wording.messages.ballots import electorate_summary
 from meetings.wording.messages.results import listed
 from meetings.wording.refusals import refusal
+from voting.decision_rules import HEAD_RULES, WEIGHT_RULES, DecisionRule
 from voting.election import candidates_of
 from voting.refusal import Refused
 from voting.rules import BallotKind
-from voting.tally import MOTION_OPTIONS
+from voting.tally import MOTION_OPTIONS, Count
 
-INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES = range(6)
+INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES, RULE = range(7)
 KEY = "ballot_form"
 END = ConversationHandler.END
 
@@ -65,6 +69,9 @@ class BallotForm:
     motions: list[str] = field(default_factory=list)
     setting: BallotSetting | None = None
     """What the summary showed, so that the ballot opened is the one confirmed."""
+    rules: list[DecisionRule] = field(default_factory=list)
+    """The rules offered for a consultation of all the members; empty for an instance."""
+    rule: DecisionRule | None = None
 
 
 def _form(context: ScrutinContext) -> BallotForm | None:
@@ -87,12 +94,12 @@ async def start(update: Update, context: ScrutinContext) -> int:
     caller = context.caller
     _ = caller._
     governance = context.services.governance
-    choices = [
-        (groupement_id, instance.id)
-        for groupement_id in caller.coordinated
-        for instance in governance.groupement(groupement_id).instances
-        if instance.voting
-    ]
+    choices = []
+    for groupement_id in caller.coordinated:
+        groupement = governance.groupement(groupement_id)
+        choices += [(groupement_id, i.id) for i in groupement.instances if i.voting]
+        if groupement.consultation is not None:
+            choices.append((groupement_id, groupement.consultation.id))
     if not choices:
         await reply(update, _("None of your groupements has a voting instance."))
         return END
@@ -183,11 +190,14 @@ async def _take_question(
         return QUESTION
     form.question = question
     form.kind = instance.ballot_kind
+    groupement = context.services.governance.groupement(form.groupement_id)
+    form.rules = offered_rules(groupement, form.instance_id)
     default = _("public") if form.kind is BallotKind.PUBLIC else _("secret")
-    kinds = (
+    kinds: tuple[tuple[Button, ...], ...] = (
         (button(_("Public (roll call)"), "kind", "public"), button(_("Secret"), "kind", "secret")),
-        (button(_("Election of a person"), "kind", "election"),),
     )
+    if not form.rules:  # the members, consulted on a proposal, elect nobody
+        kinds += ((button(_("Election of a person"), "kind", "election"),),)
     await reply(
         update,
         _("Public or secret ballot? (this instance's default: {default})").format(default=default),
@@ -205,7 +215,46 @@ ELECTION = "election"
 
 
 def _kind_named(form: BallotForm, value: str) -> str | None:
-    return value if value in {"public", "secret", ELECTION} else None
+    offered = {"public", "secret"} if form.rules else {"public", "secret", ELECTION}
+    return value if value in offered else None
+
+
+def offered_rules(groupement: Groupement, instance_id: str) -> list[DecisionRule]:
+    """The rules a consultation of all the members may be opened with: by weight only where
+    the groupement names the weights of its consultations. None for an instance."""
+    consultation = groupement.consultation
+    if consultation is None or not groupement.consults_members(instance_id):
+        return []
+    weighted = list(WEIGHT_RULES) if consultation.weight_series is not None else []
+    return [*HEAD_RULES, *weighted]
+
+
+async def _ask_rule(update: Update, context: ScrutinContext, form: BallotForm) -> int:
+    language = context.caller.language
+    rows = tuple(
+        (button(rule_label(rule, language), "rule", str(index)),)
+        for index, rule in enumerate(form.rules)
+    )
+    await reply(
+        update,
+        context.caller._(
+            "How is this consultation of all the members decided? A member that does not "
+            "answer never counts for the proposal."
+        ),
+        rows,
+    )
+    return RULE
+
+
+async def on_rule(update: Update, context: ScrutinContext) -> int:
+    found = await pressed(
+        update, context, KEY, BallotForm, "rule", lambda form, value: pick(value, form.rules)
+    )
+    if found is None:
+        return RULE
+    form, rule = found
+    form.rule = rule
+    return await _ask_deadline(update, context, form)
 
 
 async def on_kind(update: Update, context: ScrutinContext) -> int:
@@ -225,6 +274,8 @@ async def on_kind(update: Update, context: ScrutinContext) -> int:
         )
         return CANDIDATES
     form.kind = BallotKind(kind)
+    if form.rules:
+        return await _ask_rule(update, context, form)
     return await _ask_deadline(update, context, form)
 
 
@@ -288,7 +339,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
     _ = caller._
     try:
         form.setting = setting = await ballot_setting(
-            context.services, form.groupement_id, form.instance_id
+            context.services, form.groupement_id, form.instance_id, form.rule
         )
     except Refused as refused:
         drop(context, KEY)
@@ -309,7 +360,6 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
         if form.deadline
         else _("none (closed with /clore)")
     )
-    electorate = setting.electorate
     summary = [
         _("Summary:"),
         _("• Instance: {instance}").format(
@@ -318,13 +368,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
         _("• Question: {question}").format(question=quoted(form.question, caller.language)),
         _("• Ballot: {kind}").format(kind=_kind_text(form, caller.language)),
         _("• Deadline: {deadline}").format(deadline=deadline),
-        electorate_summary(
-            electorate,
-            setting.weight_table_id,
-            in_session=setting.meeting is not None,
-            language=caller.language,
-        ),
-        _("• Proxies: {count}").format(count=len(electorate.proxies)),
+        *_electorate_lines(setting, caller.language),
         mode,
         "",
         _("Open the ballot and send the papers now?"),
@@ -334,6 +378,36 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
     )
     await reply(update, "\n".join(summary), confirm)
     return CONFIRM
+
+
+def _electorate_lines(setting: BallotSetting, language: str) -> list[str]:
+    """Who votes, with which weights; for a consultation of all the members, its rule."""
+    _ = translator(language)
+    electorate = setting.electorate
+    if setting.decision_rule is None:
+        assert setting.weight_table_id is not None
+        return [
+            electorate_summary(
+                electorate,
+                setting.weight_table_id,
+                in_session=setting.meeting is not None,
+                language=language,
+            ),
+            _("• Proxies: {count}").format(count=len(electorate.proxies)),
+        ]
+    consulted = Count(electorate.total_weight, len(electorate.weights))
+    if setting.weight_table_id is None:
+        who = _("• Members consulted: {members}, one voice each").format(
+            members=members(consulted.heads, language)
+        )
+    else:
+        who = electorate_summary(
+            electorate, setting.weight_table_id, in_session=False, language=language
+        )
+    rule = _("• Rule: {rule}").format(
+        rule=rule_statement(setting.decision_rule, consulted, language)
+    )
+    return [who, rule]
 
 
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
@@ -357,6 +431,7 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
             confirmed=form.setting,
             options=candidate_options(form.candidates) if form.candidates else MOTION_OPTIONS,
             election_round=1 if form.candidates else None,
+            decision_rule=form.rule,
         )
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
@@ -419,6 +494,7 @@ COMMANDS = (
                 QUESTION: (Step(on_question, typed=True), Step(on_motion)),
                 KIND: (Step(on_kind),),
                 CANDIDATES: (Step(on_candidates, typed=True),),
+                RULE: (Step(on_rule),),
                 DEADLINE: (Step(on_deadline, typed=True), Step(on_no_deadline)),
                 CONFIRM: (Step(on_confirm),),
             },

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from config.models import Instance
+from config.models import GovernanceLookupError, Groupement, Instance
 from meetings.actions.actor import Actor
 from meetings.delivery.audience import DeliveryReport
 from meetings.delivery.ballots import deliver_papers, post_participation
@@ -40,9 +40,10 @@ from meetings.scope import scope_of
 from meetings.services import Services
 from meetings.texts import Typed, typed
 from voting.ballot import Ballot, BallotDraft, BallotMode
+from voting.decision_rules import DecisionRule, one_voice_each, rules_for
 from voting.electorate import Electorate
 from voting.refusal import Refused
-from voting.rules import BallotKind, TieRule
+from voting.rules import BallotKind, BallotRules, TieRule
 from voting.tally import MOTION_OPTIONS
 
 
@@ -52,16 +53,32 @@ class SessionChanged(Refused):
     code = "session_changed"
 
 
+class DecisionRuleNeeded(Refused):
+    """A consultation of all the members opens only with the rule the coordinator chose."""
+
+    code = "decision_rule_needed"
+
+
+class DecisionRuleRefused(Refused):
+    """A rule chosen where it cannot apply: for an instance (its rules are configured), or
+    by weight where the groupement has no weights in force for its consultations."""
+
+    code = "decision_rule_refused"
+
+
 @dataclass(frozen=True)
 class BallotSetting:
     """What a ballot opened now would be: in which session (if any), and its electorate."""
 
     instance: Instance
     meeting: Meeting | None
-    weight_table_id: str
+    weight_table_id: str | None
+    """None for a consultation of all the members by head: one voice each, no table."""
     electorate: Electorate
     chair: str | None
     second_convocation: bool
+    rules: BallotRules
+    decision_rule: DecisionRule | None = None
 
     @property
     def mode(self) -> BallotMode:
@@ -89,10 +106,49 @@ async def session_of(services: Services, groupement_id: str, instance_id: str) -
     return None
 
 
-async def ballot_setting(services: Services, groupement_id: str, instance_id: str) -> BallotSetting:
-    """The setting of a ballot of the instance opened now, as the coordinator confirms it."""
+def members_setting(
+    groupement: Groupement, instance: Instance, rule: DecisionRule | None, today: date
+) -> BallotSetting:
+    """A consultation of all the members opened ``today`` under the ``rule`` chosen: the
+    members in force, one voice each, or their weights in force; no proxy, nobody presides."""
+    if rule is None:
+        raise DecisionRuleNeeded(f"consulting the members of {groupement.id!r} needs a rule")
+    consulted = groupement.consulted_members(today)
+    table_id: str | None = None
+    if rule.by_weight:
+        if instance.weight_series is None:
+            raise DecisionRuleRefused(f"{groupement.id!r} consults its members by head only")
+        try:
+            table, weights = groupement.electorate_weights(instance.weight_series, today)
+        except GovernanceLookupError:
+            raise DecisionRuleRefused(f"no weights in force in {groupement.id!r}") from None
+        table_id, weights = table.id, {m: w for m, w in weights.items() if m in consulted}
+    else:
+        weights = one_voice_each(consulted)
+    return BallotSetting(
+        instance,
+        None,
+        table_id,
+        Electorate(weights),
+        None,
+        second_convocation=False,
+        rules=rules_for(rule),
+        decision_rule=rule,
+    )
+
+
+async def ballot_setting(
+    services: Services, groupement_id: str, instance_id: str, rule: DecisionRule | None = None
+) -> BallotSetting:
+    """The setting of a ballot of the instance opened now, as the coordinator confirms it;
+    ``rule``: the rule chosen for a consultation of all the members (and only there)."""
     groupement = services.governance.groupement(groupement_id)
     instance = groupement.instance(instance_id)
+    if groupement.consults_members(instance_id):
+        today = local_day(services.clock(), groupement.groupement.tzinfo)
+        return members_setting(groupement, instance, rule, today)
+    if rule is not None:
+        raise DecisionRuleRefused(f"instance {instance_id!r} is judged by its own rules")
     if not instance.voting or instance.weight_series is None:
         raise NotAVotingInstance(f"instance {instance_id!r} does not vote")
     meeting = await session_of(services, groupement_id, instance_id)
@@ -105,7 +161,13 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
         acting = (await opening_state(services, meeting)).chair.member_id
         chair = acting if acting in electorate.present else None
         return BallotSetting(
-            instance, meeting, scope.weight_table.id, electorate, chair, meeting.second_convocation
+            instance,
+            meeting,
+            scope.weight_table.id,
+            electorate,
+            chair,
+            meeting.second_convocation,
+            instance.voting_rules,
         )
     today = local_day(services.clock(), groupement.groupement.tzinfo)
     table, weights = groupement.electorate_weights(instance.weight_series, today)
@@ -121,6 +183,7 @@ async def ballot_setting(services: Services, groupement_id: str, instance_id: st
         consultation_electorate(weights, standing),
         coordinator if decides_ties and coordinator in weights else None,
         second_convocation=False,
+        rules=instance.voting_rules,
     )
 
 
@@ -177,19 +240,21 @@ async def open_ballot(
     ruling: SessionRuling | None = None,
     election_round: int | None = None,
     precondition: Callable[[], Awaitable[None]] | None = None,
+    decision_rule: DecisionRule | None = None,
 ) -> BallotOpened:
     """``confirmed`` is the setting the coordinator saw: if a session has opened or closed
     since, the ballot would not be the one confirmed, and it is refused. A ``ruling`` (its
     ``ballot_id`` ignored) marks a ballot of the opening: until the opening has ruled, only
     such a ballot opens in the session. An election (``election_round`` set) is always a
     secret ballot. ``precondition`` runs in the ballot's own transaction, so that what it
-    checks still holds when the ballot is written (two presses of one button open one)."""
+    checks still holds when the ballot is written (two presses of one button open one).
+    A consultation of all the members needs its ``decision_rule``; no other ballot takes one."""
     actor.require_coordinator(groupement_id)
     typed(Typed.QUESTION, question)
     async with services.database.transaction():
         if precondition is not None:
             await precondition()
-        setting = await ballot_setting(services, groupement_id, instance_id)
+        setting = await ballot_setting(services, groupement_id, instance_id, decision_rule)
         if confirmed is not None and confirmed.session != setting.session:
             raise SessionChanged(f"confirmed in session {confirmed.session}, now {setting.session}")
         if setting.meeting is not None:
@@ -209,12 +274,13 @@ async def open_ballot(
                 meeting_id=None if setting.meeting is None else setting.meeting.id,
                 created_by=actor.person_id,
                 election_round=election_round,
+                decision_rule=setting.decision_rule,
             )
         )
         ballot = await services.ballots.open(
             draft.id,
             electorate=setting.electorate,
-            rules=setting.instance.voting_rules,
+            rules=setting.rules,
             weight_table_id=setting.weight_table_id,
             chair=setting.chair,
             second_convocation=setting.second_convocation,
@@ -232,7 +298,7 @@ async def _record_consequences(
         await services.sessions.record_ruling(
             setting.meeting.id, replace(ruling, ballot_id=ballot.id)
         )
-    if setting.meeting is None:
+    if setting.meeting is None and setting.decision_rule is None:
         # A proxy is given for one occasion: this consultation has frozen them.
         await services.roster.consume_proxies(ballot.draft.groupement_id, ballot.draft.instance_id)
     if ballot.draft.deadline is not None:

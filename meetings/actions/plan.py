@@ -40,6 +40,10 @@ async def plan_meeting(services: Services, actor: Actor, plan: MeetingPlan) -> P
     actor.require_coordinator(plan.groupement_id)
     groupement = services.governance.groupement(plan.groupement_id)
     groupement.instance(plan.instance_id)
+    if groupement.consults_members(plan.instance_id):
+        raise GovernanceLookupError(
+            f"{plan.instance_id!r} is the written consultation of the members: it never meets"
+        )
     problems = plan.problems()
     if problems:
         # Before comparing times: a naive start would raise TypeError, not a refusal.

@@ -41,7 +41,9 @@ def _seat(services: Services, actor: Actor, instance_id: str) -> Seat:
             instance = services.governance.instance(seat.groupement_id, instance_id)
         except GovernanceLookupError:
             continue
-        if instance.voting:
+        # The consultation of all the members takes no proxy: each member answers itself.
+        consults = services.governance.groupement(seat.groupement_id).consults_members(instance_id)
+        if instance.voting and not consults:
             seats.append(seat)
     if len(seats) != 1:
         raise NoVotingSeat(f"no single voting seat for {instance_id!r}", instance=instance_id)

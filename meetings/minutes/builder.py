@@ -590,4 +590,5 @@ async def build_consultation_record(
         weight_table_name=None if table is None else table.name,
         outcome_only=outcome_only(groupement, ballot),
         final_hash=seal.final_hash,
+        shares_table=table if table is not None and table.from_shares else None,
     )

@@ -39,6 +39,7 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks, result_blocks
 from meetings.minutes.session_fields import chair_text, session_fields
+from meetings.wording.decision_rules import derivation_statement, rule_statement
 from meetings.wording.election import round_label
 from meetings.wording.explain import quorum_line
 from meetings.wording.formats import day, members, moment, quoted, voices, weight
@@ -265,19 +266,31 @@ def _record_fields(
         fields.append((_("Cancellation"), moment(ballot.cancelled_at, language, zone)))
     else:
         fields.append((_.pgettext("consultation", "Closing"), _("consultation in progress")))
+    fields.extend(_weight_fields(record, language))
+    return fields
+
+
+def _weight_fields(record: ConsultationRecord, language: str) -> list[tuple[str, str]]:
+    """The rule chosen for a consultation of all the members, how its weights derive from
+    shares, and the weighting of the votes."""
+    _ = translator(language)
+    ballot = record.ballot
+    fields = []
+    if ballot.draft.decision_rule is not None:
+        rule = rule_statement(ballot.draft.decision_rule, record.total, language)
+        fields.append((_("Rule chosen at the opening"), rule))
+    if record.shares_table is not None:
+        derived = derivation_statement(record.shares_table, language)
+        fields.append((_("Weights from shares"), derived))
     if ballot.weight_table_id is not None:
-        fields.append(
-            (
-                _("Weighting of the votes"),
-                weighting(
-                    record.total,
-                    ballot.weight_table_id,
-                    record.weight_table_from,
-                    language,
-                    record.weight_table_name,
-                ),
-            )
+        weights = weighting(
+            record.total,
+            ballot.weight_table_id,
+            record.weight_table_from,
+            language,
+            record.weight_table_name,
         )
+        fields.append((_("Weighting of the votes"), weights))
     return fields
 
 

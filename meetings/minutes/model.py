@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from config.models import InstanceKind
+from config.models import InstanceKind, WeightTable
 from meetings.designation import DesignationAct
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
@@ -314,6 +314,8 @@ class ConsultationRecord:
     """A secret consultation whose instance publishes its outcome only."""
     final_hash: str | None = None
     """The last hash of the closed consultation's vote chain."""
+    shares_table: WeightTable | None = None
+    """The weight table, where it is declared as shares: the record says how it derives."""
 
     @property
     def question(self) -> str:

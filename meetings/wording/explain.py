@@ -168,6 +168,8 @@ def explain(result: TallyResult, language: str = "fr") -> str:
             )
             secret = _(" (secret ballot)") if result.secret else ""
             return text.format(**fields) + secret + "."
+        if _unanimity(result):
+            return _explain_unanimity(result, fields, _)
         if result.outcome is Outcome.ADOPTED:
             text = _("Adopted: {for_} for out of {base}, required majority: {required}")
         else:
@@ -187,6 +189,23 @@ def explain(result: TallyResult, language: str = "fr") -> str:
         return text.format(**fields) + _double(result, language, _) + "."
     text = _("No choice has the required majority ({required} out of {base})")
     return text.format(required=required, base=base) + _double(result, language, _) + "."
+
+
+def _unanimity(result: TallyResult) -> bool:
+    """All of the base, every member counted: the threshold is the whole."""
+    threshold = result.threshold
+    return (
+        threshold.numerator == threshold.denominator
+        and result.majority_base_kind is MajorityBase.ALL_MEMBERS
+        and not result.double_majority
+    )
+
+
+def _explain_unanimity(result: TallyResult, fields: dict[str, str], _: Translator) -> str:
+    """``Rejetée : l'unanimité est requise, 11 voix pour sur 12 au total.``"""
+    if result.outcome is Outcome.ADOPTED:
+        return _("Adopted unanimously: {for_} for out of {base}").format(**fields) + "."
+    return _("Rejected: unanimity is required, {for_} for out of {base}").format(**fields) + "."
 
 
 def _written_tie(result: TallyResult, base: str, language: str) -> str:

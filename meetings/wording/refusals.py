@@ -103,6 +103,14 @@ REFUSALS: dict[str, str] = {
     "designation.advisory": N_(
         "{member} is an advisory participant: no act designates its people here."
     ),
+    "decision_rule_needed": N_(
+        "A consultation of all the members opens with the rule that decides it: unanimity, "
+        "or a majority of the members or of the weights. Start again with /scrutin."
+    ),
+    "decision_rule_refused": N_(
+        "This rule cannot decide this ballot: an instance votes by its own rules, and a "
+        "groupement without weights in force consults its members by head only."
+    ),
     # Meetings
     "meeting_not_found": N_("This meeting does not exist."),
     "wrong_meeting_state": N_("This meeting is {state}: it cannot do that now."),

@@ -13,6 +13,7 @@ from config.models import Groupement
 from meetings.buttons import VoteButton
 from meetings.notifier import Button, Keyboard, Message
 from meetings.papers import Participation
+from meetings.wording.decision_rules import rule_statement
 from meetings.wording.explain import option_label
 from meetings.wording.formats import (
     capitalized,
@@ -27,7 +28,7 @@ from meetings.wording.i18n import translator
 from meetings.wording.messages.results import MESSAGE_LIMIT
 from voting.ballot import Ballot
 from voting.electorate import Electorate
-from voting.tally import ABSTAIN, AGAINST, FOR, count_of
+from voting.tally import ABSTAIN, AGAINST, FOR, Count, count_of
 
 OPTION_MARKS = {FOR: "✅", AGAINST: "❌", ABSTAIN: "⚪"}
 
@@ -97,6 +98,10 @@ def paper_text(
             else _("You vote on behalf of {member} ({weight}).")
         ).format(**fields),
     ]
+    rule = ballot.draft.decision_rule
+    if rule is not None and ballot.electorate is not None:
+        consulted = Count(ballot.electorate.total_weight, len(ballot.electorate.weights))
+        lines.append(rule_statement(rule, consulted, language))
     if ballot.draft.deadline is not None:
         zone = groupement.groupement.tzinfo
         lines.append(
