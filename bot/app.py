@@ -35,6 +35,7 @@ from bot.handlers import (
     presiding,
     receipts,
     session,
+    signing,
 )
 from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
@@ -65,6 +66,7 @@ TABLE = Table(
                 *ballots.COMMANDS,
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
+                *signing.COMMANDS,
                 *receipts.COMMANDS,
             ),
             key=lambda command: command.rank,
@@ -75,6 +77,7 @@ TABLE = Table(
         *elections.BUTTONS,
         *meetings.BUTTONS,
         *session.BUTTONS,
+        *signing.BUTTONS,
         ballots.STRAY,
     ),
 )

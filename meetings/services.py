@@ -16,6 +16,7 @@ from config.models import Governance
 from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
 from meetings.live_edits import LiveEdits
+from meetings.minutes_store import MinutesStore
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
@@ -54,6 +55,7 @@ class Services:
     meetings: MeetingStore
     reminders: Reminders
     sessions: SessionStore
+    minutes: MinutesStore
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -90,6 +92,7 @@ class Services:
             meetings=MeetingStore(database),
             reminders=Reminders(database),
             sessions=SessionStore(database),
+            minutes=MinutesStore(database),
         )
         for store in (
             services.ballots,
@@ -98,6 +101,7 @@ class Services:
             services.meetings,
             services.reminders,
             services.sessions,
+            services.minutes,
         ):
             await store.migrate()
         return services

@@ -86,6 +86,11 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     plan.add_argument("--chair", help="member id (default: the coordinator member)")
     plan.add_argument("--chair-name", help="the chair's name, as it will be signed")
     plan.add_argument("--secretary", help="the secretary's name")
+    plan.add_argument(
+        "--no-approval",
+        action="store_true",
+        help="leave out the proposed item approving the instance's previous minutes",
+    )
     note = _sub(
         actions,
         "note",
@@ -115,6 +120,15 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--ballot", action="store_true", help="the record of a written consultation instead"
     )
     minutes.add_argument("--no-charts", action="store_true", help="tables only, no charts")
+
+    extract = _sub(
+        commands,
+        "extract",
+        "write the extract of one deliberation from the register (PDF)",
+        "records:extract",
+    )
+    extract.add_argument("ballot_id", type=int, help="the ballot that took the deliberation")
+    extract.add_argument("-o", "--output", required=True, help="PDF file to write")
 
     admin = commands.add_parser("admin", help="administration")
     actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")

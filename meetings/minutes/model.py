@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
+from meetings.approval import Approval, Signature
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
 from meetings.wording.formats import Name
@@ -245,6 +246,15 @@ class Minutes:
     """What the secretary noted under each agenda item, by its position (from 1)."""
     late_convened: tuple[LateConvened, ...] = ()
     """Members the convocation in force reached too late for its notice, in the table's order."""
+    approval: Approval | None = None
+    """The approval by a later meeting of the instance: until then the minutes are a draft."""
+    signatures: tuple[Signature, ...] = ()
+    """The chair's and the secretary's confirmations, as recorded."""
+
+    @property
+    def final(self) -> bool:
+        """Closed and approved: no draft mark."""
+        return not self.draft and self.approval is not None
 
     @property
     def quorum_failed(self) -> bool:
