@@ -175,9 +175,9 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
         return AGENDA
     form.agenda.append(approval)
     proposed = _(
-        "Item 1 is proposed: {title} — vote: {motion}. Keep it, or press “Drop item 1”."
+        "Item 1 is proposed: {title} — vote: {motion}. Keep it, or press “Remove item 1”."
     ).format(title=approval.title, motion=approval.motion)
-    drop_it = (button(_("Drop item 1"), "magenda", "drop"),)
+    drop_it = (button(_("Remove item 1"), "magenda", "omit"),)
     await reply(update, f"{text}\n\n{proposed}", (*_done(context), drop_it))
     return AGENDA
 
@@ -208,9 +208,9 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
 
 
 def _agenda_button(form: MeetingForm, value: str) -> str | None:
-    """ "Done", or "Drop item 1" while the proposed approval of the minutes is item 1."""
+    """The agenda's buttons: "Done", and "Remove item 1" while item 1 is the proposed approval."""
     proposed = bool(form.agenda) and form.agenda[0].approves is not None
-    return value if value == "done" or (value == "drop" and proposed) else None
+    return value if value == "done" or (value == "omit" and proposed) else None
 
 
 async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
@@ -218,7 +218,7 @@ async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return AGENDA
     form, value = found
-    if value == "drop":
+    if value == "omit":
         form.agenda.pop(0)
         text = context.caller._("Item dropped. Next item, or “Done”.")
         await reply(update, text, _done(context))
