@@ -325,3 +325,33 @@ async def test_the_extract_of_a_deliberation(services: Services, clock: FakeCloc
 
 def markdown_of(minutes: Minutes) -> str:
     return markdown(document(minutes, paris(16, 9)))
+
+
+# --- the store, on its own ------------------------------------------------------------------
+
+
+async def test_each_record_of_the_minutes_is_written_once(
+    services: Services, clock: FakeClock
+) -> None:
+    store = services.minutes
+    at = paris(28, 14, 10)
+    approval = Approval(1, 2, 7, "COGOUV-2026-07", at)
+    assert await store.approve(approval)
+    assert not await store.approve(replace(approval, meeting_id=3, ballot_id=8))
+    assert await store.approval(1) == approval and await store.approved() == {1}
+    clock.now = at
+    first = await store.sign(1, Signatory.SECRETARY, "p", "Claire Weber")
+    assert first == Signature(1, Signatory.SECRETARY, "p", "Claire Weber", at)
+    clock.now = paris(29, 9)
+    assert await store.sign(1, Signatory.SECRETARY, "q", "Autre") is None
+    assert await store.signatures(1) == [first]
+    assert await store.claim_sending(1) and not await store.claim_sending(1)
+    assert await store.sent_at(1) == paris(29, 9)
+    sessions = services.sessions
+    recorded = await sessions.record_secretary(1, "p", recorded_by="p")
+    clock.now = paris(30, 9)
+    assert await sessions.record_secretary(1, "p", recorded_by="p") == recorded
+    assert (await sessions.record_secretary(1, "q", recorded_by="q")).person_id == "q"
+    assert await sessions.secretary(1) == replace(
+        recorded, person_id="q", recorded_by="q", at=paris(30, 9)
+    )

@@ -38,7 +38,7 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks, result_blocks
 from meetings.minutes.session_fields import chair_text, session_fields
-from meetings.minutes.signing import approval_text, signed_lines
+from meetings.minutes.signing import approval_text, secretary_name, signed_lines
 from meetings.wording.election import round_label
 from meetings.wording.explain import quorum_line
 from meetings.wording.formats import day, members, moment, quoted, voices, weight
@@ -201,7 +201,7 @@ def _closing(minutes: Minutes, language: str) -> list[Block]:
         )
     signatories = (
         (_("The chair of the session"), chair_text(minutes, language)),
-        (_("The secretary of the session"), minutes.secretary or ""),
+        (_("The secretary of the session"), minutes.secretary or secretary_name(minutes)),
     )
     return [closing, Signatures(signatories, signed_lines(minutes, language))]
 

@@ -21,6 +21,11 @@ def approval_text(approval: Approval, zone: ZoneInfo, language: str) -> str:
     )
 
 
+def secretary_name(minutes: Minutes) -> str:
+    """The name the secretary signed with, where the plan named no secretary."""
+    return next((s.name for s in minutes.signatures if s.signatory is Signatory.SECRETARY), "")
+
+
 def signed_lines(minutes: Minutes, language: str) -> tuple[str, ...]:
     """Under the chair's box, then the secretary's: the confirmation each recorded, if any."""
     _ = translator(language)
