@@ -137,6 +137,21 @@ def test_the_command_line_writes_an_extract(
     assert "no extract: Ballot no. 42 took no deliberation" in capsys.readouterr().err
 
 
+def test_the_command_line_proposes_approving_the_previous_minutes(
+    demo_directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(demo_directory / "scrutin.db"))
+    plan = ["meeting", "add", "--groupement", GROUPEMENT, "--instance", "cogouv"]
+    plan += ["--place", "Metz", "--agenda", "Questions diverses"]
+    assert main([*plan, "--at", "2030-02-12 14:00", "--no-approval"]) == 0
+    assert "proposed" not in capsys.readouterr().out
+    assert main([*plan, "--at", "2030-02-19 14:00"]) == 0
+    assert (
+        "item 1 proposed: Approbation du procès-verbal de la séance du mardi 12 janvier 2027 "
+        "(leave it out with --no-approval)"
+    ) in plain(capsys.readouterr().out)
+
+
 def test_the_command_line_writes_minutes_and_charts(
     demo_directory: Path,
     tmp_path: Path,

@@ -101,6 +101,17 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     note.add_argument("item", type=int, help="agenda item number, from 1")
     note.add_argument("text", help="the note, as the minutes will print it")
 
+    admin = commands.add_parser("admin", help="administration")
+    actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    add = _sub(actions, "add", "make a Telegram user a coordinator", "records:admin_add")
+    add.add_argument("user_id", type=int, help="the person's numeric Telegram user id")
+    add.add_argument(
+        "--groupement", action="append", help="groupement id (repeatable); default: all"
+    )
+    add.add_argument("--name", default="Coordonnateur", help="display name until they write")
+
+
+def _document_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     chart = _sub(commands, "chart", "draw a closed ballot's result chart (PNG)", "records:chart")
     chart.add_argument("ballot_id", type=int)
     chart.add_argument("-o", "--output", required=True, help="PNG file to write")
@@ -130,15 +141,6 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     extract.add_argument("ballot_id", type=int, help="the ballot that took the deliberation")
     extract.add_argument("-o", "--output", required=True, help="PDF file to write")
 
-    admin = commands.add_parser("admin", help="administration")
-    actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    add = _sub(actions, "add", "make a Telegram user a coordinator", "records:admin_add")
-    add.add_argument("user_id", type=int, help="the person's numeric Telegram user id")
-    add.add_argument(
-        "--groupement", action="append", help="groupement id (repeatable); default: all"
-    )
-    add.add_argument("--name", default="Coordonnateur", help="display name until they write")
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -149,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     _tally_commands(commands)
     _bot_commands(commands)
     _record_commands(commands)
+    _document_commands(commands)
     return parser
 
 
