@@ -121,7 +121,7 @@ SECRETARY = Command(
     arguments=N_("NUMBER"),
     place=Place.PRIVATE,
     wrong_place=N_("Record the secretary in your private chat with the bot."),
-    rank=57,
+    rank=66,
 )
 COMMANDS = (SIGN, SECRETARY)
 BUTTONS = (ButtonRoute(SIGN_PATTERN, sign_pressed),)
