@@ -38,6 +38,7 @@ from bot.handlers import (
     presiding,
     receipts,
     session,
+    signing,
 )
 from bot.inbox import AlreadyHandled
 from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
@@ -70,6 +71,7 @@ TABLE = Table(
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
                 *membership.COMMANDS,
+                *signing.COMMANDS,
                 *receipts.COMMANDS,
                 *designations.COMMANDS,
                 *archive.COMMANDS,
@@ -82,6 +84,7 @@ TABLE = Table(
         *elections.BUTTONS,
         *meetings.BUTTONS,
         *session.BUTTONS,
+        *signing.BUTTONS,
         ballots.STRAY,
     ),
 )

@@ -11,8 +11,9 @@ members present; it then opens with its live quorum, a member arrives late and
 one leaves, giving its proxy to a member present, and two ballots are held in
 the session, each closed with its weighted result as a numbered deliberation.
 The item without a vote is noted, the session closes and its minutes are
-posted. The database, the charts and the minutes (PDF and Markdown) are left in
-``./scrutin-demo/``.
+posted; the acting chair and the secretary sign them, and the next meeting, in January,
+approves them: final, they go to every representative. The database, the charts and the
+minutes (PDF and Markdown) are left in ``./scrutin-demo/``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ GROUP_TITLE = "COGOUV ENT Grand Est"
 START = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)  # Tuesday 8 December, 9 h 00 in Paris
 MEETING_DAY = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)  # Tuesday 15 December, 14 h 00
 REMINDER_DAY = datetime(2026, 12, 14, 8, 0, tzinfo=UTC)  # J-1, 9 h 00 in Paris
+NEXT_MEETING_DAY = datetime(2027, 1, 12, 13, 0, tzinfo=UTC)  # Tuesday 12 January, 14 h 00
+DAY_1 = "mardi 15 décembre 2026"
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,8 @@ class Demo:
         await self.replies()
         await self.reminder()
         await self.session()
+        await self.signatures()
+        await self.next_meeting()
 
     async def enrol(self) -> None:
         self.transcript.step("Inscription des représentants")
@@ -341,6 +346,40 @@ class Demo:
         await self.say(coordinator, f"/noter 1 3 {DIVERSES_NOTE}")
         await self.say(coordinator, "/lever")
         await self.say(coordinator, "/pv 1")
+
+    async def signatures(self) -> None:
+        """The acting chair and the secretary sign the minutes; they go out once approved."""
+        self.transcript.step("Signature du procès-verbal")
+        await self.say(COORDINATOR, "/secretaire 1")
+        for person in (COORDINATOR, _person("cea")):
+            await self.say(person, "/signer 1")
+            await self.press_last(person, f"Je signe le procès-verbal de la séance du {DAY_1}")
+
+    async def next_meeting(self) -> None:
+        """The next COGOUV approves the minutes of 15 December: signed, they go to everyone."""
+        self.transcript.step("La séance suivante approuve le procès-verbal (12 janvier 2027)")
+        coordinator = COORDINATOR
+        await self.say(coordinator, "/planifier")
+        await self.press_last(coordinator, "Comité de gouvernance")
+        await self.say(coordinator, "12/01/2027 14:00")
+        await self.say(coordinator, "Maison de la Région, 1 place Adrien Zeller, Strasbourg")
+        await self.say(coordinator, "-")
+        await self.press_last(coordinator, "Terminé")
+        await self.press_last(coordinator, "Région Grand Est")
+        await self.say(coordinator, "Jean Muller")
+        await self.say(coordinator, "Claire Weber")
+        await self.press_last(coordinator, "Planifier la réunion")
+        await self.say(coordinator, "/convoquer 2")
+        voters = ("region-grand-est", "cea", "moselle", "ardennes", "aube", "vosges")
+        for member in voters:
+            person = _person(member)
+            await self.press(person, _convocation(self.harness, person), "Présent")
+        self.clock.now = NEXT_MEETING_DAY
+        await self.say(coordinator, "/ouvrir 2")
+        motion = f"Approuver le procès-verbal de la séance du {DAY_1}"
+        votes = {member: "Pour" for member in voters[:-1]}
+        await self.ballot(motion, {**votes, "vosges": "Abstention"}, {})
+        await self.say(coordinator, "/lever 2")
 
     async def ballot(self, motion: str, votes: dict[str, str], proxies: dict[str, str]) -> None:
         """Hold one ballot; ``proxies`` maps a represented member to the member voting for it."""

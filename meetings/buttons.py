@@ -172,3 +172,23 @@ def decode_session_proxy(data: str | None) -> SessionProxyButton | None:
 
 
 ROUND_PATTERN = re.compile(r"^v1:e:")
+
+
+_SIGN = re.compile(r"^v1:p:([0-9]{1,9})$")
+SIGN_PATTERN = re.compile(r"^v1:p:")
+
+
+@dataclass(frozen=True)
+class SignButton:
+    """ "I sign the minutes of meeting ``meeting_id``": the chair's or the secretary's
+    confirmation, checked against the record of the session at the press."""
+
+    meeting_id: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:p:{self.meeting_id}"
+
+
+def decode_sign(data: str | None) -> SignButton | None:
+    match = _SIGN.fullmatch(data or "")
+    return None if match is None else _canonical(SignButton(int(match.group(1))), data)

@@ -179,6 +179,8 @@ class AgendaItem:
     title: str
     motion: str | None = None
     """The question put to the vote under this item, if any."""
+    approves: int | None = None
+    """The meeting whose minutes this item's motion approves, once adopted."""
 
 
 def agenda_position(agenda: Sequence[AgendaItem], question: str) -> int | None:

@@ -18,6 +18,7 @@ from meetings.chats import Chats
 from meetings.designation_store import DesignationStore
 from meetings.live_edits import LiveEdits
 from meetings.membership_store import MembershipStore
+from meetings.minutes_store import MinutesStore
 from meetings.notifier import Address, Attachment, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
@@ -58,6 +59,7 @@ class Services:
     sessions: SessionStore
     designations: DesignationStore
     membership: MembershipStore
+    minutes: MinutesStore
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -96,6 +98,7 @@ class Services:
             sessions=SessionStore(database),
             designations=DesignationStore(database),
             membership=MembershipStore(database),
+            minutes=MinutesStore(database),
         )
         for store in (
             services.ballots,
@@ -106,6 +109,7 @@ class Services:
             services.sessions,
             services.designations,
             services.membership,
+            services.minutes,
         ):
             await store.migrate()
         return services

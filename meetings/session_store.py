@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from meetings.approval import SecretaryOfSession
 from meetings.meeting import ChairDesignation, RulingSubject, SessionProxy, SessionRuling
 from voting.db import Store, required_db_time, to_db_time
 
@@ -43,6 +44,15 @@ MIGRATIONS: tuple[str, ...] = (
         at_utc TEXT NOT NULL
     );
     CREATE INDEX session_proxies_by_meeting ON session_proxies (meeting_id, id);
+    """,
+    # The person who is the secretary of the session, and signs its minutes as such.
+    """
+    CREATE TABLE session_secretaries (
+        meeting_id INTEGER PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        at_utc TEXT NOT NULL
+    );
     """,
 )
 
@@ -146,6 +156,36 @@ class SessionStore(Store):
             )
             for row in await cursor.fetchall()
         ]
+
+    # --- the secretary of the session -------------------------------------------------------
+
+    async def record_secretary(
+        self, meeting_id: int, person_id: str, *, recorded_by: str
+    ) -> SecretaryOfSession:
+        """The person who is the secretary of the session; recording the same person again
+        writes nothing, another one replaces it."""
+        standing = await self.secretary(meeting_id)
+        if standing is not None and standing.person_id == person_id:
+            return standing
+        now = self._now
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                """INSERT OR REPLACE INTO session_secretaries (meeting_id, person_id,
+                       recorded_by, at_utc) VALUES (?, ?, ?, ?)""",
+                (meeting_id, person_id, recorded_by, to_db_time(now)),
+            )
+        return SecretaryOfSession(meeting_id, person_id, recorded_by, now)
+
+    async def secretary(self, meeting_id: int) -> SecretaryOfSession | None:
+        cursor = await self._reader.execute(
+            "SELECT * FROM session_secretaries WHERE meeting_id = ?", (meeting_id,)
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        return SecretaryOfSession(
+            meeting_id, row["person_id"], row["recorded_by"], required_db_time(row["at_utc"])
+        )
 
 
 def _ruling_from_row(row: aiosqlite.Row) -> SessionRuling:

@@ -130,6 +130,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notes_by_item ON agenda_notes (meeting_id, position, id);
     """,
+    # The item that approves an earlier meeting's minutes, linked to them.
+    """
+    ALTER TABLE agenda_items ADD COLUMN approves_minutes_of INTEGER REFERENCES meetings (id);
+    """,
 )
 
 _LATEST_REPLIES = """
@@ -154,10 +158,14 @@ class MeetingStore(Store):
         if row is None:
             raise MeetingNotFound(f"no meeting {meeting_id}", meeting=meeting_id)
         cursor = await connection.execute(
-            "SELECT title, motion FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+            "SELECT title, motion, approves_minutes_of FROM agenda_items WHERE meeting_id = ? "
+            "ORDER BY position",
             (meeting_id,),
         )
-        agenda = tuple(AgendaItem(r["title"], r["motion"]) for r in await cursor.fetchall())
+        agenda = tuple(
+            AgendaItem(r["title"], r["motion"], r["approves_minutes_of"])
+            for r in await cursor.fetchall()
+        )
         return _meeting_from_row(row, agenda)
 
     async def get(self, meeting_id: int) -> Meeting:
@@ -215,10 +223,10 @@ class MeetingStore(Store):
             meeting_id = cursor.lastrowid
             assert meeting_id is not None
             await connection.executemany(
-                "INSERT INTO agenda_items (meeting_id, position, title, motion) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO agenda_items (meeting_id, position, title, motion, "
+                "approves_minutes_of) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (meeting_id, position, item.title.strip(), item.motion)
+                    (meeting_id, position, item.title.strip(), item.motion, item.approves)
                     for position, item in enumerate(plan.agenda, start=1)
                 ],
             )

@@ -121,6 +121,7 @@ def test_the_stores_share_one_base() -> None:
         "meetings/chats.py",
         "meetings/designation_store.py",
         "meetings/membership_store.py",
+        "meetings/minutes_store.py",
         "meetings/reminders.py",
         "meetings/roster.py",
         "meetings/session_store.py",

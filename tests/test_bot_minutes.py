@@ -102,6 +102,56 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
     assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
 
 
+def test_the_demo_approves_signs_and_sends_the_minutes(demo_directory: Path) -> None:
+    transcript = plain((demo_directory / "transcript.txt").read_text(encoding="utf-8"))
+    sent = "📎 pv-reunion-1.pdf — Le procès-verbal de la séance du mardi 15 décembre 2026, approuvé"
+    assert transcript.count(sent) == 10
+    # The last scene: the next meeting approves them, and they go out.
+    assert transcript.index("La séance suivante approuve") < transcript.index(sent)
+    assert "est approuvé et signé. Les représentants de chaque membre" in transcript
+    assert "Le point 1 est proposé : Approbation du procès-verbal de la séance du mardi 15" in (
+        transcript
+    )
+    text = " ".join(pdf_text((demo_directory / "pv-reunion-1.pdf").read_bytes()).split())
+    assert "Procès-verbal approuvé le 12 janvier 2027, délibération n° COGOUV-2027-01." in plain(
+        text
+    )
+    assert "PROJET" not in text
+    assert plain(text).count("Signé dans Scrutin le mardi 15 décembre 2026") == 2
+
+
+def test_the_command_line_writes_an_extract(
+    demo_directory: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(demo_directory / "scrutin.db"))
+    extract = tmp_path / "extrait.pdf"
+    assert main(["extract", "2", "-o", str(extract)]) == 0
+    assert "extract of deliberation COGOUV-2026-02 written to" in capsys.readouterr().out
+    text = " ".join(pdf_text(extract.read_bytes()).split())
+    assert "Extrait du registre des délibérations" in text
+    assert "Approuver le lancement de la consultation pour le marché ENT 2027-2031" in text
+    assert main(["extract", "42", "-o", str(extract)]) == 2
+    assert "no extract: Ballot no. 42 took no deliberation" in capsys.readouterr().err
+
+
+def test_the_command_line_proposes_approving_the_previous_minutes(
+    demo_directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCRUTIN_DATABASE_PATH", str(demo_directory / "scrutin.db"))
+    plan = ["meeting", "add", "--groupement", GROUPEMENT, "--instance", "cogouv"]
+    plan += ["--place", "Metz", "--agenda", "Questions diverses"]
+    assert main([*plan, "--at", "2030-02-12 14:00", "--no-approval"]) == 0
+    assert "proposed" not in capsys.readouterr().out
+    assert main([*plan, "--at", "2030-02-19 14:00"]) == 0
+    assert (
+        "item 1 proposed: Approbation du procès-verbal de la séance du mardi 12 janvier 2027 "
+        "(leave it out with --no-approval)"
+    ) in plain(capsys.readouterr().out)
+
+
 def test_the_command_line_writes_minutes_and_charts(
     demo_directory: Path,
     tmp_path: Path,

@@ -23,12 +23,14 @@ from meetings.buttons import (
     NextRoundButton,
     ReplyButton,
     SessionProxyButton,
+    SignButton,
     VoteButton,
     decode_form,
     decode_holder,
     decode_next_round,
     decode_reply,
     decode_session_proxy,
+    decode_sign,
     decode_vote,
 )
 from tests.conftest import COORDINATOR, MEMBERS, enrol_everyone, representative, user
@@ -41,6 +43,7 @@ DECODERS: list[Callable[[str | None], Any]] = [
     decode_holder,
     decode_session_proxy,
     decode_next_round,
+    decode_sign,
 ]
 ids = st.integers(0, 10**9 - 1)
 small = st.integers(0, 999)
@@ -61,6 +64,7 @@ BUTTONS = st.one_of(
     st.builds(HolderButton, ids, small, small),
     st.builds(SessionProxyButton, ids, small, small),
     st.builds(NextRoundButton, ids),
+    st.builds(SignButton, ids),
 )
 
 
@@ -83,6 +87,8 @@ BUTTONS = st.one_of(
         "v1:s:3:1:02",
         "v1:e:07",
         "v1:e:7\n",
+        "v1:p:07",
+        "v1:p:7 ",
         "v1:f:confirm:open\n",
     ],
 )
@@ -146,7 +152,9 @@ def forged_code(ballot_id: int, rng: random.Random) -> str:
             ballot_id + rng.randrange(-1, 2), rng.randrange(14), rng.randrange(5)
         ).encode()
     if kind == 1:
-        prefix = rng.choice(["v1:v:", "v1:r:", "v1:h:", "v1:s:", "v1:e:", "v1:f:", "v2:v:", ""])
+        prefix = rng.choice(
+            ["v1:v:", "v1:r:", "v1:h:", "v1:s:", "v1:e:", "v1:p:", "v1:f:", "v2:v:", ""]
+        )
         tail = ":".join(str(rng.randrange(-2, 10 ** rng.randrange(1, 21))) for _ in range(3))
         return prefix + tail
     if kind == 2:

@@ -432,7 +432,8 @@ async def test_the_pdf_holds_every_mandatory_field(services: Services, clock: Fa
     pages = len(reader.pages)
     assert f"Page {pages} / {pages}" in text
     assert "Document généré le mardi 15 décembre 2026 à 17 h 45." in one_line
-    assert "PROJET" not in text
+    # Closed, not approved yet by the next meeting: still a draft, which says why.
+    assert "attend son approbation par la prochaine séance de l'instance" in one_line
     # A chart per closed deliberation and the quorum gauge, all embedded.
     assert [b[0] for b in charts.ballots] == [held.public_ballot, held.secret_ballot]
     assert charts.quorums == [minutes.opening_quorum]
@@ -545,7 +546,7 @@ async def test_the_markdown_says_the_same(services: Services, clock: FakeClock) 
         "_Document généré le mardi 15 décembre 2026 à 17 h 45._",
     ):
         assert expected in markdown, expected
-    assert "PROJET" not in markdown
+    assert "attend son approbation par la prochaine séance" in markdown
     secret = section(markdown, "### Délibération COGOUV-2026-02", "### Scrutin n° 3")
     assert "Détail des votes" not in secret and "| Région Grand Est |" not in secret
     # The same words as the PDF: the body (bar the chart captions) appears there too.
@@ -580,7 +581,9 @@ async def test_a_draft_during_the_session_says_projet(services: Services, clock:
     final = await minutes_of(services, held.meeting.id)
     assert not final.draft
     assert pending.id not in [d.ballot.id for d in final.deliberations]
-    assert "PROJET" not in pdf_text(rendered(final))
+    closed_text = pdf_text(rendered(final))
+    assert "La séance n'est pas close" not in closed_text
+    assert "attend son approbation" in flat(closed_text)
 
 
 async def test_an_urgent_second_convocation_says_so(services: Services, clock: FakeClock) -> None:

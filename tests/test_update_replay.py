@@ -20,6 +20,7 @@ import tests.test_bot_ballots as ballots
 import tests.test_bot_elections as elections
 import tests.test_bot_meetings as meetings
 import tests.test_bot_minutes as minutes
+import tests.test_bot_minutes_approval as approval
 import tests.test_bot_onboarding as onboarding
 import tests.test_bot_opening as opening
 from bot.harness import OfflineHarness
@@ -49,6 +50,7 @@ SCENARIOS: list[Scenario] = [
     onboarding.test_link_binds_a_group_to_the_groupement,
     onboarding.test_language_en_switches_that_person_only,
     minutes.test_pv_gives_a_draft_to_the_coordinator_and_the_minutes_in_private_only,
+    approval.test_the_chair_and_the_secretary_sign_and_the_final_minutes_go_out_once,
 ]
 
 # What a person can send the bot, by the first part of what it carries.
@@ -59,6 +61,7 @@ BUTTON_KINDS = {
     "v1:h": "proxy holder",
     "v1:s": "session proxy",
     "v1:e": "election round",
+    "v1:p": "minutes signature",
 }
 
 

@@ -105,6 +105,11 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     plan.add_argument("--chair", help="member id (default: the coordinator member)")
     plan.add_argument("--chair-name", help="the chair's name, as it will be signed")
     plan.add_argument("--secretary", help="the secretary's name")
+    plan.add_argument(
+        "--no-approval",
+        action="store_true",
+        help="leave out the proposed item approving the instance's previous minutes",
+    )
     note = _sub(
         actions,
         "note",
@@ -120,6 +125,17 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     chart.add_argument("-o", "--output", required=True, help="PNG file to write")
     chart.add_argument("--lang", choices=("fr", "en"), default="fr")
 
+    admin = commands.add_parser("admin", help="administration")
+    actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    add = _sub(actions, "add", "make a Telegram user a coordinator", "records:admin_add")
+    add.add_argument("user_id", type=int, help="the person's numeric Telegram user id")
+    add.add_argument(
+        "--groupement", action="append", help="groupement id (repeatable); default: all"
+    )
+    add.add_argument("--name", default="Coordonnateur", help="display name until they write")
+
+
+def _document_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = _sub(commands, "export", "write a closed ballot's audit file (JSON)", "records:export")
     export.add_argument("ballot_id", type=int)
     export.add_argument("-o", "--output", required=True, help="JSON file to write")
@@ -135,16 +151,14 @@ def _record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     minutes.add_argument("--no-charts", action="store_true", help="tables only, no charts")
 
-    _designation_commands(commands)
-
-    admin = commands.add_parser("admin", help="administration")
-    actions = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    add = _sub(actions, "add", "make a Telegram user a coordinator", "records:admin_add")
-    add.add_argument("user_id", type=int, help="the person's numeric Telegram user id")
-    add.add_argument(
-        "--groupement", action="append", help="groupement id (repeatable); default: all"
+    extract = _sub(
+        commands,
+        "extract",
+        "write the extract of one deliberation from the register (PDF)",
+        "records:extract",
     )
-    add.add_argument("--name", default="Coordonnateur", help="display name until they write")
+    extract.add_argument("ballot_id", type=int, help="the ballot that took the deliberation")
+    extract.add_argument("-o", "--output", required=True, help="PDF file to write")
 
 
 def _designation_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -252,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     _tally_commands(commands)
     _bot_commands(commands)
     _record_commands(commands)
+    _document_commands(commands)
+    _designation_commands(commands)
     _archive_command(commands)
     _register_commands(commands)
     return parser

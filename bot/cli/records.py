@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from meetings.actions.actor import operator
 from meetings.actions.agenda_note import AgendaNoted, note_agenda_item
 from meetings.actions.coordinators import add_coordinator
 from meetings.actions.documents import source as source_of
+from meetings.actions.extract import ExtractFile, extract_pdf
+from meetings.actions.minutes_approval import propose_approval
 from meetings.actions.plan import Planned, plan_meeting
 from meetings.chart_cache import BallotChart, ChartCache
 from meetings.charts.ballot import ballot_chart
@@ -72,7 +75,16 @@ def meeting_add(args: argparse.Namespace) -> int:
         services = await Services.open(governance, settings.database_path)
         try:
             actor = operator(services, "scrutin meeting add")
-            return await plan_meeting(services, actor, _plan(args, services))
+            plan = _plan(args, services)
+            approval = None
+            if not args.no_approval:
+                approval = await propose_approval(
+                    services, plan.groupement_id, plan.instance_id, plan.starts_at
+                )
+            if approval is not None:
+                plan = replace(plan, agenda=(approval, *plan.agenda))
+                print(f"item 1 proposed: {approval.title} (leave it out with --no-approval)")
+            return await plan_meeting(services, actor, plan)
         finally:
             await services.close()
 
@@ -200,6 +212,8 @@ def minutes(args: argparse.Namespace) -> int:
     Path(args.output).write_bytes(pdf)
     kind = "record of ballot" if args.ballot else "minutes of meeting"
     draft = " (draft: not closed yet)" if source.draft else ""
+    if isinstance(source, Minutes) and not source.draft and not source.final:
+        draft = " (draft: awaiting approval by the next meeting)"
     print(f"{kind} {args.number} written to {args.output}{draft}")
     return 0
 
@@ -220,6 +234,27 @@ def _write_markdown(
             print(f"chart written to {path.parent / name}")
     path.write_text(render_markdown(source, generated_at, charts=prefix), encoding="utf-8")
     print(f"Markdown written to {path}")
+
+
+def extract(args: argparse.Namespace) -> int:
+    """``scrutin extract BALLOT_ID -o FILE.pdf``: the extract of one deliberation."""
+    settings = load_settings()
+    governance = governance_of(settings)
+
+    async def build() -> ExtractFile:
+        services = await Services.open(governance, settings.database_path)
+        try:
+            return await extract_pdf(services, args.ballot_id, datetime.now(UTC))
+        finally:
+            await services.close()
+
+    try:
+        found = asyncio.run(build())
+    except Refused as error:
+        return fail(f"no extract: {plain(refusal(error, 'en', number=args.ballot_id))}")
+    Path(args.output).write_bytes(found.pdf)
+    print(f"extract of deliberation {found.reference} written to {args.output}")
+    return 0
 
 
 def admin_add(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from bot.forms import (
     typed_or_told,
 )
 from bot.replies import reply
+from meetings.actions.minutes_approval import propose_approval
 from meetings.actions.plan import plan_meeting
 from meetings.meeting import AgendaItem, MeetingPlan
 from meetings.notifier import Keyboard
@@ -161,14 +162,23 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
     if not (form.place or form.video_link):
         await reply(update, _("A meeting needs a place or a video link. Place?"))
         return PLACE
-    await reply(
-        update,
-        _(
-            "Agenda: send one item per message. To put an item to the vote, write "
-            "“Title ; vote : question”. Press “Done” when the agenda is complete."
-        ),
-        _done(context),
+    text = _(
+        "Agenda: send one item per message. To put an item to the vote, write "
+        "“Title ; vote : question”. Press “Done” when the agenda is complete."
     )
+    assert form.starts_at is not None
+    approval = await propose_approval(
+        context.services, form.groupement_id, form.instance_id, form.starts_at
+    )
+    if approval is None:
+        await reply(update, text, _done(context))
+        return AGENDA
+    form.agenda.append(approval)
+    proposed = _(
+        "Item 1 is proposed: {title} — vote: {motion}. Keep it, or press “Remove item 1”."
+    ).format(title=approval.title, motion=approval.motion)
+    drop_it = (button(_("Remove item 1"), "magenda", "omit"),)
+    await reply(update, f"{text}\n\n{proposed}", (*_done(context), drop_it))
     return AGENDA
 
 
@@ -197,11 +207,22 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
     return AGENDA
 
 
+def _agenda_button(form: MeetingForm, value: str) -> str | None:
+    """The agenda's buttons: "Done", and "Remove item 1" while item 1 is the proposed approval."""
+    proposed = bool(form.agenda) and form.agenda[0].approves is not None
+    return value if value == "done" or (value == "omit" and proposed) else None
+
+
 async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
-    found = await pressed(update, context, KEY, MeetingForm, "magenda", only("done"))
+    found = await pressed(update, context, KEY, MeetingForm, "magenda", _agenda_button)
     if found is None:
         return AGENDA
-    form, _value = found
+    form, value = found
+    if value == "omit":
+        form.agenda.pop(0)
+        text = context.caller._("Item dropped. Next item, or “Done”.")
+        await reply(update, text, _done(context))
+        return AGENDA
     assert form.starts_at is not None
     groupement = context.services.governance.groupement(form.groupement_id)
     coordinator = groupement.groupement.coordinator

@@ -11,8 +11,10 @@ from bot.commands import Access, Command, Place
 from bot.context import ScrutinContext
 from bot.replies import in_private_chat, reply
 from meetings.actions.documents import Document, minutes_for, record_for
+from meetings.actions.extract import extract_pdf
 from meetings.wording.formats import moment
 from meetings.wording.i18n import N_
+from meetings.wording.messages.minutes import extract_caption
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
@@ -62,6 +64,26 @@ async def minutes_command(update: Update, context: ScrutinContext) -> None:
         )
 
 
+async def extract_command(update: Update, context: ScrutinContext) -> None:
+    """``/extrait N``: the extract of the deliberation that ballot N decided, as a PDF."""
+    caller = context.caller
+    args = context.args or []
+    wanted = number(args[0]) if len(args) == 1 else None
+    if wanted is None:
+        await reply(update, caller._("Usage: {usage}").format(usage=EXTRACT.usage(caller.language)))
+        return
+    try:
+        found = await extract_pdf(context.services, wanted, visible=set(caller.groupements))
+    except Refused as refused:
+        await reply(update, refusal(refused, caller.language, number=wanted))
+        return
+    if update.effective_message is not None:
+        await update.effective_message.reply_document(
+            InputFile(BytesIO(found.pdf), filename=found.filename),
+            caption=extract_caption(found.reference, caller.language),
+        )
+
+
 # Minutes are approved at the next meeting of the instance, and then sent to every member:
 # until then they name people and record debates that are not public. So they go to the
 # members' representatives and the coordinators, each in a private chat, never to a group,
@@ -81,4 +103,17 @@ MINUTES = Command(
     ),
     rank=21,
 )
-COMMANDS = (MINUTES,)
+# An extract names the members present and how they voted in a public ballot: like the
+# minutes, it goes to the people of the groupement in their private chats.
+EXTRACT = Command(
+    "extrait",
+    "extract",
+    Access.KNOWN,
+    N_("the extract of one deliberation from the register (PDF)"),
+    extract_command,
+    arguments=N_("BALLOT_NUMBER"),
+    place=Place.PRIVATE,
+    wrong_place=N_("Ask for an extract in your private chat with the bot."),
+    rank=23,
+)
+COMMANDS = (MINUTES, EXTRACT)

@@ -14,8 +14,11 @@ from dataclasses import dataclass, replace
 
 from meetings.actions.actor import Actor
 from meetings.actions.ballot_open import BallotOpened
+from meetings.actions.minutes_approval import settle_approval
+from meetings.actions.minutes_send import MinutesSent, send_final_minutes
 from meetings.actions.session_chair import settle_ruling
 from meetings.actions.session_open import open_urgency_ruling
+from meetings.approval import Approval
 from meetings.delivery.ballots import announce_result, voters_of
 from meetings.delivery.results import Publication
 from meetings.meeting import ChairDesignation
@@ -44,6 +47,10 @@ class BallotClosed:
     person whose vote counts for each member, and every voter is told the result."""
     publication: Publication | None = None
     """Who got the result and who did not, once it is announced."""
+    approval: Approval | None = None
+    """The approval of earlier minutes this ballot's adopted motion recorded, if any."""
+    minutes_sent: MinutesSent | None = None
+    """Those minutes, sent to the members if the approval made them final."""
 
 
 async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotClosed:
@@ -56,7 +63,16 @@ async def _close(services: Services, ballot_id: int, closed_by: str) -> BallotCl
     ballot, result = await services.ballots.close(ballot_id, zone, numbered=ruling is None)
     await services.reminders.drop_subject(ballot_subject(ballot.id), "ballot closed")
     chair = await settle_ruling(services, ballot, result, closed_by)
-    return BallotClosed(ballot, result, chair, voters=voters)
+    approval = await settle_approval(services, ballot, result)
+    return BallotClosed(ballot, result, chair, voters=voters, approval=approval)
+
+
+async def _send_approved(services: Services, closed: BallotClosed) -> BallotClosed:
+    """The minutes this ballot approved go to the members if they are signed already."""
+    if closed.approval is None:
+        return closed
+    sent = await send_final_minutes(services, closed.approval.minutes_of)
+    return replace(closed, minutes_sent=sent)
 
 
 async def _forget(services: Services, ballot_id: int) -> None:
@@ -71,7 +87,7 @@ async def close_ballot(services: Services, actor: Actor, ballot_id: int) -> Ball
         closed = await _close(services, ballot_id, actor.person_id)
     await _forget(services, ballot_id)
     publication = await announce_result(services, closed.ballot, closed.voters)
-    closed = replace(closed, publication=publication)
+    closed = await _send_approved(services, replace(closed, publication=publication))
     meeting_id = closed.ballot.draft.meeting_id
     if closed.chair is not None and meeting_id is not None:
         meeting = await services.meetings.get(meeting_id)
@@ -99,6 +115,7 @@ async def close_due_ballots(services: Services) -> list[int]:
             continue
         await _forget(services, due.id)
         publication = await announce_result(services, done.ballot, done.voters)
+        await _send_approved(services, done)
         if not publication.complete:
             log.warning(
                 "ballot %s closed at its deadline: %d group(s) and %d voter(s) not reached",

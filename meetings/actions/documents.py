@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -77,9 +77,23 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
         sessions=services.sessions,
         roster=services.roster,
     )
-    return await with_designations(
+    minutes = await with_designations(
         minutes, services.governance, services.meetings, services.designations
     )
+    return replace(
+        minutes,
+        approval=await services.minutes.approval(number),
+        signatures=tuple(await services.minutes.signatures(number)),
+    )
+
+
+async def render_minutes(
+    services: Services, meeting_id: int, at: datetime
+) -> tuple[Minutes, bytes]:
+    """The minutes of a meeting whose session has opened, and their PDF, as of ``at``."""
+    built, pdf = await _rendered(services, meeting_id, ballot=False, at=at)
+    assert isinstance(built, Minutes)
+    return built, pdf
 
 
 async def _rendered(

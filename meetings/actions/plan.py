@@ -9,11 +9,13 @@ from dataclasses import dataclass, replace
 
 from config.models import GovernanceLookupError
 from meetings.actions.actor import Actor
+from meetings.actions.minutes_approval import approvals_allowed
 from meetings.meeting import InvalidPlan, Meeting, MeetingPlan, PlanInThePast, UnknownChair
 from meetings.notice import Notice, notice_for
 from meetings.scope import scope_of
 from meetings.services import Services
 from meetings.texts import Typed, check_agenda, typed
+from meetings.wording.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ async def plan_meeting(services: Services, actor: Actor, plan: MeetingPlan) -> P
         # Before comparing times: a naive start would raise TypeError, not a refusal.
         raise InvalidPlan(problems)
     _check_texts(plan)
+    if not await approvals_allowed(services, plan.groupement_id, plan.instance_id, plan.agenda):
+        raise InvalidPlan(
+            [N_("an agenda item approves minutes of no closed meeting of the instance")]
+        )
     now = services.clock()
     if plan.starts_at <= now:
         raise PlanInThePast("the meeting must start in the future")

@@ -105,6 +105,11 @@ class ChartSlot:
 class Signatures:
     boxes: tuple[tuple[str, str], ...]
     """(role, name) for each signatory."""
+    signed: tuple[str, ...] = ()
+    """For each box, the recorded confirmation ("Signé le …"), or "" where none is."""
+
+    def confirmation(self, index: int) -> str:
+        return self.signed[index] if index < len(self.signed) else ""
 
 
 @dataclass(frozen=True)

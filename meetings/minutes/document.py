@@ -39,6 +39,7 @@ from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks, result_blocks
 from meetings.minutes.session_fields import chair_text, session_fields
+from meetings.minutes.signing import approval_text, secretary_name, signed_lines
 from meetings.wording.decision_rules import derivation_statement, rule_statement
 from meetings.wording.election import round_label
 from meetings.wording.explain import quorum_line
@@ -67,7 +68,7 @@ def document(
             groupement=source.groupement_name, instance=instance
         ),
         author=source.groupement_name,
-        draft=source.draft,
+        draft=source.draft or (isinstance(source, Minutes) and not source.final),
         language=language,
         words=page_words(language),
         blocks=tuple(blocks),
@@ -89,6 +90,11 @@ def _minutes_blocks(minutes: Minutes, language: str) -> tuple[str, list[Block]]:
     if minutes.draft:
         detail = _("The session is not closed: these minutes are neither final nor signed.")
         blocks.append(draft_banner(detail, language))
+    elif minutes.approval is None:
+        detail = _("These minutes await their approval by the next session of the instance.")
+        blocks.append(draft_banner(detail, language))
+    else:
+        blocks.append(Paragraph(approval_text(minutes.approval, minutes.zone, language), bold=True))
     blocks.append(Heading(_("1. The session")))
     blocks.append(Fields(tuple(session_fields(minutes, language))))
     blocks.append(Heading(_("2. Attendance")))
@@ -198,9 +204,9 @@ def _closing(minutes: Minutes, language: str) -> list[Block]:
         )
     signatories = (
         (_("The chair of the session"), chair_text(minutes, language)),
-        (_("The secretary of the session"), minutes.secretary or ""),
+        (_("The secretary of the session"), minutes.secretary or secretary_name(minutes)),
     )
-    return [closing, Signatures(signatories)]
+    return [closing, Signatures(signatories, signed_lines(minutes, language))]
 
 
 # --- the record of a written consultation ---------------------------------------------------

@@ -57,7 +57,11 @@ def _signatures(block: Signatures, words: PageWords) -> list[str]:
     roles = " | ".join(_cell(role) for role, _ in block.boxes)
     names = " | ".join(_cell(name) or " " for _, name in block.boxes)
     rules = " | ".join(words.signature for _ in block.boxes)
-    return [f"| {roles} |", "|" + " --- |" * len(block.boxes), f"| {names} |", f"| {rules} |", ""]
+    lines = [f"| {roles} |", "|" + " --- |" * len(block.boxes), f"| {names} |"]
+    if any(block.signed):
+        signed = " | ".join(_cell(block.confirmation(i)) or " " for i in range(len(block.boxes)))
+        lines.append(f"| {signed} |")
+    return [*lines, f"| {rules} |", ""]
 
 
 def _items(block: Items) -> list[str]:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind, WeightTable
+from meetings.approval import Approval, Signature
 from meetings.designation import DesignationAct
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
@@ -259,6 +260,15 @@ class Minutes:
     """Members the convocation in force reached too late for its notice, in the table's order."""
     designations: tuple[DesignationLine, ...] = ()
     """The members convened whose designation is on record, in the table's order."""
+    approval: Approval | None = None
+    """The approval by a later meeting of the instance: until then the minutes are a draft."""
+    signatures: tuple[Signature, ...] = ()
+    """The chair's and the secretary's confirmations, as recorded."""
+
+    @property
+    def final(self) -> bool:
+        """Closed and approved: no draft mark."""
+        return not self.draft and self.approval is not None
 
     @property
     def quorum_failed(self) -> bool:

@@ -384,6 +384,17 @@ def _signatures(pdf: _Pages, block: Signatures) -> None:
                 new_x=XPos.LEFT,
                 new_y=YPos.NEXT,
             )
+        confirmation = block.confirmation(index)
+        if confirmation:
+            with pdf.styled("I", 8.5, NAVY):
+                pdf.multi_cell(
+                    width - 6,
+                    4.4,
+                    print_apostrophes(confirmation),
+                    align="L",
+                    new_x=XPos.LEFT,
+                    new_y=YPos.NEXT,
+                )
         # Below the name however many lines it took, leaving the rest of the box to sign in.
         pdf.set_xy(x + 3, max(top + 17, pdf.get_y() + 2))
         with pdf.styled("", 9, GREY):

@@ -277,6 +277,20 @@ REFUSALS: dict[str, str] = {
         "Ballot no. {number} was held in a meeting: its minutes are /pv {meeting}."
     ),
     "record_not_yet": N_("The record of ballot no. {number} will be available once it is closed."),
+    "minutes.session_not_closed": N_(
+        "The session of meeting no. {number} is not closed: its minutes are signed afterwards."
+    ),
+    "minutes.not_signatory": N_(
+        "The minutes of meeting no. {number} are signed by the person who presided the session "
+        "and by its secretary (recorded with /secretaire {number}), only."
+    ),
+    "minutes.secretary_signed": N_(
+        "The secretary of meeting no. {number} has signed its minutes: it is not replaced."
+    ),
+    "extract.no_deliberation": N_(
+        "Ballot no. {number} took no deliberation in a closed session among yours: there is "
+        "no extract of it."
+    ),
 }
 
 FALLBACK = N_("This could not be done; nothing was changed.")
