@@ -28,6 +28,7 @@ from config.models import Governance
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.session_adjourn import adjourn
+from meetings.approval import Approval
 from meetings.archive.build import DuplicatePath, ordered
 from meetings.archive.entries import AlteredFile, ArchiveEntry, stored_entry
 from meetings.archive.rows import (
@@ -48,6 +49,7 @@ from tests.acting import GROUPEMENT, RecordingNotifier, coordinator
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR, COORDINATOR_ID, GROUP_CHAT, NOW, enrol
 from tests.steps import ballot_opened, in_session, paris, vote
+from tests.test_minutes import pdf_text
 from voting.ballot import Ballot, BallotDraft, BallotState, DeliberationNumber
 from voting.electorate import Electorate
 from voting.rules import BallotKind
@@ -365,6 +367,31 @@ async def test_two_runs_give_the_same_bytes_and_the_index_lists_every_file(
     assert text.startswith("Archives de l'année 2026 — Groupement de commandes ENT Grand Est\n")
     assert "3 réunions tenues, 1 consultation écrite" in text
     assert hashlib.sha256(files["index.csv"]).hexdigest() in text
+
+
+async def test_each_deliberation_has_its_extract_and_the_minutes_say_whether_approved(
+    services: Services, clock: FakeClock
+) -> None:
+    year = await a_year(services, clock)
+    public = await services.ballots.get(year.public)
+    await services.minutes.approve(
+        Approval(year.meeting, year.draft_meeting, year.public, "COGOUV-2026-99", clock.now)
+    )
+
+    files = read_zip((await yearly_archive(services, GROUPEMENT, 2026)).content)
+
+    kinds = {row["path"]: row["kind"] for row in table(files, "index.csv")}
+    folder = f"reunions/2026-06-16-cogouv-{year.meeting}"
+    assert kinds[f"{folder}/pv-reunion-{year.meeting}.pdf"] == "minutes"
+    earlier = next(p for p in kinds if p.startswith("reunions/2026-03-10") and "pv-" in p)
+    assert kinds[earlier] == "minutes_unapproved"
+    extracts = sorted(p for p, kind in kinds.items() if kind == "extract")
+    # Two deliberations in each of the two closed sessions of 2026; none for the open one.
+    assert len(extracts) == 4
+    assert not any(f"-{year.draft_meeting}/" in p for p in extracts)
+    extract = pdf_text(files[f"{folder}/extrait-{public.reference}.pdf"])
+    assert "Extrait du registre des délibérations" in extract
+    assert PUBLIC_QUESTION in extract
 
 
 # --- the command line ---------------------------------------------------------------------

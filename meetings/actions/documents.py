@@ -69,6 +69,12 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
         return await build_consultation_record(
             number, governance=services.governance, ballots=services.ballots
         )
+    return await meeting_minutes(services, number)
+
+
+async def meeting_minutes(services: Services, number: int) -> Minutes:
+    """The minutes of meeting ``number`` with everything recorded about them: the members'
+    designations, the approval and the signatures."""
     minutes = await build_minutes(
         number,
         governance=services.governance,

@@ -12,10 +12,9 @@ from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 
-from meetings.actions.documents import source
+from meetings.actions.documents import meeting_minutes
 from meetings.meeting import MeetingState
 from meetings.minutes.extract import Extract, extract_document
-from meetings.minutes.model import Minutes
 from meetings.services import Services
 from voting.ballot import BallotNotFound, BallotState
 from voting.refusal import Refused
@@ -51,13 +50,13 @@ async def build_extract(
     meeting = await services.meetings.get(meeting_id)
     if meeting.state is not MeetingState.CLOSED:
         raise NoSuchDeliberation(f"meeting {meeting_id} is in session", number=ballot_id)
-    minutes = await source(services, meeting_id, ballot=False)
-    assert isinstance(minutes, Minutes)
+    minutes = await meeting_minutes(services, meeting_id)
     deliberation = next(d for d in minutes.deliberations if d.ballot.id == ballot_id)
     return Extract(minutes, deliberation)
 
 
-def _render(extract: Extract, at: datetime) -> bytes:
+def render_extract(extract: Extract, at: datetime) -> bytes:
+    """The extract's PDF, generated ``at``."""
     # Imported when a PDF is written, not when the bot starts (issue #11).
     from meetings.minutes.pdf import pdf_of
 
@@ -69,5 +68,5 @@ async def extract_pdf(
 ) -> ExtractFile:
     """The extract of deliberation ``ballot_id`` as a PDF, generated ``at`` (now by default)."""
     extract = await build_extract(services, ballot_id, visible)
-    pdf = await asyncio.to_thread(_render, extract, at or services.clock())
+    pdf = await asyncio.to_thread(render_extract, extract, at or services.clock())
     return ExtractFile(extract.filename, pdf, extract.reference)

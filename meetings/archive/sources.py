@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from meetings.actions.extract import render_extract
 from meetings.archive.build import Archive, build_archive
 from meetings.archive.entries import ArchiveEntry, ArchiveSource, ArchiveYear
 from meetings.archive.rows import (
@@ -28,11 +29,13 @@ from meetings.archive.rows import (
 )
 from meetings.archive.year import read_year
 from meetings.charts.ballot import ballot_chart
+from meetings.minutes.extract import Extract
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.minutes.pdf import render_pdf
 from meetings.services import Services
 from meetings.wording.formats import day
 from meetings.wording.i18n import DEFAULT_LANGUAGE, translator
+from voting.ballot import BallotState
 
 
 def _facts(year: ArchiveYear) -> list[BallotFacts]:
@@ -59,9 +62,15 @@ class MinutesSource:
                     "Draft minutes of meeting no. {number} ({instance}, {day}): the "
                     "session was not closed"
                 )
-            else:
+            elif minutes.final:
                 name, kind = f"pv-reunion-{meeting.id}.pdf", "minutes"
-                text = _("Minutes of meeting no. {number} ({instance}, {day})")
+                text = _("Minutes of meeting no. {number} ({instance}, {day}), approved")
+            else:
+                name, kind = f"pv-reunion-{meeting.id}.pdf", "minutes_unapproved"
+                text = _(
+                    "Minutes of meeting no. {number} ({instance}, {day}), not yet approved "
+                    "by the instance"
+                )
             found.append(
                 ArchiveEntry(
                     f"{year.meeting_folder(meeting)}/{name}",
@@ -169,8 +178,37 @@ class TableSource:
         ]
 
 
+@dataclass(frozen=True)
+class ExtractSource:
+    """The extract of each deliberation of a closed session, as a member's assembly gets it."""
+
+    async def entries(self, year: ArchiveYear) -> Sequence[ArchiveEntry]:
+        _ = translator(year.language)
+        found = []
+        for minutes in year.minutes:
+            if minutes.draft:
+                continue
+            for deliberation in minutes.deliberations:
+                ballot = deliberation.ballot
+                if ballot.reference is None or ballot.state is not BallotState.CLOSED:
+                    continue
+                extract = Extract(minutes, deliberation)
+                pdf = await asyncio.to_thread(render_extract, extract, year.stamp)
+                text = _("Extract of the register of deliberations: {reference}")
+                found.append(
+                    ArchiveEntry(
+                        f"{year.folder_of(ballot)}/{extract.filename}",
+                        pdf,
+                        "extract",
+                        text.format(reference=ballot.reference),
+                    )
+                )
+        return found
+
+
 STANDARD_SOURCES: tuple[ArchiveSource, ...] = (
     MinutesSource(),
+    ExtractSource(),
     RecordSource(),
     ChartSource(),
     TableSource(),

@@ -7,9 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from config.models import Groupement
+from meetings.actions.documents import meeting_minutes
 from meetings.archive.entries import ArchiveYear
 from meetings.meeting import Meeting, MeetingState
-from meetings.minutes.builder import build_consultation_record, build_minutes
+from meetings.minutes.builder import build_consultation_record
 from meetings.minutes.model import ConsultationRecord, Minutes
 from meetings.services import Services
 from voting.ballot import Ballot, BallotMode
@@ -78,14 +79,7 @@ async def read_year(
     meetings = tuple(await held_meetings(services, groupement, year))
     minutes = tuple(
         [
-            await build_minutes(
-                meeting.id,
-                governance=services.governance,
-                meetings=services.meetings,
-                ballots=services.ballots,
-                sessions=services.sessions,
-                roster=services.roster,
-            )
+            await meeting_minutes(services, meeting.id)
             for meeting in meetings
         ]
     )
