@@ -26,6 +26,7 @@ from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
 from bot.handlers import (
     ballot_form,
     ballots,
+    documents,
     elections,
     meeting_form,
     meetings,
@@ -65,6 +66,7 @@ TABLE = Table(
                 *ballots.COMMANDS,
                 *elections.COMMANDS,
                 *minutes.COMMANDS,
+                *documents.COMMANDS,
                 *receipts.COMMANDS,
             ),
             key=lambda command: command.rank,
@@ -75,8 +77,10 @@ TABLE = Table(
         *elections.BUTTONS,
         *meetings.BUTTONS,
         *session.BUTTONS,
+        *documents.BUTTONS,
         ballots.STRAY,
     ),
+    files=documents.FILES,
 )
 
 

@@ -172,3 +172,22 @@ def decode_session_proxy(data: str | None) -> SessionProxyButton | None:
 
 
 ROUND_PATTERN = re.compile(r"^v1:e:")
+
+
+_RECEIVED = re.compile(r"^v1:d:([0-9]{1,9})$")
+RECEIVED_PATTERN = re.compile(r"^v1:d:")
+
+
+@dataclass(frozen=True)
+class ReceivedButton:
+    """ "Reçu" under a confidential document: its reader confirms having it."""
+
+    document_id: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:d:{self.document_id}"
+
+
+def decode_received(data: str | None) -> ReceivedButton | None:
+    match = _RECEIVED.fullmatch(data or "")
+    return None if match is None else _canonical(ReceivedButton(int(match.group(1))), data)

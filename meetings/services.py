@@ -15,8 +15,10 @@ from pathlib import Path
 from config.models import Governance
 from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
+from meetings.document_files import DocumentFiles, documents_directory
+from meetings.document_store import DocumentStore
 from meetings.live_edits import LiveEdits
-from meetings.notifier import Address, Attachment, Message, Notifier, Posted
+from meetings.notifier import Address, Attachment, Delivered, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
 from meetings.session_store import SessionStore
@@ -43,6 +45,11 @@ class NotConnected:
     async def photo(self, to: Address, attachment: Attachment) -> bool:
         raise RuntimeError("no transport is connected: nothing can be sent")
 
+    async def file(
+        self, to: Address, attachment: Attachment, file_id: str | None
+    ) -> Delivered | None:
+        raise RuntimeError("no transport is connected: nothing can be sent")
+
 
 @dataclass
 class Services:
@@ -54,6 +61,9 @@ class Services:
     meetings: MeetingStore
     reminders: Reminders
     sessions: SessionStore
+    documents: DocumentStore
+    files: DocumentFiles
+    """The documents directory beside the database: the content of the meetings' documents."""
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -90,6 +100,8 @@ class Services:
             meetings=MeetingStore(database),
             reminders=Reminders(database),
             sessions=SessionStore(database),
+            documents=DocumentStore(database),
+            files=DocumentFiles(documents_directory(database_path)),
         )
         for store in (
             services.ballots,
@@ -98,6 +110,7 @@ class Services:
             services.meetings,
             services.reminders,
             services.sessions,
+            services.documents,
         ):
             await store.migrate()
         return services

@@ -81,7 +81,16 @@ async def test_the_guard_refuses_before_the_handler(harness: OfflineHarness) -> 
         "Aucun mandat n'est encore enregistré"
     )
     private_only = [c for c in TABLE.commands if c.place is Place.PRIVATE]
-    assert {c.name for c in private_only} == {"planifier", "scrutin", "inviter", "pv", "recu"}
+    assert {c.name for c in private_only} == {
+        "planifier",
+        "scrutin",
+        "inviter",
+        "pv",
+        "recu",
+        "document",
+        "documents",
+        "pv_signe",
+    }
     await harness.say(COORDINATOR, "/scrutin", chat_id=GROUP_CHAT)
     assert harness.last_message_to(GROUP_CHAT)["text"] == (
         "Ouvrez les scrutins dans votre conversation privée avec le bot."

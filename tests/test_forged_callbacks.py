@@ -21,12 +21,14 @@ from meetings.buttons import (
     FormButton,
     HolderButton,
     NextRoundButton,
+    ReceivedButton,
     ReplyButton,
     SessionProxyButton,
     VoteButton,
     decode_form,
     decode_holder,
     decode_next_round,
+    decode_received,
     decode_reply,
     decode_session_proxy,
     decode_vote,
@@ -41,6 +43,7 @@ DECODERS: list[Callable[[str | None], Any]] = [
     decode_holder,
     decode_session_proxy,
     decode_next_round,
+    decode_received,
 ]
 ids = st.integers(0, 10**9 - 1)
 small = st.integers(0, 999)
@@ -61,6 +64,7 @@ BUTTONS = st.one_of(
     st.builds(HolderButton, ids, small, small),
     st.builds(SessionProxyButton, ids, small, small),
     st.builds(NextRoundButton, ids),
+    st.builds(ReceivedButton, ids),
 )
 
 
@@ -83,6 +87,8 @@ BUTTONS = st.one_of(
         "v1:s:3:1:02",
         "v1:e:07",
         "v1:e:7\n",
+        "v1:d:07",
+        "v1:d:7\n",
         "v1:f:confirm:open\n",
     ],
 )

@@ -75,6 +75,7 @@ async def source(services: Services, number: int, *, ballot: bool) -> Minutes | 
         ballots=services.ballots,
         sessions=services.sessions,
         roster=services.roster,
+        documents=services.documents,
     )
 
 

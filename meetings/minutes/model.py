@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from config.models import InstanceKind
+from meetings.documents import MeetingDocument
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
 from meetings.wording.formats import Name
@@ -199,6 +200,18 @@ class LateConvened:
 
 
 @dataclass(frozen=True)
+class DocumentSent:
+    """A document of the meeting and when it went out, from the deliveries on record."""
+
+    document: MeetingDocument
+    first_sent_at: datetime | None
+    """The first delivery on record; None if it reached nobody."""
+    complement: bool
+    """Sent on its own after the convocation, not with it."""
+    people: int
+
+
+@dataclass(frozen=True)
 class Minutes:
     meeting_id: int
     draft: bool
@@ -245,6 +258,8 @@ class Minutes:
     """What the secretary noted under each agenda item, by its position (from 1)."""
     late_convened: tuple[LateConvened, ...] = ()
     """Members the convocation in force reached too late for its notice, in the table's order."""
+    documents: tuple[DocumentSent, ...] = ()
+    """The documents sent to the people convened, and when (signed scans of minutes aside)."""
 
     @property
     def quorum_failed(self) -> bool:
