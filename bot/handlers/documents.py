@@ -8,6 +8,7 @@ refused before any download, with the reason.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ from meetings.wording.messages.documents import (
 )
 from meetings.wording.refusals import REFUSALS, refusal
 from voting.refusal import Refused
+
+log = logging.getLogger(__name__)
 
 PENDING_KEY = "pending_document"
 ITEM_WORDS = frozenset({"point", "item"})
@@ -141,7 +144,8 @@ async def _download(update: Update, context: ScrutinContext) -> NewDocument | No
     try:
         telegram_file = await context.bot.get_file(document.file_id)
         content = bytes(await telegram_file.download_as_bytearray())
-    except TelegramError:
+    except TelegramError as error:
+        log.warning("could not download %s: %s", document.file_id, error)
         await reply(update, _("The bot could not download this file from Telegram. Send it again."))
         return None
     name = document.file_name or f"document-{weight(message.message_id, 'en')}"
