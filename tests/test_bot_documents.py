@@ -246,3 +246,22 @@ async def test_the_signed_minutes_wait_for_the_session_to_close(
 async def test_a_file_without_a_command_says_how_to_attach_it(harness: OfflineHarness) -> None:
     await harness.send_file(COORDINATOR, "notes.txt", b"notes")
     assert "/document NUMÉRO" in last_text(harness, COORDINATOR_ID)
+
+
+async def test_many_documents_keep_the_convocation_within_telegram_s_caption_limit(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    people = await prepare(harness, clock, ("aube",))
+    await plan(harness)
+    for number in range(1, 8):
+        name = f"annexe-{number}-" + "rapport-detaille-du-comite-technique-" * 2 + ".pdf"
+        await harness.send_file(COORDINATOR, name, b"%PDF annexe", caption="/document 1 point 2")
+
+    await harness.say(COORDINATOR, "/convoquer 1")
+
+    assert not [c for c in harness.request.calls if c.failed]
+    text = convocation(harness, people["aube"])["text"]
+    assert text.count("📎 annexe-") == 2
+    assert "… et 5 autres documents." in text
+    assert text.endswith("Merci d'indiquer votre présence :")
+    assert len(documents_to(harness, people["aube"])) == 7

@@ -19,6 +19,8 @@ from meetings.wording.i18n import translator
 from meetings.wording.messages.meetings import meeting_heading
 
 _KILO = 1024
+CAPTION_LIMIT = 1024 - 100
+"""Telegram's caption limit, less room for the receipt a press on "Reçu" writes under it."""
 
 
 def file_size(size: int, language: str) -> str:
@@ -47,13 +49,30 @@ def document_label(document: MeetingDocument, language: str) -> str:
     return text
 
 
+LISTED = 320
+"""Characters of a convocation given to naming its documents: it rides on its .ics as a
+caption of 1,024 characters. The others are counted (each person receives them all)."""
+
+
 def convocation_documents(documents: Sequence[MeetingDocument], language: str) -> list[str]:
     """The lines of a convocation that list its documents (each sent just after it)."""
     if not documents:
         return []
     _ = translator(language)
     lines = [_("Documents (sent to you with this convocation):")]
-    lines += ["📎 " + document_label(d, language) for d in documents]
+    used = 0
+    for shown, document in enumerate(documents):
+        line = "📎 " + document_label(document, language)
+        more = len(documents) - shown
+        if used + len(line) > LISTED:
+            lines.append(
+                _.ngettext("… and {n} more document.", "… and {n} more documents.", more).format(
+                    n=more
+                )
+            )
+            break
+        lines.append(line)
+        used += len(line)
     return lines
 
 
@@ -71,6 +90,14 @@ def document_caption(
     else:
         title = _("📎 Document — {heading}").format(heading=heading)
     lines = [title, document_label(document, language)]
+    if document.confidential:
+        lines.append(
+            _(
+                "Confidential: sent to the members' representatives only; do not pass it on. "
+                "Press “Received” once you have it: Telegram does not tell the bot whether a "
+                "message was read."
+            )
+        )
     if document.agenda_position is not None:
         agenda = meeting.plan.agenda
         if document.agenda_position <= len(agenda):
@@ -80,15 +107,9 @@ def document_caption(
                     position=document.agenda_position, title=item
                 )
             )
-    if document.confidential:
-        lines.append(
-            _(
-                "Confidential: sent to the members' representatives only; do not pass it on. "
-                "Press “Received” once you have it: Telegram does not tell the bot whether a "
-                "message was read."
-            )
-        )
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    # A caption holds 1,024 characters: the agenda item's title, last, gives way first.
+    return text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"
 
 
 def received_keyboard(document: MeetingDocument, language: str) -> Keyboard:
