@@ -191,3 +191,25 @@ class ReceivedButton:
 def decode_received(data: str | None) -> ReceivedButton | None:
     match = _RECEIVED.fullmatch(data or "")
     return None if match is None else _canonical(ReceivedButton(int(match.group(1))), data)
+
+
+_ATTACH = re.compile(r"^v1:j:([0-9]{1,9}):([oc])$")
+ATTACH_PATTERN = re.compile(r"^v1:j:")
+
+
+@dataclass(frozen=True)
+class AttachButton:
+    """The coordinator's "attach a document" under a meeting: the next file is for it."""
+
+    meeting_id: int
+    confidential: bool
+
+    def encode(self) -> str:
+        return f"{VERSION}:j:{self.meeting_id}:{'c' if self.confidential else 'o'}"
+
+
+def decode_attach(data: str | None) -> AttachButton | None:
+    match = _ATTACH.fullmatch(data or "")
+    if match is None:
+        return None
+    return _canonical(AttachButton(int(match.group(1)), match.group(2) == "c"), data)

@@ -265,3 +265,28 @@ async def test_many_documents_keep_the_convocation_within_telegram_s_caption_lim
     assert "… et 5 autres documents." in text
     assert text.endswith("Merci d'indiquer votre présence :")
     assert len(documents_to(harness, people["aube"])) == 7
+
+
+async def test_the_button_under_a_meeting_s_documents_takes_the_next_file(
+    harness: OfflineHarness, services: Services, clock: FakeClock
+) -> None:
+    people = await convened_with_budget(harness, clock)
+    await harness.say(COORDINATOR, "/documents 1")
+    listing = harness.last_message_to(COORDINATOR_ID)
+
+    # A representative pressing it (a forwarded message, a forged code) is refused.
+    stray = {**listing, "chat": {"id": people["aube"]["id"], "type": "private"}}
+    calls = await harness.press(
+        people["aube"], stray, button_data(listing, "Joindre un document confidentiel")
+    )
+    assert any("Seul un coordonnateur" in c.params.get("text", "") for c in calls)
+
+    await harness.press(
+        COORDINATOR, listing, button_data(listing, "Joindre un document confidentiel")
+    )
+    assert last_text(harness, COORDINATOR_ID).startswith("Envoyez maintenant le fichier")
+    await harness.send_file(COORDINATOR, "analyse-offres.pdf", ANALYSIS)
+
+    (_budget, analysis) = await services.documents.of_meeting(1)
+    assert analysis.confidential and analysis.filename == "analyse-offres.pdf"
+    assert "analyse-offres.pdf" not in str(documents_to(harness, people["dane"]))

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from bot.forms import pick
 from bot.harness import OfflineHarness, button_data
 from meetings.buttons import (
+    AttachButton,
     FormButton,
     HolderButton,
     NextRoundButton,
@@ -25,6 +26,7 @@ from meetings.buttons import (
     ReplyButton,
     SessionProxyButton,
     VoteButton,
+    decode_attach,
     decode_form,
     decode_holder,
     decode_next_round,
@@ -44,6 +46,7 @@ DECODERS: list[Callable[[str | None], Any]] = [
     decode_session_proxy,
     decode_next_round,
     decode_received,
+    decode_attach,
 ]
 ids = st.integers(0, 10**9 - 1)
 small = st.integers(0, 999)
@@ -65,6 +68,7 @@ BUTTONS = st.one_of(
     st.builds(SessionProxyButton, ids, small, small),
     st.builds(NextRoundButton, ids),
     st.builds(ReceivedButton, ids),
+    st.builds(AttachButton, ids, st.booleans()),
 )
 
 
@@ -88,6 +92,8 @@ BUTTONS = st.one_of(
         "v1:e:07",
         "v1:e:7\n",
         "v1:d:07",
+        "v1:j:3:x",
+        "v1:j:03:c",
         "v1:d:7\n",
         "v1:f:confirm:open\n",
     ],

@@ -22,11 +22,12 @@ from bot.context import ScrutinContext
 from bot.replies import alert, reply
 from bot.telegram_limits import TEXT_LIMITS
 from meetings.actions.attach_document import attach_document, confirm_received, receipts_of
-from meetings.buttons import RECEIVED_PATTERN, decode_received
+from meetings.buttons import ATTACH_PATTERN, RECEIVED_PATTERN, decode_attach, decode_received
 from meetings.documents import DOWNLOAD_LIMIT, DocumentKind, NewDocument
 from meetings.wording.formats import weight
 from meetings.wording.i18n import N_
 from meetings.wording.messages.documents import (
+    attach_keyboard,
     attached_text,
     file_size,
     received_confirmation,
@@ -104,13 +105,7 @@ async def upload_command(update: Update, context: ScrutinContext) -> None:
         await _usage(update, context, command)
         return
     _store(context, upload)
-    _ = context.caller._
-    await reply(
-        update,
-        _("Now send the file for meeting no. {number}, as a document (at most {limit}).").format(
-            number=upload.meeting_id, limit=file_size(DOWNLOAD_LIMIT, context.caller.language)
-        ),
-    )
+    await reply(update, _send_now(context, upload.meeting_id))
 
 
 def _from_caption(caption: str | None) -> tuple[Upload | None, Command | None]:
@@ -209,7 +204,35 @@ async def documents_command(update: Update, context: ScrutinContext) -> None:
         await reply(update, refusal(refused, caller.language))
         return
     groupement = context.services.governance.groupement(meeting.plan.groupement_id)
-    await reply(update, status_text(meeting, groupement, statuses, caller.language))
+    text = status_text(meeting, groupement, statuses, caller.language)
+    await reply(update, text, attach_keyboard(meeting.id, caller.language))
+
+
+async def attach_pressed(update: Update, context: ScrutinContext) -> None:
+    """ "Joindre un document" under a meeting: the coordinator's next file is for it."""
+    query = update.callback_query
+    assert query is not None
+    caller = context.caller
+    button = decode_attach(query.data)
+    if button is None:
+        await alert(update, caller._(REFUSALS["invalid_button"]))
+        return
+    try:
+        meeting = await context.services.meetings.get(button.meeting_id)
+        caller.require_coordinator(meeting.plan.groupement_id)
+    except Refused as refused:
+        await alert(update, refusal(refused, caller.language))
+        return
+    _store(context, Upload(meeting.id, DocumentKind.ANNEX, confidential=button.confidential))
+    await query.answer()
+    await reply(update, _send_now(context, meeting.id))
+
+
+def _send_now(context: ScrutinContext, meeting_id: int) -> str:
+    _ = context.caller._
+    return _("Now send the file for meeting no. {number}, as a document (at most {limit}).").format(
+        number=meeting_id, limit=file_size(DOWNLOAD_LIMIT, context.caller.language)
+    )
 
 
 async def received_pressed(update: Update, context: ScrutinContext) -> None:
@@ -272,4 +295,7 @@ STATUS = Command(
 )
 COMMANDS = (ATTACH, STATUS, SIGNED)
 FILES = (FileRoute(ATTACH, file_received),)
-BUTTONS = (ButtonRoute(RECEIVED_PATTERN, received_pressed),)
+BUTTONS = (
+    ButtonRoute(RECEIVED_PATTERN, received_pressed),
+    ButtonRoute(ATTACH_PATTERN, attach_pressed),
+)

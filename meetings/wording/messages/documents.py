@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from config.models import Groupement
-from meetings.buttons import ReceivedButton
+from meetings.buttons import AttachButton, ReceivedButton
 from meetings.documents import DocumentDelivery, MeetingDocument, ReceiptStatus, shown_name
 from meetings.meeting import Meeting
 from meetings.notifier import Button, Keyboard
@@ -115,6 +115,17 @@ def document_caption(
 def received_keyboard(document: MeetingDocument, language: str) -> Keyboard:
     _ = translator(language)
     return ((Button(_("Received"), ReceivedButton(document.id).encode()),),)
+
+
+def attach_keyboard(meeting_id: int, language: str) -> Keyboard:
+    """Under a meeting's documents: attach another one (the next file sent is for it)."""
+    _ = translator(language)
+    return (
+        (
+            Button(_("Attach a document"), AttachButton(meeting_id, False).encode()),
+            Button(_("Attach a confidential one"), AttachButton(meeting_id, True).encode()),
+        ),
+    )
 
 
 def received_confirmation(at: datetime, language: str, zone: ZoneInfo) -> str:
