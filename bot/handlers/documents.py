@@ -269,7 +269,7 @@ ATTACH = Command(
     example=N_("/document 3 point 2"),
     place=Place.PRIVATE,
     wrong_place=_PRIVATE,
-    rank=56,
+    rank=67,
 )
 SIGNED = Command(
     "pv_signe",
@@ -280,7 +280,7 @@ SIGNED = Command(
     arguments=N_("NUMBER"),
     place=Place.PRIVATE,
     wrong_place=_PRIVATE,
-    rank=58,
+    rank=69,
 )
 STATUS = Command(
     "documents",
@@ -291,7 +291,7 @@ STATUS = Command(
     arguments=N_("NUMBER"),
     place=Place.PRIVATE,
     wrong_place=_PRIVATE,
-    rank=57,
+    rank=68,
 )
 COMMANDS = (ATTACH, STATUS, SIGNED)
 FILES = (FileRoute(ATTACH, file_received),)
