@@ -28,6 +28,7 @@ from bot.handlers import (
     ballot_form,
     ballots,
     designations,
+    documents,
     elections,
     meeting_form,
     meetings,
@@ -72,6 +73,7 @@ TABLE = Table(
                 *minutes.COMMANDS,
                 *membership.COMMANDS,
                 *signing.COMMANDS,
+                *documents.COMMANDS,
                 *receipts.COMMANDS,
                 *designations.COMMANDS,
                 *archive.COMMANDS,
@@ -85,8 +87,10 @@ TABLE = Table(
         *meetings.BUTTONS,
         *session.BUTTONS,
         *signing.BUTTONS,
+        *documents.BUTTONS,
         ballots.STRAY,
     ),
+    files=documents.FILES,
 )
 
 

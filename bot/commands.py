@@ -127,11 +127,21 @@ class ButtonRoute:
 
 
 @dataclass(frozen=True)
+class FileRoute:
+    """Files (Telegram documents) sent to the bot, behind ``command``'s guard: who may send
+    them, and where."""
+
+    command: Command
+    handler: Handler
+
+
+@dataclass(frozen=True)
 class Table:
     """Every command and button route of the bot, in the order menus and /aide show them."""
 
     commands: tuple[Command, ...]
     buttons: tuple[ButtonRoute, ...] = field(default=())
+    files: tuple[FileRoute, ...] = field(default=())
 
     def listed_for(self, caller: Actor) -> list[Command]:
         return [c for c in self.commands if c.listed and c.may_be_used_by(caller)]
@@ -238,6 +248,8 @@ def telegram_handlers(table: Table) -> list[BaseHandler[Update, ScrutinContext, 
             found.append(CommandHandler(command.names, guarded(command, command.handler)))
     for route in table.buttons:
         found.append(CallbackQueryHandler(identified(route.handler), pattern=route.pattern))
+    for upload in table.files:
+        found.append(MessageHandler(filters.Document.ALL, guarded(upload.command, upload.handler)))
     return found
 
 

@@ -3,7 +3,8 @@
 The real Application and handlers run with an offline bot (no network, no
 token). The coordinator binds the group and invites the ten representatives
 and the DANE, who join through their deep links. She plans a COGOUV meeting,
-sends the convocation (with its .ics); the members reply, the Région (whose
+attaches the budget and sends the convocation (with its .ics, then the budget to each
+person convened); the members reply, the Région (whose
 representative was to preside) is excused, the Meuse gives its proxy to the
 Ardennes, one member forgets and gets the J-1 reminder. On the day, the
 session cannot open until a chair for the session is designated among the
@@ -91,6 +92,15 @@ AGENDA = (
     "marché ENT 2027-2031",
     "Questions diverses",
 )
+BUDGET_NAME = "budget-previsionnel-2027.csv"
+BUDGET_CSV = (
+    "poste;montant TTC (EUR)\n"
+    "Licences ENT (10 membres);1200000\n"
+    "Accompagnement et formation;150000\n"
+    "Hébergement et exploitation;90000\n"
+    "Total;1440000\n"
+)
+"""A small budget, attached to the convocation (figures invented for the demo)."""
 DIVERSES_NOTE = (
     "La DANE présente les nouveaux services de l'ENT ; aucune autre question n'est soulevée."
 )
@@ -165,6 +175,9 @@ class Transcript:
         place = "" if where is None else f" (dans le {self.chat_name(where)})"
         self.out.write(f"\n👤 {person.name}{place} : {text}\n")
 
+    def sent_file(self, person: Person, filename: str, caption: str) -> None:
+        self.out.write(f"\n👤 {person.name} envoie le fichier {filename} (légende : {caption})\n")
+
     def pressed(self, person: Person, label: str) -> None:
         self.out.write(f"\n👤 {person.name} appuie sur « {label} »\n")
 
@@ -196,8 +209,12 @@ class Transcript:
             self._block(f"🤖 ✎ {chat} (nouveaux boutons)", [], params)
         elif call.method in ("sendDocument", "sendPhoto"):
             attached = params.get("document") or params.get("photo") or {}
-            name = attached.get("filename", "?") if isinstance(attached, dict) else "?"
-            caption = f" — {params['caption']}" if params.get("caption") else ""
+            name = attached.get("filename", "?") if isinstance(attached, dict) else _sent(call)
+            # A meeting's document sent by its file_id: to whom, and its caption's first lines.
+            caption = " — ".join(str(params.get("caption") or "").splitlines()[:2])
+            caption = f" — {caption}" if caption else ""
+            if not isinstance(attached, dict):
+                caption = f" → {self.chat_name(int(params['chat_id']))}{caption}"
             icon = "🖼" if call.method == "sendPhoto" else "📎"
             self.out.write(f"   {icon} {name}{caption}\n")
         elif call.method == "answerCallbackQuery" and params.get("text"):
@@ -299,7 +316,16 @@ class Demo:
         await self.say(coordinator, "Jean Muller")
         await self.say(coordinator, "Claire Weber")
         await self.press_last(coordinator, "Planifier la réunion")
+        await self.attach_budget()
         await self.say(coordinator, "/convoquer 1")
+        await self.say(coordinator, "/documents 1")
+
+    async def attach_budget(self) -> None:
+        """The budget goes with the convocation: listed in it, and sent to each person."""
+        self.clock.tick()
+        self.transcript.sent_file(COORDINATOR, BUDGET_NAME, "/document 1")
+        content = BUDGET_CSV.encode()
+        await self.harness.send_file(COORDINATOR.user, BUDGET_NAME, content, caption="/document 1")
 
     async def replies(self) -> None:
         self.transcript.step("Réponses aux convocations")
@@ -411,6 +437,12 @@ async def _write_documents(services: Services, directory: Path) -> list[Path]:
     pdf = directory / "pv-reunion-1.pdf"
     pdf.write_bytes(await asyncio.to_thread(render_pdf, minutes, generated_at))
     return [*written, pdf, markdown]
+
+
+def _sent(call: RecordedCall) -> str:
+    """The name of a file sent by its file_id, as Telegram's answer gives it."""
+    result = call.result if isinstance(call.result, dict) else {}
+    return str(result.get("document", {}).get("file_name", "?"))
 
 
 def _person(participant: str) -> Person:

@@ -130,6 +130,23 @@ class OfflineHarness:
             update = self.updates.text(user, text, chat_id=chat_id, chat_title=chat_title)
         return await self._process(update)
 
+    async def send_file(
+        self, user: JSONDict, filename: str, content: bytes | int, caption: str | None = None
+    ) -> list[RecordedCall]:
+        """``user`` sends a file in their private chat (``caption`` under it; ``content`` may
+        be a size only, for a file too large to build); the bot's calls."""
+        return await self._process(self.updates.document(user, filename, content, caption))
+
+    def documents_to(self, chat_id: int) -> list[JSONDict]:
+        """The files the bot sent to a chat, in order (their captions as read)."""
+        return [
+            _read(call.result)
+            for call in self.request.calls
+            if call.method == "sendDocument"
+            and isinstance(call.result, dict)
+            and call.result["chat"]["id"] == chat_id
+        ]
+
     async def press(self, user: JSONDict, message: JSONDict, data: str) -> list[RecordedCall]:
         """``user`` presses the button ``data`` of the bot's ``message``."""
         if "caption" in message:

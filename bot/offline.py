@@ -23,6 +23,7 @@ from telegram import Bot, Message, Update, User
 from telegram.ext import BaseRateLimiter, Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
+from bot.offline_files import FILE_URL_MARK, FileRefusedError, OfflineFiles
 from bot.telegram_limits import TOO_LARGE, beyond_limits, upload_too_large
 
 BOT_ID = 7000000001
@@ -159,7 +160,7 @@ class OfflineRequest(BaseRequest):
         self._message_ids: dict[int | str, Iterator[int]] = {}
         self._chats: dict[int | str, JSONDict] = {}
         self._messages: dict[tuple[int | str, int], JSONDict] = {}
-        self._file_ids = itertools.count(1)
+        self.files = OfflineFiles()
         self._extra: dict[str, Callable[[JSONDict], Any]] = {}
 
     @property
@@ -259,6 +260,10 @@ class OfflineRequest(BaseRequest):
         connect_timeout: object = BaseRequest.DEFAULT_NONE,
         pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if FILE_URL_MARK in url:
+            content = self.files.download(url)
+            self._record(RecordedCall("download", {"url": url}, content is not None))
+            return (HTTPStatus.NOT_FOUND, b"") if content is None else (HTTPStatus.OK, content)
         api_method = url.rsplit("/", 1)[-1]
         params = _decode_params(request_data)
 
@@ -277,8 +282,9 @@ class OfflineRequest(BaseRequest):
             return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, json.dumps(body).encode()
         try:
             result = self._answer(api_method, params)
-        except _RejectedError as rejection:
-            self._record(RecordedCall(api_method, params, None, failed=rejection.kind))
+        except (_RejectedError, FileRefusedError) as rejection:
+            kind = rejection.kind if isinstance(rejection, _RejectedError) else "bad_request"
+            self._record(RecordedCall(api_method, params, None, failed=kind))
             body = {"ok": False, "error_code": 400, "description": rejection.description}
             return HTTPStatus.BAD_REQUEST, json.dumps(body).encode()
 
@@ -312,6 +318,8 @@ class OfflineRequest(BaseRequest):
             return []
         if method == "getChat":
             return self._full_chat(_require(params, "chat_id"))
+        if method == "getFile":
+            return self.files.get_file(params)
         raise _RejectedError("not_simulated", f"Bad Request: method {method} is not simulated")
 
     def _send(self, method: str, params: JSONDict) -> JSONDict:
@@ -329,7 +337,7 @@ class OfflineRequest(BaseRequest):
                 message["entities"] = params["entities"]
         else:
             kind = "photo" if method == "sendPhoto" else "document"
-            media = self._uploaded_file(kind, params.get(kind))
+            media = self.files.uploaded(kind, params.get(kind))
             message[kind] = [media] if kind == "photo" else media
             if "caption" in params:
                 message["caption"] = params["caption"]
@@ -338,24 +346,6 @@ class OfflineRequest(BaseRequest):
         self._set_markup(message, params)
         self._messages[(_chat_key(chat_id), message["message_id"])] = message
         return message
-
-    def _uploaded_file(self, kind: str, given: object) -> JSONDict:
-        number = next(self._file_ids)
-        if isinstance(given, str) and not given.startswith(("http://", "https://", "attach://")):
-            # Resending by file_id: Telegram answers with that same file.
-            file_id, unique, name, size = given, f"u{given}", None, None
-        else:
-            file_id, unique = f"offline-{kind}-{number}", f"offline-u{number}"
-            marker = given if isinstance(given, dict) else {}
-            name, size = marker.get("filename"), marker.get("size")
-        media: JSONDict = {"file_id": file_id, "file_unique_id": unique}
-        if size is not None:
-            media["file_size"] = size
-        if kind == "photo":
-            media.update(width=1280, height=720)
-        elif name is not None:
-            media["file_name"] = name
-        return media
 
     def _edit(self, method: str, params: JSONDict) -> JSONDict | bool:
         if "inline_message_id" in params:
@@ -541,6 +531,14 @@ class UpdateFactory:
         }
         return self._update({"callback_query": query})
 
+    def document(
+        self, user: UserLike, filename: str, content: bytes | int, caption: str | None = None
+    ) -> Update:
+        """A file a person sends (``content`` may be a size only, for a file too big to build)."""
+        assert self.request is not None, "documents need the offline transport"
+        media = self.request.files.from_person(filename, content)
+        return self._message_update(user, caption or "", None, None, None, None, media)
+
     def _message_update(
         self,
         user: UserLike,
@@ -549,6 +547,7 @@ class UpdateFactory:
         chat_type: ChatType | None,
         chat_title: str | None,
         entities: list[JSONDict] | None,
+        document: JSONDict | None = None,
     ) -> Update:
         sender = self._user_dict(user)
         chat = self._chat(sender, chat_id, chat_type, chat_title)
@@ -561,6 +560,10 @@ class UpdateFactory:
         }
         if entities:
             message["entities"] = entities
+        if document is not None:
+            message["document"] = document
+            if caption := message.pop("text"):
+                message["caption"] = caption
         return self._update({"message": message})
 
     def _chat(

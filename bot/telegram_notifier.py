@@ -15,7 +15,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import user_id_of
 from bot.replies import markup
-from meetings.notifier import Address, Attachment, Group, Message, Posted
+from meetings.notifier import Address, Attachment, Delivered, Group, Message, Posted
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,39 @@ class TelegramNotifier:
 
     async def document(self, to: Address, attachment: Attachment) -> bool:
         return await self._upload(self.bot.send_document, to, attachment)
+
+    async def file(
+        self, to: Address, attachment: Attachment, file_id: str | None
+    ) -> Delivered | None:
+        chat_id = self._chat(to)
+        if chat_id is None:
+            return None
+        markup_ = markup(attachment.keyboard)
+        if file_id is not None:
+            try:
+                sent = await self.bot.send_document(
+                    chat_id, file_id, caption=attachment.caption, reply_markup=markup_
+                )
+            except BadRequest as error:
+                # Telegram forgets files: the copy on disk is uploaded again.
+                log.info("file %s unknown to Telegram now, uploading it: %s", file_id, error)
+            except TelegramError as error:
+                log.warning("%s not delivered to %s: %s", attachment.filename, chat_id, error)
+                return None
+            else:
+                return Delivered(Posted(sent.chat_id, sent.message_id), file_id)
+        try:
+            sent = await self.bot.send_document(
+                chat_id,
+                InputFile(BytesIO(attachment.content), filename=attachment.filename),
+                caption=attachment.caption,
+                reply_markup=markup_,
+            )
+        except TelegramError as error:
+            log.warning("%s not delivered to %s: %s", attachment.filename, chat_id, error)
+            return None
+        uploaded = sent.document.file_id if sent.document is not None else None
+        return Delivered(Posted(sent.chat_id, sent.message_id), uploaded)
 
     async def photo(self, to: Address, attachment: Attachment) -> bool:
         return await self._upload(self.bot.send_photo, to, attachment)

@@ -192,3 +192,44 @@ class SignButton:
 def decode_sign(data: str | None) -> SignButton | None:
     match = _SIGN.fullmatch(data or "")
     return None if match is None else _canonical(SignButton(int(match.group(1))), data)
+
+
+_RECEIVED = re.compile(r"^v1:d:([0-9]{1,9})$")
+RECEIVED_PATTERN = re.compile(r"^v1:d:")
+
+
+@dataclass(frozen=True)
+class ReceivedButton:
+    """ "Reçu" under a confidential document: its reader confirms having it."""
+
+    document_id: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:d:{self.document_id}"
+
+
+def decode_received(data: str | None) -> ReceivedButton | None:
+    match = _RECEIVED.fullmatch(data or "")
+    return None if match is None else _canonical(ReceivedButton(int(match.group(1))), data)
+
+
+_ATTACH = re.compile(r"^v1:j:([0-9]{1,9}):([oc])$")
+ATTACH_PATTERN = re.compile(r"^v1:j:")
+
+
+@dataclass(frozen=True)
+class AttachButton:
+    """The coordinator's "attach a document" under a meeting: the next file is for it."""
+
+    meeting_id: int
+    confidential: bool
+
+    def encode(self) -> str:
+        return f"{VERSION}:j:{self.meeting_id}:{'c' if self.confidential else 'o'}"
+
+
+def decode_attach(data: str | None) -> AttachButton | None:
+    match = _ATTACH.fullmatch(data or "")
+    if match is None:
+        return None
+    return _canonical(AttachButton(int(match.group(1)), match.group(2) == "c"), data)

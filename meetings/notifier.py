@@ -64,6 +64,14 @@ class Attachment:
     """Buttons under the caption: a convocation is its .ics, captioned, with the replies."""
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """A file as delivered: its message, and the id under which Telegram now knows it."""
+
+    posted: Posted
+    file_id: str | None
+
+
 class Notifier(Protocol):
     async def send(self, to: Address, message: Message) -> Posted | None:
         """A private message or a group post; None if it could not be delivered."""
@@ -79,3 +87,9 @@ class Notifier(Protocol):
 
     async def photo(self, to: Address, attachment: Attachment) -> bool:
         """An image, such as a result chart, with its caption."""
+
+    async def file(
+        self, to: Address, attachment: Attachment, file_id: str | None
+    ) -> Delivered | None:
+        """A stored document: by ``file_id`` if Telegram still has it (no upload), else its
+        content uploaded again; None if it could not be delivered."""

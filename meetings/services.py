@@ -16,10 +16,12 @@ from config.models import Governance
 from meetings.chart_cache import ChartCache
 from meetings.chats import Chats
 from meetings.designation_store import DesignationStore
+from meetings.document_files import DocumentFiles, documents_directory
+from meetings.document_store import DocumentStore
 from meetings.live_edits import LiveEdits
 from meetings.membership_store import MembershipStore
 from meetings.minutes_store import MinutesStore
-from meetings.notifier import Address, Attachment, Message, Notifier, Posted
+from meetings.notifier import Address, Attachment, Delivered, Message, Notifier, Posted
 from meetings.reminders import Reminders
 from meetings.roster import Roster
 from meetings.session_store import SessionStore
@@ -46,6 +48,11 @@ class NotConnected:
     async def photo(self, to: Address, attachment: Attachment) -> bool:
         raise RuntimeError("no transport is connected: nothing can be sent")
 
+    async def file(
+        self, to: Address, attachment: Attachment, file_id: str | None
+    ) -> Delivered | None:
+        raise RuntimeError("no transport is connected: nothing can be sent")
+
 
 @dataclass
 class Services:
@@ -60,6 +67,9 @@ class Services:
     designations: DesignationStore
     membership: MembershipStore
     minutes: MinutesStore
+    documents: DocumentStore
+    files: DocumentFiles
+    """The documents directory beside the database: the content of the meetings' documents."""
     notifier: Notifier = field(default_factory=NotConnected)
     charts: ChartCache = field(default_factory=ChartCache)
     """Closed ballots' charts, drawn once for the group, ``/resultats`` and the minutes."""
@@ -99,6 +109,8 @@ class Services:
             designations=DesignationStore(database),
             membership=MembershipStore(database),
             minutes=MinutesStore(database),
+            documents=DocumentStore(database),
+            files=DocumentFiles(documents_directory(database_path)),
         )
         for store in (
             services.ballots,
@@ -110,6 +122,7 @@ class Services:
             services.designations,
             services.membership,
             services.minutes,
+            services.documents,
         ):
             await store.migrate()
         return services

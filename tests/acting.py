@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from meetings.actions.actor import Actor, identify
-from meetings.notifier import Address, Attachment, Message, Posted, Private
+from meetings.notifier import Address, Attachment, Delivered, Message, Posted, Private
 from meetings.roster import Role
 from meetings.services import Services
 
@@ -60,6 +60,15 @@ class RecordingNotifier:
     async def photo(self, to: Address, attachment: Attachment) -> bool:
         self.sent.append(Sent(to, attachment=attachment, photo=True))
         return True
+
+    async def file(
+        self, to: Address, attachment: Attachment, file_id: str | None
+    ) -> Delivered | None:
+        if not self._reaches(to):
+            return None
+        self.sent.append(Sent(to, attachment.caption, attachment=attachment))
+        self._next_id += 1
+        return Delivered(Posted(hash(to) % 1_000_000, self._next_id), file_id or "recorded")
 
     def texts_to(self, person_id: str) -> list[str]:
         return [s.text for s in self.sent if s.to == Private(person_id) and s.text is not None]

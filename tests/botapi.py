@@ -17,10 +17,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import pytest
 
@@ -28,6 +30,8 @@ BOT_ID = 123456789
 # The shape BotFather issues: numeric id, colon, 35 URL-safe characters. Not a real token.
 TOKEN = f"{BOT_ID}:AAFake-token_for-Scrutin-tests-0123"
 DEADLINE = 20.0  # seconds, for anything the subprocess must do
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""The largest file ``getFile`` lets a bot download."""
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="stops the bot with POSIX signals")
 
@@ -54,6 +58,8 @@ class FakeBotApi(ThreadingHTTPServer):
         self.handed_out: set[int] = set()
         self.batch = 100  # updates per getUpdates at most, as Telegram's default limit
         self.next_message_id = 100
+        self.files: dict[str, bytes] = {}
+        """What people sent, by file_id: ``getFile`` gives its path, then a GET its bytes."""
 
     @property
     def url(self) -> str:
@@ -68,6 +74,36 @@ class FakeBotApi(ThreadingHTTPServer):
     def queue_update(self, update: dict[str, Any]) -> None:
         with self.lock:
             self.pending_updates.append(update)
+
+    def add_file(self, file_id: str, filename: str, content: bytes) -> dict[str, Any]:
+        """A file a person sends; its ``document`` for the message of an update."""
+        with self.lock:
+            self.files[file_id] = content
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": filename,
+            "file_size": len(content),
+        }
+
+    def _file(self, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        file_id = params.get("file_id", "")
+        if file_id not in self.files:
+            return 400, _refused("Bad Request: wrong file identifier/HTTP URL specified")
+        if len(self.files[file_id]) > DOWNLOAD_LIMIT:
+            return 400, _refused("Bad Request: file is too big")
+        result = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
+        return 200, {"ok": True, "result": result}
+
+    def download(self, path: str) -> bytes | None:
+        with self.lock:
+            self.calls.append(Call("download", {"path": path}))
+            return self.files.get(path.removeprefix("documents/"))
 
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
@@ -92,13 +128,22 @@ class FakeBotApi(ThreadingHTTPServer):
         self.next_message_id += 1
         chat_id = int(params["chat_id"])
         kind = "private" if chat_id > 0 else "supergroup"
-        return {
+        message: dict[str, Any] = {
             "message_id": self.next_message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": kind, "first_name": "Alice", "title": "Groupe"},
             "from": BOT_USER,
             "text": params.get("text", ""),
         }
+        if "document" in params:
+            # An upload or a resend by file_id: the message carries a document and a caption.
+            del message["text"]
+            message["caption"] = params.get("caption", "")
+            message["document"] = {
+                "file_id": f"bot-file-{self.next_message_id}",
+                "file_unique_id": f"u-bot-file-{self.next_message_id}",
+            }
+        return message
 
     def answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         with self.lock:
@@ -107,6 +152,11 @@ class FakeBotApi(ThreadingHTTPServer):
                 return 200, {"ok": True, "result": BOT_USER}
             if method in {"deleteWebhook", "setWebhook", "setMyCommands"}:
                 return 200, {"ok": True, "result": True}
+            too_long = _beyond_limits(params)
+            if too_long is not None:
+                return 400, _refused(too_long)
+            if method == "getFile":
+                return self._file(params)
             if method == "getUpdates":
                 updates = self._updates_from(int(params.get("offset") or 0))
             elif method.startswith("send"):
@@ -121,22 +171,70 @@ class FakeBotApi(ThreadingHTTPServer):
         return 200, {"ok": True, "result": updates}
 
 
+def _refused(description: str) -> dict[str, Any]:
+    return {"ok": False, "error_code": 400, "description": description}
+
+
+def _beyond_limits(params: dict[str, str]) -> str | None:
+    """Telegram's refusal of a text or a caption too long (4,096 and 1,024 characters)."""
+    for name, limit in (("text", 4096), ("caption", 1024)):
+        if len(params.get(name, "")) > limit:
+            return f"Bad Request: message {name} is too long"
+    return None
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, str]:
+    """The fields of a ``multipart/form-data`` body (a file as its name): an upload's."""
+    message = BytesParser(policy=default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields: dict[str, str] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
+        fields[name] = json.dumps({"filename": filename}) if filename else text
+    return fields
+
+
 class FakeBotApiHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         api = self.server
         assert isinstance(api, FakeBotApi)
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8")
+        raw = self.rfile.read(length)
+        files = f"/file/bot{TOKEN}/"
+        # httpx writes the token's colon as %3A in a file URL; Telegram reads both.
+        if unquote(self.path).startswith(files):
+            self.send_file(api.download(unquote(self.path).removeprefix(files)))
+            return
         prefix = f"/bot{TOKEN}/"
         if not self.path.startswith(prefix):
             self.reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
-        fields = parse_qs(body, keep_blank_values=True)
-        params = {name: values[0] for name, values in fields.items()}
+        content_type = self.headers.get("Content-Type") or ""
+        if content_type.startswith("multipart/form-data"):
+            params = _multipart(content_type, raw)
+        else:
+            fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
+            params = {name: values[0] for name, values in fields.items()}
         status, payload = api.answer(self.path.removeprefix(prefix), params)
         self.reply(status, payload)
 
     do_GET = do_POST
+
+    def send_file(self, content: bytes | None) -> None:
+        if content is None:
+            self.reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
 
     def reply(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode("utf-8")

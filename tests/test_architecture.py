@@ -120,6 +120,7 @@ def test_the_stores_share_one_base() -> None:
         "bot/inbox.py",
         "meetings/chats.py",
         "meetings/designation_store.py",
+        "meetings/document_store.py",
         "meetings/membership_store.py",
         "meetings/minutes_store.py",
         "meetings/reminders.py",

@@ -105,6 +105,9 @@ async def test_the_guard_refuses_before_the_handler(harness: OfflineHarness) -> 
         "designation",
         "fin_mandat",
         "archive",
+        "document",
+        "documents",
+        "pv_signe",
     } | register
     await harness.say(COORDINATOR, "/scrutin", chat_id=GROUP_CHAT)
     assert harness.last_message_to(GROUP_CHAT)["text"] == (

@@ -18,16 +18,20 @@ from hypothesis import strategies as st
 from bot.forms import pick
 from bot.harness import OfflineHarness, button_data
 from meetings.buttons import (
+    AttachButton,
     FormButton,
     HolderButton,
     NextRoundButton,
+    ReceivedButton,
     ReplyButton,
     SessionProxyButton,
     SignButton,
     VoteButton,
+    decode_attach,
     decode_form,
     decode_holder,
     decode_next_round,
+    decode_received,
     decode_reply,
     decode_session_proxy,
     decode_sign,
@@ -44,6 +48,8 @@ DECODERS: list[Callable[[str | None], Any]] = [
     decode_session_proxy,
     decode_next_round,
     decode_sign,
+    decode_received,
+    decode_attach,
 ]
 ids = st.integers(0, 10**9 - 1)
 small = st.integers(0, 999)
@@ -65,6 +71,8 @@ BUTTONS = st.one_of(
     st.builds(SessionProxyButton, ids, small, small),
     st.builds(NextRoundButton, ids),
     st.builds(SignButton, ids),
+    st.builds(ReceivedButton, ids),
+    st.builds(AttachButton, ids, st.booleans()),
 )
 
 
@@ -89,6 +97,10 @@ BUTTONS = st.one_of(
         "v1:e:7\n",
         "v1:p:07",
         "v1:p:7 ",
+        "v1:d:07",
+        "v1:j:3:x",
+        "v1:j:03:c",
+        "v1:d:7\n",
         "v1:f:confirm:open\n",
     ],
 )

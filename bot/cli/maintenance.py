@@ -1,4 +1,4 @@
-"""Keeping the database safe: ``scrutin backup PATH``."""
+"""Keeping the database safe: ``scrutin backup PATH``, the meetings' documents with it."""
 
 from __future__ import annotations
 
@@ -6,15 +6,22 @@ import argparse
 from pathlib import Path
 
 from bot.cli.common import fail, load_settings
+from meetings.document_files import copy_documents, documents_directory
 from voting.db import BackupError, backup_database
 
 
 def backup(args: argparse.Namespace) -> int:
-    """A consistent copy of the live database, safe while the bot runs."""
+    """A consistent copy of the live database, safe while the bot runs, and its documents
+    directory beside the copy (the database first: a document it names is on disk before
+    its row, so the copy never names a file the copied directory lacks)."""
     settings = load_settings()
+    database = Path(settings.database_path)
     try:
-        copy = backup_database(Path(settings.database_path), Path(args.path))
+        copy = backup_database(database, Path(args.path))
     except BackupError as error:
         return fail(f"backup: {error}")
     print(f"backup of {settings.database_path} written to {copy.path} ({copy.size} bytes)")
+    target = documents_directory(copy.path)
+    files = copy_documents(documents_directory(database), target)
+    print(f"documents: {files} file(s) in {target}")
     return 0

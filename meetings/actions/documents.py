@@ -82,6 +82,7 @@ async def meeting_minutes(services: Services, number: int) -> Minutes:
         ballots=services.ballots,
         sessions=services.sessions,
         roster=services.roster,
+        documents=services.documents,
     )
     minutes = await with_designations(
         minutes, services.governance, services.meetings, services.designations

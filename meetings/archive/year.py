@@ -77,12 +77,7 @@ async def read_year(
     (:class:`~config.models.GovernanceLookupError` otherwise)."""
     groupement = services.governance.groupement(groupement_id)
     meetings = tuple(await held_meetings(services, groupement, year))
-    minutes = tuple(
-        [
-            await meeting_minutes(services, meeting.id)
-            for meeting in meetings
-        ]
-    )
+    minutes = tuple([await meeting_minutes(services, meeting.id) for meeting in meetings])
     records = tuple(
         [
             await build_consultation_record(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from meetings.delivery.audience import DeliveryReport
+from meetings.delivery.documents import deliver_documents
 from meetings.delivery.meetings import send_convocations
 from meetings.meeting import (
     Convocation,
@@ -76,6 +77,14 @@ async def deliver_convocation(
     missing = [m for m in unrepresented(scope, found) if m not in reached_members]
     rows = _outcomes(targets, report, missing)
     await services.meetings.record_deliveries(convocation.id, rows)
+    # The documents follow the convocation, to those it reached (each only once).
+    reached_now = {(person, member) for person, member, _at in report.delivered}
+    await deliver_documents(
+        services,
+        meeting,
+        [r for r in targets if (r.person_id, r.participant_id) in reached_now],
+        complement=False,
+    )
     return ConvocationSent(
         convocation,
         report,

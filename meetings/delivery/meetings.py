@@ -8,6 +8,7 @@ from datetime import datetime
 
 from meetings.delivery.audience import DeliveryReport, group_language, language_of
 from meetings.delivery.fanout import fan_out
+from meetings.documents import readers
 from meetings.meeting import Meeting
 from meetings.notifier import Attachment, Group, Message, Posted, Private
 from meetings.quorum import LiveQuorum, live_quorum
@@ -15,6 +16,7 @@ from meetings.recipients import Recipient, recipients
 from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
 from meetings.wording.formats import name_of
+from meetings.wording.messages.documents import convocation_documents
 from meetings.wording.messages.meetings import (
     change_notice,
     convocation,
@@ -72,9 +74,11 @@ async def send_convocations(
     replies = await services.meetings.replies(meeting.id)
     calendar = calendar_file(scope, meeting)
     targets = found if found is not None else await recipients(services.roster, scope)
+    documents = await services.documents.of_meeting(meeting.id)
     letters: list[Attachment] = []
     for recipient in targets:
         language = await language_of(services, recipient.person_id)
+        theirs = [d for d in documents if readers(d, [recipient])]
         message = convocation(
             meeting,
             scope,
@@ -83,6 +87,7 @@ async def send_convocations(
             replies.get(recipient.participant_id),
             language,
             moved_from,
+            convocation_documents(theirs, language),
         )
         letters.append(_captioned(calendar, message))
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from config.models import Governance, GovernanceLookupError, Groupement, WeightTable
 from meetings.disclosure import outcome_only
+from meetings.document_store import DocumentStore
 from meetings.meeting import (
     AgendaItem,
     AttendanceEvent,
@@ -30,6 +31,7 @@ from meetings.meeting import (
     agenda_position,
     unreached_members,
 )
+from meetings.minutes.documents_sent import documents_sent
 from meetings.minutes.model import (
     AdvisoryAttendance,
     Chair,
@@ -463,9 +465,10 @@ async def build_minutes(
     ballots: BallotStore,
     sessions: SessionStore,
     roster: Roster | None = None,
+    documents: DocumentStore | None = None,
 ) -> Minutes:
     """The minutes of a meeting whose session has opened (a draft until it closes); with the
-    roster, they name the person who sat for each member."""
+    roster, they name the person who sat for each member; with the documents, when each was sent."""
     meeting, opened_at = await _opened_meeting(meetings, meeting_id)
     scope = scope_of(governance, meeting)
     meeting, earlier, undelivered = await _convocation_record(meetings, meeting, scope)
@@ -514,6 +517,7 @@ async def build_minutes(
         weight_table_name=None if table is None else table.name,
         notes={p: note.text for p, note in (await meetings.notes(meeting_id)).items()},
         late_convened=await _late_convened(meetings, meeting_id, scope),
+        documents=await documents_sent(documents, meeting_id) if documents else (),
     )
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from config.models import InstanceKind, WeightTable
 from meetings.approval import Approval, Signature
 from meetings.designation import DesignationAct
+from meetings.documents import MeetingDocument
 from meetings.meeting import AgendaItem, Convocation, DeliveryFailure, RulingSubject
 from meetings.roster import Role
 from meetings.wording.formats import Name
@@ -212,6 +213,18 @@ class DesignationLine:
 
 
 @dataclass(frozen=True)
+class DocumentSent:
+    """A document of the meeting and when it went out, from the deliveries on record."""
+
+    document: MeetingDocument
+    first_sent_at: datetime | None
+    """The first delivery on record; None if it reached nobody."""
+    complement: bool
+    """Sent on its own after the convocation, not with it."""
+    people: int
+
+
+@dataclass(frozen=True)
 class Minutes:
     meeting_id: int
     draft: bool
@@ -269,6 +282,9 @@ class Minutes:
     def final(self) -> bool:
         """Closed and approved: no draft mark."""
         return not self.draft and self.approval is not None
+
+    documents: tuple[DocumentSent, ...] = ()
+    """The documents sent to the people convened, and when (signed scans of minutes aside)."""
 
     @property
     def quorum_failed(self) -> bool:

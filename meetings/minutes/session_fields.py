@@ -12,6 +12,7 @@ from meetings.minutes.model import Minutes, UrgencyRuled
 from meetings.schedule import clear_days_between
 from meetings.wording.formats import clear_days, clock, day, moment
 from meetings.wording.i18n import Translator, translator
+from meetings.wording.messages.documents import document_label
 
 Field = tuple[str, str]
 
@@ -113,6 +114,8 @@ def convocation_fields(minutes: Minutes, language: str) -> list[Field]:
         fields.append((_("Convocation delivered late"), late_convened_text(minutes, language)))
     if minutes.undelivered:
         fields.append((_("Convocation not delivered"), _undelivered(minutes, language)))
+    if minutes.documents:
+        fields.append((_.pgettext("field", "Documents"), documents_text(minutes, language)))
     if minutes.second_convocation:
         if minutes.first_meeting_at is not None:
             first = moment(minutes.first_meeting_at, language, minutes.zone)
@@ -252,3 +255,25 @@ def late_convened_text(minutes: Minutes, language: str) -> str:
             )
         )
     return _.pgettext("between the clauses of a list", "; ").join(entries) + "."
+
+
+def documents_text(minutes: Minutes, language: str) -> str:
+    """Each document and when it was sent, as recorded: ``budget.csv (1,2 Ko), envoyé avec la
+    convocation le …``; ``rapport.pdf (…), envoyé en complément le …``."""
+    _ = translator(language)
+    entries = []
+    for sent in minutes.documents:
+        label = document_label(sent.document, language)
+        if sent.first_sent_at is None:
+            entries.append(_("{label}, not sent").format(label=label))
+            continue
+        when = moment(sent.first_sent_at, language, minutes.zone)
+        if sent.complement:
+            text = _("{label}, sent as an additional document on {moment}")
+        else:
+            text = _("{label}, sent with the convocation on {moment}")
+        entries.append(text.format(label=label, moment=when))
+    listed = entries[0]
+    for entry in entries[1:]:
+        listed = _("{earlier}; {later}").format(earlier=listed, later=entry)
+    return listed + "."

@@ -203,6 +203,17 @@ REFUSALS: dict[str, str] = {
         "from 1 to {items}."
     ),
     "empty_note": N_("A note needs a text: /noter {number} ITEM TEXT."),
+    # Documents of a meeting
+    "document_too_large": N_("Telegram lets a bot download 20 MB at most: send a smaller file."),
+    "document_not_found": N_("This document does not exist."),
+    "document_corrupted": N_(
+        "The file on record no longer matches its SHA-256 fingerprint: it is not sent. Ask "
+        "the operator to restore the documents directory from a backup."
+    ),
+    "not_a_receiver": N_("This document was not sent to you."),
+    "minutes_not_held": N_(
+        "The session of meeting no. {number} is not closed: its signed minutes come after it."
+    ),
     "off_agenda": N_(
         "This question is not on the agenda of meeting no. {number}, and this instance does "
         "not vote on questions off the agenda: choose a motion of the agenda. Nothing was "

@@ -119,13 +119,17 @@ def convocation_text(
     language: str,
     moved_from: datetime | None = None,
     agenda_shown: int | None = None,
+    documents: Sequence[str] = (),
 ) -> str:
+    """``documents``: the lines that list the documents sent with it."""
     _ = translator(language)
     heading = meeting_heading(meeting, groupement, language)
     lines = [
         "📅 " + _("Convocation") + " — " + heading,
         *details(meeting, groupement, language, agenda_shown),
     ]
+    if documents:
+        lines += ["", *documents]
     lines.append("")
     if moved_from is not None:
         earlier = moment(moved_from, language, groupement.groupement.tzinfo)
@@ -217,8 +221,9 @@ def convocation(
     reply: Reply | None,
     language: str,
     moved_from: datetime | None = None,
+    documents: Sequence[str] = (),
 ) -> Message:
-    """A person's convocation: the meeting, for whom, and the reply buttons.
+    """A person's convocation: the meeting, for whom, its documents, and the reply buttons.
 
     It is the caption of the meeting's .ics (one request per person), so it fits in
     :data:`CONVOCATION_CAPTION`: a long agenda shows its first items and says the rest is in
@@ -235,6 +240,7 @@ def convocation(
             language,
             moved_from,
             agenda_shown,
+            documents,
         )
 
     keyboard = reply_keyboard(
