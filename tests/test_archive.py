@@ -25,6 +25,7 @@ from bot.cli import main
 from bot.harness import OfflineHarness
 from bot.telegram_limits import UPLOAD_BYTES, beyond_limits, upload_too_large
 from config.models import Governance
+from meetings.actions.attach_document import attach_document, stored_documents
 from meetings.actions.ballot_close import close_ballot
 from meetings.actions.ballot_open import open_ballot
 from meetings.actions.session_adjourn import adjourn
@@ -40,6 +41,7 @@ from meetings.archive.rows import (
     vote_rows,
 )
 from meetings.archive.sources import yearly_archive
+from meetings.documents import DocumentKind, NewDocument
 from meetings.minutes.model import VoteLine
 from meetings.services import Services
 from meetings.wording.formats import Name
@@ -392,6 +394,37 @@ async def test_each_deliberation_has_its_extract_and_the_minutes_say_whether_app
     extract = pdf_text(files[f"{folder}/extrait-{public.reference}.pdf"])
     assert "Extrait du registre des délibérations" in extract
     assert PUBLIC_QUESTION in extract
+
+
+async def test_the_documents_of_a_meeting_are_archived_as_recorded_and_never_altered(
+    services: Services, clock: FakeClock
+) -> None:
+    year = await a_year(services, clock)
+    actor = await coordinator(services)
+    annex = NewDocument("analyse des offres.pdf", b"%PDF-1.4 analyse", "application/pdf")
+    await attach_document(services, actor, year.draft_meeting, annex, confidential=True)
+    scan = NewDocument("pv-signe.pdf", b"%PDF-1.4 signed", "application/pdf")
+    await attach_document(services, actor, year.meeting, scan, kind=DocumentKind.SIGNED_MINUTES)
+
+    files = read_zip((await yearly_archive(services, GROUPEMENT, 2026)).content)
+
+    listed = {row["path"]: row for row in table(files, "index.csv")}
+    kept = {path: row["kind"] for path, row in listed.items() if "/documents/" in path}
+    annex_path = next(path for path in kept if path.endswith("analyse des offres.pdf"))
+    scan_path = next(path for path in kept if path.endswith("pv-signe.pdf"))
+    assert annex_path.startswith(f"reunions/2026-12-15-cogouv-{year.draft_meeting}/documents/")
+    assert scan_path.startswith(f"reunions/2026-06-16-cogouv-{year.meeting}/documents/")
+    assert (files[annex_path], kept[annex_path]) == (annex.content, "annex")
+    assert (files[scan_path], kept[scan_path]) == (scan.content, "signed_minutes")
+    assert listed[annex_path]["description"].startswith("Document confidentiel de la réunion")
+
+    stored = (await stored_documents(services, year.draft_meeting))[0].path
+    stored.write_bytes(b"%PDF-1.4 another analysis")
+    with pytest.raises(AlteredFile):
+        await yearly_archive(services, GROUPEMENT, 2026)
+    stored.unlink()
+    with pytest.raises(AlteredFile):
+        await yearly_archive(services, GROUPEMENT, 2026)
 
 
 # --- the command line ---------------------------------------------------------------------

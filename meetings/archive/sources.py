@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from meetings.actions.extract import render_extract
 from meetings.archive.build import Archive, build_archive
+from meetings.archive.document_source import DocumentSource
 from meetings.archive.entries import ArchiveEntry, ArchiveSource, ArchiveYear
 from meetings.archive.rows import (
     ATTENDANCE_HEADER,
@@ -209,6 +210,7 @@ class ExtractSource:
 STANDARD_SOURCES: tuple[ArchiveSource, ...] = (
     MinutesSource(),
     ExtractSource(),
+    DocumentSource(),
     RecordSource(),
     ChartSource(),
     TableSource(),
