@@ -210,11 +210,11 @@ class Transcript:
         elif call.method in ("sendDocument", "sendPhoto"):
             attached = params.get("document") or params.get("photo") or {}
             name = attached.get("filename", "?") if isinstance(attached, dict) else _sent(call)
-            # A meeting's document sent by its file_id: to whom, and its caption's first lines.
+            # To whom, and the caption's first lines.
             caption = " — ".join(str(params.get("caption") or "").splitlines()[:2])
-            caption = f" — {caption}" if caption else ""
-            if not isinstance(attached, dict):
-                caption = f" → {self.chat_name(int(params['chat_id']))}{caption}"
+            caption = f" → {self.chat_name(int(params['chat_id']))}" + (
+                f" — {caption}" if caption else ""
+            )
             icon = "🖼" if call.method == "sendPhoto" else "📎"
             self.out.write(f"   {icon} {name}{caption}\n")
         elif call.method == "answerCallbackQuery" and params.get("text"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -99,13 +100,16 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
         "pour le marché ENT 2027-2031 »\n\n   _Voir la délibération COGOUV-2026-02._"
     ) in plain(markdown)
     assert "### Délibération COGOUV-2026-02 — point 2 de l'ordre du jour" in plain(markdown)
-    assert "📎 pv-reunion-1.pdf — Procès-verbal de la réunion n° 1" in transcript
+    assert "📎 pv-reunion-1.pdf → Claire Weber — Procès-verbal de la réunion n° 1" in transcript
 
 
 def test_the_demo_approves_signs_and_sends_the_minutes(demo_directory: Path) -> None:
     transcript = plain((demo_directory / "transcript.txt").read_text(encoding="utf-8"))
-    sent = "📎 pv-reunion-1.pdf — Le procès-verbal de la séance du mardi 15 décembre 2026, approuvé"
-    assert transcript.count(sent) == 10
+    caption = " — Le procès-verbal de la séance du mardi 15 décembre 2026, approuvé"
+    sent = re.findall(rf"📎 pv-reunion-1\.pdf → ([^—\n]+){caption}", transcript)
+    # Each of the ten representatives (titulaires and suppléants of the members), once.
+    assert len(sent) == len(set(sent)) == 10
+    sent = f"📎 pv-reunion-1.pdf → {sent[0]}{caption}"
     # The last scene: the next meeting approves them, and they go out.
     assert transcript.index("La séance suivante approuve") < transcript.index(sent)
     assert "est approuvé et signé. Les représentants de chaque membre" in transcript
