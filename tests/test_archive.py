@@ -376,11 +376,17 @@ async def test_each_deliberation_has_its_extract_and_the_minutes_say_whether_app
 ) -> None:
     year = await a_year(services, clock)
     public = await services.ballots.get(year.public)
+    approved_at = paris(2027, 1, 12, 15)
     await services.minutes.approve(
-        Approval(year.meeting, year.draft_meeting, year.public, "COGOUV-2026-99", clock.now)
+        Approval(year.meeting, year.draft_meeting, year.public, "COGOUV-2027-01", approved_at)
     )
 
-    files = read_zip((await yearly_archive(services, GROUPEMENT, 2026)).content)
+    content = (await yearly_archive(services, GROUPEMENT, 2026)).content
+    files = read_zip(content)
+
+    # The archive is dated by its latest fact, here the approval of the next January.
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.infolist()[0].date_time[:4] == (2027, 1, 12, 15)
 
     kinds = {row["path"]: row["kind"] for row in table(files, "index.csv")}
     folder = f"reunions/2026-06-16-cogouv-{year.meeting}"

@@ -54,11 +54,17 @@ def latest_moment(
     minutes: tuple[Minutes, ...], records: tuple[ConsultationRecord, ...]
 ) -> datetime | None:
     """The latest moment the year's documents record: a session opened or closed, an arrival
-    or a departure, a ballot opened, closed or cancelled."""
+    or a departure, a ballot opened, closed or cancelled, a document added or sent, minutes
+    signed or approved (perhaps the next year: the archive's minutes say so)."""
     moments: list[datetime] = []
     for held in minutes:
         moments += [held.opened_at, *([held.closed_at] if held.closed_at else [])]
         moments += [movement.at for movement in held.movements]
+        moments += [signature.signed_at for signature in held.signatures]
+        moments += [held.approval.approved_at] if held.approval else []
+        for sent in held.documents:
+            moments.append(sent.document.added_at)
+            moments += [sent.first_sent_at] if sent.first_sent_at else []
         for deliberation in held.deliberations:
             moments += _ballot_moments(deliberation.ballot)
     for record in records:
