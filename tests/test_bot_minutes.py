@@ -106,10 +106,10 @@ def test_the_demo_leaves_its_charts_and_minutes_and_says_where(demo_directory: P
 def test_the_demo_approves_signs_and_sends_the_minutes(demo_directory: Path) -> None:
     transcript = plain((demo_directory / "transcript.txt").read_text(encoding="utf-8"))
     caption = " — Le procès-verbal de la séance du mardi 15 décembre 2026, approuvé"
-    sent = re.findall(rf"📎 pv-reunion-1\.pdf → ([^—\n]+){caption}", transcript)
+    receivers = re.findall(rf"📎 pv-reunion-1\.pdf → ([^—\n]+){caption}", transcript)
     # Each of the ten representatives (titulaires and suppléants of the members), once.
-    assert len(sent) == len(set(sent)) == 10
-    sent = f"📎 pv-reunion-1.pdf → {sent[0]}{caption}"
+    assert len(receivers) == len(set(receivers)) == 10
+    sent = f"📎 pv-reunion-1.pdf → {receivers[0]}{caption}"
     # The last scene: the next meeting approves them, and they go out.
     assert transcript.index("La séance suivante approuve") < transcript.index(sent)
     assert "est approuvé et signé. Les représentants de chaque membre" in transcript
@@ -242,7 +242,7 @@ async def test_pv_gives_a_draft_to_the_coordinator_and_the_minutes_in_private_on
     assert final["chat_id"] == aube["id"]
     assert final["document"]["filename"] == f"pv-reunion-{meeting_id}.pdf"
     assert final["document"]["size"] > 20_000
-    assert "à signer par le président et le secrétaire de séance" in final["caption"]
+    assert "projet jusqu'à son approbation par la prochaine séance" in plain(final["caption"])
 
 
 async def test_pv_refusals(harness: OfflineHarness, clock: FakeClock) -> None:

@@ -173,3 +173,36 @@ async def test_extrait_gives_the_extract_in_private(
     )
     await harness.say(aube, "/extrait")
     assert last_text(harness, aube["id"]) == "Utilisation : /extrait NUMÉRO_DE_SCRUTIN"
+
+
+async def test_pv_says_where_the_minutes_stand(harness: OfflineHarness, clock: FakeClock) -> None:
+    minutes_of, _ballot = await closed_session(harness, clock)
+    aube = representative("aube")
+
+    async def caption() -> str:
+        calls = await harness.say(aube, f"/pv {minutes_of}")
+        (sent,) = documents(calls)
+        return plain(sent["caption"])
+
+    async def sign(person: dict[str, object]) -> None:
+        await harness.say(person, f"/signer {minutes_of}")
+        message = harness.last_message_to(int(str(person["id"])))
+        label = f"Je signe le procès-verbal de la séance du {DAY}"
+        await harness.press(person, message, button_data(message, label))
+
+    assert await caption() == (
+        "Procès-verbal de la réunion n° 1, projet jusqu'à son approbation par la prochaine "
+        "séance de l'instance."
+    )
+    await approve(harness, clock, minutes_of)
+    assert await caption() == (
+        "Procès-verbal de la réunion n° 1, approuvé ; le président et le secrétaire de séance "
+        "doivent encore le signer."
+    )
+    await harness.say(COORDINATOR, f"/secretaire {minutes_of}")
+    await sign(COORDINATOR)
+    assert await caption() == (
+        "Procès-verbal de la réunion n° 1, approuvé ; le président de séance doit encore le signer."
+    )
+    await sign(representative("region-grand-est"))
+    assert await caption() == "Procès-verbal de la réunion n° 1, approuvé et signé."

@@ -12,6 +12,7 @@ from bot.context import ScrutinContext
 from bot.replies import in_private_chat, reply
 from meetings.actions.documents import Document, minutes_for, record_for
 from meetings.actions.extract import extract_pdf
+from meetings.approval import Signatory
 from meetings.wording.formats import moment
 from meetings.wording.i18n import N_
 from meetings.wording.messages.minutes import extract_caption
@@ -31,8 +32,22 @@ def _caption(document: Document, record: bool, context: ScrutinContext) -> str:
         text = _("Record of the written consultation no. {number}.")
     elif document.draft:
         text = _("Draft minutes of meeting no. {number} (session in progress).")
+    elif not document.approved:
+        text = _(
+            "Minutes of meeting no. {number}, a draft until the next session of the instance "
+            "approves them."
+        )
+    elif not document.unsigned:
+        text = _("Minutes of meeting no. {number}, approved and signed.")
+    elif Signatory.CHAIR not in document.unsigned:
+        text = _("Minutes of meeting no. {number}, approved; the secretary has yet to sign them.")
+    elif Signatory.SECRETARY not in document.unsigned:
+        text = _("Minutes of meeting no. {number}, approved; the chair has yet to sign them.")
     else:
-        text = _("Minutes of meeting no. {number}, to be signed by the chair and the secretary.")
+        text = _(
+            "Minutes of meeting no. {number}, approved; the chair and the secretary have yet to "
+            "sign them."
+        )
     return text.format(number=document.number)
 
 

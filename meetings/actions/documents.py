@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from meetings.actions.actor import Actor
 from meetings.actions.lookups import meetings_in
+from meetings.approval import Signatory
 from meetings.meeting import MeetingState
 from meetings.minutes.builder import build_consultation_record, build_minutes
 from meetings.minutes.designation_lines import with_designations
@@ -61,6 +62,10 @@ class Document:
     zone: ZoneInfo
     cancelled_at: datetime | None = None
     """When a written consultation was cancelled: its record is final, and says so."""
+    approved: bool = False
+    """Closed minutes that a later session of the instance approved."""
+    unsigned: tuple[Signatory, ...] = ()
+    """Who has yet to sign closed minutes."""
 
 
 async def source(services: Services, number: int, *, ballot: bool) -> Minutes | ConsultationRecord:
@@ -132,8 +137,13 @@ async def minutes_for(
     if draft and not (private and actor.coordinates(meeting.plan.groupement_id)):
         raise MinutesNotYet(f"meeting {meeting.id} is in session", number=meeting.id)
     built, pdf = await _rendered(services, meeting.id, ballot=False, at=services.clock())
+    assert isinstance(built, Minutes)
     filename = f"pv-reunion-{meeting.id}{'-projet' if draft else ''}.pdf"
-    return Document(meeting.id, filename, pdf, draft, built.zone)
+    signed = {signature.signatory for signature in built.signatures}
+    unsigned = tuple(signatory for signatory in Signatory if signatory not in signed)
+    return Document(
+        meeting.id, filename, pdf, draft, built.zone, None, built.approval is not None, unsigned
+    )
 
 
 async def _visible_ballot(services: Services, visible: Set[str], ballot_id: int) -> Ballot:
