@@ -208,9 +208,10 @@ class ExtractSource:
 
 
 STANDARD_SOURCES: tuple[ArchiveSource, ...] = (
+    # First: an altered document stops the archive before any PDF is drawn.
+    DocumentSource(),
     MinutesSource(),
     ExtractSource(),
-    DocumentSource(),
     RecordSource(),
     ChartSource(),
     TableSource(),
