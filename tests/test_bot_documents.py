@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.harness import OfflineHarness, button_data
 from meetings.services import Services
+from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR, COORDINATOR_ID, GROUP_CHAT, MEMBERS
 from tests.test_bot_meetings import DANE, PLANNING_DAY, convocation, last_text, plan, prepare
@@ -157,12 +158,17 @@ async def test_a_confidential_document_reaches_the_representatives_only_with_a_r
     )
 
     await harness.say(COORDINATOR, "/documents 1")
-    status = last_text(harness, COORDINATOR_ID)
-    assert "analyse-offres.pdf" in status
-    pressed = next(line for line in status.splitlines() if line.startswith("A appuyé sur « Reçu »"))
-    assert "Département de l'Aube" in pressed or "Aube" in pressed
-    waiting = next(line for line in status.splitlines() if line.startswith("Pas encore"))
-    assert "Marne" in waiting and "Aube" not in waiting
+    status = plain(last_text(harness, COORDINATOR_ID))
+    analysis_part = status[status.index("analyse-offres.pdf") :]
+    assert "Reçu par 10 personnes." in analysis_part
+    pressed, waiting = analysis_part.split("A appuyé sur « Reçu » (1) :\n")[1].split(
+        "Pas encore (9) :\n"
+    )
+    aube = await services.roster.person(f"tg:{people['aube']['id']}")
+    assert aube is not None
+    # The person, not only the member: a titulaire and a suppléant both read.
+    assert pressed.startswith(f"• {aube.display_name} (Département de l'Aube), le ")
+    assert "• " in waiting and "Marne" in waiting and "Aube" not in waiting
 
 
 async def test_a_file_over_twenty_megabytes_is_refused_before_any_download(

@@ -41,7 +41,7 @@ from meetings.minutes.session_fields import documents_text
 from meetings.notifier import Private
 from meetings.recipients import Recipient
 from meetings.services import Services
-from meetings.wording.messages.documents import file_size
+from meetings.wording.messages.documents import file_size, status_messages
 from meetings.wording.typography import plain
 from tests.acting import coordinator
 from tests.clock import FakeClock
@@ -224,7 +224,7 @@ async def test_a_confidential_complement_and_its_receipts(
     again = await confirm_received(services, "tg:aube", attached.document.id)
     assert first.at == again.at == AT + timedelta(hours=2, minutes=5)
 
-    _meeting, (status,) = await receipts_of(services, actor, meeting.id)
+    _meeting, (status,), _names = await receipts_of(services, actor, meeting.id)
     assert [d.person_id for d in status.confirmed] == ["tg:aube"]
     assert [d.person_id for d in status.unconfirmed] == ["tg:marne"]
 
@@ -321,3 +321,29 @@ async def test_scrutin_backup_copies_the_documents_beside_the_copy(
         await restored.close()
     # Only the new files are copied again; a damaged one is not.
     assert copy_documents(tmp_path / "scrutin-documents", backups / "nightly-documents") == 1
+
+
+async def test_the_receipts_of_hundreds_of_readers_fit_in_several_messages(
+    services: Services, clock: FakeClock
+) -> None:
+    clock.now = AT
+    meeting = await planned(services, MEETING_DAY)
+    confidential = document(confidential=True, meeting_id=meeting.id)
+    readers_ = [Recipient(f"tg:{n}", "aube", advisory=False) for n in range(500)]
+    deliveries = [
+        DocumentDelivery(1, r.person_id, "aube", AT, False, received_at=AT if n < 200 else None)
+        for n, r in enumerate(readers_)
+    ]
+    names = {r.person_id: f"Conseillère municipale n° {n}" for n, r in enumerate(readers_)}
+    status = receipt_status(confidential, deliveries, readers_)
+    groupement = services.governance.groupement(meeting.plan.groupement_id)
+
+    parts = status_messages(meeting, groupement, [status], names, "fr")
+
+    assert len(parts) > 1
+    assert all(len(part) <= 4096 for part in parts)
+    text = plain("\n".join(parts))
+    assert all(f"• {name} (Département de l'Aube)" in text for name in names.values())
+    assert "A appuyé sur « Reçu » (200) :" in text and "Pas encore (300) :" in text
+    # A message that starts within a list says which document and which list it continues.
+    assert plain(parts[-1]).startswith("N° 1 : budget.csv")

@@ -31,7 +31,7 @@ from meetings.wording.messages.documents import (
     attached_text,
     file_size,
     received_confirmation,
-    status_text,
+    status_messages,
 )
 from meetings.wording.refusals import REFUSALS, refusal
 from voting.refusal import Refused
@@ -199,13 +199,15 @@ async def documents_command(update: Update, context: ScrutinContext) -> None:
         await _usage(update, context, STATUS)
         return
     try:
-        meeting, statuses = await receipts_of(context.services, caller, wanted)
+        meeting, statuses, names = await receipts_of(context.services, caller, wanted)
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return
     groupement = context.services.governance.groupement(meeting.plan.groupement_id)
-    text = status_text(meeting, groupement, statuses, caller.language)
-    await reply(update, text, attach_keyboard(meeting.id, caller.language))
+    parts = status_messages(meeting, groupement, statuses, names, caller.language)
+    for part in parts[:-1]:
+        await reply(update, part)
+    await reply(update, parts[-1], attach_keyboard(meeting.id, caller.language))
 
 
 async def attach_pressed(update: Update, context: ScrutinContext) -> None:

@@ -117,14 +117,20 @@ async def confirm_received(services: Services, person_id: str, document_id: int)
 
 async def receipts_of(
     services: Services, actor: Actor, meeting_id: int
-) -> tuple[Meeting, list[ReceiptStatus]]:
-    """Per document of the meeting: who received it, who pressed "Reçu", who has not."""
+) -> tuple[Meeting, list[ReceiptStatus], dict[str, str]]:
+    """Per document of the meeting: who received it, who pressed "Reçu", who has not; and
+    the name of each person concerned, since a member's titulaire and suppléant both read."""
     meeting = await services.meetings.get(meeting_id)
     actor.require_coordinator(meeting.plan.groupement_id)
     deliveries = await services.documents.deliveries(meeting_id)
     people = await convened_people(services, meeting)
     documents = await services.documents.of_meeting(meeting_id)
-    return meeting, [receipt_status(d, deliveries, people) for d in documents]
+    names = {}
+    for person_id in {p.person_id for p in people} | {d.person_id for d in deliveries}:
+        person = await services.roster.person(person_id)
+        if person is not None:
+            names[person_id] = person.display_name
+    return meeting, [receipt_status(d, deliveries, people) for d in documents], names
 
 
 async def stored_documents(services: Services, meeting_id: int) -> list[StoredDocument]:

@@ -4,19 +4,20 @@ received a confidential document."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from config.models import Groupement
 from meetings.buttons import AttachButton, ReceivedButton
-from meetings.documents import DocumentDelivery, MeetingDocument, ReceiptStatus, shown_name
+from meetings.documents import MeetingDocument, ReceiptStatus, shown_name
 from meetings.meeting import Meeting
 from meetings.notifier import Button, Keyboard
 from meetings.wording.formats import moment, name_of, weight
 from meetings.wording.i18n import translator
 from meetings.wording.messages.meetings import meeting_heading
+from meetings.wording.messages.results import MESSAGE_LIMIT, packed
 
 _KILO = 1024
 CAPTION_LIMIT = 1024 - 100
@@ -159,50 +160,69 @@ def attached_text(
     return "\n".join(lines)
 
 
-def _who(delivery: DocumentDelivery, groupement: Groupement, language: str) -> str:
-    return str(name_of(groupement, delivery.participant_id))
+def _who(
+    person_id: str, participant_id: str, groupement: Groupement, names: Mapping[str, str]
+) -> str:
+    """ "Paul Girard (Département de l'Aube)": a member's titulaire and suppléant both read."""
+    member = str(name_of(groupement, participant_id))
+    person = names.get(person_id)
+    return member if person is None else f"{person} ({member})"
 
 
-def status_text(
+def status_messages(
     meeting: Meeting,
     groupement: Groupement,
     statuses: Sequence[ReceiptStatus],
+    names: Mapping[str, str],
     language: str,
-) -> str:
-    """Per document: who received it, and for a confidential one who pressed "Reçu"."""
+) -> tuple[str, ...]:
+    """Per document: how many people received it, whom it could not reach, and for a
+    confidential one who pressed "Reçu" and who has not: one person a line, in as many
+    messages as Telegram's 4,096 characters need (communes can be hundreds)."""
     _ = translator(language)
-    zone = groupement.groupement.tzinfo
-    lines = [meeting_heading(meeting, groupement, language)]
+    rows: list[tuple[str, str]] = [(meeting_heading(meeting, groupement, language), "")]
     if not statuses:
-        lines.append(_("No document is attached to this meeting."))
+        rows.append((_("No document is attached to this meeting."), ""))
     for status in statuses:
-        document = status.document
-        lines += [
-            "",
-            _("No. {id}: {label}").format(id=document.id, label=document_label(document, language)),
-        ]
-        if not document.sent_to_people:
-            lines.append(_("Signed minutes, kept with the meeting."))
-            continue
-        lines.append(
-            _("Received by {n}: {names}").format(
-                n=len(status.deliveries),
-                names=", ".join(_who(d, groupement, language) for d in status.deliveries) or "—",
-            )
+        title = _("No. {id}: {label}").format(
+            id=status.document.id, label=document_label(status.document, language)
         )
-        if document.confidential:
-            confirmed = [
-                _("{name} on {moment}").format(
-                    name=_who(d, groupement, language),
-                    moment=moment(d.received_at, language, zone),
-                )
-                for d in status.confirmed
-                if d.received_at is not None
-            ]
-            lines.append(_("Pressed “Received”: {names}").format(names=", ".join(confirmed) or "—"))
-            waiting = [_who(d, groupement, language) for d in status.unconfirmed]
-            lines.append(_("Not yet: {names}").format(names=", ".join(waiting) or "—"))
-        if status.not_delivered:
-            missing = [str(name_of(groupement, r.participant_id)) for r in status.not_delivered]
-            lines.append(_("Not delivered: {names}").format(names=", ".join(missing)))
-    return "\n".join(lines)
+        rows += [("", ""), (title, "")]
+        for heading, people in _receipt_groups(status, groupement, names, language):
+            rows.append((heading, ""))
+            rows += [(person, f"{title} — {heading}") for person in people]
+    return tuple("\n".join(part) for part in packed(rows, MESSAGE_LIMIT))
+
+
+def _receipt_groups(
+    status: ReceiptStatus, groupement: Groupement, names: Mapping[str, str], language: str
+) -> list[tuple[str, list[str]]]:
+    """A document's lines under their headings: ("Pas encore (3) :", ["• …", …])."""
+    _ = translator(language)
+    document = status.document
+    if not document.sent_to_people:
+        return [(_("Signed minutes, kept with the meeting."), [])]
+    received = len(status.deliveries)
+    heading = _.ngettext("Received by {n} person.", "Received by {n} people.", received)
+    groups: list[tuple[str, list[str]]] = [(heading.format(n=received), [])]
+    zone = groupement.groupement.tzinfo
+
+    def who(person_id: str, participant_id: str) -> str:
+        return "• " + _who(person_id, participant_id, groupement, names)
+
+    lists: list[tuple[str, list[str]]] = []
+    if document.confidential:
+        confirmed = [
+            _("{name}, on {moment}").format(
+                name=who(d.person_id, d.participant_id),
+                moment=moment(d.received_at, language, zone),
+            )
+            for d in status.confirmed
+            if d.received_at is not None
+        ]
+        waiting = [who(d.person_id, d.participant_id) for d in status.unconfirmed]
+        lists += [(_("Pressed “Received” ({n}):"), confirmed), (_("Not yet ({n}):"), waiting)]
+    missing = [who(r.person_id, r.participant_id) for r in status.not_delivered]
+    lists.append((_("Not delivered ({n}):"), missing))
+    groups += [(title.format(n=len(people)), people) for title, people in lists if people]
+    return groups

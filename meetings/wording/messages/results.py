@@ -208,14 +208,14 @@ def _roll_call(ballot: Ballot, entries: Sequence[_Entry], language: str) -> tupl
             rows.append((f"{line} {entry.proxy_note}" if entry.proxy_note else line, continued))
     title = _("Ballot no. {number} — how each member voted ({part}/{parts})")
     widest = "📋 " + title.format(number=ballot.id, part=999, parts=999)
-    parts = _packed(rows, MESSAGE_LIMIT - telegram_length(widest) - 1)
+    parts = packed(rows, MESSAGE_LIMIT - telegram_length(widest) - 1)
     return tuple(
         "\n".join(["📋 " + title.format(number=ballot.id, part=index, parts=len(parts)), *part])
         for index, part in enumerate(parts, start=1)
     )
 
 
-def _packed(rows: Sequence[tuple[str, str]], room: int) -> list[list[str]]:
+def packed(rows: Sequence[tuple[str, str]], room: int) -> list[list[str]]:
     """Lines into as few messages of at most ``room`` as they fit in, split between lines.
 
     A message that starts within an option repeats its name ("Pour (suite) :"); an option's
