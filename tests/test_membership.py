@@ -17,6 +17,7 @@ from meetings.actions.actor import operator
 from meetings.actions.invite import UnknownMember
 from meetings.actions.membership import (
     AlreadyNotified,
+    MemberWithdrew,
     certificate_for,
     decide_withdrawal,
     record_exception,
@@ -43,6 +44,8 @@ from meetings.membership import (
 from meetings.membership_certificate import certificate_of
 from meetings.membership_store import MembershipStore
 from meetings.services import Services
+from meetings.wording.messages.membership import REGISTER_REFUSALS
+from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from tests.clock import FakeClock
 from tests.test_config import MINIMAL, edit, write
@@ -268,3 +271,27 @@ async def test_the_certificate_names_the_member_its_date_and_its_act(
     assert "CERTIFICAT D’ADHÉSION" in text
     assert "la Commune de Créteil en est membre à compter du 1er mars 2026" in text
     assert produced.pdf == (await certificate_for(services, actor, "c", "fr")).pdf
+
+
+async def test_no_certificate_says_a_member_that_left_is_one(
+    opened: tuple[Services, FakeClock],
+) -> None:
+    services, clock = opened
+    actor = operator(services, "cli")
+    await record_joining(services, actor, "c", date(2026, 3, 1), ACT)
+    _recorded, request = await record_withdrawal_request(
+        services, actor, "c", date(2026, 3, 1), WithdrawalMeans.RECORDED_LETTER, "AR 1"
+    )
+    await decide_withdrawal(
+        services, actor, request.id, True, date(2026, 3, 2), date(2026, 9, 1), "D-2"
+    )
+    # Until the withdrawal takes effect, the member is one.
+    assert (await certificate_for(services, actor, "c", "fr")).pdf.startswith(b"%PDF")
+
+    clock.now = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    with pytest.raises(MemberWithdrew) as refused:
+        await certificate_for(services, actor, "c", "fr")
+    assert plain(refusal(refused.value, "fr", REGISTER_REFUSALS)) == (
+        "La Commune de Créteil a quitté le groupement le 01/09/2026 : aucun certificat ne peut "
+        "plus attester son adhésion."
+    )

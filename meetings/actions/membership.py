@@ -218,6 +218,12 @@ class NoJoining(Refused):
     code = "membership.no_joining"
 
 
+class MemberWithdrew(Refused):
+    """A member whose withdrawal took effect is no longer one: no certificate says it is."""
+
+    code = "membership.member_withdrew"
+
+
 @dataclass(frozen=True)
 class CertificateFile:
     filename: str
@@ -246,4 +252,13 @@ async def certificate_for(
     joining = register.last_joining(member_id)
     if joining is None:
         raise NoJoining(f"no joining of {member_id}", member=name_of(groupement, member_id))
+    # The certificate says the member "en est membre": not once its withdrawal took effect.
+    withdrawal = register.accepted_withdrawal(member_id)
+    left = None if withdrawal is None or withdrawal.decision is None else withdrawal.decision
+    effect = None if left is None else left.effective_on
+    today = services.clock().astimezone(groupement.groupement.tzinfo).date()
+    if effect is not None and joining.joined_on <= effect <= today:
+        raise MemberWithdrew(
+            f"{member_id} left on {effect}", member=name_of(groupement, member_id), day=effect
+        )
     return await certificate_file(groupement, register, joining, language)

@@ -55,6 +55,9 @@ REGISTER_REFUSALS: dict[str, str] = {
         "The market's notification is already recorded: {notified_on}."
     ),
     "membership.no_joining": N_("The register has no joining of {member}."),
+    "membership.member_withdrew": N_(
+        "{member} withdrew from the groupement on {day}: no certificate says it is a member."
+    ),
     "unknown_groupement": N_("Name one of your groupements: “{groupement}” is not one."),
 }
 """What a refusal of the register says (the table of :mod:`meetings.wording.refusals` does
