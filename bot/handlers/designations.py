@@ -16,7 +16,7 @@ from meetings.designation import ACT_WORDS, ActKind
 from meetings.roster import Role
 from meetings.wording.formats import long_date, name_of
 from meetings.wording.i18n import N_
-from meetings.wording.messages.designations import act_phrase, board_text
+from meetings.wording.messages.designations import act_phrase, board_messages, board_rows
 from meetings.wording.refusals import refusal
 from voting.refusal import Refused
 
@@ -71,15 +71,16 @@ async def designation_command(update: Update, context: ScrutinContext) -> None:
 async def _board(update: Update, context: ScrutinContext) -> None:
     caller = context.caller
     services = context.services
-    texts = []
+    boards = []
     for found in await board(services, caller, ()):
         sitting: dict[str, list[tuple[Role, str]]] = {}
         for seat in await services.roster.seats(found.groupement.id):
             person = await services.roster.person(seat.person_id)
             name = seat.person_id if person is None else person.display_name
             sitting.setdefault(seat.member_id, []).append((seat.role, name))
-        texts.append(board_text(found.groupement, found.standings, sitting, caller.language))
-    await reply(update, "\n\n".join(texts))
+        boards.append(board_rows(found.groupement, found.standings, sitting, caller.language))
+    for part in board_messages(boards):
+        await reply(update, part)
 
 
 async def mandate_end_command(update: Update, context: ScrutinContext) -> None:

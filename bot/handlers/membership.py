@@ -40,7 +40,7 @@ from meetings.wording.messages.membership import (
     act_text,
     convention_text,
     exception_text,
-    register_text,
+    register_messages,
     withdrawal_line,
 )
 from meetings.wording.refusals import refusal
@@ -309,7 +309,8 @@ async def register_command(update: Update, context: ScrutinContext) -> None:
     except Refused as error:
         await _refused(update, context, error)
         return
-    await reply(update, register_text(groupement, register, context.caller.language))
+    for part in register_messages(groupement, register, context.caller.language):
+        await reply(update, part)
 
 
 async def convention_command(update: Update, context: ScrutinContext) -> None:

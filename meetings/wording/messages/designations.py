@@ -13,6 +13,7 @@ from meetings.designation import ActKind, DesignationAct, MandateEnd, MemberStan
 from meetings.roster import Role, Seat
 from meetings.wording.formats import long_date, name_of
 from meetings.wording.i18n import N_, translator
+from meetings.wording.messages.results import MESSAGE_LIMIT, packed
 
 ACTS = {
     ActKind.DELIBERATION: N_("deliberation no. {reference} of {date}"),
@@ -61,28 +62,53 @@ def board_text(
     sitting: Mapping[str, Sequence[tuple[Role, str]]],
     language: str,
 ) -> str:
+    """A groupement's board in one text, as the command line prints it."""
+    rows = board_rows(groupement, standings, sitting, language)
+    return "\n".join(line for line, _continued in rows)
+
+
+def board_rows(
+    groupement: Groupement,
+    standings: Sequence[MemberStanding],
+    sitting: Mapping[str, Sequence[tuple[Role, str]]],
+    language: str,
+) -> list[tuple[str, str]]:
     """A groupement's members, who sits for each, and what designated them; waiting seats
-    first, since they are the coordinator's to fill."""
+    first, since they are the coordinator's to fill. A member and the people who sit for it
+    make one row, so that no message separates them; each row comes with the heading a
+    message starting at it repeats."""
     _ = translator(language)
     waiting = [s for s in standings if s.standing is Standing.WAITING]
-    lines = [groupement.name]
+    rows = [(groupement.name, "")]
     if waiting:
-        lines.append(
-            _.ngettext(
-                "{n} member waits for a designation.",
-                "{n} members wait for a designation.",
-                len(waiting),
-            ).format(n=len(waiting))
-        )
+        count = _.ngettext(
+            "{n} member waits for a designation.",
+            "{n} members wait for a designation.",
+            len(waiting),
+        ).format(n=len(waiting))
+        rows.append((count, ""))
+    continued = _("{groupement} (continued)").format(groupement=groupement.name)
     ordered = waiting + [s for s in standings if s.standing is not Standing.WAITING]
     for standing in ordered:
-        lines.append("• " + standing_line(groupement, standing, language))
-        for role, name in sitting.get(standing.member_id, ()):
-            if role in SEAT_ROLES:
-                lines.append(
-                    "   " + _("{role}: {name}").format(role=_(SEAT_ROLES[role]), name=name)
-                )
-    return "\n".join(lines)
+        lines = ["• " + standing_line(groupement, standing, language)]
+        lines += [
+            "   " + _("{role}: {name}").format(role=_(SEAT_ROLES[role]), name=name)
+            for role, name in sitting.get(standing.member_id, ())
+            if role in SEAT_ROLES
+        ]
+        rows.append(("\n".join(lines), continued))
+    return rows
+
+
+def board_messages(boards: Sequence[Sequence[tuple[str, str]]]) -> tuple[str, ...]:
+    """The boards of the groupements a coordinator coordinates, a blank line between two,
+    as ``/designation`` sends them: in as many messages as Telegram's 4,096 characters
+    need (an academy's communes are hundreds)."""
+    rows: list[tuple[str, str]] = []
+    for board in boards:
+        rows += [("", "")] if rows else []
+        rows += board
+    return tuple("\n".join(part).strip("\n") for part in packed(rows, MESSAGE_LIMIT))
 
 
 def mandate_ended_notice(groupement: Groupement, seat: Seat, end: MandateEnd, language: str) -> str:

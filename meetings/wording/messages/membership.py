@@ -18,7 +18,8 @@ from meetings.membership import (
     WithdrawalRequest,
 )
 from meetings.wording.formats import long_date, name_of
-from meetings.wording.i18n import N_, translator
+from meetings.wording.i18n import N_, Translator, translator
+from meetings.wording.messages.results import MESSAGE_LIMIT, packed
 
 ACT_KINDS: dict[ActKind, str] = {
     ActKind.DELIBERATION: N_("deliberation"),
@@ -135,36 +136,65 @@ def _state(request: WithdrawalRequest, language: str) -> str:
 
 
 def register_text(groupement: Groupement, register: Register, language: str) -> str:
-    """The whole register of one groupement, as ``/registre`` shows it."""
+    """The whole register of one groupement in one text, as the command line prints it."""
+    return "\n".join(line for line, _continued in _register_rows(groupement, register, language))
+
+
+def register_messages(groupement: Groupement, register: Register, language: str) -> tuple[str, ...]:
+    """The register as ``/registre`` sends it: in as many messages as Telegram's 4,096
+    characters need (an academy's communes are hundreds); a message that starts within a
+    list says which list it continues."""
+    rows = _register_rows(groupement, register, language)
+    return tuple("\n".join(part).strip("\n") for part in packed(rows, MESSAGE_LIMIT))
+
+
+def _register_rows(
+    groupement: Groupement, register: Register, language: str
+) -> list[tuple[str, str]]:
+    """The register's lines, each with the heading a message starting at it repeats."""
     _ = translator(language)
-    lines = [_("Membership register of {groupement}").format(groupement=groupement.name)]
+    rows = [(_("Membership register of {groupement}").format(groupement=groupement.name), "")]
     notification = register.notification
     if notification is not None:
-        lines.append(
-            _("Market notified on {day} ({reference}).").format(
-                day=long_date(notification.notified_on, language),
-                reference=notification.reference,
+        rows.append(
+            (
+                _("Market notified on {day} ({reference}).").format(
+                    day=long_date(notification.notified_on, language),
+                    reference=notification.reference,
+                ),
+                "",
             )
         )
-    lines += ["", _("Joinings:")]
-    lines += [f"• {joining_line(groupement, j, language)}" for j in register.joinings]
-    if not register.joinings:
-        lines.append("• " + _("none recorded"))
-    lines += ["", _("Withdrawals:")]
-    lines += [f"• {withdrawal_line(groupement, w, language)}" for w in register.withdrawals]
-    if not register.withdrawals:
-        lines.append("• " + _("none recorded"))
-    waiting = [e for e in register.exceptions if e.used_by is None]
+    joinings = [f"• {joining_line(groupement, j, language)}" for j in register.joinings]
+    rows += _list_rows(_("Joinings:"), _("Joinings (continued):"), joinings, _)
+    withdrawals = [f"• {withdrawal_line(groupement, w, language)}" for w in register.withdrawals]
+    rows += _list_rows(_("Withdrawals:"), _("Withdrawals (continued):"), withdrawals, _)
+    waiting = [
+        "• "
+        + _("{member}: {exception}").format(
+            member=name_of(groupement, e.member_id), exception=exception_text(e, language)
+        )
+        for e in register.exceptions
+        if e.used_by is None
+    ]
     if waiting:
-        lines += ["", _("Exceptions awaiting their joining:")]
-        lines += [
-            "• "
-            + _("{member}: {exception}").format(
-                member=name_of(groupement, e.member_id), exception=exception_text(e, language)
-            )
-            for e in waiting
-        ]
-    return "\n".join(lines)
+        rows += _list_rows(
+            _("Exceptions awaiting their joining:"),
+            _("Exceptions awaiting their joining (continued):"),
+            waiting,
+            _,
+        )
+    return rows
+
+
+def _list_rows(
+    heading: str, continued: str, lines: list[str], _: Translator
+) -> list[tuple[str, str]]:
+    """A list after a blank line under its heading; "none recorded" when it is empty."""
+    rows = [("", ""), (heading, "")]
+    if not lines:
+        return [*rows, ("• " + _("none recorded"), continued)]
+    return rows + [(line, continued) for line in lines]
 
 
 def convention_text(
