@@ -28,8 +28,9 @@ from meetings.minutes.extract import extract_document
 from meetings.minutes.markdown import markdown
 from meetings.minutes.model import Minutes
 from meetings.notifier import Group, Private
+from meetings.roster import Role
 from meetings.services import Services
-from tests.acting import RecordingNotifier, coordinator
+from tests.acting import RecordingNotifier, coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS
 from tests.steps import allowing_off_agenda
@@ -207,16 +208,19 @@ async def test_only_the_chair_and_the_recorded_secretary_sign(
     assert [s.signatory for s in by_secretary.signatures] == [Signatory.SECRETARY]
     stored = await services.minutes.signatures(number)
     assert [(s.person_id, s.name, s.signed_at) for s in stored] == [
-        (chair.person_id, "region-grand-est", paris(15, 16)),
-        (claire.person_id, "Claire Weber", paris(15, 16, 30)),
+        (chair.person_id, "Region-Grand-Est", paris(15, 16)),
+        (claire.person_id, "Claire Test", paris(15, 16, 30)),
     ]
     # Signing again records nothing.
     assert (await sign_minutes(services, chair, number)).signatures == ()
     text = flat(plain(pdf_text(rendered(await built(services, number)))))
-    assert "Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
-    assert "Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 30" in text
+    assert "Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
+    assert "Signé par Claire Test dans Scrutin le mardi 15 décembre 2026 à 16 h 30" in text
     lines = markdown_of(await built(services, number))
-    assert "| Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 00 |" in plain(lines)
+    assert (
+        "| Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00 |"
+        in plain(lines)
+    )
 
 
 async def test_a_chair_designated_in_the_session_signs_not_the_planned_one(
@@ -232,6 +236,25 @@ async def test_a_chair_designated_in_the_session_signs_not_the_planned_one(
     ).signatures
     with pytest.raises(NotASignatory):
         await sign_minutes(services, await person_of(services, "cea"), held.meeting.id)
+
+
+async def test_the_chair_who_signs_is_the_person_who_sat_and_is_named_under_the_signature(
+    services: Services, clock: FakeClock
+) -> None:
+    held = await held_meeting(services, clock)
+    number = held.meeting.id
+    # The Région's suppléant holds a seat, but its titulaire replied and sat for it.
+    suppleant = await seated(services, "region-grand-est", "sophie", Role.SUPPLEANT)
+    with pytest.raises(NotASignatory):
+        await sign_minutes(services, suppleant, number)
+    clock.now = paris(15, 16)
+    signed = await sign_minutes(services, await person_of(services, "region-grand-est"), number)
+
+    assert [(s.person_id, s.name) for s in signed.signatures] == [
+        ("person-of-region-grand-est", "Region-Grand-Est")
+    ]
+    text = flat(plain(pdf_text(rendered(await built(services, number)))))
+    assert "Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
 
 
 async def test_final_minutes_are_sent_once_to_every_representative(
@@ -293,6 +316,24 @@ async def test_minutes_signed_before_their_approval_go_out_at_the_approval(
 # --- the extract of a deliberation -------------------------------------------------------------
 
 
+async def test_the_extract_of_approved_minutes_is_certified(
+    services: Services, clock: FakeClock
+) -> None:
+    minutes_of = await vote_on_approval(services, clock, "for")
+    ballot = next(d.ballot.id for d in (await built(services, minutes_of)).deliberations)
+    extract = await build_extract(services, ballot)
+    text = flat(plain(pdf_text((await extract_pdf(services, ballot)).pdf)))
+
+    for expected in (
+        "Pour extrait certifié conforme",
+        "Le président de séance",
+        "Procès-verbal approuvé le 28 décembre 2026",
+    ):
+        assert expected in text, expected
+    assert "PROJET" not in text
+    assert not extract_document(extract, paris(29, 9)).draft
+
+
 async def test_the_extract_of_a_deliberation(services: Services, clock: FakeClock) -> None:
     held = await held_meeting(services, clock)
 
@@ -310,13 +351,15 @@ async def test_the_extract_of_a_deliberation(services: Services, clock: FakeCloc
         "Département des Ardennes",
         "« Adopter le budget 2027 de l'ENT »",
         "La délibération est adoptée",
-        "Pour extrait certifié conforme",
-        "Le président de séance",
+        # The minutes await their approval: the extract is a draft, as they are.
+        "PROJET",
+        "Le procès-verbal dont cet extrait est tiré attend son approbation",
     ):
         assert expected in text, expected
     assert "Membres excusés" not in text
+    assert "certifié conforme" not in text and "Le président de séance" not in text
     words = extract_document(extract, paris(16, 9))
-    assert not words.draft
+    assert words.draft
     # A cancelled ballot, a ballot of no closed session, another groupement's: no extract.
     for wanted, visible in ((held.cancelled_ballot, None), (999, None), (1, {"other"})):
         with pytest.raises(NoSuchDeliberation):
