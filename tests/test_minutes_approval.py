@@ -69,12 +69,16 @@ def meeting(number: int, state: MeetingState) -> Meeting:
     return Meeting(number, plan, state, plan.starts_at, "c", None, False, None, 0, None, None, None)
 
 
-def test_the_latest_closed_minutes_are_the_ones_to_approve() -> None:
+def test_the_oldest_minutes_waiting_are_the_ones_to_approve() -> None:
     held = [meeting(1, MeetingState.CLOSED), meeting(2, MeetingState.CLOSED)]
     cancelled = [*held, meeting(3, MeetingState.CANCELLED)]
-    assert minutes_to_approve(cancelled, approved=(), on_an_agenda=()) == held[1]
-    assert minutes_to_approve(held, approved={2}, on_an_agenda=()) is None
-    assert minutes_to_approve(held, approved=(), on_an_agenda={2}) is None
+    # Minutes of an earlier session never approved come first, then the next ones.
+    assert minutes_to_approve(cancelled, approved=(), on_an_agenda=()) == held[0]
+    assert minutes_to_approve(list(reversed(held)), approved=(), on_an_agenda=()) == held[0]
+    assert minutes_to_approve(held, approved={1}, on_an_agenda=()) == held[1]
+    assert minutes_to_approve(held, approved={2}, on_an_agenda=()) == held[0]
+    assert minutes_to_approve(held, approved=(), on_an_agenda={1}) == held[1]
+    assert minutes_to_approve(held, approved={1}, on_an_agenda={2}) is None
     assert minutes_to_approve([meeting(1, MeetingState.IN_SESSION)], (), ()) is None
 
 
@@ -176,6 +180,28 @@ async def test_a_rejected_motion_leaves_the_minutes_a_draft(
     text = plain(pdf_text(rendered(await built(services, minutes_of))))
     assert "PROJET" in text
     assert "attend son approbation" in text
+
+
+async def test_minutes_whose_approval_was_rejected_are_proposed_again_before_later_ones(
+    services: Services, clock: FakeClock
+) -> None:
+    minutes_of = await vote_on_approval(services, clock, "against")
+    rejecting = minutes_of + 1
+    clock.now = paris(28, 15)
+    await services.meetings.close_session(rejecting)
+
+    item = await propose_approval(services, GROUPEMENT, "cogouv", paris(30, 14))
+
+    assert item == AgendaItem(APPROVAL_TITLE, APPROVAL_MOTION, approves=minutes_of)
+    # Once they are on the agenda of the meeting planned, the next minutes come.
+    clock.now = paris(28, 16)
+    await plan_meeting(
+        services,
+        await coordinator(services),
+        MeetingPlan(GROUPEMENT, "cogouv", paris(30, 14), place=PLACE, agenda=(item,)),
+    )
+    after = await propose_approval(services, GROUPEMENT, "cogouv", paris(31, 14))
+    assert after is not None and after.approves == rejecting
 
 
 async def built(services: Services, meeting_id: int) -> Minutes:
