@@ -1,10 +1,11 @@
 """The approval of a meeting's minutes by the next meeting of its instance.
 
 Planning that meeting proposes the item that approves the oldest minutes of the instance
-still waiting (neither approved nor on the agenda of a meeting not yet closed), with its motion, linked to them (the coordinator may drop it). When the ballot on that motion
-is adopted, the approval is recorded in the transaction that closes the ballot: the minutes
-then say when and by which deliberation they were approved. A rejected motion leaves them a
-draft.
+still waiting (neither approved nor on the agenda of a meeting not yet closed), with its
+motion, linked to them (the coordinator may drop it). When the ballot on that motion is
+adopted, the approval is recorded in the transaction that closes the ballot: the minutes then
+say when and by which deliberation they were approved. A rejected motion leaves them a draft,
+to be proposed again.
 """
 
 from __future__ import annotations
