@@ -315,6 +315,35 @@ async def test_final_minutes_are_sent_once_to_every_representative(
     assert len(notifier.sent) == count
 
 
+async def test_the_group_notice_counts_who_got_the_final_minutes_and_coordinators_learn_who_not(
+    services: Services, clock: FakeClock
+) -> None:
+    notifier = services.notifier
+    assert isinstance(notifier, RecordingNotifier)
+    await services.chats.bind(-100, GROUPEMENT, "cogouv", "COGOUV", bound_by="tests")
+    minutes_of = await vote_on_approval(services, clock, "for")
+    claire = await coordinator(services)
+    await record_secretary(services, claire, minutes_of)
+    await sign_minutes(services, claire, minutes_of)
+    notifier.unreachable = {"person-of-aube"}
+    before = len(notifier.sent)
+
+    signed = await sign_minutes(services, await person_of(services, "region-grand-est"), minutes_of)
+
+    assert signed.sent is not None and signed.sent.unreached == ("person-of-aube",)
+    notices = [s.text for s in notifier.sent[before:] if s.to == Group(-100)]
+    assert [plain(t or "") for t in notices] == [
+        "Le procès-verbal de la séance du mardi 15 décembre 2026 est approuvé et signé. Il a été "
+        "envoyé à 9 représentants des membres sur 10, chacun dans sa conversation privée avec le "
+        "bot."
+    ]
+    told = [plain(t) for t in notifier.texts_to(claire.person_id)]
+    assert told[-1] == (
+        "Le procès-verbal définitif de la séance du mardi 15 décembre 2026 n'a pas pu être "
+        "envoyé à 1 représentant : Aube pour le Département de l'Aube."
+    )
+
+
 async def test_minutes_signed_before_their_approval_go_out_at_the_approval(
     services: Services, clock: FakeClock
 ) -> None:
