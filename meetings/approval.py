@@ -75,17 +75,17 @@ def is_final(
 def minutes_to_approve(
     held: Sequence[Meeting], approved: Collection[int], on_an_agenda: Collection[int]
 ) -> Meeting | None:
-    """The minutes the next meeting of an instance approves: those of the instance's latest
-    closed session, unless they are approved already or on another meeting's agenda.
+    """The minutes the next meeting of an instance approves: those of the instance's oldest
+    closed session that are neither approved nor on the agenda of a meeting not yet closed.
 
-    ``held`` is the instance's meetings in the order they were held."""
-    closed = [meeting for meeting in held if meeting.state is MeetingState.CLOSED]
-    if not closed:
-        return None
-    latest = closed[-1]
-    if latest.id in approved or latest.id in on_an_agenda:
-        return None
-    return latest
+    One at a time: minutes left behind (a meeting planned before the previous one closed, a
+    motion rejected) come first, and the next planning proposes the ones after them."""
+    closed = sorted(
+        (meeting for meeting in held if meeting.state is MeetingState.CLOSED),
+        key=lambda meeting: meeting.plan.starts_at,
+    )
+    waiting = (m for m in closed if m.id not in approved and m.id not in on_an_agenda)
+    return next(waiting, None)
 
 
 def approval_item(minutes_of: Meeting, zone: ZoneInfo, language: str) -> AgendaItem:

@@ -119,6 +119,7 @@ async def test_the_chair_and_the_secretary_sign_and_the_final_minutes_go_out_onc
     ]
     assert {d["chat_id"] for d in sent} == {representative(m)["id"] for m in PRESENT}
     assert "approuvé et signé" in last_text(harness, GROUP_CHAT)
+    assert "envoyé à 5 représentants des membres sur 5" in last_text(harness, GROUP_CHAT)
     before = len(harness.request.calls)
     # Signing again changes and sends nothing.
     await harness.say(region, f"/signer {minutes_of}")

@@ -28,8 +28,9 @@ from meetings.minutes.extract import extract_document
 from meetings.minutes.markdown import markdown
 from meetings.minutes.model import Minutes
 from meetings.notifier import Group, Private
+from meetings.roster import Role
 from meetings.services import Services
-from tests.acting import RecordingNotifier, coordinator
+from tests.acting import RecordingNotifier, coordinator, seated
 from tests.clock import FakeClock
 from tests.conftest import GROUPEMENT, MEMBERS
 from tests.steps import allowing_off_agenda
@@ -68,12 +69,16 @@ def meeting(number: int, state: MeetingState) -> Meeting:
     return Meeting(number, plan, state, plan.starts_at, "c", None, False, None, 0, None, None, None)
 
 
-def test_the_latest_closed_minutes_are_the_ones_to_approve() -> None:
+def test_the_oldest_minutes_waiting_are_the_ones_to_approve() -> None:
     held = [meeting(1, MeetingState.CLOSED), meeting(2, MeetingState.CLOSED)]
     cancelled = [*held, meeting(3, MeetingState.CANCELLED)]
-    assert minutes_to_approve(cancelled, approved=(), on_an_agenda=()) == held[1]
-    assert minutes_to_approve(held, approved={2}, on_an_agenda=()) is None
-    assert minutes_to_approve(held, approved=(), on_an_agenda={2}) is None
+    # Minutes of an earlier session never approved come first, then the next ones.
+    assert minutes_to_approve(cancelled, approved=(), on_an_agenda=()) == held[0]
+    assert minutes_to_approve(list(reversed(held)), approved=(), on_an_agenda=()) == held[0]
+    assert minutes_to_approve(held, approved={1}, on_an_agenda=()) == held[1]
+    assert minutes_to_approve(held, approved={2}, on_an_agenda=()) == held[0]
+    assert minutes_to_approve(held, approved=(), on_an_agenda={1}) == held[1]
+    assert minutes_to_approve(held, approved={1}, on_an_agenda={2}) is None
     assert minutes_to_approve([meeting(1, MeetingState.IN_SESSION)], (), ()) is None
 
 
@@ -177,6 +182,28 @@ async def test_a_rejected_motion_leaves_the_minutes_a_draft(
     assert "attend son approbation" in text
 
 
+async def test_minutes_whose_approval_was_rejected_are_proposed_again_before_later_ones(
+    services: Services, clock: FakeClock
+) -> None:
+    minutes_of = await vote_on_approval(services, clock, "against")
+    rejecting = minutes_of + 1
+    clock.now = paris(28, 15)
+    await services.meetings.close_session(rejecting)
+
+    item = await propose_approval(services, GROUPEMENT, "cogouv", paris(30, 14))
+
+    assert item == AgendaItem(APPROVAL_TITLE, APPROVAL_MOTION, approves=minutes_of)
+    # Once they are on the agenda of the meeting planned, the next minutes come.
+    clock.now = paris(28, 16)
+    await plan_meeting(
+        services,
+        await coordinator(services),
+        MeetingPlan(GROUPEMENT, "cogouv", paris(30, 14), place=PLACE, agenda=(item,)),
+    )
+    after = await propose_approval(services, GROUPEMENT, "cogouv", paris(31, 14))
+    assert after is not None and after.approves == rejecting
+
+
 async def built(services: Services, meeting_id: int) -> Minutes:
     minutes = await source(services, meeting_id, ballot=False)
     assert isinstance(minutes, Minutes)
@@ -207,16 +234,19 @@ async def test_only_the_chair_and_the_recorded_secretary_sign(
     assert [s.signatory for s in by_secretary.signatures] == [Signatory.SECRETARY]
     stored = await services.minutes.signatures(number)
     assert [(s.person_id, s.name, s.signed_at) for s in stored] == [
-        (chair.person_id, "region-grand-est", paris(15, 16)),
-        (claire.person_id, "Claire Weber", paris(15, 16, 30)),
+        (chair.person_id, "Region-Grand-Est", paris(15, 16)),
+        (claire.person_id, "Claire Test", paris(15, 16, 30)),
     ]
     # Signing again records nothing.
     assert (await sign_minutes(services, chair, number)).signatures == ()
     text = flat(plain(pdf_text(rendered(await built(services, number)))))
-    assert "Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
-    assert "Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 30" in text
+    assert "Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
+    assert "Signé par Claire Test dans Scrutin le mardi 15 décembre 2026 à 16 h 30" in text
     lines = markdown_of(await built(services, number))
-    assert "| Signé dans Scrutin le mardi 15 décembre 2026 à 16 h 00 |" in plain(lines)
+    assert (
+        "| Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00 |"
+        in plain(lines)
+    )
 
 
 async def test_a_chair_designated_in_the_session_signs_not_the_planned_one(
@@ -232,6 +262,25 @@ async def test_a_chair_designated_in_the_session_signs_not_the_planned_one(
     ).signatures
     with pytest.raises(NotASignatory):
         await sign_minutes(services, await person_of(services, "cea"), held.meeting.id)
+
+
+async def test_the_chair_who_signs_is_the_person_who_sat_and_is_named_under_the_signature(
+    services: Services, clock: FakeClock
+) -> None:
+    held = await held_meeting(services, clock)
+    number = held.meeting.id
+    # The Région's suppléant holds a seat, but its titulaire replied and sat for it.
+    suppleant = await seated(services, "region-grand-est", "sophie", Role.SUPPLEANT)
+    with pytest.raises(NotASignatory):
+        await sign_minutes(services, suppleant, number)
+    clock.now = paris(15, 16)
+    signed = await sign_minutes(services, await person_of(services, "region-grand-est"), number)
+
+    assert [(s.person_id, s.name) for s in signed.signatures] == [
+        ("person-of-region-grand-est", "Region-Grand-Est")
+    ]
+    text = flat(plain(pdf_text(rendered(await built(services, number)))))
+    assert "Signé par Region-Grand-Est dans Scrutin le mardi 15 décembre 2026 à 16 h 00" in text
 
 
 async def test_final_minutes_are_sent_once_to_every_representative(
@@ -266,6 +315,35 @@ async def test_final_minutes_are_sent_once_to_every_representative(
     assert len(notifier.sent) == count
 
 
+async def test_the_group_notice_counts_who_got_the_final_minutes_and_coordinators_learn_who_not(
+    services: Services, clock: FakeClock
+) -> None:
+    notifier = services.notifier
+    assert isinstance(notifier, RecordingNotifier)
+    await services.chats.bind(-100, GROUPEMENT, "cogouv", "COGOUV", bound_by="tests")
+    minutes_of = await vote_on_approval(services, clock, "for")
+    claire = await coordinator(services)
+    await record_secretary(services, claire, minutes_of)
+    await sign_minutes(services, claire, minutes_of)
+    notifier.unreachable = {"person-of-aube"}
+    before = len(notifier.sent)
+
+    signed = await sign_minutes(services, await person_of(services, "region-grand-est"), minutes_of)
+
+    assert signed.sent is not None and signed.sent.unreached == ("person-of-aube",)
+    notices = [s.text for s in notifier.sent[before:] if s.to == Group(-100)]
+    assert [plain(t or "") for t in notices] == [
+        "Le procès-verbal de la séance du mardi 15 décembre 2026 est approuvé et signé. Il a été "
+        "envoyé à 9 représentants des membres sur 10, chacun dans sa conversation privée avec le "
+        "bot."
+    ]
+    told = [plain(t) for t in notifier.texts_to(claire.person_id)]
+    assert told[-1] == (
+        "Le procès-verbal définitif de la séance du mardi 15 décembre 2026 n'a pas pu être "
+        "envoyé à 1 représentant : Aube pour le Département de l'Aube."
+    )
+
+
 async def test_minutes_signed_before_their_approval_go_out_at_the_approval(
     services: Services, clock: FakeClock
 ) -> None:
@@ -293,6 +371,24 @@ async def test_minutes_signed_before_their_approval_go_out_at_the_approval(
 # --- the extract of a deliberation -------------------------------------------------------------
 
 
+async def test_the_extract_of_approved_minutes_is_certified(
+    services: Services, clock: FakeClock
+) -> None:
+    minutes_of = await vote_on_approval(services, clock, "for")
+    ballot = next(d.ballot.id for d in (await built(services, minutes_of)).deliberations)
+    extract = await build_extract(services, ballot)
+    text = flat(plain(pdf_text((await extract_pdf(services, ballot)).pdf)))
+
+    for expected in (
+        "Pour extrait certifié conforme",
+        "Le président de séance",
+        "Procès-verbal approuvé le 28 décembre 2026",
+    ):
+        assert expected in text, expected
+    assert "PROJET" not in text
+    assert not extract_document(extract, paris(29, 9)).draft
+
+
 async def test_the_extract_of_a_deliberation(services: Services, clock: FakeClock) -> None:
     held = await held_meeting(services, clock)
 
@@ -310,13 +406,15 @@ async def test_the_extract_of_a_deliberation(services: Services, clock: FakeCloc
         "Département des Ardennes",
         "« Adopter le budget 2027 de l'ENT »",
         "La délibération est adoptée",
-        "Pour extrait certifié conforme",
-        "Le président de séance",
+        # The minutes await their approval: the extract is a draft, as they are.
+        "PROJET",
+        "Le procès-verbal dont cet extrait est tiré attend son approbation",
     ):
         assert expected in text, expected
     assert "Membres excusés" not in text
+    assert "certifié conforme" not in text and "Le président de séance" not in text
     words = extract_document(extract, paris(16, 9))
-    assert not words.draft
+    assert words.draft
     # A cancelled ballot, a ballot of no closed session, another groupement's: no extract.
     for wanted, visible in ((held.cancelled_ballot, None), (999, None), (1, {"other"})):
         with pytest.raises(NoSuchDeliberation):

@@ -1,10 +1,11 @@
 """The approval of a meeting's minutes by the next meeting of its instance.
 
-Planning that meeting proposes the item that approves the latest minutes of the instance,
-with its motion, linked to them (the coordinator may drop it). When the ballot on that motion
-is adopted, the approval is recorded in the transaction that closes the ballot: the minutes
-then say when and by which deliberation they were approved. A rejected motion leaves them a
-draft.
+Planning that meeting proposes the item that approves the oldest minutes of the instance
+still waiting (neither approved nor on the agenda of a meeting not yet closed), with its
+motion, linked to them (the coordinator may drop it). When the ballot on that motion is
+adopted, the approval is recorded in the transaction that closes the ballot: the minutes then
+say when and by which deliberation they were approved. A rejected motion leaves them a draft,
+to be proposed again.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ PENDING = (MeetingState.PLANNED, MeetingState.CONVENED, MeetingState.IN_SESSION)
 async def propose_approval(
     services: Services, groupement_id: str, instance_id: str, starts_at: datetime
 ) -> AgendaItem | None:
-    """The item approving the instance's latest minutes, for a meeting at ``starts_at``; None
-    if they are approved already, on another meeting's agenda, or if there are none."""
+    """The item approving the instance's oldest minutes still waiting, for a meeting at
+    ``starts_at``; None if every closed session's minutes are approved or on the agenda of a
+    meeting not yet closed."""
     meetings = await services.meetings.find(groupement_id=groupement_id, instance_id=instance_id)
     held = [m for m in meetings if m.plan.starts_at < starts_at]
     on_an_agenda = {

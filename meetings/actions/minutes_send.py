@@ -1,7 +1,8 @@
 """Send the final minutes: once approved by the next meeting of the instance and signed by the
 chair and the secretary, the minutes go as a PDF to every member's representatives, each in a
-private chat, and the groups bound to the instance get a short notice (no PDF: a group is no
-place for minutes that name people).
+private chat, and the groups bound to the instance get a short notice that says how many of
+them received it (no PDF: a group is no place for minutes that name people); the coordinators
+of the groupement are told, in private, whom it could not reach.
 
 Sending is recorded once, in its own transaction before anything is sent: an update that
 arrives again, or the approval and the last signature racing, sends nothing the second time.
@@ -9,18 +10,23 @@ arrives again, or the approval and the last signature racing, sends nothing the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from meetings.actions.documents import render_minutes
 from meetings.approval import is_final
-from meetings.delivery.audience import group_language, language_of
+from meetings.delivery.audience import coordinators_of, group_language, language_of
 from meetings.delivery.fanout import fan_out
 from meetings.meeting import Meeting
 from meetings.notifier import Attachment, Group, Message, Private
 from meetings.recipients import recipients
-from meetings.scope import scope_of
+from meetings.scope import MeetingScope, scope_of
 from meetings.services import Services
-from meetings.wording.messages.minutes import final_minutes_caption, final_minutes_notice
+from meetings.wording.formats import name_of
+from meetings.wording.messages.minutes import (
+    final_minutes_caption,
+    final_minutes_notice,
+    unsent_minutes_text,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,12 @@ async def send_final_minutes(services: Services, meeting_id: int) -> MinutesSent
     assert approval is not None
     scope = scope_of(services.governance, meeting)
     _minutes, pdf = await render_minutes(services, meeting_id, services.clock())
-    people = [r.person_id for r in await recipients(services.roster, scope) if not r.advisory]
-    people = list(dict.fromkeys(people))
+    # Each representative once, with the first member it represents.
+    represented: dict[str, str] = {}
+    for recipient in await recipients(services.roster, scope):
+        if not recipient.advisory:
+            represented.setdefault(recipient.person_id, recipient.participant_id)
+    people = list(represented)
 
     async def send(person_id: str) -> bool:
         language = await language_of(services, person_id)
@@ -60,13 +70,34 @@ async def send_final_minutes(services: Services, meeting_id: int) -> MinutesSent
         return await services.notifier.document(Private(person_id), attachment)
 
     delivered = await fan_out(people, send)
-    language = group_language(scope.groupement)
-    notice = Message(final_minutes_notice(meeting, scope.zone, language))
-    chats = await services.chats.groups_for(scope.groupement.id, meeting.plan.instance_id)
-    posted = await fan_out(chats, lambda chat: services.notifier.send(Group(chat.chat_id), notice))
-    return MinutesSent(
+    sent = MinutesSent(
         meeting,
         tuple(p for p, ok in zip(people, delivered, strict=True) if ok),
         tuple(p for p, ok in zip(people, delivered, strict=True) if not ok),
-        sum(1 for p in posted if p is not None),
+        0,
     )
+    language = group_language(scope.groupement)
+    notice = Message(
+        final_minutes_notice(meeting, len(sent.reached), len(people), scope.zone, language)
+    )
+    chats = await services.chats.groups_for(scope.groupement.id, meeting.plan.instance_id)
+    posted = await fan_out(chats, lambda chat: services.notifier.send(Group(chat.chat_id), notice))
+    await _tell_coordinators(services, scope, sent, represented)
+    return replace(sent, groups=sum(1 for p in posted if p is not None))
+
+
+async def _tell_coordinators(
+    services: Services, scope: MeetingScope, sent: MinutesSent, represented: dict[str, str]
+) -> None:
+    """The coordinators learn, in private, whom the final minutes could not reach."""
+    if not sent.unreached:
+        return
+    people = []
+    for person_id in sent.unreached:
+        person = await services.roster.person(person_id)
+        name = person_id if person is None else person.display_name
+        people.append((name, name_of(scope.groupement, represented[person_id])))
+    for coordinator in await coordinators_of(services, scope.groupement):
+        language = await language_of(services, coordinator)
+        text = unsent_minutes_text(sent.meeting, people, scope.zone, language)
+        await services.notifier.send(Private(coordinator), Message(text))

@@ -1,11 +1,12 @@
 """Sign the minutes of a session, and record who is its secretary.
 
-Permission: the minutes are signed by the person who presided the session (a representative
-of the member whose chair presided: the planned chair's, or the one designated in its absence,
-see :mod:`meetings.presiding`) and by the secretary of the session, once it is closed. The
-secretary is the person recorded as such (``/secretaire N``, by a coordinator of the
-groupement: the secretary takes the minutes through a coordinator's account, or is one). Each
-signature is recorded once, with its time; the last of the signatures and the approval makes
+Permission: the minutes are signed by the person who presided the session (the person who sat
+for the member whose chair presided, the planned chair's or the one designated in its absence,
+see :mod:`meetings.presiding`, as the minutes' attendance names it) and by the secretary of
+the session, once it is closed. The secretary is the person recorded as such (``/secretaire
+N``, by a coordinator of the groupement: the secretary takes the minutes through a
+coordinator's account, or is one). Each signature is recorded once, with its time, under the
+signer's own name; the last of the signatures and the approval makes
 the minutes final, and they are then sent to the members (:mod:`meetings.actions.minutes_send`).
 """
 
@@ -17,6 +18,7 @@ from meetings.actions.actor import Actor
 from meetings.actions.minutes_send import MinutesSent, send_final_minutes
 from meetings.approval import SecretaryOfSession, Signatory, Signature
 from meetings.meeting import Meeting, MeetingState, WrongMeetingState
+from meetings.minutes.sitters import sitting_term
 from meetings.presence import attendance_at
 from meetings.presiding import acting_chair, chair_absent
 from meetings.roster import Role
@@ -47,23 +49,45 @@ class Signed:
     """The final minutes, sent to the members if this signature completed them."""
 
 
-async def _presided(services: Services, meeting: Meeting) -> tuple[str | None, str | None]:
-    """The member whose chair presided the session, and the person's name as recorded."""
+@dataclass(frozen=True)
+class _Presiding:
+    """The member whose chair presided the session, and the person the record says sat for
+    it (``None`` where it does not say: a coordinator checked the member in)."""
+
+    member_id: str | None
+    sitter_id: str | None
+
+
+async def _presided(services: Services, meeting: Meeting) -> _Presiding:
     events = await services.meetings.attendance_events(meeting.id)
     absent = chair_absent(meeting.plan, attendance_at(events, meeting.session_opened_at).present)
     designation = await services.sessions.chair_designation(meeting.id) if absent else None
-    chair = acting_chair(meeting.plan, designation)
-    return chair.member_id, chair.person_name
+    member = acting_chair(meeting.plan, designation).member_id
+    if member is None:
+        return _Presiding(None, None)
+    replies = await services.meetings.replies(meeting.id)
+    terms = await services.roster.seat_terms(meeting.plan.groupement_id)
+    term = sitting_term(member, events, replies.get(member), terms)
+    return _Presiding(member, None if term is None else term.seat.person_id)
+
+
+def _sat_for(actor: Actor, meeting: Meeting, presiding: _Presiding) -> bool:
+    """Whether ``actor`` is the person who sat for the presiding member: the one the minutes
+    name; where they name nobody, a representative of that member."""
+    if presiding.member_id is None:
+        return False
+    if presiding.sitter_id is not None:
+        return presiding.sitter_id == actor.person_id
+    return any(
+        s.member_id == presiding.member_id and s.role is not Role.ADVISORY
+        for s in actor.seats_in(meeting.plan.groupement_id)
+    )
 
 
 async def signatory_roles(services: Services, actor: Actor, meeting: Meeting) -> list[Signatory]:
     """What ``actor`` signs the minutes of ``meeting`` as: chair, secretary, both or nothing."""
     roles = []
-    member, _name = await _presided(services, meeting)
-    seats = actor.seats_in(meeting.plan.groupement_id)
-    if member is not None and any(
-        s.member_id == member and s.role is not Role.ADVISORY for s in seats
-    ):
+    if _sat_for(actor, meeting, await _presided(services, meeting)):
         roles.append(Signatory.CHAIR)
     secretary = await services.sessions.secretary(meeting.id)
     if secretary is not None and secretary.person_id == actor.person_id:
@@ -89,14 +113,12 @@ async def signable(
 async def sign_minutes(services: Services, actor: Actor, meeting_id: int) -> Signed:
     async with services.database.transaction():
         meeting, roles = await signable(services, actor, meeting_id)
-        _member, chair_name = await _presided(services, meeting)
-        names = {
-            Signatory.CHAIR: chair_name or actor.display_name,
-            Signatory.SECRETARY: meeting.plan.secretary or actor.display_name,
-        }
+        # The name printed with the signature is the signer's own, as the roster knows it.
+        person = await services.roster.person(actor.person_id)
+        name = actor.display_name if person is None else person.display_name
         recorded = []
         for role in roles:
-            signature = await services.minutes.sign(meeting.id, role, actor.person_id, names[role])
+            signature = await services.minutes.sign(meeting.id, role, actor.person_id, name)
             if signature is not None:
                 recorded.append(signature)
     sent = await send_final_minutes(services, meeting.id) if recorded else None

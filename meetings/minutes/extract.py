@@ -3,7 +3,8 @@ délibérations"): what a member's own assembly needs of a decision of the group
 
 The groupement, the instance and the session; the members present and represented, and the
 quorum they made; the question, the figures and the outcome; the deliberation's number;
-certified by the chair of the session. Built from the meeting's minutes, so that the extract
+certified by the chair of the session once the minutes are approved, marked as a draft until
+then. Built from the meeting's minutes, so that the extract
 and the minutes cannot disagree.
 """
 
@@ -23,7 +24,7 @@ from meetings.minutes.blocks import (
     Signatures,
     Title,
 )
-from meetings.minutes.labels import generated_text, instance_label, page_words
+from meetings.minutes.labels import draft_banner, generated_text, instance_label, page_words
 from meetings.minutes.model import Deliberation, Minutes
 from meetings.minutes.presence_tables import presence_tables
 from meetings.minutes.results import deliberation_blocks
@@ -68,6 +69,39 @@ def _presence(minutes: Minutes, language: str) -> list[Block]:
     return found
 
 
+def _draft_mark(minutes: Minutes, language: str) -> list[Block]:
+    """Until the minutes are final, neither are their extracts: marked as the minutes are."""
+    if minutes.final:
+        return []
+    _ = translator(language)
+    detail = _(
+        "The minutes this extract is taken from await their approval by the next session of "
+        "the instance."
+    )
+    return [draft_banner(detail, language)]
+
+
+def _certification(minutes: Minutes, language: str) -> list[Block]:
+    """The chair certifies an extract of approved minutes only, and signs under it."""
+    if not minutes.final:
+        return []
+    _ = translator(language)
+    approval = minutes.approval
+    assert approval is not None  # final minutes are approved
+    chair = (_("The chair of the session"), chair_text(minutes, language))
+    return [
+        Paragraph(
+            _(
+                "Certified true extract of the register of deliberations, by the chair of "
+                "the session."
+            ),
+            bold=True,
+        ),
+        Paragraph(approval_text(approval, minutes.zone, language), note=True),
+        Signatures((chair,), signed_lines(minutes, language)[:1]),
+    ]
+
+
 def extract_document(
     extract: Extract, generated_at: datetime, language: str = DEFAULT_LANGUAGE
 ) -> Document:
@@ -83,6 +117,7 @@ def extract_document(
             _("Extract from the register of deliberations"),
             (minutes.groupement_name, instance, session, number),
         ),
+        *_draft_mark(minutes, language),
         Fields(
             (
                 (_.pgettext("field", "Groupement"), minutes.groupement_name),
@@ -100,19 +135,8 @@ def extract_document(
             for block in deliberation_blocks(minutes, extract.deliberation, language)
             if not isinstance(block, ChartSlot)
         ),
-        Paragraph(
-            _(
-                "Certified true extract of the register of deliberations, by the chair of "
-                "the session."
-            ),
-            bold=True,
-        ),
     ]
-    if minutes.approval is not None:
-        blocks.append(Paragraph(approval_text(minutes.approval, zone, language), note=True))
-    chair = (_("The chair of the session"), chair_text(minutes, language))
-    signed = signed_lines(minutes, language)[:1]
-    blocks.append(Signatures((chair,), signed))
+    blocks.extend(_certification(minutes, language))
     blocks.append(Generated(generated_text(generated_at, zone, language)))
     return Document(
         title=_("Extract from the register of deliberations — {reference}").format(
@@ -122,7 +146,7 @@ def extract_document(
             groupement=minutes.groupement_name, instance=instance
         ),
         author=minutes.groupement_name,
-        draft=False,
+        draft=not minutes.final,
         language=language,
         words=page_words(language),
         blocks=tuple(blocks),

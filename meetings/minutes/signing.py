@@ -37,8 +37,9 @@ def signed_lines(minutes: Minutes, language: str) -> tuple[str, ...]:
             lines.append("")
         else:
             lines.append(
-                _("Signed in Scrutin on {moment}").format(
-                    moment=moment(signature.signed_at, language, minutes.zone)
+                _("Signed by {name} in Scrutin on {moment}").format(
+                    name=signature.name,
+                    moment=moment(signature.signed_at, language, minutes.zone),
                 )
             )
     return tuple(lines)

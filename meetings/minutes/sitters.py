@@ -26,14 +26,13 @@ def _seat_holder(
     return None
 
 
-def sitter_of(
+def sitting_term(
     participant: str,
     events: Sequence[AttendanceEvent],
     reply: Reply | None,
     terms: Sequence[SeatTerm],
-    names: Mapping[str, str],
-) -> Sitter | None:
-    """The person who sat for ``participant``, if the record says who.
+) -> SeatTerm | None:
+    """The seat of the person who sat for ``participant``, if the record says who.
 
     The latest arrival a representative recorded itself comes first; else the reply to the
     convocation, whose author sat when the session opened.
@@ -43,11 +42,22 @@ def sitter_of(
             continue
         term = _seat_holder(terms, participant, event.recorded_by, event.at)
         if term is not None:
-            return Sitter(names.get(term.seat.person_id, term.seat.person_id), term.seat.role)
+            return term
     arrived = [e for e in events if e.participant_id == participant and e.arrived]
     if reply is None or not arrived:
         return None
-    term = _seat_holder(terms, participant, reply.replied_by, arrived[0].at)
+    return _seat_holder(terms, participant, reply.replied_by, arrived[0].at)
+
+
+def sitter_of(
+    participant: str,
+    events: Sequence[AttendanceEvent],
+    reply: Reply | None,
+    terms: Sequence[SeatTerm],
+    names: Mapping[str, str],
+) -> Sitter | None:
+    """The person who sat for ``participant``, named as the record names it."""
+    term = sitting_term(participant, events, reply, terms)
     if term is None:
         return None
     return Sitter(names.get(term.seat.person_id, term.seat.person_id), term.seat.role)

@@ -3,12 +3,13 @@ deliberation. Pure functions to a text, in the reader's language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from meetings.approval import Signatory
 from meetings.meeting import Meeting
-from meetings.wording.formats import day, moment
+from meetings.wording.formats import Name, day, moment
 from meetings.wording.i18n import translator
 
 
@@ -73,12 +74,42 @@ def final_minutes_caption(
     ).format(day=session_day(meeting, zone, language), reference=reference or "—")
 
 
-def final_minutes_notice(meeting: Meeting, zone: ZoneInfo, language: str) -> str:
+def final_minutes_notice(
+    meeting: Meeting, reached: int, representatives: int, zone: ZoneInfo, language: str
+) -> str:
+    """The group's notice: the minutes are final, and how many representatives got them."""
     _ = translator(language)
-    return _(
-        "The minutes of the session of {day} are approved and signed. Each member's "
-        "representatives received them in their private chat with the bot."
-    ).format(day=session_day(meeting, zone, language))
+    return _.ngettext(
+        "The minutes of the session of {day} are approved and signed. They were sent to "
+        "{reached} representative of the members out of {representatives}, in a private chat "
+        "with the bot.",
+        "The minutes of the session of {day} are approved and signed. They were sent to "
+        "{reached} representatives of the members out of {representatives}, each in a private "
+        "chat with the bot.",
+        reached,
+    ).format(
+        day=session_day(meeting, zone, language),
+        reached=reached,
+        representatives=representatives,
+    )
+
+
+def unsent_minutes_text(
+    meeting: Meeting, people: Sequence[tuple[str, Name]], zone: ZoneInfo, language: str
+) -> str:
+    """To the coordinators: the representatives the final minutes could not reach, each
+    named with the member it represents."""
+    _ = translator(language)
+    names = ", ".join(
+        _("{person} for {member}").format(person=person, member=member) for person, member in people
+    )
+    return _.ngettext(
+        "The final minutes of the session of {day} could not be sent to {count} "
+        "representative: {names}.",
+        "The final minutes of the session of {day} could not be sent to {count} "
+        "representatives: {names}.",
+        len(people),
+    ).format(day=session_day(meeting, zone, language), count=len(people), names=names)
 
 
 def extract_caption(reference: str, language: str) -> str:
