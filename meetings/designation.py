@@ -47,6 +47,12 @@ class DateInFuture(DesignationRefused):
     code = "designation.date_in_future"
 
 
+class ElectionBeforeAct(DesignationRefused):
+    """The act in force was taken after the election: the mandates it gave did not end."""
+
+    code = "designation.election_before_act"
+
+
 class ActBeforeElection(DesignationRefused):
     """The seat waits since an election: only an act taken on or after it fills it."""
 
@@ -161,12 +167,25 @@ def check_fills(standing: MemberStanding, act: DesignationAct, member: object = 
         )
 
 
-def check_may_end(standing: MemberStanding, member: object = None) -> None:
+def check_may_end(
+    standing: MemberStanding, election_day: date | None = None, member: object = None
+) -> None:
+    """An election ends the mandates in force: not seats that already wait, nor those an act
+    taken on or after the election's day filled (as :func:`check_fills` counts an act of
+    that day as the new one): recorded late, the election would end a newer mandate."""
     end = standing.waiting_since
     if end is not None:
         raise AlreadyWaiting(
             f"{standing.member_id!r} waits since the election of {end.election_day}",
             election=end.election_day,
+            member=member,
+        )
+    act = None if standing.designation is None else standing.designation.act
+    if act is not None and election_day is not None and act.signed_on >= election_day:
+        raise ElectionBeforeAct(
+            f"act of {act.signed_on} after the election of {election_day}",
+            day=act.signed_on,
+            election=election_day,
             member=member,
         )
 

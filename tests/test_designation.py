@@ -14,6 +14,7 @@ from meetings.designation import (
     DateInFuture,
     Designation,
     DesignationAct,
+    ElectionBeforeAct,
     MandateEnd,
     SeatWaiting,
     Standing,
@@ -25,6 +26,9 @@ from meetings.designation import (
     standing_at,
 )
 from meetings.texts import TextEmpty, TextTooLong
+from meetings.wording.formats import Name
+from meetings.wording.refusals import refusal
+from meetings.wording.typography import plain
 
 TODAY = date(2026, 12, 15)
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
@@ -126,3 +130,19 @@ def test_days_are_typed_the_french_way_or_as_iso_dates() -> None:
     assert calendar_day("2025-02-03") == date(2025, 2, 3)
     assert calendar_day("31/02/2025") is None
     assert calendar_day("demain") is None
+
+
+def test_an_election_recorded_late_does_not_end_the_mandates_of_a_later_act() -> None:
+    # The act of 1 July is recorded first; the election of 28 June only afterwards.
+    later_act = designation(1, 0, signed_on=date(2026, 7, 1))
+    standing = standing_at("meuse", [later_act], [], T0 + timedelta(hours=1))
+    with pytest.raises(ElectionBeforeAct) as refused:
+        check_may_end(standing, date(2026, 6, 28), Name("Département de la Meuse", "le"))
+    assert plain(refusal(refused.value, "fr")) == (
+        "L'acte en vigueur pour le Département de la Meuse, du 01/07/2026, a été pris le jour "
+        "de l'élection du 28/06/2026 ou après : les mandats qu'il a donnés n'ont pas pris fin "
+        "avec elle."
+    )
+    with pytest.raises(ElectionBeforeAct):  # an act of the election's day is the new one
+        check_may_end(standing, date(2026, 7, 1))
+    check_may_end(standing, date(2026, 7, 2))

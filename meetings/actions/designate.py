@@ -120,7 +120,7 @@ async def end_mandate(
         standing = await services.designations.standing_of(
             groupement.id, member_id, services.clock()
         )
-        check_may_end(standing, name_of(groupement, member_id))
+        check_may_end(standing, election_day, name_of(groupement, member_id))
         end = await services.designations.record_mandate_end(
             groupement.id, member_id, election_day, actor.person_id
         )

@@ -89,6 +89,10 @@ REFUSALS: dict[str, str] = {
     "designation.date_in_future": N_(
         "{day} is in the future: record an act or an election once it has taken place."
     ),
+    "designation.election_before_act": N_(
+        "The act in force for {member}, of {day}, was taken on or after the day of the election "
+        "of {election}: the mandates it gave did not end with that election."
+    ),
     "designation.act_before_election": N_(
         "The seats of {member} wait for a designation since the election of {election}: an "
         "act of {day}, taken before it, cannot fill them."
