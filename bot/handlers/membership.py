@@ -15,7 +15,7 @@ from io import BytesIO
 
 from telegram import InputFile, Update
 
-from bot.arguments import number
+from bot.arguments import calendar_day, number
 from bot.commands import Access, Command, Handler, Place
 from bot.context import ScrutinContext
 from bot.replies import reply
@@ -72,17 +72,6 @@ MEANS_WORDS = {
 }
 ACCEPT_WORDS = frozenset({"accepte", "acceptée", "acceptee", "accept", "accepted"})
 REFUSE_WORDS = frozenset({"refuse", "refusée", "refusee", "refused"})
-
-
-def day_of(text: str) -> date | None:
-    """``15/02/2026`` as a date, else None."""
-    parts = text.split("/")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        return None
 
 
 async def _refused(update: Update, context: ScrutinContext, error: Refused) -> None:
@@ -153,7 +142,8 @@ async def join_command(update: Update, context: ScrutinContext) -> None:
 def _joining(args: Sequence[str]) -> tuple[str, date, Act] | None:
     if len(args) < 5:
         return None
-    joined_on, kind, act_day = day_of(args[1]), ACT_WORDS.get(args[2].lower()), day_of(args[3])
+    joined_on, act_day = calendar_day(args[1]), calendar_day(args[3])
+    kind = ACT_WORDS.get(args[2].lower())
     if joined_on is None or kind is None or act_day is None:
         return None
     return args[0], joined_on, Act(kind, act_day, " ".join(args[4:]))
@@ -179,7 +169,7 @@ async def exception_command(update: Update, context: ScrutinContext) -> None:
     _ = caller._
     articles = {article.value.lower(): article for article in ExceptionArticle}
     article = articles.get(args[1].lower()) if len(args) >= 4 else None
-    decided_on = day_of(args[2]) if len(args) >= 4 else None
+    decided_on = calendar_day(args[2]) if len(args) >= 4 else None
     if article is None or decided_on is None:
         await _usage(update, context, EXCEPTION)
         return
@@ -206,8 +196,8 @@ async def notification_command(update: Update, context: ScrutinContext) -> None:
     """``/notification [GROUPEMENT] JJ/MM/AAAA RÉFÉRENCE``."""
     caller, args = context.caller, list(context.args or [])
     _ = caller._
-    groupement_id = args.pop(0).lower() if args and day_of(args[0]) is None else None
-    notified_on = day_of(args[0]) if len(args) >= 2 else None
+    groupement_id = args.pop(0).lower() if args and calendar_day(args[0]) is None else None
+    notified_on = calendar_day(args[0]) if len(args) >= 2 else None
     if notified_on is None:
         await _usage(update, context, NOTIFICATION)
         return
@@ -240,7 +230,7 @@ async def withdrawal_command(update: Update, context: ScrutinContext) -> None:
     """``/retrait MEMBRE JJ/MM/AAAA MOYEN [RÉFÉRENCE]``: a request received."""
     caller, args = context.caller, list(context.args or [])
     _ = caller._
-    received_on = day_of(args[1]) if len(args) >= 3 else None
+    received_on = calendar_day(args[1]) if len(args) >= 3 else None
     means = MEANS_WORDS.get(args[2].lower()) if len(args) >= 3 else None
     if received_on is None or means is None:
         await _usage(update, context, WITHDRAWAL)
@@ -288,12 +278,12 @@ async def decision_command(update: Update, context: ScrutinContext) -> None:
 def _decision(args: Sequence[str]) -> tuple[int, bool, date, date | None, str] | None:
     if len(args) < 3:
         return None
-    request_id, word, decided_on = number(args[0]), args[1].lower(), day_of(args[2])
+    request_id, word, decided_on = number(args[0]), args[1].lower(), calendar_day(args[2])
     if request_id is None or decided_on is None or word not in ACCEPT_WORDS | REFUSE_WORDS:
         return None
     if word in REFUSE_WORDS:
         return request_id, False, decided_on, None, " ".join(args[3:])
-    effective_on = day_of(args[3]) if len(args) >= 4 else None
+    effective_on = calendar_day(args[3]) if len(args) >= 4 else None
     if effective_on is None:
         return None
     return request_id, True, decided_on, effective_on, " ".join(args[4:])
