@@ -21,9 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
-import aiosqlite
-
-from voting.db import Store, to_db_time
+from voting.db import Connection, Store, to_db_time
 
 RETENTION = timedelta(hours=48)
 
@@ -113,7 +111,7 @@ class Inbox(Store):
         row = await cursor.fetchone()
         return (row[0] or 0) + 1 if row else 1
 
-    async def record_handled(self, connection: aiosqlite.Connection) -> None:
+    async def record_handled(self, connection: Connection) -> None:
         """Before a commit: mark the update being handled, once, in the same transaction."""
         current = _HANDLING.get()
         if current is None or current.recorded:
@@ -123,7 +121,7 @@ class Inbox(Store):
             "INSERT INTO bot_updates (update_id, received_at_utc, handled_at_utc) "
             "VALUES (?, ?, ?) ON CONFLICT (update_id) DO UPDATE "
             "SET handled_at_utc = excluded.handled_at_utc, payload = NULL "
-            "WHERE handled_at_utc IS NULL",
+            "WHERE bot_updates.handled_at_utc IS NULL",
             (current.update_id, now, now),
         )
         if cursor.rowcount == 0:

@@ -17,6 +17,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.app import attach, build_application, start_up
+from bot.cli.database import open_services
 from bot.context import SERVICES_KEY
 from bot.logs import redact_token_in_logs
 from bot.updates import ScrutinApplication
@@ -129,9 +130,9 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
     application = build_application(None, token=token, base_url=settings.api_base_url)
 
     # The database connection must live in the Application's own event loop.
-    async def open_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         assert isinstance(app, ScrutinApplication)
-        attach(app, await Services.open(governance, settings.database_path))
+        attach(app, await open_services(governance, settings))
         # Before polling starts: what an earlier run fetched but did not handle comes first.
         await app.resume()
         await start_up(app)
@@ -141,7 +142,7 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
         if isinstance(services, Services):
             await services.close()
 
-    application.post_init = open_services
+    application.post_init = start_services
     application.post_shutdown = close_services
     if webhook is None:
         log.info("starting long polling")

@@ -123,9 +123,9 @@ class Chats(Store):
     ) -> None:
         async with self.database.transaction() as connection:
             await connection.execute(
-                """INSERT OR IGNORE INTO ballot_posts
+                """INSERT INTO ballot_posts
                        (ballot_id, chat_id, message_id, purpose, member_id)
-                   VALUES (?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 (ballot_id, chat_id, message_id, purpose, member_id),
             )
 
@@ -136,9 +136,9 @@ class Chats(Store):
         one commit (one fsync) for a whole round of papers, not one per person."""
         async with self.database.transaction() as connection:
             await connection.executemany(
-                """INSERT OR IGNORE INTO ballot_posts
+                """INSERT INTO ballot_posts
                        (ballot_id, chat_id, message_id, purpose, member_id)
-                   VALUES (?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 [(ballot_id, chat, message, purpose, member) for chat, message, member in posts],
             )
 
@@ -154,8 +154,8 @@ class Chats(Store):
         """The group message showing a session's live quorum, to edit as people come and go."""
         async with self.database.transaction() as connection:
             await connection.execute(
-                "INSERT OR IGNORE INTO meeting_posts (meeting_id, chat_id, message_id) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO meeting_posts (meeting_id, chat_id, message_id) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (meeting_id, chat_id, message_id),
             )
 

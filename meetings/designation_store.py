@@ -14,7 +14,7 @@ from meetings.designation import (
     MemberStanding,
     standing_at,
 )
-from voting.db import Store, required_db_time, to_db_time
+from voting.db import Store, inserted_id, required_db_time, to_db_time
 
 COMPONENT = "designations"
 
@@ -52,7 +52,8 @@ class DesignationStore(Store):
     ) -> Designation:
         now = self._now
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            row_id = await inserted_id(
+                connection,
                 """INSERT INTO designation_records (groupement_id, member_id, record, act_kind,
                        act_reference, act_date, recorded_by, recorded_at_utc)
                    VALUES (?, ?, 'act', ?, ?, ?, ?, ?)""",
@@ -66,8 +67,6 @@ class DesignationStore(Store):
                     to_db_time(now),
                 ),
             )
-            row_id = cursor.lastrowid
-        assert row_id is not None
         return Designation(row_id, groupement_id, member_id, act, now, recorded_by)
 
     async def record_mandate_end(
@@ -75,14 +74,13 @@ class DesignationStore(Store):
     ) -> MandateEnd:
         now = self._now
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            row_id = await inserted_id(
+                connection,
                 """INSERT INTO designation_records (groupement_id, member_id, record,
                        election_date, recorded_by, recorded_at_utc)
                    VALUES (?, ?, 'election', ?, ?, ?)""",
                 (groupement_id, member_id, election_day.isoformat(), recorded_by, to_db_time(now)),
             )
-            row_id = cursor.lastrowid
-        assert row_id is not None
         return MandateEnd(row_id, groupement_id, member_id, election_day, now, recorded_by)
 
     async def designations(self, groupement_id: str) -> list[Designation]:

@@ -14,13 +14,22 @@ import shutil
 from pathlib import Path
 
 from meetings.documents import DocumentCorrupted
+from voting.db import sqlite_path
+from voting.engines.postgres import is_postgres_url
 
 _HEX = frozenset("0123456789abcdef")
 
 
-def documents_directory(database_path: Path | str) -> Path:
-    """``/var/lib/scrutin/scrutin.db`` -> ``/var/lib/scrutin/scrutin-documents``."""
-    path = Path(database_path)
+SHARED_DIRECTORY = Path("scrutin-documents")
+"""Without a SQLite file to sit beside (PostgreSQL), relative to where the bot runs."""
+
+
+def documents_directory(database: Path | str) -> Path:
+    """``/var/lib/scrutin/scrutin.db`` (or ``sqlite:///`` that) ->
+    ``/var/lib/scrutin/scrutin-documents``; a PostgreSQL URL -> :data:`SHARED_DIRECTORY`."""
+    if is_postgres_url(str(database)):
+        return SHARED_DIRECTORY
+    path = Path(sqlite_path(database))
     return path.with_name(f"{path.stem}-documents")
 
 

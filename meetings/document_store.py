@@ -18,7 +18,7 @@ from meetings.documents import (
     MeetingDocument,
     NewDocument,
 )
-from voting.db import Store, from_db_time, required_db_time, to_db_time
+from voting.db import Store, from_db_time, inserted_id, required_db_time, to_db_time
 
 COMPONENT = "documents"
 
@@ -109,7 +109,8 @@ class DocumentStore(Store):
         added_by: str,
     ) -> MeetingDocument:
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            document_id = await inserted_id(
+                connection,
                 """INSERT INTO meeting_documents
                        (meeting_id, agenda_position, kind, confidential, filename, mime_type,
                         size, sha256, added_by, added_at_utc, telegram_file_id)
@@ -128,8 +129,7 @@ class DocumentStore(Store):
                     new.telegram_file_id,
                 ),
             )
-            assert cursor.lastrowid is not None
-            return await self.get(cursor.lastrowid)
+            return await self.get(document_id)
 
     async def get(self, document_id: int) -> MeetingDocument:
         cursor = await self._reader.execute(
@@ -158,10 +158,10 @@ class DocumentStore(Store):
     async def record_delivery(self, delivery: DocumentDelivery) -> None:
         async with self.database.transaction() as connection:
             await connection.execute(
-                """INSERT OR IGNORE INTO document_deliveries
+                """INSERT INTO document_deliveries
                        (document_id, person_id, participant_id, sent_at_utc, complement,
                         chat_id, message_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 (
                     delivery.document_id,
                     delivery.person_id,

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import aiosqlite
-
 from meetings.membership import (
     Act,
     ActKind,
@@ -25,7 +23,7 @@ from meetings.membership import (
     WithdrawalMeans,
     WithdrawalRequest,
 )
-from voting.db import Store, required_db_time, to_db_time
+from voting.db import Row, Store, inserted_id, required_db_time, to_db_time
 
 COMPONENT = "membership"
 
@@ -90,11 +88,11 @@ def _required_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _recorded(row: aiosqlite.Row, prefix: str = "recorded") -> Recorded:
+def _recorded(row: Row, prefix: str = "recorded") -> Recorded:
     return Recorded(row[f"{prefix}_by"], required_db_time(row[f"{prefix}_at_utc"]))
 
 
-def _exception(row: aiosqlite.Row, used_by: int | None) -> JoiningException:
+def _exception(row: Row, used_by: int | None) -> JoiningException:
     return JoiningException(
         id=row["id"],
         groupement_id=row["groupement_id"],
@@ -107,7 +105,7 @@ def _exception(row: aiosqlite.Row, used_by: int | None) -> JoiningException:
     )
 
 
-def _withdrawal(row: aiosqlite.Row) -> WithdrawalRequest:
+def _withdrawal(row: Row) -> WithdrawalRequest:
     decision = None
     if row["accepted"] is not None:
         decision = WithdrawalDecision(
@@ -196,7 +194,8 @@ class MembershipStore(Store):
         exception_id: int | None,
     ) -> int:
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            return await inserted_id(
+                connection,
                 """INSERT INTO membership_joinings (groupement_id, member_id, joined_on, act_kind,
                        act_date, act_reference, exception_id, recorded_by, recorded_at_utc)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -212,8 +211,6 @@ class MembershipStore(Store):
                     to_db_time(self._now),
                 ),
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
     async def add_exception(
         self,
@@ -225,7 +222,8 @@ class MembershipStore(Store):
         recorded_by: str,
     ) -> int:
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            return await inserted_id(
+                connection,
                 """INSERT INTO membership_exceptions (groupement_id, member_id, article,
                        decided_on, reference, recorded_by, recorded_at_utc)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -239,8 +237,6 @@ class MembershipStore(Store):
                     to_db_time(self._now),
                 ),
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
     async def add_withdrawal(
         self,
@@ -253,7 +249,8 @@ class MembershipStore(Store):
         recorded_by: str,
     ) -> int:
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            return await inserted_id(
+                connection,
                 """INSERT INTO membership_withdrawals (groupement_id, member_id, received_on,
                        means, reference, earliest_effect, recorded_by, recorded_at_utc)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -268,8 +265,6 @@ class MembershipStore(Store):
                     to_db_time(self._now),
                 ),
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
     async def withdrawal(self, request_id: int) -> WithdrawalRequest | None:
         cursor = await self._reader.execute(

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from meetings.approval import Approval, Signatory, Signature
-from voting.db import Store, from_db_time, required_db_time, to_db_time
+from voting.db import Row, Store, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "minutes"
 
@@ -49,8 +47,9 @@ class MinutesStore(Store):
         """Record the approval; False if the minutes were approved already."""
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                """INSERT OR IGNORE INTO minutes_approvals (meeting_id, approving_meeting_id,
-                       ballot_id, reference, approved_at_utc) VALUES (?, ?, ?, ?, ?)""",
+                """INSERT INTO minutes_approvals (meeting_id, approving_meeting_id,
+                       ballot_id, reference, approved_at_utc) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT DO NOTHING""",
                 (
                     approval.minutes_of,
                     approval.meeting_id,
@@ -80,8 +79,8 @@ class MinutesStore(Store):
         now = self._now
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                """INSERT OR IGNORE INTO minutes_signatures (meeting_id, signatory, person_id,
-                       name, signed_at_utc) VALUES (?, ?, ?, ?, ?)""",
+                """INSERT INTO minutes_signatures (meeting_id, signatory, person_id,
+                       name, signed_at_utc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 (meeting_id, signatory.value, person_id, name, to_db_time(now)),
             )
             if cursor.rowcount != 1:
@@ -110,7 +109,8 @@ class MinutesStore(Store):
         """Mark the final minutes as sent; False if they were already: they go out once."""
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                "INSERT OR IGNORE INTO minutes_sendings (meeting_id, sent_at_utc) VALUES (?, ?)",
+                "INSERT INTO minutes_sendings (meeting_id, sent_at_utc) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (meeting_id, to_db_time(self._now)),
             )
             return cursor.rowcount == 1
@@ -123,7 +123,7 @@ class MinutesStore(Store):
         return None if row is None else from_db_time(row[0])
 
 
-def _approval(row: aiosqlite.Row) -> Approval:
+def _approval(row: Row) -> Approval:
     return Approval(
         minutes_of=row["meeting_id"],
         meeting_id=row["approving_meeting_id"],

@@ -17,8 +17,6 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from config.convention import add_months
 from meetings.schedule import (
     Quarter,
@@ -28,7 +26,7 @@ from meetings.schedule import (
     reminder_times,
     wall_clock,
 )
-from voting.db import Store, from_db_time, required_db_time, to_db_time
+from voting.db import Row, Store, from_db_time, required_db_time, to_db_time
 
 COMPONENT = "reminders"
 
@@ -173,7 +171,7 @@ ANNUAL_REMINDER_DAYS = ((1, 2), (10, 1))
 """(month, day): early in the year, and a quarter before its end, while there is time."""
 
 
-def _reminder(row: aiosqlite.Row) -> Reminder:
+def _reminder(row: Row) -> Reminder:
     return Reminder(
         id=row["id"],
         kind=ReminderKind(row["kind"]),
@@ -221,7 +219,7 @@ class Reminders(Store):
                    ON CONFLICT (kind, subject, label) DO UPDATE SET
                        due_at_utc = excluded.due_at_utc, event_at_utc = excluded.event_at_utc,
                        dropped_at_utc = NULL, note = NULL
-                   WHERE sent_at_utc IS NULL AND dropped_at_utc IS NOT NULL""",
+                   WHERE reminders.sent_at_utc IS NULL AND reminders.dropped_at_utc IS NOT NULL""",
                 (
                     kind.value,
                     groupement_id,

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
-from voting.db import Store, from_db_time, required_db_time, to_db_time
+from voting.db import Connection, Store, from_db_time, required_db_time, to_db_time
 from voting.refusal import Refused
 
 COMPONENT = "roster"
@@ -183,7 +181,7 @@ class Roster(Store):
 
     async def _remember(
         self,
-        connection: aiosqlite.Connection,
+        connection: Connection,
         person_id: str,
         display_name: str,
         client_language: str | None = None,
@@ -192,7 +190,7 @@ class Roster(Store):
             """INSERT INTO people (id, display_name, client_language, created_at_utc)
                VALUES (?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
-                   client_language = coalesce(excluded.client_language, client_language)""",
+                   client_language = coalesce(excluded.client_language, people.client_language)""",
             (person_id, display_name, client_language, to_db_time(self._now)),
         )
 
@@ -331,7 +329,7 @@ class Roster(Store):
         return seat
 
     @staticmethod
-    async def _other_member(connection: aiosqlite.Connection, seat: Seat) -> str | None:
+    async def _other_member(connection: Connection, seat: Seat) -> str | None:
         """Another member the person already represents in this groupement, if any.
 
         One person speaking for two members would carry two votes without a proxy, beyond
@@ -349,7 +347,7 @@ class Roster(Store):
         return None if row is None else str(row[0])
 
     @staticmethod
-    async def _holds(connection: aiosqlite.Connection, seat: Seat) -> bool:
+    async def _holds(connection: Connection, seat: Seat) -> bool:
         cursor = await connection.execute(
             """SELECT 1 FROM representatives WHERE groupement_id = ? AND member_id = ?
                  AND role = ? AND person_id = ? AND ended_at_utc IS NULL""",

@@ -94,8 +94,14 @@ class Services:
 
     @classmethod
     async def open(
-        cls, governance: Governance, database_path: Path | str, clock: Clock = utc_now
+        cls,
+        governance: Governance,
+        database_path: Path | str,
+        clock: Clock = utc_now,
+        documents: Path | None = None,
     ) -> Services:
+        """Services on the database at ``database_path`` (a SQLite file, or a URL), with
+        attached documents in ``documents`` (by default: :func:`documents_directory`)."""
         database = await Database.open(database_path, clock)
         services = cls(
             governance=governance,
@@ -110,7 +116,7 @@ class Services:
             membership=MembershipStore(database),
             minutes=MinutesStore(database),
             documents=DocumentStore(database),
-            files=DocumentFiles(documents_directory(database_path)),
+            files=DocumentFiles(documents or documents_directory(database_path)),
         )
         for store in (
             services.ballots,

@@ -8,11 +8,9 @@ force at any moment are replayed by :func:`meetings.presence.proxies_at`.
 
 from __future__ import annotations
 
-import aiosqlite
-
 from meetings.approval import SecretaryOfSession
 from meetings.meeting import ChairDesignation, RulingSubject, SessionProxy, SessionRuling
-from voting.db import Store, required_db_time, to_db_time
+from voting.db import Row, Store, required_db_time, to_db_time
 
 COMPONENT = "sessions"
 
@@ -170,8 +168,10 @@ class SessionStore(Store):
         now = self._now
         async with self.database.transaction() as connection:
             await connection.execute(
-                """INSERT OR REPLACE INTO session_secretaries (meeting_id, person_id,
-                       recorded_by, at_utc) VALUES (?, ?, ?, ?)""",
+                """INSERT INTO session_secretaries (meeting_id, person_id, recorded_by, at_utc)
+                   VALUES (?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET
+                   person_id = excluded.person_id, recorded_by = excluded.recorded_by,
+                   at_utc = excluded.at_utc""",
                 (meeting_id, person_id, recorded_by, to_db_time(now)),
             )
         return SecretaryOfSession(meeting_id, person_id, recorded_by, now)
@@ -188,7 +188,7 @@ class SessionStore(Store):
         )
 
 
-def _ruling_from_row(row: aiosqlite.Row) -> SessionRuling:
+def _ruling_from_row(row: Row) -> SessionRuling:
     return SessionRuling(
         ballot_id=row["ballot_id"],
         subject=RulingSubject(row["subject"]),

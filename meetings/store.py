@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from meetings.meeting import (
     AgendaItem,
     AgendaNote,
@@ -34,7 +32,16 @@ from meetings.meeting import (
 )
 from meetings.presence import attendance_at, reply_proxy_problem
 from meetings.roster import ProxyRefused
-from voting.db import Store, from_db_time, is_row_id, required_db_time, to_db_time
+from voting.db import (
+    Connection,
+    Row,
+    Store,
+    from_db_time,
+    inserted_id,
+    is_row_id,
+    required_db_time,
+    to_db_time,
+)
 
 COMPONENT = "meetings"
 
@@ -150,7 +157,7 @@ class MeetingStore(Store):
     COMPONENT = COMPONENT
     MIGRATIONS = MIGRATIONS
 
-    async def _fetch(self, connection: aiosqlite.Connection, meeting_id: int) -> Meeting:
+    async def _fetch(self, connection: Connection, meeting_id: int) -> Meeting:
         if not is_row_id(meeting_id):
             raise MeetingNotFound(f"no meeting {meeting_id}", meeting=meeting_id)
         cursor = await connection.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
@@ -200,7 +207,8 @@ class MeetingStore(Store):
         if problems:
             raise InvalidPlan(problems)
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            meeting_id = await inserted_id(
+                connection,
                 """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,
                        duration_minutes, place, video_link, chair, chair_name, secretary,
                        second_convocation_of, state, created_by, created_at_utc)
@@ -220,8 +228,6 @@ class MeetingStore(Store):
                     to_db_time(self._now),
                 ),
             )
-            meeting_id = cursor.lastrowid
-            assert meeting_id is not None
             await connection.executemany(
                 "INSERT INTO agenda_items (meeting_id, position, title, motion, "
                 "approves_minutes_of) VALUES (?, ?, ?, ?, ?)",
@@ -233,7 +239,7 @@ class MeetingStore(Store):
             return await self._fetch(connection, meeting_id)
 
     async def _require(
-        self, connection: aiosqlite.Connection, meeting_id: int, *allowed: MeetingState
+        self, connection: Connection, meeting_id: int, *allowed: MeetingState
     ) -> Meeting:
         meeting = await self._fetch(connection, meeting_id)
         if meeting.state not in allowed:
@@ -536,7 +542,7 @@ class MeetingStore(Store):
             return await self._fetch(connection, meeting_id)
 
 
-def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Meeting:
+def _meeting_from_row(row: Row, agenda: tuple[AgendaItem, ...]) -> Meeting:
     return Meeting(
         id=row["id"],
         plan=MeetingPlan(
@@ -565,7 +571,7 @@ def _meeting_from_row(row: aiosqlite.Row, agenda: tuple[AgendaItem, ...]) -> Mee
     )
 
 
-def _reply_from_row(row: aiosqlite.Row) -> Reply:
+def _reply_from_row(row: Row) -> Reply:
     return Reply(
         member_id=row["member_id"],
         kind=ReplyKind(row["reply"]),

@@ -71,11 +71,27 @@ def governance() -> Governance:
     return load_config_dir(default_config_dir())
 
 
+_DEV_PG = __import__("os").environ.get("DEV_PG")
+_DEV_COUNT = [0]
+
+
+def _dev_target(tmp_path: Path) -> Path | str:
+    if not _DEV_PG:
+        return tmp_path / "scrutin.db"
+    import psycopg
+
+    _DEV_COUNT[0] += 1
+    name = f"t{__import__('os').getpid()}_{_DEV_COUNT[0]}"
+    with psycopg.connect(f"{_DEV_PG}/postgres", autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    return f"{_DEV_PG}/{name}"
+
+
 @pytest.fixture
 async def services(
     tmp_path: Path, clock: FakeClock, governance: Governance
 ) -> AsyncIterator[Services]:
-    opened = await Services.open(governance, tmp_path / "scrutin.db", clock)
+    opened = await Services.open(governance, _dev_target(tmp_path), clock)
     # Below the adapter, what would be sent is recorded; the harness connects the bot instead.
     opened.connect(RecordingNotifier())
     await opened.roster.add_coordinator(

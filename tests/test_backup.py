@@ -18,7 +18,8 @@ from tests.clock import FakeClock
 from tests.test_ballot_store import START, draft, opened
 from voting.audit import verify_export
 from voting.ballot import Ballot, BallotNotFound
-from voting.db import BackupError, Database, backup_database
+from voting.db import Database
+from voting.engines.sqlite_backup import BackupError, backup_database
 from voting.rules import BallotKind
 from voting.store import BallotStore
 

@@ -20,6 +20,7 @@ from tests.test_ballot_store import opened
 from tests.test_bot_ballots import bind_group, member_name, open_ballot, paper
 from voting.ballot import BallotNotOpen, BallotState
 from voting.db import Database
+from voting.engines.sqlite import SqliteEngine
 from voting.store import BallotStore
 
 
@@ -31,7 +32,9 @@ def _untraced(statement: str) -> None:
 async def traced(database: Database) -> AsyncIterator[list[str]]:
     """Every statement both connections run meanwhile, as SQLite expands it."""
     statements: list[str] = []
-    connections = {id(c): c for c in (database.connection, database.reading)}.values()
+    engine = database.engine
+    assert isinstance(engine, SqliteEngine), "statements are traced on SQLite"
+    connections = {id(c): c.raw for c in (engine.writer, engine.reader)}.values()
     for connection in connections:
         await connection.set_trace_callback(statements.append)
     try:

@@ -289,15 +289,15 @@ async def test_a_meeting_convened_before_the_history_gets_its_convocation_on_rec
     database = await Database.open(tmp_path / "old.db", clock)
     try:
         await database.migrate("meetings", MIGRATIONS[:1])
-        await database.connection.execute(
-            """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,
-                   duration_minutes, place, state, created_by, created_at_utc,
-                   convened_at_utc, urgent, urgency_reason)
-               VALUES ('g', 'cogouv', '2026-12-22T13:00:00+00:00', 120, 'ici', 'convened',
-                   'tg:1', '2026-11-30T09:00:00+00:00', '2026-12-01T09:00:00+00:00', 1,
-                   'Vite')"""
-        )
-        await database.connection.commit()
+        async with database.transaction() as connection:
+            await connection.execute(
+                """INSERT INTO meetings (groupement_id, instance_id, starts_at_utc,
+                       duration_minutes, place, state, created_by, created_at_utc,
+                       convened_at_utc, urgent, urgency_reason)
+                   VALUES ('g', 'cogouv', '2026-12-22T13:00:00+00:00', 120, 'ici', 'convened',
+                       'tg:1', '2026-11-30T09:00:00+00:00', '2026-12-01T09:00:00+00:00', 1,
+                       'Vite')"""
+            )
         store = MeetingStore(database)
         await store.migrate()
 

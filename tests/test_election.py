@@ -25,7 +25,7 @@ from voting.codec import (
     result_to_mapping,
     run_tally_mapping,
 )
-from voting.db import Database
+from voting.db import Database, inserted_id
 from voting.election import LAST_ROUND, elect, elect_the_oldest, election_options
 from voting.electorate import Electorate
 from voting.rules import NO_QUORUM, SIMPLE_MAJORITY, BallotKind, BallotRules, TieRule
@@ -344,19 +344,21 @@ async def test_a_database_of_before_elections_is_migrated_and_keeps_its_ballots(
     path = tmp_path / "old.db"
     database = await Database.open(path, clock)
     assert await database.migrate("voting", MIGRATIONS[:1]) == [1]
-    old = await database.connection.execute(
-        """INSERT INTO ballots (groupement_id, instance_id, question, kind, mode, options,
-               allow_vote_change, state, created_at_utc)
-           VALUES ('ent-grand-est', 'cogouv', 'Budget', 'public', 'meeting',
-               '["for", "against", "abstain"]', 1, 'draft', '2026-12-01T09:00:00+00:00')"""
-    )
-    await database.connection.commit()
+    async with database.transaction() as connection:
+        old = await inserted_id(
+            connection,
+            """INSERT INTO ballots (groupement_id, instance_id, question, kind, mode, options,
+                   allow_vote_change, state, created_at_utc)
+               VALUES ('ent-grand-est', 'cogouv', 'Budget', 'public', 'meeting',
+                   '["for", "against", "abstain"]', 1, 'draft', '2026-12-01T09:00:00+00:00')""",
+            (),
+        )
     await database.close()
     database = await Database.open(path, clock)
     ballots = BallotStore(database)
     await ballots.migrate()
     try:
-        assert (await ballots.get(old.lastrowid or 0)).draft.election_round is None
+        assert (await ballots.get(old)).draft.election_round is None
         elected = await ballots.create(election_draft(2))
         assert (await ballots.get(elected.id)).draft.election_round == 2
     finally:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from voting.ballot import Ballot, BallotDraft, BallotMode, BallotState, DeliberationNumber
 from voting.codec import electorate_from_mapping, result_from_mapping
-from voting.db import from_db_time
+from voting.db import Row, from_db_time
 from voting.decision_rules import DecisionRule
 from voting.rules import BallotKind, rules_from_mapping
 
 
-def ballot_from_row(row: aiosqlite.Row) -> Ballot:
+def ballot_from_row(row: Row) -> Ballot:
     deadline = from_db_time(row["deadline_utc"])
     created_at = from_db_time(row["created_at_utc"])
     assert created_at is not None

@@ -1,8 +1,10 @@
 """The database every part of Scrutin shares, its numbered migrations, and the base of its stores.
 
-Each store owns its tables and ships an ordered list of SQL scripts; a script runs once, in
-its own transaction, and is recorded in ``schema_migrations``. The connection runs in
-autocommit mode so that every write opens its transaction explicitly with
+The engine is SQLite by default, or PostgreSQL for a URL ``postgresql://…``
+(:mod:`voting.engines`); the stores see only :class:`Connection` and write their SQL once,
+for both. Each store owns its tables and ships an ordered list of SQL scripts; a script
+runs once, in its own transaction, and is recorded in ``schema_migrations``. The connections
+run in autocommit mode so that every write opens its transaction explicitly with
 :meth:`Database.transaction`.
 
 A transaction opened while another is in progress in the same task joins it: an action of
@@ -17,28 +19,29 @@ just before it commits: whoever drives the stores can write its own bookkeeping 
 transaction as the change (the bot records there which Telegram update caused it). A hook
 that raises rolls the whole transaction back.
 
-Reads outside a transaction go through a second, read-only connection: in WAL mode it sees
-only what is committed, so a task never reads what another task's transaction may still
-roll back. Only files that define a :class:`Store` (and this one) run SQL.
+Reads outside a transaction go through a second, read-only connection that sees only what
+is committed, so a task never reads what another task's transaction may still roll back.
+Only files that define a :class:`Store` (and the engines) run SQL.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-import aiosqlite
+from voting.engines.base import Connection, Cursor, Engine, Parameters, Row
+from voting.engines.postgres import PostgresEngine, is_postgres_url
+from voting.engines.sqlite import SqliteEngine
+
+__all__ = ["Connection", "Cursor", "Database", "Row", "Store"]
 
 Clock = Callable[[], datetime]
-CommitHook = Callable[[aiosqlite.Connection], Awaitable[None]]
+CommitHook = Callable[[Connection], Awaitable[None]]
 
 
 def utc_now() -> datetime:
@@ -74,13 +77,6 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
-async def _connect(path: Path | str) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(str(path), isolation_level=None)
-    connection.row_factory = aiosqlite.Row
-    await connection.execute("PRAGMA busy_timeout=5000")
-    return connection
-
-
 LARGEST_ROW_ID = 2**63 - 1
 """SQLite's largest integer: a larger id is no row's, and binding it raises OverflowError."""
 
@@ -90,18 +86,28 @@ def is_row_id(value: int) -> bool:
     return 0 < value <= LARGEST_ROW_ID
 
 
-class Database:
-    """One aiosqlite connection in WAL mode, with explicit transactions."""
+SQLITE_URL = "sqlite:///"
 
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        clock: Clock = utc_now,
-        reader: aiosqlite.Connection | None = None,
-    ) -> None:
-        self.connection = connection
+
+def sqlite_path(target: Path | str) -> Path | str:
+    """The file a ``sqlite:///path`` URL (or a plain path) names; ``sqlite:////abs`` too."""
+    text = str(target)
+    return text[len(SQLITE_URL) :] if text.startswith(SQLITE_URL) else target
+
+
+async def open_engine(target: Path | str) -> Engine:
+    """The engine a database URL (``postgresql://…``, ``sqlite:///…``) or a file path names."""
+    if is_postgres_url(str(target)):
+        return await PostgresEngine.open(str(target))
+    return await SqliteEngine.open(sqlite_path(target))
+
+
+class Database:
+    """The engine's two connections, with explicit transactions that take turns."""
+
+    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+        self.engine = engine
         self.clock = clock
-        self._reader = reader or connection
         # One connection serves handlers and background jobs alike: transactions take turns.
         self._writing = asyncio.Lock()
         # Set while this task holds the transaction, so that nested ones join it.
@@ -109,53 +115,64 @@ class Database:
         self._commit_hooks: list[CommitHook] = []
 
     @classmethod
-    async def open(cls, path: Path | str, clock: Clock = utc_now) -> Database:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = await _connect(path)
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        # A deleted or overwritten row (a handled update's payload, a secret ballot's link)
-        # must not survive in a page's free space once the write-ahead log is emptied.
-        await connection.execute("PRAGMA secure_delete=ON")
-        await connection.execute(_BOOKKEEPING)
-        if str(path) == ":memory:":
-            # A second connection to ":memory:" would be another, empty database.
-            return cls(connection, clock)
-        reader = await _connect(path)
-        await reader.execute("PRAGMA query_only=ON")
-        return cls(connection, clock, reader)
+    async def open(cls, target: Path | str, clock: Clock = utc_now) -> Database:
+        database = cls(await open_engine(target), clock)
+        async with database.transaction() as connection:
+            await connection.execute(_BOOKKEEPING)
+        return database
 
     async def close(self) -> None:
-        if self._reader is not self.connection:
-            await self._reader.close()
-        await self.connection.close()
+        await self.engine.close()
 
     @property
-    def reading(self) -> aiosqlite.Connection:
+    def dialect(self) -> str:
+        return self.engine.dialect
+
+    @property
+    def connection(self) -> Connection:
+        """The writer: what runs inside transactions."""
+        return self.engine.writer
+
+    @property
+    def reading(self) -> Connection:
         """Inside a transaction, its own connection (it reads its writes); else the reader."""
-        return self.connection if self._current.get() else self._reader
+        return self.engine.writer if self._current.get() else self.engine.reader
+
+    async def table_exists(self, name: str) -> bool:
+        cursor = await self.reading.execute(self.engine.table_exists_sql, (name,))
+        return await cursor.fetchone() is not None
 
     async def migrate(self, component: str, scripts: Sequence[str]) -> list[int]:
-        """Run the scripts of ``component`` not yet applied; return their numbers (1-based)."""
-        if not component.isidentifier():
-            raise ValueError(f"component name {component!r} must be an identifier")
-        cursor = await self.connection.execute(
-            "SELECT version FROM schema_migrations WHERE component = ?", (component,)
-        )
-        done = {row[0] for row in await cursor.fetchall()}
+        """Run the scripts of ``component`` not yet applied; return their numbers (1-based).
+
+        Each script runs in its own write transaction, which checks again that it is not
+        applied: two replicas starting together apply it once.
+        """
         applied: list[int] = []
         for version, script in enumerate(scripts, start=1):
-            if version in done:
-                continue
-            # executescript cannot take parameters, and component names are ours, not users'.
-            record = (
-                "INSERT INTO schema_migrations (component, version, applied_at_utc) "
-                f"VALUES ('{component}', {version}, '{to_db_time(self.clock())}');"
-            )
-            await self.connection.executescript(f"BEGIN IMMEDIATE;\n{script}\n{record}\nCOMMIT;")
+            async with self.transaction() as connection:
+                cursor = await connection.execute(
+                    "SELECT 1 FROM schema_migrations WHERE component = ? AND version = ?",
+                    (component, version),
+                )
+                if await cursor.fetchone() is not None:
+                    continue
+                await self.engine.run_script(script)
+                await connection.execute(
+                    "INSERT INTO schema_migrations (component, version, applied_at_utc) "
+                    "VALUES (?, ?, ?)",
+                    (component, version, to_db_time(self.clock())),
+                )
             applied.append(version)
         return applied
+
+    async def forget_deleted(self, tables: Sequence[str]) -> bool:
+        """Make what committed transactions deleted from ``tables`` unrecoverable from the
+        files; False inside a transaction, where it cannot run (the next call does it)."""
+        if self.in_transaction:
+            return False
+        async with self._writing:
+            return await self.engine.forget_deleted(tables)
 
     def before_commit(self, hook: CommitHook) -> None:
         """Run ``hook`` in every outermost transaction, after its body, before its COMMIT."""
@@ -167,30 +184,39 @@ class Database:
         return self._current.get()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction that takes the lock at once, so checks and writes agree.
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A write transaction that takes the write lock at once, so checks and writes agree.
 
         Concurrent callers (a vote while the deadline job closes the ballot) wait for their
-        turn instead of failing with "cannot start a transaction within a transaction". Inside
-        a transaction of the same task, this joins it: the outer one commits or rolls back all.
+        turn instead of failing with "cannot start a transaction within a transaction"; on
+        PostgreSQL, so do the other replicas' transactions. Inside a transaction of the same
+        task, this joins it: the outer one commits or rolls back all.
         """
         if self._current.get():
-            yield self.connection
+            yield self.engine.writer
             return
         async with self._writing:
             token = self._current.set(True)
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
+                await self.engine.begin()
                 try:
-                    yield self.connection
+                    yield self.engine.writer
                     for hook in self._commit_hooks:
-                        await hook(self.connection)
+                        await hook(self.engine.writer)
                 except BaseException:
-                    await self.connection.execute("ROLLBACK")
+                    await self.engine.rollback()
                     raise
-                await self.connection.execute("COMMIT")
+                await self.engine.commit()
             finally:
                 self._current.reset(token)
+
+
+async def inserted_id(connection: Connection, insert: str, parameters: Parameters) -> int:
+    """Run the INSERT of one row into a table with an ``id`` column; return the row's id."""
+    cursor = await connection.execute(f"{insert} RETURNING id", parameters)
+    row = await cursor.fetchone()
+    assert row is not None, "an INSERT … RETURNING gave no row"
+    return int(row[0])
 
 
 class Store:
@@ -211,56 +237,9 @@ class Store:
         return self.database.clock()
 
     @property
-    def _reader(self) -> aiosqlite.Connection:
+    def _reader(self) -> Connection:
         """The connection to read with: committed data only, unless inside a transaction."""
         return self.database.reading
 
     async def migrate(self) -> None:
         await self.database.migrate(self.COMPONENT, self.MIGRATIONS)
-
-
-class BackupError(Exception):
-    """A copy that could not be taken, or that would overwrite the database itself."""
-
-
-@dataclass(frozen=True)
-class BackupCopy:
-    path: Path
-    size: int
-    """In bytes: one self-contained file, with no WAL beside it."""
-
-
-def backup_database(source: Path, target: Path) -> BackupCopy:
-    """A consistent copy of the database at ``source``, taken with SQLite's online backup API
-    while the bot may be writing: the copy is one read transaction's snapshot, so it holds
-    every transaction committed before it began and nothing of one still in progress.
-
-    The copy is written beside ``target`` and renamed onto it only once ``PRAGMA
-    integrity_check`` passes, so ``target`` is never a partial file. It is switched out of WAL
-    mode, so that the single file is the whole database.
-    """
-    if not source.is_file():
-        raise BackupError(f"no database at {source}")
-    live_files = {source.resolve(), *(Path(f"{source.resolve()}{x}") for x in ("-wal", "-shm"))}
-    if target.resolve() in live_files:
-        raise BackupError(f"{target} is the database itself; choose another path")
-    if not target.parent.is_dir():
-        raise BackupError(f"no directory {target.parent}")
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
-            live.execute("PRAGMA busy_timeout=5000")
-            live.execute("PRAGMA query_only=ON")
-            # One step (pages=-1): a single read transaction, never restarted by a writer.
-            live.backup(copy, pages=-1)
-            copy.execute("PRAGMA journal_mode=DELETE")
-            (integrity,) = copy.execute("PRAGMA integrity_check").fetchone()
-        if integrity != "ok":
-            raise BackupError(f"the copy fails its integrity check: {integrity}")
-        os.replace(partial, target)
-    except sqlite3.Error as error:
-        raise BackupError(f"cannot copy {source}: {error}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return BackupCopy(target, target.stat().st_size)

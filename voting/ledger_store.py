@@ -11,9 +11,9 @@
 A public ballot keeps all of it. When a secret ballot closes (or is cancelled), :meth:`seal`
 destroys the link in the closing transaction: the key is dropped, and the participation rows
 become one row per member (with the person who cast the vote that counts), with no time, no
-press and no box entry, in the order of the member ids. ``secure_delete`` overwrites what was
-deleted, and :meth:`checkpoint`, run after the commit, empties the write-ahead log, which
-still holds the old pages.
+press and no box entry, in the order of the member ids. :meth:`checkpoint`, run after the
+commit, makes the deleted rows unrecoverable: on SQLite (``secure_delete``) it empties the
+write-ahead log, which still holds the old pages; on PostgreSQL it vacuums the dead rows.
 """
 
 from __future__ import annotations
@@ -25,9 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import aiosqlite
-
-from voting.db import Store, from_db_time, to_db_time
+from voting.db import Row, Store, from_db_time, inserted_id, to_db_time
 from voting.ledger import (
     KEY_BYTES,
     NONCE_BYTES,
@@ -92,7 +90,7 @@ class Press:
     previous_option: str | None = None
 
 
-def _entry(row: aiosqlite.Row) -> ChainEntry:
+def _entry(row: Row) -> ChainEntry:
     return ChainEntry(
         row["voter"],
         row["option"],
@@ -110,7 +108,7 @@ _PRESSES = """
 """
 
 
-def _press(row: aiosqlite.Row) -> Press:
+def _press(row: Row) -> Press:
     return Press(
         row["id"],
         row["member_id"],
@@ -234,19 +232,20 @@ class VoteLedger(Store):
             previous = tip.last_hash
             nonce = secrets.token_hex(NONCE_BYTES)
             entry = next_entry(ballot_id, voter, option, weight, nonce, previous)
-            cursor = await connection.execute(
+            entry_id = await inserted_id(
+                connection,
                 """INSERT INTO ballot_box (ballot_id, voter, option, weight, nonce, previous, hash)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 (ballot_id, voter, option, weight_text(weight), nonce, previous, entry.hash),
             )
-            cursor = await connection.execute(
+            press_id = await inserted_id(
+                connection,
                 """INSERT INTO participation
                        (ballot_id, member_id, cast_by, cast_at_utc, callback_id, entry_id)
                    VALUES (?, ?, ?, ?, ?, ?)""",
-                (ballot_id, member_id, cast_by, to_db_time(at), callback_id, cursor.lastrowid),
+                (ballot_id, member_id, cast_by, to_db_time(at), callback_id, entry_id),
             )
-            assert cursor.lastrowid is not None
-            return Press(cursor.lastrowid, member_id, cast_by, at, entry)
+            return Press(press_id, member_id, cast_by, at, entry)
 
     async def presses(self, ballot_id: int) -> list[Press]:
         """Every participation row in order; a sealed secret ballot's have no entry or time."""
@@ -299,7 +298,6 @@ class VoteLedger(Store):
         inside the closing (or cancelling) transaction.
         """
         async with self.database.transaction() as connection:
-            await connection.execute("PRAGMA secure_delete = ON")
             await connection.execute(
                 "UPDATE ballot_keys SET pseudonym_key = NULL WHERE ballot_id = ?", (ballot_id,)
             )
@@ -320,14 +318,9 @@ class VoteLedger(Store):
             )
 
     async def checkpoint(self) -> bool:
-        """Copy the write-ahead log into the database file and empty it (after a commit).
+        """Make the rows a seal deleted unrecoverable from the database's files (after the
+        commit): SQLite's write-ahead log is emptied, PostgreSQL's dead rows vacuumed.
 
-        False when it could not complete: inside a transaction, or while a reader still holds
-        an older snapshot; the next checkpoint then empties what this one left.
+        False inside a transaction, where it cannot run; the next checkpoint does it.
         """
-        if self.database.in_transaction:
-            return False
-        cursor = await self.database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        row = await cursor.fetchone()
-        await cursor.close()
-        return row is not None and row[0] == 0
+        return await self.database.forget_deleted(("participation", "ballot_keys"))

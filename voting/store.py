@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-import aiosqlite
-
 from voting.audit import ballot_terms, export_mapping
 from voting.ballot import (
     HIDDEN_CHOICE,
@@ -44,7 +42,7 @@ from voting.codec import (
     electorate_to_mapping,
     result_to_mapping,
 )
-from voting.db import Database, Store, from_db_time, is_row_id, to_db_time
+from voting.db import Connection, Database, Store, from_db_time, inserted_id, is_row_id, to_db_time
 from voting.election import elect_the_oldest
 from voting.electorate import Electorate
 from voting.ledger import ChainEntry
@@ -152,10 +150,7 @@ class BallotStore(Store):
         clear become entries in their order, a closed secret ballot is sealed, and the old
         table of votes goes. Runs once; False when there was nothing to adopt."""
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'votes'"
-            )
-            if await cursor.fetchone() is None:
+            if not await self.database.table_exists("votes"):
                 return False
             for ballot in await self.find():
                 if ballot.electorate is None or ballot.rules is None:
@@ -172,11 +167,10 @@ class BallotStore(Store):
                     )
                 if ballot.secret and ballot.state is not BallotState.OPEN:
                     await self.ledger.seal(ballot.id)
-            await connection.execute("PRAGMA secure_delete = ON")
             await connection.execute("DROP TABLE votes")
             return True
 
-    async def _fetch(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
+    async def _fetch(self, connection: Connection, ballot_id: int) -> Ballot:
         if not is_row_id(ballot_id):
             raise BallotNotFound(f"no ballot {ballot_id}", ballot_id=ballot_id)
         cursor = await connection.execute("SELECT * FROM ballots WHERE id = ?", (ballot_id,))
@@ -207,7 +201,7 @@ class BallotStore(Store):
         else:
             self._open.pop(ballot.id, None)
 
-    async def _as_it_stands(self, connection: aiosqlite.Connection, ballot_id: int) -> Ballot:
+    async def _as_it_stands(self, connection: Connection, ballot_id: int) -> Ballot:
         """Inside a vote's transaction: the kept open ballot if its state and deadline on disk
         still say so (one narrow read), else the whole row, decoded."""
         kept = self._open.get(ballot_id)
@@ -236,7 +230,8 @@ class BallotStore(Store):
         if draft.election_round is not None and draft.kind is not BallotKind.SECRET:
             raise InvalidTransition("an election of a person is a secret ballot")
         async with self.database.transaction() as connection:
-            cursor = await connection.execute(
+            ballot_id = await inserted_id(
+                connection,
                 """INSERT INTO ballots (groupement_id, instance_id, meeting_id, question, kind,
                        mode, options, allow_vote_change, state, deadline_utc, created_by,
                        created_at_utc, election_round, decision_rule)
@@ -257,8 +252,7 @@ class BallotStore(Store):
                     None if draft.decision_rule is None else draft.decision_rule.value,
                 ),
             )
-            assert cursor.lastrowid is not None
-            return await self._fetch(connection, cursor.lastrowid)
+            return await self._fetch(connection, ballot_id)
 
     async def open(
         self,
@@ -475,7 +469,7 @@ class BallotStore(Store):
             return await self._fetch(connection, ballot_id), result
 
     @staticmethod
-    async def _number(connection: aiosqlite.Connection, ballot: Ballot, year: int) -> None:
+    async def _number(connection: Connection, ballot: Ballot, year: int) -> None:
         cursor = await connection.execute(
             """SELECT coalesce(max(deliberation_sequence), 0) + 1 FROM ballots
                WHERE groupement_id = ? AND deliberation_year = ?""",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -262,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="scrutin",
         description="Governance bodies of public purchasing consortia, on Telegram.",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="sqlite:///path/scrutin.db or postgresql://user@host:port/db "
+        "(SCRUTIN_DATABASE_URL; default: the SQLite file SCRUTIN_DATABASE_PATH)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _tally_commands(commands)
     _bot_commands(commands)
@@ -283,6 +290,9 @@ def _carried_out_by(target: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.database_url is not None:
+        # The option is the environment variable for this run: every command reads it there.
+        os.environ["SCRUTIN_DATABASE_URL"] = args.database_url
     try:
         return _carried_out_by(args.target)(args)
     except SettingsProblem as error:

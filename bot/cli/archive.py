@@ -7,10 +7,10 @@ import asyncio
 from pathlib import Path
 
 from bot.cli.common import fail, governance_of, load_settings
+from bot.cli.database import open_services
 from config.models import GovernanceLookupError
 from meetings.actions.archive import archive_of
 from meetings.archive.build import Archive
-from meetings.services import Services
 from meetings.wording.refusals import refusal
 from meetings.wording.typography import plain
 from voting.refusal import Refused
@@ -24,7 +24,7 @@ def archive(args: argparse.Namespace) -> int:
         return fail(f"unknown groupement {args.groupement!r}; known: {known}")
 
     async def build() -> Archive:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await archive_of(services, args.groupement, args.year, args.lang)
         finally:

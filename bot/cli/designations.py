@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeVar
 
 from bot.cli.common import fail, governance_of, load_settings
+from bot.cli.database import open_services
 from meetings.actions.actor import operator
 from meetings.actions.designate import board, designate, end_mandate
 from meetings.designation import ACT_WORDS
@@ -30,7 +31,7 @@ def _run(work: Callable[[Services], Awaitable[Done]]) -> Done:
     governance = governance_of(settings)
 
     async def run() -> Done:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await work(services)
         finally:

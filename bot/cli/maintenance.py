@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.cli.common import fail, load_settings
 from meetings.document_files import copy_documents, documents_directory
-from voting.db import BackupError, backup_database
+from voting.engines.sqlite_backup import BackupError, backup_database
 
 
 def backup(args: argparse.Namespace) -> int:

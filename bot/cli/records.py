@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.arguments import agenda_item, iso_moment
 from bot.cli.common import fail, governance_of, load_settings
+from bot.cli.database import open_services
 from bot.context import person_id_of
 from config.models import GovernanceLookupError
 from meetings.actions.actor import operator
@@ -72,7 +73,7 @@ def meeting_add(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def add() -> Planned:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             actor = operator(services, "scrutin meeting add")
             plan = _plan(args, services)
@@ -123,7 +124,7 @@ def meeting_note(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def note() -> AgendaNoted:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             actor = operator(services, "scrutin meeting note")
             return await note_agenda_item(services, actor, args.number, args.item, args.text)
@@ -147,7 +148,7 @@ def chart(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def render() -> bytes:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             ballot = await services.ballots.get(args.ballot_id)
             if ballot.result is None:
@@ -172,7 +173,7 @@ def export(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def build() -> dict[str, Any]:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await services.ballots.audit_file(args.ballot_id)
         finally:
@@ -193,7 +194,7 @@ def minutes(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def build() -> Minutes | ConsultationRecord:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await source_of(services, args.number, ballot=args.ballot)
         finally:
@@ -242,7 +243,7 @@ def extract(args: argparse.Namespace) -> int:
     governance = governance_of(settings)
 
     async def build() -> ExtractFile:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await extract_pdf(services, args.ballot_id, datetime.now(UTC))
         finally:
@@ -266,7 +267,7 @@ def admin_add(args: argparse.Namespace) -> int:
         return fail(f"unknown groupement(s) {unknown}; known: {sorted(governance.groupements)}")
 
     async def add() -> list[str]:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await add_coordinator(
                 services, chosen, person_id_of(args.user_id), args.name, "scrutin admin add"

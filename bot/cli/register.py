@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.cli.common import fail, governance_of, load_settings
+from bot.cli.database import open_services
 from meetings.actions.actor import Actor, operator
 from meetings.actions.membership import (
     CertificateFile,
@@ -44,7 +45,7 @@ def _run(work: Callable[[Services, Actor], Awaitable[_T]]) -> _T | int:
     governance = governance_of(settings)
 
     async def run() -> _T:
-        services = await Services.open(governance, settings.database_path)
+        services = await open_services(governance, settings)
         try:
             return await work(services, operator(services, OPERATOR))
         finally:
