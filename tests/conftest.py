@@ -22,6 +22,7 @@ from tests.botapi import fake_api, start_bot
 
 __all__ = ["fake_api", "start_bot"]  # fixtures of the tests that run `scrutin run` for real
 from tests.clock import FakeClock
+from tests.postgres_server import PostgresServer, unique_database_name
 
 GROUPEMENT = "ent-grand-est"
 GROUP_CHAT = -1001000000001
@@ -105,6 +106,23 @@ async def services(
 async def harness(services: Services, clock: FakeClock) -> AsyncIterator[OfflineHarness]:
     async with OfflineHarness(services, clock) as driven:
         yield driven
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1, started on first use and stopped (its files
+    removed) at the end of the session."""
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, empty database of its own for one test, dropped afterwards."""
+    name = unique_database_name()
+    url = postgres_server.create_database(name)
+    yield url
+    postgres_server.drop_database(name)
 
 
 def invitation_token(text: str) -> str:
