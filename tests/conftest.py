@@ -3,6 +3,8 @@ and the bot driven offline through ``Application.process_update``."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -72,27 +74,50 @@ def governance() -> Governance:
     return load_config_dir(default_config_dir())
 
 
-_DEV_PG = __import__("os").environ.get("DEV_PG")
-_DEV_COUNT = [0]
+ENGINES = tuple(os.environ.get("SCRUTIN_TEST_ENGINES", "sqlite,postgresql").split(","))
+"""The engines the storage and handler tests run on: both, unless a developer narrows it."""
 
 
-def _dev_target(tmp_path: Path) -> Path | str:
-    if not _DEV_PG:
-        return tmp_path / "scrutin.db"
-    import psycopg
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
-    _DEV_COUNT[0] += 1
-    name = f"t{__import__('os').getpid()}_{_DEV_COUNT[0]}"
-    with psycopg.connect(f"{_DEV_PG}/postgres", autocommit=True) as c:
-        c.execute(f"CREATE DATABASE {name}")
-    return f"{_DEV_PG}/{name}"
+
+@pytest.fixture(scope="session")
+def migrated_template(postgres_server: PostgresServer, governance: Governance) -> str:
+    """A database with every store's migrations applied, copied for each test: cheaper
+    than migrating each test's database from nothing."""
+    name = unique_database_name("template")
+    url = postgres_server.create_database(name)
+
+    async def migrate() -> None:
+        await (await Services.open(governance, url, documents=Path("unused"))).close()
+
+    asyncio.run(migrate())
+    return name
+
+
+@pytest.fixture
+def database(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path | str]:
+    """Where a test's database lives: a SQLite file, or a PostgreSQL database of its own."""
+    if engine == "sqlite":
+        yield tmp_path / "scrutin.db"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("migrated_template")
+    name = unique_database_name()
+    yield server.create_database(name, template=template)
+    server.drop_database(name)
 
 
 @pytest.fixture
 async def services(
-    tmp_path: Path, clock: FakeClock, governance: Governance
+    database: Path | str, tmp_path: Path, clock: FakeClock, governance: Governance
 ) -> AsyncIterator[Services]:
-    opened = await Services.open(governance, _dev_target(tmp_path), clock)
+    documents = tmp_path / "scrutin-documents"
+    opened = await Services.open(governance, database, clock, documents=documents)
     # Below the adapter, what would be sent is recorded; the harness connects the bot instead.
     opened.connect(RecordingNotifier())
     await opened.roster.add_coordinator(
