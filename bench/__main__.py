@@ -24,9 +24,12 @@ from bench.fanout import convocation
 from bench.publication import publication
 from bench.startup import startup
 from bench.tally import growth
-from bench.votes import burst
+from bench.votes import Burst, burst
+from tests.postgres_server import PostgresServer
 
 RESULTS = Path(__file__).with_name("results.json")
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+"""A server that keeps what it commits, as SQLite's file does: the tests' server does not."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,30 @@ def machine() -> dict[str, object]:
     }
 
 
+def _rate(bursts: Sequence[Burst], inserts: Sequence[float]) -> tuple[float, float]:
+    """The median burst's votes/s and the median baseline's inserts/s."""
+    rates = sorted(b.acked / b.seconds for b in bursts if b.seconds > 0)
+    return rates[len(rates) // 2], sorted(inserts)[len(inserts) // 2]
+
+
+async def _votes_on_postgres(directory: Path, sizes: Sizes) -> Row:
+    with PostgresServer(settings=DURABLE) as server:
+        url = server.create_database("bench")
+        bursts, inserts = await burst(directory, sizes.voters, sizes.burst_rounds, url)
+    rate, bare = _rate(bursts, inserts)
+    return Row(
+        f"Vote burst on PostgreSQL {server.server_version}: votes/s",
+        f"{rate:.0f}/s",
+        f"{bare:.0f} inserts/s",
+        rate / bare,
+        "≥ 0.5",
+        rate / bare >= 0.5,
+    )
+
+
 async def _votes(directory: Path, sizes: Sizes) -> list[Row]:
     bursts, inserts = await burst(directory / "votes", sizes.voters, sizes.burst_rounds)
-    rates = sorted(b.acked / b.seconds for b in bursts if b.seconds > 0)
-    rate, bare = rates[len(rates) // 2], sorted(inserts)[len(inserts) // 2]
+    rate, bare = _rate(bursts, inserts)
     middle = sorted(bursts, key=lambda b: b.ack_p99)[len(bursts) // 2]
     n = sizes.voters
     return [
@@ -230,6 +253,7 @@ async def run(sizes: Sizes) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="scrutin-bench-") as name:
         directory = Path(name)
         rows = await _votes(directory, sizes)
+        rows.append(await _votes_on_postgres(directory / "postgres", sizes))
         rows += await _fan_out(directory, sizes)
         rows += await _publication(directory, sizes)
         rows += await _tally(sizes)

@@ -109,9 +109,14 @@ async def seat_everyone(services: Services, count: int) -> None:
         await services.roster.accept(invitation.token, person, f"Maire {index + 1}", "fr")
 
 
-async def open_services(directory: Path, count: int, clock: Clock) -> Services:
-    """Services on a file database (the project's PRAGMAs) for ``count`` seated communes."""
+async def open_services(
+    directory: Path, count: int, clock: Clock, database: Path | str | None = None
+) -> Services:
+    """Services for ``count`` seated communes on ``database`` (a URL), by default a file
+    database with the project's PRAGMAs."""
     governance = write_communes(directory / "config", count)
-    services = await Services.open(governance, directory / "scrutin.db", clock)
+    services = await Services.open(
+        governance, database or directory / "scrutin.db", clock, documents=directory / "docs"
+    )
     await seat_everyone(services, count)
     return services

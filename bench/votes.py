@@ -6,7 +6,9 @@ participation message; the database is a file with the project's PRAGMAs. Update
 as the Application would: at most ``concurrent_updates`` at a time.
 
 The baseline is what the disk allows: single-row inserts, each in its own ``BEGIN IMMEDIATE``
-and ``COMMIT``, on a file database opened the same way.
+and ``COMMIT``, on a file database opened the same way. On PostgreSQL, the same burst runs on
+a database of a server on this machine, against single-row inserts, each in its own
+``BEGIN`` and ``COMMIT``, through the same driver on the same server.
 """
 
 from __future__ import annotations
@@ -76,17 +78,21 @@ async def _papers(services: Services, people: int) -> list[dict[str, Any]]:
         return [harness.papers_to(user_id(i))[-1] for i in range(people)]
 
 
-async def burst(directory: Path, people: int, rounds: int) -> tuple[list[Burst], list[float]]:
+async def burst(
+    directory: Path, people: int, rounds: int, database: str | None = None
+) -> tuple[list[Burst], list[float]]:
     """``rounds`` bursts on one ballot (each commune votes, then changes its vote), each
-    after a baseline burst of bare inserts: the bursts, and the baseline's inserts/s."""
-    services = await open_services(directory, people, utc_now)
+    after a baseline burst of bare inserts: the bursts, and the baseline's inserts/s.
+    On the SQLite file by default, or on the PostgreSQL ``database`` URL."""
+    services = await open_services(directory, people, utc_now, database)
+    bare = database or directory / "bare.db"
     try:
         papers = await _papers(services, people)
-        await bare_inserts(directory, people)  # warm-up
+        await bare_inserts(bare, people)  # warm-up
         results: list[Burst] = []
         baseline: list[float] = []
         for round_number in range(rounds):
-            baseline.append(await bare_inserts(directory, people))
+            baseline.append(await bare_inserts(bare, people))
             results.append(await _one_burst(services, papers, round_number))
         return results, baseline
     finally:
@@ -152,11 +158,13 @@ async def _one_burst(services: Services, papers: list[dict[str, Any]], number: i
     )
 
 
-async def bare_inserts(directory: Path, count: int) -> float:
+async def bare_inserts(target: Path | str, count: int) -> float:
     """Single-row inserts arriving as the presses do (``count`` within a second), each in
-    its own ``BEGIN IMMEDIATE`` ... ``COMMIT`` on a file database with the project's
-    PRAGMAs, one at a time: inserts per second from the first arrival to the last commit."""
-    database = await Database.open(directory / "bare.db")
+    its own transaction (``BEGIN IMMEDIATE`` on a file database with the project's PRAGMAs,
+    ``BEGIN`` on PostgreSQL) and ``COMMIT``, one at a time: inserts per second from the
+    first arrival to the last commit."""
+    database = await Database.open(target)
+    begin = "BEGIN IMMEDIATE" if database.dialect == "sqlite" else "BEGIN"
     turn = asyncio.Lock()
     try:
         connection = database.connection
@@ -167,7 +175,7 @@ async def bare_inserts(directory: Path, count: int) -> float:
         async def insert(index: int) -> None:
             await asyncio.sleep(index / count)
             async with turn:
-                await connection.execute("BEGIN IMMEDIATE")
+                await connection.execute(begin)
                 await connection.execute("INSERT INTO bare VALUES (?, ?)", (f"m{index}", "pour"))
                 await connection.execute("COMMIT")
             finished.append(time.perf_counter())

@@ -84,23 +84,22 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(postgres_server: PostgresServer, governance: Governance) -> str:
+def migrated_template(postgres_server: PostgresServer) -> str:
     """A database with every store's migrations applied, copied for each test: cheaper
     than migrating each test's database from nothing."""
     name = unique_database_name("template")
     url = postgres_server.create_database(name)
+    shipped = load_config_dir(default_config_dir())
 
     async def migrate() -> None:
-        await (await Services.open(governance, url, documents=Path("unused"))).close()
+        await (await Services.open(shipped, url, documents=Path("unused"))).close()
 
     asyncio.run(migrate())
     return name
 
 
 @pytest.fixture
-def database(
-    engine: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[Path | str]:
+def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
     """Where a test's database lives: a SQLite file, or a PostgreSQL database of its own."""
     if engine == "sqlite":
         yield tmp_path / "scrutin.db"

@@ -51,7 +51,7 @@ async def session(services: Services, clock: FakeClock) -> int:
 
 
 async def test_the_latest_note_of_an_item_counts_and_every_one_is_kept(
-    services: Services, clock: FakeClock, tmp_path: Path
+    services: Services, clock: FakeClock, database: Path | str
 ) -> None:
     meeting_id = await session(services, clock)
     store = services.meetings
@@ -68,7 +68,7 @@ async def test_the_latest_note_of_an_item_counts_and_every_one_is_kept(
     }
     assert notes[3].noted_at == START + timedelta(minutes=5)
     # Read back by another connection: on disk, and both versions of item 3 are kept.
-    other = await Database.open(tmp_path / "scrutin.db")
+    other = await Database.open(database)
     try:
         cursor = await other.connection.execute(
             "SELECT count(*) FROM agenda_notes WHERE position = 3"

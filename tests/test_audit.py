@@ -37,12 +37,12 @@ VOTES = [
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[BallotStore]:
-    database = await Database.open(tmp_path / "scrutin.db", FakeClock(START))
-    ballots = BallotStore(database)
+async def store(database: Path | str) -> AsyncIterator[BallotStore]:
+    opened = await Database.open(database, FakeClock(START))
+    ballots = BallotStore(opened)
     await ballots.migrate()
     yield ballots
-    await database.close()
+    await opened.close()
 
 
 async def exported(store: BallotStore, tmp_path: Path, **changes: Any) -> dict[str, Any]:

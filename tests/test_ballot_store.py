@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from tests.clock import FakeClock
@@ -26,7 +25,7 @@ from voting.ballot import (
     NotInElectorate,
     VoteChangeNotAllowed,
 )
-from voting.db import Database
+from voting.db import INTEGRITY_ERRORS, Database
 from voting.electorate import Electorate
 from voting.rules import BallotKind
 from voting.store import MIGRATIONS, BallotStore
@@ -41,12 +40,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path, clock: FakeClock) -> AsyncIterator[BallotStore]:
-    database = await Database.open(tmp_path / "scrutin.db", clock)
-    ballots = BallotStore(database)
+async def store(database: Path | str, clock: FakeClock) -> AsyncIterator[BallotStore]:
+    opened = await Database.open(database, clock)
+    ballots = BallotStore(opened)
     await ballots.migrate()
     yield ballots
-    await database.close()
+    await opened.close()
 
 
 def draft(**changes: object) -> BallotDraft:
@@ -199,36 +198,43 @@ async def test_written_consultation_needs_half_the_members_to_take_part(
     assert result.outcome is Outcome.ADOPTED and result.quorum.required_members == 5
 
 
-async def test_votes_are_on_disk_and_append_only(tmp_path: Path, clock: FakeClock) -> None:
-    path = tmp_path / "durable.db"
-    database = await Database.open(path, clock)
-    store = BallotStore(database)
+async def test_votes_are_on_disk_and_append_only(database: Path | str, clock: FakeClock) -> None:
+    first = await Database.open(database, clock)
+    store = BallotStore(first)
     await store.migrate()
     ballot_id = await opened(store)
     await store.cast(ballot_id, "region", "for", cast_by="tg:1")
-    await database.close()
+    await first.close()
 
     # A second, independent connection sees the acknowledged vote.
-    async with aiosqlite.connect(path) as raw:
-        cursor = await raw.execute(
+    second = await Database.open(database, clock)
+    try:
+        cursor = await second.reading.execute(
             "SELECT p.member_id, b.option FROM participation AS p "
             "JOIN ballot_box AS b ON b.id = p.entry_id"
         )
         assert [tuple(row) for row in await cursor.fetchall()] == [("region", "for")]
-        with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
-            await raw.execute("UPDATE ballot_box SET option = 'against'")
-        with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
-            await raw.execute("DELETE FROM ballot_box")
+        for change in ("UPDATE ballot_box SET option = 'against'", "DELETE FROM ballot_box"):
+            with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
+                async with second.transaction() as connection:
+                    await connection.execute(change)
+    finally:
+        await second.close()
 
 
-async def test_migrations_run_once(tmp_path: Path, clock: FakeClock) -> None:
-    path = tmp_path / "twice.db"
-    for expected in (list(range(1, len(MIGRATIONS) + 1)), []):
-        database = await Database.open(path, clock)
-        assert await database.migrate("voting", MIGRATIONS) == expected
-        cursor = await database.connection.execute("PRAGMA journal_mode")
-        assert (await cursor.fetchone())[0] == "wal"  # type: ignore[index]
-        await database.close()
+async def test_migrations_run_once(postgres_url: str, tmp_path: Path, clock: FakeClock) -> None:
+    for target in (tmp_path / "twice.db", postgres_url):
+        for expected in (list(range(1, len(MIGRATIONS) + 1)), []):
+            database = await Database.open(target, clock)
+            assert await database.migrate("voting", MIGRATIONS) == expected
+            await database.close()
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path: Path, clock: FakeClock) -> None:
+    database = await Database.open(tmp_path / "wal.db", clock)
+    cursor = await database.connection.execute("PRAGMA journal_mode")
+    assert (await cursor.fetchone())[0] == "wal"  # type: ignore[index]
+    await database.close()
 
 
 async def test_concurrent_votes_and_a_close_take_turns(store: BallotStore) -> None:

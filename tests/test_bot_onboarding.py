@@ -61,7 +61,8 @@ async def invitation(harness: OfflineHarness, arguments: str) -> str:
 
 async def invitation_rows(services: Services) -> list[tuple[str, str, str, str | None]]:
     cursor = await services.database.connection.execute(
-        "SELECT member_id, role, created_by, used_by FROM invitations ORDER BY rowid"
+        "SELECT member_id, role, created_by, used_by FROM invitations "
+        "ORDER BY created_at_utc, member_id, role"
     )
     return [(row[0], row[1], row[2], row[3]) for row in await cursor.fetchall()]
 

@@ -64,6 +64,12 @@ async def full_scans(database: Database, statements: list[str]) -> dict[str, str
 
 
 @pytest.fixture
+def engine() -> str:
+    """Statement traces and query plans are SQLite's."""
+    return "sqlite"
+
+
+@pytest.fixture
 def decodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], int]]:
     """How many ballot rows the store has decoded from the database since the test began."""
     count = 0

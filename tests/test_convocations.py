@@ -42,7 +42,7 @@ from tests.steps import (
     person_of,
     planned,
 )
-from voting.db import Database
+from voting.db import INTEGRITY_ERRORS, Database
 
 REASON = "Attribution du marché avant la clôture de l'exercice"
 
@@ -277,7 +277,7 @@ async def test_each_sending_is_stored_with_its_date_and_its_deliveries(
     await store.record_deliveries(second.id, rows)
     assert await store.deliveries(second.id) == rows
     assert await store.deliveries(first.id) == []
-    with pytest.raises(Exception, match="CHECK"):
+    with pytest.raises(INTEGRITY_ERRORS, match=r"(?i)check"):
         await store.record_deliveries(
             second.id, [ConvocationDelivery("aube", False, "tg:9", None, None)]
         )

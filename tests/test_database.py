@@ -1,5 +1,6 @@
-"""The shared database on a real SQLite file: a transaction opened inside another joins it,
-so an action's writes to several stores commit or roll back together."""
+"""The shared database, on a real SQLite file and on a real PostgreSQL server: a transaction
+opened inside another joins it, so an action's writes to several stores commit or roll back
+together; transactions take turns, within a process and between processes."""
 
 from __future__ import annotations
 
@@ -13,25 +14,25 @@ from voting.db import Database, Store
 
 class Notes(Store):
     COMPONENT = "notes"
-    MIGRATIONS = ("CREATE TABLE notes (text TEXT NOT NULL);",)
+    MIGRATIONS = ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);",)
 
     async def add(self, text: str) -> None:
         async with self.database.transaction() as connection:
             await connection.execute("INSERT INTO notes (text) VALUES (?)", (text,))
 
     async def texts(self) -> list[str]:
-        cursor = await self._reader.execute("SELECT text FROM notes ORDER BY rowid")
+        cursor = await self._reader.execute("SELECT text FROM notes ORDER BY id")
         return [row[0] for row in await cursor.fetchall()]
 
 
-async def notes_on(path: Path) -> Notes:
+async def notes_on(path: Path | str) -> Notes:
     notes = Notes(await Database.open(path))
     await notes.migrate()
     return notes
 
 
-async def test_a_nested_transaction_joins_the_outer_one(tmp_path: Path) -> None:
-    notes = await notes_on(tmp_path / "db.sqlite")
+async def test_a_nested_transaction_joins_the_outer_one(database: Path | str) -> None:
+    notes = await notes_on(database)
     async with notes.database.transaction():
         await notes.add("convocation")
         await notes.add("reminder")
@@ -41,8 +42,8 @@ async def test_a_nested_transaction_joins_the_outer_one(tmp_path: Path) -> None:
     await notes.database.close()
 
 
-async def test_a_failure_rolls_back_every_joined_write(tmp_path: Path) -> None:
-    notes = await notes_on(tmp_path / "db.sqlite")
+async def test_a_failure_rolls_back_every_joined_write(database: Path | str) -> None:
+    notes = await notes_on(database)
     with pytest.raises(RuntimeError):
         async with notes.database.transaction():
             await notes.add("convocation")
@@ -52,8 +53,8 @@ async def test_a_failure_rolls_back_every_joined_write(tmp_path: Path) -> None:
     await notes.database.close()
 
 
-async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
-    notes = await notes_on(tmp_path / "db.sqlite")
+async def test_concurrent_transactions_take_turns(database: Path | str) -> None:
+    notes = await notes_on(database)
     started = asyncio.Event()
 
     async def slow() -> None:
@@ -73,8 +74,8 @@ async def test_concurrent_transactions_take_turns(tmp_path: Path) -> None:
     await notes.database.close()
 
 
-async def test_migrations_run_once(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite"
+async def test_migrations_run_once(database: Path | str) -> None:
+    path = database
     notes = await notes_on(path)
     await notes.add("kept")
     await notes.database.close()
@@ -83,8 +84,8 @@ async def test_migrations_run_once(tmp_path: Path) -> None:
     await reopened.database.close()
 
 
-async def test_other_tasks_read_only_what_is_committed(tmp_path: Path) -> None:
-    notes = await notes_on(tmp_path / "db.sqlite")
+async def test_other_tasks_read_only_what_is_committed(database: Path | str) -> None:
+    notes = await notes_on(database)
     written = asyncio.Event()
     seen: list[list[str]] = []
 
@@ -106,3 +107,23 @@ async def test_other_tasks_read_only_what_is_committed(tmp_path: Path) -> None:
     assert seen == [[]]
     assert await notes.texts() == []
     await notes.database.close()
+
+
+async def test_two_processes_check_and_write_in_turns(database: Path | str) -> None:
+    """Two replicas on one database: each reads how many notes there are and writes the
+    next number; a transaction that read the count is never interleaved with the other's."""
+    replicas = [await notes_on(database), await notes_on(database)]
+
+    async def next_number(notes: Notes) -> None:
+        for _ in range(5):
+            async with notes.database.transaction() as connection:
+                cursor = await connection.execute("SELECT count(*) FROM notes")
+                row = await cursor.fetchone()
+                assert row is not None
+                await asyncio.sleep(0)
+                await connection.execute("INSERT INTO notes (text) VALUES (?)", (str(row[0]),))
+
+    await asyncio.gather(*(next_number(notes) for notes in replicas))
+    assert sorted(await replicas[0].texts(), key=int) == [str(n) for n in range(10)]
+    for notes in replicas:
+        await notes.database.close()

@@ -32,15 +32,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def database(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Database]:
-    opened_database = await Database.open(tmp_path / "numbers.db", clock)
-    yield opened_database
-    await opened_database.close()
+async def opened_database(database: Path | str, clock: FakeClock) -> AsyncIterator[Database]:
+    opened = await Database.open(database, clock)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
-async def store(database: Database) -> BallotStore:
-    ballots = BallotStore(database)
+async def store(opened_database: Database) -> BallotStore:
+    ballots = BallotStore(opened_database)
     await ballots.migrate()
     return ballots
 
@@ -100,12 +100,10 @@ async def test_a_motion_without_quorum_takes_no_number(
     assert ballot.deliberation is None
 
 
-async def test_the_number_is_on_disk(
-    store: BallotStore, database: Database, tmp_path: Path
-) -> None:
+async def test_the_number_is_on_disk(store: BallotStore, database: Path | str) -> None:
     ballot_id = await decided(store)
 
-    reopened = await Database.open(tmp_path / "numbers.db")
+    reopened = await Database.open(database)
     try:
         again = BallotStore(reopened)
         assert (await again.get(ballot_id)).reference == "COGOUV-2026-01"

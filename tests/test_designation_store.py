@@ -26,11 +26,11 @@ MEMBERS = frozenset({"meuse", "aube", "vosges"})
 
 
 @pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    return tmp_path / "designations.db"
+def database_path(database: Path | str) -> Path | str:
+    return database
 
 
-async def opened(path: Path, clock: FakeClock) -> tuple[Database, DesignationStore, Roster]:
+async def opened(path: Path | str, clock: FakeClock) -> tuple[Database, DesignationStore, Roster]:
     database = await Database.open(path, clock)
     store, roster = DesignationStore(database), Roster(database)
     await store.migrate()
@@ -40,7 +40,7 @@ async def opened(path: Path, clock: FakeClock) -> tuple[Database, DesignationSto
 
 @pytest.fixture
 async def stores(
-    database_path: Path, clock: FakeClock
+    database_path: Path | str, clock: FakeClock
 ) -> AsyncIterator[tuple[DesignationStore, Roster]]:
     database, store, roster = await opened(database_path, clock)
     yield store, roster

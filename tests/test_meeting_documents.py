@@ -150,7 +150,7 @@ def test_files_are_stored_once_under_their_digest_and_checked_when_read(tmp_path
 
 
 async def test_documents_and_deliveries_survive_a_restart(
-    tmp_path: Path, services: Services, clock: FakeClock
+    tmp_path: Path, database: Path | str, services: Services, clock: FakeClock
 ) -> None:
     clock.now = AT
     meeting = await planned(services, MEETING_DAY)
@@ -163,7 +163,9 @@ async def test_documents_and_deliveries_survive_a_restart(
     assert await services.documents.mark_received(attached.document.id, "tg:aube", AT)
     assert not await services.documents.mark_received(attached.document.id, "tg:marne", AT)
 
-    reopened = await Services.open(services.governance, tmp_path / "scrutin.db", clock)
+    reopened = await Services.open(
+        services.governance, database, clock, documents=tmp_path / "scrutin-documents"
+    )
     try:
         (found,) = await reopened.documents.of_meeting(meeting.id)
         assert found == attached.document
@@ -294,6 +296,7 @@ async def test_the_signed_minutes_are_kept_with_the_closed_meeting(
 # --- backup ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("engine", ["sqlite"])  # scrutin backup copies a SQLite file
 async def test_scrutin_backup_copies_the_documents_beside_the_copy(
     tmp_path: Path,
     services: Services,

@@ -545,7 +545,11 @@ async def test_departures_are_kept_with_their_times_and_attendance_replays(
 
 
 async def test_attendance_reads_the_same_after_a_restart(
-    services: Services, store: MeetingStore, clock: FakeClock, meeting: Meeting, tmp_path: Path
+    services: Services,
+    store: MeetingStore,
+    clock: FakeClock,
+    meeting: Meeting,
+    database: Path | str,
 ) -> None:
     await answer(store, meeting.id, "moselle", ReplyKind.VIDEO)
     await store.open_session(meeting.id, frozenset())
@@ -555,7 +559,7 @@ async def test_attendance_reads_the_same_after_a_restart(
     await store.record(meeting.id, "moselle", arrived=True, recorded_by=SECRETARY, by_video=True)
     before = await store.attendance(meeting.id)
 
-    reopened = await Services.open(services.governance, tmp_path / "scrutin.db", clock)
+    reopened = await Services.open(services.governance, database, clock)
     try:
         assert await reopened.meetings.attendance(meeting.id) == before
     finally:

@@ -469,7 +469,11 @@ async def test_the_fonts_are_embedded(services: Services, clock: FakeClock) -> N
 
 
 async def test_only_the_generation_time_differs_between_two_renderings(
-    services: Services, clock: FakeClock, governance: Governance, tmp_path: Path
+    services: Services,
+    clock: FakeClock,
+    governance: Governance,
+    tmp_path: Path,
+    database: Path | str,
 ) -> None:
     held = await held_meeting(services, clock)
     minutes = await minutes_of(services, held.meeting.id)
@@ -498,7 +502,9 @@ async def test_only_the_generation_time_differs_between_two_renderings(
 
     # The same database read by another process, at another time, gives the same bytes.
     clock.advance(timedelta(days=3))
-    reopened = await Services.open(governance, tmp_path / "scrutin.db", clock)
+    reopened = await Services.open(
+        governance, database, clock, documents=tmp_path / "scrutin-documents"
+    )
     try:
         assert rendered(await minutes_of(reopened, held.meeting.id)) == first
     finally:

@@ -305,9 +305,9 @@ async def test_a_late_reminder_that_still_serves_is_sent(
 
 @pytest.fixture
 async def first_run(
-    tmp_path: Path, governance: Governance, clock: FakeClock
+    database: Path | str, tmp_path: Path, governance: Governance, clock: FakeClock
 ) -> AsyncIterator[Services]:
-    opened = await Services.open(governance, tmp_path / "restart.db", clock)
+    opened = await Services.open(governance, database, clock, documents=tmp_path)
     try:
         yield opened
     finally:
@@ -341,7 +341,11 @@ def handled_once(reminder: Reminder) -> bool:
 
 
 async def test_each_reminder_is_handled_exactly_once_across_a_restart(
-    tmp_path: Path, governance: Governance, clock: FakeClock, first_run: Services
+    database: Path | str,
+    tmp_path: Path,
+    governance: Governance,
+    clock: FakeClock,
+    first_run: Services,
 ) -> None:
     services = first_run
     reminders = services.reminders
@@ -377,7 +381,7 @@ async def test_each_reminder_is_handled_exactly_once_across_a_restart(
     await services.close()
     restart = utc(2026, 12, 27, 9)
     clock.now = restart
-    second_run = await Services.open(governance, tmp_path / "restart.db", clock)
+    second_run = await Services.open(governance, database, clock, documents=tmp_path)
     try:
         reminders = second_run.reminders
         work = await reminders.due()
@@ -442,7 +446,7 @@ async def test_each_reminder_is_handled_exactly_once_across_a_restart(
 
     # Reopening once more, a minute later, changes nothing.
     clock.advance(timedelta(minutes=1))
-    third_run = await Services.open(governance, tmp_path / "restart.db", clock)
+    third_run = await Services.open(governance, database, clock, documents=tmp_path)
     try:
         work = await third_run.reminders.due()
         assert work.to_send == [] and work.dropped == []

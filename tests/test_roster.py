@@ -34,12 +34,12 @@ MEMBERS = frozenset({"region-grand-est", "cea", "moselle", "meuse", "vosges"})
 
 
 @pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    return tmp_path / "roster.db"
+def database_path(database: Path | str) -> Path | str:
+    return database
 
 
 @pytest.fixture
-async def roster(database_path: Path, clock: FakeClock) -> AsyncIterator[Roster]:
+async def roster(database_path: Path | str, clock: FakeClock) -> AsyncIterator[Roster]:
     database = await Database.open(database_path, clock)
     opened = Roster(database)
     await opened.migrate()
@@ -193,7 +193,7 @@ async def test_one_person_does_not_represent_two_members_of_a_groupement(
 
 
 async def test_the_roster_survives_a_restart(
-    roster: Roster, database_path: Path, clock: FakeClock
+    roster: Roster, database_path: Path | str, clock: FakeClock
 ) -> None:
     seat = await seat_for(roster, "meuse", Role.TITULAIRE, "tg:1")
     await roster.add_coordinator(G, COORD, "Claire", added_by="tests")

@@ -15,11 +15,11 @@ OPENED = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
 
 
 async def test_what_the_session_adds_is_kept_across_a_restart(
-    tmp_path: Path, governance: Governance
+    database: Path | str, tmp_path: Path, governance: Governance
 ) -> None:
-    path = tmp_path / "scrutin.db"
+    path = database
     clock = FakeClock(OPENED)
-    services = await Services.open(governance, path, clock)
+    services = await Services.open(governance, path, clock, documents=tmp_path)
     sessions = services.sessions
     assert await sessions.chair_designation(1) is None
     await sessions.designate_chair(1, "cea", "Paul Martin", designated_by="tg:1001")
@@ -32,7 +32,7 @@ async def test_what_the_session_adds_is_kept_across_a_restart(
     await sessions.record_proxy(1, "aube", None, recorded_by="tg:1001")
     await services.close()
 
-    reopened = await Services.open(governance, path, clock)
+    reopened = await Services.open(governance, path, clock, documents=tmp_path)
     sessions = reopened.sessions
     latest = await sessions.chair_designation(1)
     assert latest is not None

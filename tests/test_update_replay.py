@@ -74,12 +74,17 @@ def kind_of(update: Update) -> str:
     return text.split()[0].split("@")[0] if text.startswith("/") else "form message"
 
 
+TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+    "ORDER BY tablename",
+}
+
+
 async def dump(services: Services) -> Dump:
     """Every row of every table, as committed."""
     reader = services.database.reading
-    cursor = await reader.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-    )
+    cursor = await reader.execute(TABLES[services.database.dialect])
     tables = [row[0] for row in await cursor.fetchall()]
     everything: Dump = {}
     for table in tables:

@@ -27,6 +27,7 @@ Only files that define a :class:`Store` (and the engines) run SQL.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -34,11 +35,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+import psycopg
+
 from voting.engines.base import Connection, Cursor, Engine, Parameters, Row
 from voting.engines.postgres import PostgresEngine, is_postgres_url
 from voting.engines.sqlite import SqliteEngine
 
-__all__ = ["Connection", "Cursor", "Database", "Row", "Store"]
+__all__ = ["INTEGRITY_ERRORS", "Connection", "Cursor", "Database", "Row", "Store"]
+
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
+"""What either engine raises for a broken constraint (a unique key, an append-only table)."""
 
 Clock = Callable[[], datetime]
 CommitHook = Callable[[Connection], Awaitable[None]]
