@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -148,3 +149,36 @@ async def test_scrutin_backup_on_the_command_line(
     assert capsys.readouterr().err == (
         f"scrutin: backup: {tmp_path / 'scrutin.db'} is the database itself; choose another path\n"
     )
+
+
+def test_scrutin_backup_names_pg_dump_for_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "nightly.db"
+    status = main(
+        ["--database-url", "postgresql://scrutin@127.0.0.1:1/scrutin", "backup", str(copy)]
+    )
+    assert status == 2
+    assert "back up PostgreSQL with pg_dump" in capsys.readouterr().err
+    assert not copy.exists()
+
+
+def test_a_sqlite_url_is_backed_up_like_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "by-url.db"
+    sqlite3.connect(database).close()
+    copy = tmp_path / "copy.db"
+    assert main(["--database-url", f"sqlite:///{database}", "backup", str(copy)]) == 0
+    assert f"backup of {database} written to {copy}" in capsys.readouterr().out
+
+
+def test_an_unknown_database_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", "mysql://root@localhost/scrutin", "backup", "x.db"]) == 2
+    assert "expected sqlite:///path/scrutin.db or postgresql://" in capsys.readouterr().err
+
+
+def test_the_option_does_not_outlive_its_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCRUTIN_DATABASE_URL", raising=False)
+    main(["--database-url", "postgresql://scrutin@127.0.0.1:1/scrutin", "backup", "x.db"])
+    assert "SCRUTIN_DATABASE_URL" not in os.environ

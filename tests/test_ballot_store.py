@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -258,3 +259,33 @@ async def test_concurrent_votes_and_a_close_take_turns(store: BallotStore) -> No
     history = [v.member_id for v in await store.history(ballot_id)]
     assert isinstance(late_vote, BallotNotOpen) or "vosges" in history
     assert len(history) == len(members) + (0 if isinstance(late_vote, BallotNotOpen) else 1)
+
+
+async def test_votes_on_one_replica_racing_the_close_on_another(
+    database: Path | str, clock: FakeClock
+) -> None:
+    """Two processes on one database: each vote is counted in the closed ballot, or
+    refused because the ballot is closed; never acknowledged and left out."""
+    voting = BallotStore(await Database.open(database, clock))
+    closing = BallotStore(await Database.open(database, clock))
+    for store in (voting, closing):
+        await store.migrate()
+    ballot_id = await opened(voting)
+
+    async def vote(member: str) -> str | None:
+        try:
+            await voting.cast(ballot_id, member, "for", cast_by=f"tg:{member}")
+        except BallotNotOpen:
+            return None
+        return member
+
+    presses = [asyncio.create_task(vote(member)) for member in WEIGHTS_2022]
+    # The close comes once a few votes are in, while the others are on their way.
+    await asyncio.wait(presses[:3])
+    _ballot, result = await closing.close(ballot_id)
+    acknowledged = {member for member in await asyncio.gather(*presses) if member}
+    assert {v.member_id for v in await closing.history(ballot_id)} == acknowledged
+    assert result.totals["for"].heads == len(acknowledged)
+    assert result.totals["for"].weight == sum(WEIGHTS_2022[m] for m in acknowledged)
+    for store in (voting, closing):
+        await store.database.close()

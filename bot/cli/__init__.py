@@ -12,7 +12,8 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from bot.cli.common import EXIT_INVALID, SettingsProblem, fail
@@ -258,6 +259,9 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
+DATABASE_URL = "SCRUTIN_DATABASE_URL"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scrutin",
@@ -290,9 +294,29 @@ def _carried_out_by(target: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.database_url is not None:
-        # The option is the environment variable for this run: every command reads it there.
-        os.environ["SCRUTIN_DATABASE_URL"] = args.database_url
+    with _database_url(args.database_url):
+        return _carried_out(args)
+
+
+@contextmanager
+def _database_url(url: str | None) -> Iterator[None]:
+    """The option is the environment variable for this command: every command reads it
+    there. Restored after, for a caller that goes on (a test)."""
+    if url is None:
+        yield
+        return
+    before = os.environ.get(DATABASE_URL)
+    os.environ[DATABASE_URL] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DATABASE_URL, None)
+        else:
+            os.environ[DATABASE_URL] = before
+
+
+def _carried_out(args: argparse.Namespace) -> int:
     try:
         return _carried_out_by(args.target)(args)
     except SettingsProblem as error:
