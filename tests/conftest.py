@@ -98,7 +98,9 @@ def migrated_template(postgres_server: PostgresServer, governance: Governance) -
 
 
 @pytest.fixture
-def database(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path | str]:
+def database(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path | str]:
     """Where a test's database lives: a SQLite file, or a PostgreSQL database of its own."""
     if engine == "sqlite":
         yield tmp_path / "scrutin.db"
