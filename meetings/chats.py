@@ -198,6 +198,16 @@ class Chats(Store):
         )
         return [MeetingPost(r[0], r[1], r[2]) for r in await cursor.fetchall()]
 
+    async def posted_showing(self, posts: Sequence[tuple[int, int]], version: int) -> None:
+        """Live messages just posted, as (chat id, message id), showing figures of
+        ``version``: no edit of the same figures follows."""
+        async with self.database.transaction() as connection:
+            await connection.executemany(
+                "INSERT INTO live_edits (chat_id, message_id, shown_version) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id, message_id) DO NOTHING",
+                [(chat, message, version) for chat, message in posts],
+            )
+
     async def claim_edit(
         self, chat_id: int, message_id: int, version: int, sender: str, lease: timedelta
     ) -> EditClaim:

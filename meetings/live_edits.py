@@ -107,6 +107,8 @@ class SharedEdits:
 class _Outcome(Enum):
     DONE = "done"
     """Sent, or nothing to send."""
+    SKIPPED = "skipped"
+    """The message already shows these figures: nothing went out, the chat's pace is not spent."""
     FAILED = "failed"
     AGAIN = "again"
     """Another replica was sending: try again shortly, not a failure."""
@@ -267,7 +269,7 @@ class LiveEdits:
     async def _send(self, chat: _Chat) -> None:
         posted = next(iter(chat.stale))
         entry = chat.stale.pop(posted)
-        chat.next_at = self.scheduler.now() + self.interval
+        unspent, chat.next_at = chat.next_at, self.scheduler.now() + self.interval
         try:
             outcome = await self._bring_up_to_date(posted, entry.render)
         except Exception:
@@ -275,7 +277,9 @@ class LiveEdits:
             outcome = _Outcome.FAILED
         finally:
             chat.sending = None
-        if outcome is _Outcome.DONE:
+        if outcome is _Outcome.SKIPPED:
+            chat.next_at = unspent
+        if outcome in (_Outcome.DONE, _Outcome.SKIPPED):
             chat.failures = 0
         elif outcome is _Outcome.AGAIN:
             self._again(chat, posted, entry)
@@ -292,7 +296,7 @@ class LiveEdits:
             return _Outcome.DONE if await self._edit(posted, message) else _Outcome.FAILED
         claim = await self._claims.claim(posted, rendered.version)
         if claim is EditClaim.OUTDATED:
-            return _Outcome.DONE
+            return _Outcome.SKIPPED
         if claim is EditClaim.BUSY:
             return _Outcome.AGAIN
         try:

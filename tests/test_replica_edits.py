@@ -211,3 +211,15 @@ async def test_an_edit_with_figures_already_shown_is_not_sent_again(
     replicas.b.live.stale(posted, participation_render(replicas.b, ballot))
     await replicas.b.live.settle()
     assert len(replicas.screen.landed) == 1
+
+
+async def test_the_message_as_posted_needs_no_edit_until_the_figures_move(
+    replicas: Replicas,
+) -> None:
+    ballot, _posted = await opened_with_group(replicas)
+    await refresh_participation(replicas.b, ballot)  # a restart of B, say: nobody voted yet
+    await replicas.b.live.settle()
+    assert replicas.screen.landed == []
+    await voted(replicas.b, ballot, members(ballot)[0])
+    await replicas.b.live.settle()
+    assert replicas.screen.landed == [await newest(replicas, ballot)]

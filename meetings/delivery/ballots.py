@@ -124,11 +124,14 @@ def figures_version(ballot: Ballot, counted: Participation) -> int:
 
 async def post_participation(services: Services, ballot: Ballot) -> None:
     """The group's live participation message, remembered so that each vote edits it."""
-    message = (await _participation(services, ballot)).message
+    figures = await _participation(services, ballot)
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
-    sent = await fan_out(groups, lambda chat: services.notifier.send(Group(chat.chat_id), message))
+    sent = await fan_out(
+        groups, lambda chat: services.notifier.send(Group(chat.chat_id), figures.message)
+    )
     kept = [(posted.chat_id, posted.message_id, None) for posted in sent if posted is not None]
     await services.chats.remember_posts(ballot.id, "participation", kept)
+    await services.chats.posted_showing([(c, m) for c, m, _none in kept], figures.version)
 
 
 async def refresh_participation(services: Services, ballot: Ballot) -> None:
