@@ -223,3 +223,24 @@ async def test_the_message_as_posted_needs_no_edit_until_the_figures_move(
     await voted(replicas.b, ballot, members(ballot)[0])
     await replicas.b.live.settle()
     assert replicas.screen.landed == [await newest(replicas, ballot)]
+
+
+async def test_an_edit_slower_than_its_lease_is_followed_by_the_newest_figures(
+    replicas: Replicas, clock: FakeClock
+) -> None:
+    ballot, _posted = await opened_with_group(replicas)
+    first, second = members(ballot)[:2]
+    replicas.transport(replicas.a).hold()
+    await voted(replicas.a, ballot, first)
+    await replicas.transport(replicas.a).arrived.wait()
+    clock.advance(SENDING_LEASE)  # A's edit hangs on the network past its claim
+    await voted(replicas.b, ballot, second)
+    await replicas.b.live.settle()
+    replicas.transport(replicas.a).released.set()  # ...and lands after B's newer one
+    await replicas.a.live.settle()
+    assert "1/" in (replicas.screen.shown or "")
+    clock.advance(timedelta(seconds=GROUP_EDIT_INTERVAL))
+    await replicas.a.live.settle()
+    await replicas.b.live.settle()
+    assert replicas.screen.shown == await newest(replicas, ballot)
+    assert "2/" in replicas.screen.landed[-1]
