@@ -4,14 +4,21 @@ A coordinator binds a group chat to a groupement (optionally to one instance):
 announcements and results go there. The bot also remembers the messages it
 posted for a ballot (the group's live participation, each voter's paper) so
 that it can edit them later, even after a restart.
+
+Several replicas may edit one live message: each edit claims the message first
+(:meth:`Chats.claim_edit`), with the version of the figures it carries. The claim is a
+conditional UPDATE, so that the message only ever moves to newer figures and one replica at a
+time sends; its lease expires, so that a replica killed while sending blocks nobody for long.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
 
-from voting.db import Store, to_db_time
+from voting.db import Connection, Store, to_db_time
 
 COMPONENT = "bot"
 
@@ -42,7 +49,31 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (meeting_id, chat_id, message_id)
     );
     """,
+    """
+    CREATE TABLE live_edits (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        shown_version INTEGER NOT NULL,
+        sender TEXT,
+        lease_until_utc TEXT,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    """,
 )
+
+UNKNOWN_VERSION = -1
+"""What a message shows before any edit, or when no one knows: any figures may replace it."""
+
+
+class EditClaim(Enum):
+    """What a replica may do with the edit it rendered."""
+
+    SEND = "send"
+    """The message is its to edit until the lease ends."""
+    OUTDATED = "outdated"
+    """The message already shows these figures or newer ones: the edit is dropped."""
+    BUSY = "busy"
+    """Another replica is sending an edit: try again shortly, with the figures of then."""
 
 
 @dataclass(frozen=True)
@@ -166,3 +197,86 @@ class Chats(Store):
             (meeting_id,),
         )
         return [MeetingPost(r[0], r[1], r[2]) for r in await cursor.fetchall()]
+
+    async def posted_showing(self, posts: Sequence[tuple[int, int]], version: int) -> None:
+        """Live messages just posted, as (chat id, message id), showing figures of
+        ``version``: no edit of the same figures follows."""
+        async with self.database.transaction() as connection:
+            await connection.executemany(
+                "INSERT INTO live_edits (chat_id, message_id, shown_version) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id, message_id) DO NOTHING",
+                [(chat, message, version) for chat, message in posts],
+            )
+
+    async def claim_edit(
+        self, chat_id: int, message_id: int, version: int, sender: str, lease: timedelta
+    ) -> EditClaim:
+        """Take the message for ``sender``'s edit showing figures of ``version``, if it shows
+        older ones and no other sender's lease runs; the lease ends after ``lease``."""
+        now = self._now
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO live_edits (chat_id, message_id, shown_version) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id, message_id) DO NOTHING",
+                (chat_id, message_id, UNKNOWN_VERSION),
+            )
+            cursor = await connection.execute(
+                """UPDATE live_edits SET sender = ?, lease_until_utc = ?
+                   WHERE chat_id = ? AND message_id = ? AND shown_version < ?
+                     AND (sender IS NULL OR sender = ? OR lease_until_utc <= ?)""",
+                (
+                    sender,
+                    to_db_time(now + lease),
+                    chat_id,
+                    message_id,
+                    version,
+                    sender,
+                    to_db_time(now),
+                ),
+            )
+            if cursor.rowcount == 1:
+                return EditClaim.SEND
+            shown = await self._shown_version(connection, chat_id, message_id)
+            return EditClaim.OUTDATED if shown >= version else EditClaim.BUSY
+
+    async def edit_shown(self, chat_id: int, message_id: int, version: int, sender: str) -> bool:
+        """``sender``'s edit reached the chat: record its version and end the lease. False if
+        the lease had ended and another sender took the message: which edit landed last is
+        then unknown, so the message is marked as showing unknown figures, for the next claim
+        to send the newest again."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                """UPDATE live_edits SET shown_version = ?, sender = NULL, lease_until_utc = NULL
+                   WHERE chat_id = ? AND message_id = ? AND sender = ?""",
+                (version, chat_id, message_id, sender),
+            )
+            if cursor.rowcount == 1:
+                return True
+            await connection.execute(
+                """UPDATE live_edits SET shown_version = ?, sender = NULL, lease_until_utc = NULL
+                   WHERE chat_id = ? AND message_id = ?""",
+                (UNKNOWN_VERSION, chat_id, message_id),
+            )
+            return False
+
+    async def release_edit(self, chat_id: int, message_id: int, sender: str) -> None:
+        """``sender``'s edit did not reach the chat: the message is free for the next one."""
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                """UPDATE live_edits SET sender = NULL, lease_until_utc = NULL
+                   WHERE chat_id = ? AND message_id = ? AND sender = ?""",
+                (chat_id, message_id, sender),
+            )
+
+    async def shown_version(self, chat_id: int, message_id: int) -> int:
+        """The version of the figures the message was last recorded showing."""
+        return await self._shown_version(self._reader, chat_id, message_id)
+
+    @staticmethod
+    async def _shown_version(connection: Connection, chat_id: int, message_id: int) -> int:
+        cursor = await connection.execute(
+            "SELECT shown_version FROM live_edits WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        row = await cursor.fetchone()
+        return UNKNOWN_VERSION if row is None else int(row[0])

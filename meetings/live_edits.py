@@ -12,6 +12,13 @@ A failed edit (the chat's limit, a bot removed from the group, the network) lose
 votes are on disk. The message is marked stale again and tried after a growing pause, then left
 alone after :data:`ATTEMPTS` failures in a row until it changes again.
 
+Several replicas share the work through the database (:class:`SharedEdits`): a render may
+carry the version of the figures it shows (:class:`Versioned`), a number that only grows. Before
+sending, a replica claims the message with that version: a message that already shows these
+figures or newer ones is left alone, and one another replica is sending to is tried again after
+a short pause, rendered anew. So the message is edited by whichever replica has the latest
+figures, and older figures never replace newer ones.
+
 Time comes from a :class:`Scheduler`: the event loop's in the bot, a :class:`ManualScheduler`
 on the caller's clock in the offline harness and the tests, which fires what is due only when
 told to, so that no test sleeps.
@@ -24,10 +31,14 @@ import contextvars
 import heapq
 import itertools
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
 from typing import Protocol
 
+from meetings.chats import Chats, EditClaim
 from meetings.notifier import Message, Posted
 from voting.db import Clock
 
@@ -42,10 +53,65 @@ SHORTEST_RETRY = 1.0
 """Seconds before a failed edit is tried again, at the least (then doubling)."""
 ATTEMPTS = 6
 """Failed edits in a row after which a message is left as it is until it changes again."""
+SENDING_LEASE = timedelta(seconds=10)
+"""How long a replica's claim to send an edit lasts: far longer than an edit takes, short
+enough that a replica killed while sending leaves the message to the others soon."""
 
-Render = Callable[[], Awaitable[Message | None]]
+
+@dataclass(frozen=True)
+class Versioned:
+    """A rendered message with the version of the figures it shows: a later render of the
+    same message never has a lower one."""
+
+    message: Message
+    version: int
+
+
+Render = Callable[[], Awaitable[Message | Versioned | None]]
 """The message's text now (None: nothing to show any more)."""
 Edit = Callable[[Posted, Message], Awaitable[bool]]
+
+
+class EditClaims(Protocol):
+    """Where the replicas agree on who edits a message, and which figures it shows."""
+
+    async def claim(self, posted: Posted, version: int) -> EditClaim: ...
+
+    async def shown(self, posted: Posted, version: int) -> bool:
+        """The claimed edit landed; False if the claim had been lost meanwhile."""
+
+    async def release(self, posted: Posted) -> None:
+        """The claimed edit did not land."""
+
+
+class SharedEdits:
+    """The claims of one replica (one process), kept in the database all replicas share."""
+
+    def __init__(self, chats: Chats, lease: timedelta = SENDING_LEASE) -> None:
+        self._chats = chats
+        self._lease = lease
+        self.sender = uuid.uuid4().hex
+
+    async def claim(self, posted: Posted, version: int) -> EditClaim:
+        return await self._chats.claim_edit(
+            posted.chat_id, posted.message_id, version, self.sender, self._lease
+        )
+
+    async def shown(self, posted: Posted, version: int) -> bool:
+        return await self._chats.edit_shown(posted.chat_id, posted.message_id, version, self.sender)
+
+    async def release(self, posted: Posted) -> None:
+        await self._chats.release_edit(posted.chat_id, posted.message_id, self.sender)
+
+
+class _Outcome(Enum):
+    DONE = "done"
+    """Sent, or nothing to send."""
+    SKIPPED = "skipped"
+    """The message already shows these figures: nothing went out, the chat's pace is not spent."""
+    FAILED = "failed"
+    AGAIN = "again"
+    """Another replica was sending: try again shortly, not a failure."""
 
 
 class Cancellable(Protocol):
@@ -137,8 +203,10 @@ class LiveEdits:
         edit: Edit,
         scheduler: Scheduler | None = None,
         interval: float = GROUP_EDIT_INTERVAL,
+        claims: EditClaims | None = None,
     ) -> None:
         self._edit = edit
+        self._claims = claims
         self.scheduler: Scheduler = scheduler or LoopScheduler()
         self.interval = interval
         self._chats: dict[int, _Chat] = {}
@@ -201,20 +269,54 @@ class LiveEdits:
     async def _send(self, chat: _Chat) -> None:
         posted = next(iter(chat.stale))
         entry = chat.stale.pop(posted)
-        chat.next_at = self.scheduler.now() + self.interval
+        unspent, chat.next_at = chat.next_at, self.scheduler.now() + self.interval
         try:
-            message = await entry.render()
-            sent = message is None or await self._edit(posted, message)
+            outcome = await self._bring_up_to_date(posted, entry.render)
         except Exception:
             log.exception("could not bring %s up to date", posted)
-            sent = False
+            outcome = _Outcome.FAILED
         finally:
             chat.sending = None
-        if sent:
+        if outcome is _Outcome.SKIPPED:
+            chat.next_at = unspent
+        if outcome in (_Outcome.DONE, _Outcome.SKIPPED):
             chat.failures = 0
+        elif outcome is _Outcome.AGAIN:
+            self._again(chat, posted, entry)
         else:
             self._failed(chat, posted, entry)
         self._wake(chat)
+
+    async def _bring_up_to_date(self, posted: Posted, render: Render) -> _Outcome:
+        rendered = await render()
+        if rendered is None:
+            return _Outcome.DONE
+        if isinstance(rendered, Message) or self._claims is None:
+            message = rendered if isinstance(rendered, Message) else rendered.message
+            return _Outcome.DONE if await self._edit(posted, message) else _Outcome.FAILED
+        claim = await self._claims.claim(posted, rendered.version)
+        if claim is EditClaim.OUTDATED:
+            return _Outcome.SKIPPED
+        if claim is EditClaim.BUSY:
+            return _Outcome.AGAIN
+        try:
+            sent = await self._edit(posted, rendered.message)
+        except Exception:
+            # A cancelled edit (the bot stops) keeps its claim until the lease ends.
+            await self._claims.release(posted)
+            raise
+        if not sent:
+            await self._claims.release(posted)
+            return _Outcome.FAILED
+        if not await self._claims.shown(posted, rendered.version):
+            return _Outcome.AGAIN  # another replica's edit may have landed first: send anew
+        return _Outcome.DONE
+
+    def _again(self, chat: _Chat, posted: Posted, entry: _Stale) -> None:
+        chat.next_at = self.scheduler.now() + max(self.interval, SHORTEST_RETRY)
+        newer = chat.stale.get(posted)
+        # Rendered again when it leaves: the figures may have moved on meanwhile.
+        chat.stale[posted] = _Stale(newer.render if newer else entry.render, entry.failures)
 
     def _failed(self, chat: _Chat, posted: Posted, entry: _Stale) -> None:
         chat.failures += 1

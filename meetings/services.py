@@ -18,7 +18,7 @@ from meetings.chats import Chats
 from meetings.designation_store import DesignationStore
 from meetings.document_files import DocumentFiles, documents_directory
 from meetings.document_store import DocumentStore
-from meetings.live_edits import LiveEdits
+from meetings.live_edits import LiveEdits, SharedEdits
 from meetings.membership_store import MembershipStore
 from meetings.minutes_store import MinutesStore
 from meetings.notifier import Address, Attachment, Delivered, Message, Notifier, Posted
@@ -78,14 +78,15 @@ class Services:
     path, with no pause of their own (the rate limiter keeps the bot's overall pace)."""
     live: LiveEdits = field(init=False)
     """The coalesced edits of live messages (a group's participation), sent through
-    :attr:`notifier` at each chat's pace."""
+    :attr:`notifier` at each chat's pace, claimed in the database so that replicas never
+    replace newer figures with older ones."""
 
     def __post_init__(self) -> None:
         # Looked up at each edit: the bot connects its notifier after the services are built.
         def edit(posted: Posted, message: Message) -> Awaitable[bool]:
             return self.notifier.edit(posted, message)
 
-        self.live = LiveEdits(edit)
+        self.live = LiveEdits(edit, claims=SharedEdits(self.chats))
         self.papers = LiveEdits(edit, interval=0)
 
     @property

@@ -13,9 +13,9 @@ from meetings.delivery.audience import DeliveryReport, group_language, language_
 from meetings.delivery.fanout import fan_out
 from meetings.delivery.results import Publication, ResultBook, post_to_groups, send_to_voters
 from meetings.disclosure import outcome_only
-from meetings.live_edits import Render
+from meetings.live_edits import Render, Versioned
 from meetings.notifier import Address, Attachment, Button, Group, Message, Posted, Private
-from meetings.papers import BallotPaper, papers, participation
+from meetings.papers import BallotPaper, Participation, papers, participation
 from meetings.services import Services
 from meetings.wording.formats import name_of
 from meetings.wording.messages.ballots import (
@@ -105,22 +105,33 @@ def _in_waves(letters: list[tuple[BallotPaper, Message]]) -> list[tuple[BallotPa
     return [letter for _rank, letter in sorted(ranked, key=lambda pair: pair[0])]
 
 
-async def _participation(services: Services, ballot: Ballot) -> str:
+async def _participation(services: Services, ballot: Ballot) -> Versioned:
+    """The participation message as the figures stand, with their version."""
     groupement = services.governance.groupement(ballot.draft.groupement_id)
     votes = await services.ballots.effective_votes(ballot.id)
     counted = participation(ballot, votes)
-    return participation_text(ballot, groupement, counted, group_language(groupement))
+    text = participation_text(ballot, groupement, counted, group_language(groupement))
+    return Versioned(Message(text), figures_version(ballot, counted))
+
+
+def figures_version(ballot: Ballot, counted: Participation) -> int:
+    """A number that grows with what the participation message shows, for the replicas to
+    agree on which figures are newer: the members that voted (a member never stops having
+    voted while the ballot is open, so their number names the set), and above any count of
+    an open ballot, its end (read before the votes, so it never claims more than they show)."""
+    return 2 * counted.voted.heads + (0 if ballot.state is BallotState.OPEN else 1)
 
 
 async def post_participation(services: Services, ballot: Ballot) -> None:
     """The group's live participation message, remembered so that each vote edits it."""
-    text = await _participation(services, ballot)
+    figures = await _participation(services, ballot)
     groups = await services.chats.groups_for(ballot.draft.groupement_id, ballot.draft.instance_id)
     sent = await fan_out(
-        groups, lambda chat: services.notifier.send(Group(chat.chat_id), Message(text))
+        groups, lambda chat: services.notifier.send(Group(chat.chat_id), figures.message)
     )
     kept = [(posted.chat_id, posted.message_id, None) for posted in sent if posted is not None]
     await services.chats.remember_posts(ballot.id, "participation", kept)
+    await services.chats.posted_showing([(c, m) for c, m, _none in kept], figures.version)
 
 
 async def refresh_participation(services: Services, ballot: Ballot) -> None:
@@ -130,12 +141,17 @@ async def refresh_participation(services: Services, ballot: Ballot) -> None:
     group's limit allows, with the figures of the moment the edit is sent.
     """
     for post in await services.chats.posts(ballot.id, "participation"):
-        services.live.stale(Posted(post.chat_id, post.message_id), _render(services, ballot))
+        services.live.stale(
+            Posted(post.chat_id, post.message_id), participation_render(services, ballot)
+        )
 
 
-def _render(services: Services, ballot: Ballot) -> Render:
-    async def render() -> Message:
-        return Message(await _participation(services, ballot))
+def participation_render(services: Services, ballot: Ballot) -> Render:
+    """How :attr:`Services.live` renders the ballot's participation when its edit leaves."""
+
+    async def render() -> Versioned:
+        # Read anew: another replica may have closed the ballot meanwhile.
+        return await _participation(services, await services.ballots.get(ballot.id))
 
     return render
 
