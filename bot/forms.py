@@ -11,7 +11,9 @@ after :data:`bot.form_store.RETENTION`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -50,12 +52,17 @@ def encoded(form: object) -> str:
 
 def decoded(payload: str, kind: type[F]) -> F | None:
     """The form that ``payload`` holds; None if it no longer reads as a ``kind`` (saved by a
-    version of the bot whose form had another shape)."""
+    version of the bot whose form had another shape). A field the form no longer has makes it
+    unreadable too: reading it without would silently lose an answer."""
     try:
         form = _adapter(kind).validate_json(payload)
+        kept = json.loads(payload)
     except ValueError:  # pydantic's ValidationError, or a dataclass refusing its values
         return None
-    return form if isinstance(form, kind) else None
+    known = {field.name for field in fields(kind)} if is_dataclass(kind) else set()
+    if not isinstance(form, kind) or not isinstance(kept, dict) or set(kept) - known:
+        return None
+    return form
 
 
 def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
