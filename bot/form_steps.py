@@ -105,44 +105,47 @@ class FormSteps(BaseHandler[Update, ScrutinContext, None]):
         saved = await context.form_store.of_person(person_id)
         for route in self.routes:
             kept = saved.get(route.name)
-            if kept is not None and await self._took(update, application, context, route, kept):
+            if kept is not None and await _took(update, application, context, route, kept):
                 # The form answered it: the other handlers must not answer it too.
                 raise ApplicationHandlerStop
 
-    async def _took(
-        self,
-        update: Update,
-        application: Application[Any, Any, Any, Any, Any, Any],
-        context: ScrutinContext,
-        route: FormRoute,
-        kept: SavedForm,
-    ) -> bool:
-        """Hand the update to the step the form is at; False if that step does not take it."""
-        taker = route.taker(kept.step, update) if kept.step in route.states else None
-        if kept.step in route.states and taker is None:
-            return False
-        form = decoded(kept.payload, route.kind)
-        if taker is None or form is None:
-            await _lost(update, context, route)
-            return True
-        assert update.effective_user is not None
-        context.forms[route.name] = FormInProgress(form, kept.step)
-        handler, check = taker
-        try:
-            step = await handler.handle_update(update, application, check, context)
-        except Exception as error:
-            # Reported as PTB reports a handler's error; the update must not go on to the
-            # other handlers, as it would after an error in this group.
-            await application.process_error(update, error)
-            return True
-        await _settle(context, person_id_of(update.effective_user.id), route.name, step)
-        return True
 
-
-async def _lost(update: Update, context: ScrutinContext, route: FormRoute) -> None:
-    """A form kept by a version of the bot whose form had another shape: dropped, and said."""
+async def _took(
+    update: Update,
+    application: Application[Any, Any, Any, Any, Any, Any],
+    context: ScrutinContext,
+    route: FormRoute,
+    kept: SavedForm,
+) -> bool:
+    """Hand the update to the step the form is at; False if that step does not take it."""
     assert update.effective_user is not None
-    await context.form_store.delete(person_id_of(update.effective_user.id), route.name)
+    person_id = person_id_of(update.effective_user.id)
+    if kept.step not in route.states:
+        await _lost(update, context, person_id, route)
+        return True
+    taker = route.taker(kept.step, update)
+    if taker is None:
+        return False
+    form = decoded(kept.payload, route.kind)
+    if form is None:
+        await _lost(update, context, person_id, route)
+        return True
+    context.forms[route.name] = FormInProgress(form, kept.step)
+    handler, check = taker
+    try:
+        step = await handler.handle_update(update, application, check, context)
+    except Exception as error:
+        # Reported as PTB reports a handler's error; the update must not go on to the other
+        # groups' handlers, as PTB would let it after an error.
+        await application.process_error(update, error)
+        return True
+    await _settle(context, person_id, route.name, step)
+    return True
+
+
+async def _lost(update: Update, context: ScrutinContext, person_id: str, route: FormRoute) -> None:
+    """A form kept by a version of the bot whose form had another shape: dropped, and said."""
+    await context.form_store.delete(person_id, route.name)
     caller = await context.identify(update)
     language = caller.language if caller is not None else "fr"
     _ = translator(language)

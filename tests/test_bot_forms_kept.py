@@ -6,6 +6,7 @@ told; one left unfinished is forgotten after a day."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,7 +18,7 @@ import pytest
 import bot.forms
 from bot.form_store import RETENTION
 from bot.handlers import ballot_form, meeting_form
-from bot.harness import OfflineHarness
+from bot.harness import OfflineHarness, button_data
 from bot.offline import RecordedCall
 from config.models import Governance
 from meetings.services import Services
@@ -340,3 +341,44 @@ async def test_a_meeting_form_reads_back_equal_at_every_step(
     last = saved_forms[-1]
     assert isinstance(last, meeting_form.MeetingForm) and last.secretary == "Claire Weber"
     assert_read_back(saved_forms)
+
+
+async def test_open_pressed_twice_on_two_replicas_opens_one_ballot(
+    harness: OfflineHarness, governance: Governance, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A double tap whose two presses reach two replicas at once: the replica that deletes the
+    form opens the ballot; the other finds it gone."""
+    async with replica(tmp_path / "scrutin.db", governance, clock, harness) as other:
+        await harness.say(COORDINATOR, "/scrutin")
+        await press_form(harness, "Comité de gouvernance")
+        await harness.say(COORDINATOR, QUESTION)
+        await press_form(harness, "Public (appel nominal)")
+        await press_form(harness, "Sans date limite")
+        summary = harness.last_message_to(COORDINATOR_ID)
+        data = button_data(summary, "Ouvrir le scrutin")
+        presses = [harness.press_update(COORDINATOR, summary, data) for _twice in range(2)]
+        await asyncio.gather(
+            harness.application.process_update(presses[0]),
+            other.application.process_update(presses[1]),
+        )
+        assert len(await harness.services.ballots.find(state=BallotState.OPEN)) == 1
+    assert stored_forms(tmp_path / "scrutin.db") == []
+
+
+async def test_a_step_that_fails_is_answered_once(
+    harness: OfflineHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step's error is reported as any handler's; the update goes to no other handler (here
+    the /annuler of no form)."""
+    await harness.say(COORDINATOR, "/planifier")
+
+    async def broken(context: object, key: str) -> bool:
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(meeting_form, "drop", broken)
+    calls = await harness.say(COORDINATOR, "/annuler")
+    sent = [call.params["text"] for call in calls if call.method == "sendMessage"]
+    assert sent == [
+        "Une erreur est survenue de notre côté. Ce que le bot vous a confirmé est bien "
+        "enregistré ; veuillez réessayer dans un instant."
+    ]
