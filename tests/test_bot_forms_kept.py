@@ -22,6 +22,7 @@ from bot.harness import OfflineHarness, button_data
 from bot.offline import RecordedCall
 from config.models import Governance
 from meetings.services import Services
+from meetings.texts import COMMAND_LIMIT
 from tests.clock import FakeClock
 from tests.conftest import COORDINATOR, COORDINATOR_ID
 from tests.steps import in_session, paris
@@ -382,3 +383,13 @@ async def test_a_step_that_fails_is_answered_once(
         "Une erreur est survenue de notre côté. Ce que le bot vous a confirmé est bien "
         "enregistré ; veuillez réessayer dans un instant."
     ]
+
+
+async def test_a_step_its_guard_refuses_ends_the_form(
+    harness: OfflineHarness, tmp_path: Path
+) -> None:
+    """As a conversation ended on a refusal: the form is gone too."""
+    await harness.say(COORDINATOR, "/planifier")
+    await harness.say(COORDINATOR, "/annuler " + "x" * COMMAND_LIMIT)
+    assert last_text(harness, COORDINATOR_ID).startswith("Commande trop longue")
+    assert stored_forms(tmp_path / "scrutin.db") == []
