@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import bot.forms
+from bot.context import FORMS_KEY
 from bot.form_store import RETENTION
 from bot.handlers import ballot_form, meeting_form
 from bot.harness import OfflineHarness, button_data
@@ -230,7 +231,7 @@ async def test_a_form_kept_in_an_older_shape_is_dropped_and_the_person_told(
     harness: OfflineHarness, services: Services, tmp_path: Path
 ) -> None:
     path = tmp_path / "scrutin.db"
-    store = harness.application.bot_data["scrutin.forms"]
+    store = harness.application.bot_data[FORMS_KEY]
     await store.save(COORDINATOR_PERSON, "ballot_form", ballot_form.QUESTION, '{"choix": 3}')
     await harness.say(COORDINATOR, QUESTION)
     assert last_text(harness, COORDINATOR_ID) == (
