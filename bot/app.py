@@ -7,7 +7,6 @@ and the tests (an offline bot that records its requests).
 from __future__ import annotations
 
 import logging
-import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -19,10 +18,10 @@ from telegram.ext import (
     Defaults,
     ExtBot,
 )
-from telegram.warnings import PTBUserWarning
 
-from bot.commands import Access, Command, Table, telegram_handlers
+from bot.commands import Access, Command, Table, form_steps, telegram_handlers
 from bot.context import COMMANDS_KEY, SERVICES_KEY, ScrutinContext, user_id_of
+from bot.form_steps import FORM_STEPS_GROUP
 from bot.handlers import (
     archive,
     ballot_form,
@@ -233,11 +232,8 @@ def build_application(
     application.bot_data[COMMANDS_KEY] = TABLE
     if services is not None:
         attach(application, services)
-    with warnings.catch_warnings():
-        # The forms mix buttons and typed answers in one private chat, tracked per user;
-        # PTB warns that buttons are then not tracked per message, which is what we want.
-        warnings.filterwarnings("ignore", category=PTBUserWarning)
-        for handler in telegram_handlers(TABLE):
-            application.add_handler(handler)
+    application.add_handler(form_steps(TABLE), group=FORM_STEPS_GROUP)
+    for handler in telegram_handlers(TABLE):
+        application.add_handler(handler)
     application.add_error_handler(on_error)
     return application

@@ -19,12 +19,13 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
 from bot.context import ScrutinContext
+from bot.form_steps import FormRoute, FormSteps, StepHandler
+from bot.forms import END
 from bot.replies import reply
 from meetings.actions.actor import Actor
 from meetings.buttons import FORM_PATTERN
@@ -62,6 +63,8 @@ class Step:
 @dataclass(frozen=True)
 class Form:
     name: str
+    kind: type[Any]
+    """The dataclass that holds the form's answers, kept as JSON between steps."""
     states: Mapping[int, Sequence[Step]]
     cancel: Handler
     """What /annuler does inside the form."""
@@ -219,33 +222,32 @@ def identified(handler: Handler) -> Handler:
     return callback
 
 
-def _form_handler(command: Command, form: Form) -> ConversationHandler[ScrutinContext]:
-    end = ConversationHandler.END
+def _form_route(command: Command, form: Form) -> FormRoute:
     typed = filters.TEXT & ~filters.COMMAND
-    states: dict[object, list[BaseHandler[Update, ScrutinContext, Any]]] = {}
+    states: dict[int, list[StepHandler]] = {}
     for state, steps in form.states.items():
         states[state] = [
-            MessageHandler(typed, guarded(command, step.handler, end))
+            MessageHandler(typed, guarded(command, step.handler, END))
             if step.typed
-            else CallbackQueryHandler(guarded(command, step.handler, end), pattern=FORM_PATTERN)
+            else CallbackQueryHandler(guarded(command, step.handler, END), pattern=FORM_PATTERN)
             for step in steps
         ]
-    return ConversationHandler(
-        entry_points=[CommandHandler(command.names, guarded(command, command.handler, end))],
-        states=states,
-        fallbacks=[CommandHandler(["annuler", "cancel"], guarded(command, form.cancel, end))],
-        name=form.name,
-    )
+    cancel = CommandHandler(["annuler", "cancel"], guarded(command, form.cancel, END))
+    return FormRoute(form.name, form.kind, states, [cancel], lambda lang: f"/{command.shown(lang)}")
+
+
+def form_steps(table: Table) -> FormSteps:
+    """The steps of every form, routed by the step each person's form is at; PTB's group
+    :data:`bot.form_steps.FORM_STEPS_GROUP`."""
+    return FormSteps([_form_route(c, c.form) for c in table.commands if c.form is not None])
 
 
 def telegram_handlers(table: Table) -> list[BaseHandler[Update, ScrutinContext, Any]]:
-    """The handlers, forms first so that their steps see typed answers before anything else."""
+    """The handlers of PTB's default group: commands (a form's starts it), buttons, files."""
     found: list[BaseHandler[Update, ScrutinContext, Any]] = [
-        _form_handler(command, command.form) for command in table.commands if command.form
+        CommandHandler(command.names, guarded(command, command.handler))
+        for command in table.commands
     ]
-    for command in table.commands:
-        if command.form is None:
-            found.append(CommandHandler(command.names, guarded(command, command.handler)))
     for route in table.buttons:
         found.append(CallbackQueryHandler(identified(route.handler), pattern=route.pattern))
     for upload in table.files:

@@ -1,18 +1,25 @@
-"""What the two forms (/planifier, /scrutin) share: the form kept in the person's
-``user_data``, its buttons, and a checked press on one of them.
+"""What the two forms (/planifier, /scrutin) share: the form kept in the database between a
+person's messages, its buttons, and a checked press on one of them.
 
-A form lives in memory until it is confirmed: nothing is written before, so a restart only
-loses a half-filled form, which /planifier or /scrutin starts again.
+A form is saved at each step before its question is sent (:func:`ask`), so the answer finds it
+whichever replica of the bot receives it, and after a restart too. It is kept as JSON, by
+pydantic from the form's dataclass: no pickle, so a form saved by an older version of the bot
+either reads as the same form or does not read at all, and is then dropped (the person is
+told to start again). Confirming or cancelling deletes it; one left unfinished is forgotten
+after :data:`bot.form_store.RETENTION`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
 from telegram import Update
 
-from bot.context import ScrutinContext
+from bot.context import FormInProgress, ScrutinContext
 from bot.replies import alert, reply
 from meetings.buttons import FormButton, decode_form
 from meetings.notifier import Button, Keyboard
@@ -24,22 +31,74 @@ F = TypeVar("F")
 C = TypeVar("C")
 V = TypeVar("V")
 
+END = -1
+"""The step a form's handler returns once the form is done: confirmed, cancelled or refused."""
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
+    """Built once per form type: building one inspects every type the form holds."""
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(kind)
+    return _ADAPTERS[kind]
+
+
+def encoded(form: object) -> str:
+    """The form as the JSON the database keeps."""
+    return _adapter(type(form)).dump_json(form).decode()
+
+
+def decoded(payload: str, kind: type[F]) -> F | None:
+    """The form that ``payload`` holds; None if it no longer reads as a ``kind`` (saved by a
+    version of the bot whose form had another shape). A field the form no longer has makes it
+    unreadable too: reading it without would silently lose an answer."""
+    try:
+        form = _adapter(kind).validate_json(payload)
+        kept = json.loads(payload)
+    except ValueError:  # pydantic's ValidationError, or a dataclass refusing its values
+        return None
+    known = {field.name for field in fields(kind)} if is_dataclass(kind) else set()
+    if not isinstance(form, kind) or not isinstance(kept, dict) or set(kept) - known:
+        return None
+    return form
+
 
 def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
-    """The form a person is filling in, kept in their ``user_data`` under ``key``."""
-    data: dict[Any, Any] = context.user_data if context.user_data is not None else {}
-    form = data.get(key)
-    return form if isinstance(form, kind) else None
+    """The form a person is filling in, as this update loaded it."""
+    found = context.forms.get(key)
+    return found.form if found is not None and isinstance(found.form, kind) else None
 
 
-def keep(context: ScrutinContext, key: str, form: object) -> None:
-    assert context.user_data is not None
-    context.user_data[key] = form
+async def keep(context: ScrutinContext, key: str, form: object, step: int) -> int:
+    """Save ``form`` at ``step``: done before that step's question is sent, so that the
+    answer, on whichever replica it lands, finds the form as it was asked."""
+    await context.form_store.save(context.caller.person_id, key, step, encoded(form))
+    context.forms[key] = FormInProgress(form, step)
+    return step
 
 
-def drop(context: ScrutinContext, key: str) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(key, None)
+async def ask(
+    update: Update,
+    context: ScrutinContext,
+    key: str,
+    form: object,
+    step: int,
+    text: str,
+    keyboard: Keyboard | None = None,
+) -> int:
+    """Save the form at ``step``, then ask that step's question; the step."""
+    await keep(context, key, form, step)
+    await reply(update, text, keyboard)
+    return step
+
+
+async def drop(context: ScrutinContext, key: str) -> bool:
+    """Forget the form; False if it was gone already (the same press handled meanwhile, on
+    another replica): whoever drops it is the one who confirms it."""
+    context.forms.pop(key, None)
+    return await context.form_store.delete(context.caller.person_id, key)
 
 
 CANCEL = "yes"

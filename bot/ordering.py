@@ -3,11 +3,11 @@
 One update at a time made every vote wait for the one before it, and so for whatever that one
 waited for. Many at a time is safe for the database (writes take turns in
 ``Database.transaction()``, reads see only what is committed), but not for a person: two quick
-presses must be judged in the order they were made, and a form (a ``ConversationHandler``,
-whose state is per chat and user, and the person's ``user_data``) must see its answers in
-order. PTB warns that concurrent updates can break conversations; here they cannot, because
-an update waits for every earlier update of the same person, and, in a group, of the same chat
-(a group's commands are answered in order, and its bindings change in order).
+presses must be judged in the order they were made, and a form (whose step and answers are
+read from the database when an answer comes, and saved before the next question) must see its
+answers in order. Here they are, because an update waits for every earlier update of the same
+person, and, in a group, of the same chat (a group's commands are answered in order, and its
+bindings change in order).
 
 The order is fixed when an update reaches :meth:`PersonOrder.do_process_update`: PTB starts one
 task per update in the order the updates were queued, and each task gets there without

@@ -6,7 +6,8 @@ as soon as ``update_queue.put`` returns. :class:`InboxQueue` commits the update 
 it delivered: :meth:`ScrutinApplication.resume` queues what the inbox still holds at the
 next start. :meth:`ScrutinApplication.process_update`, the path of both ``scrutin run`` and
 the offline harness, skips an update already handled and names the one it handles, so that
-its mark is written with its change.
+its mark is written with its change. The forms people are filling in are kept in the same
+database (:mod:`bot.form_store`), opened with the inbox.
 
 Updates are handled concurrently, each person's in order (:mod:`bot.ordering`). At a stop,
 what is queued or waiting for its turn is not started (it waits in the inbox for the next
@@ -26,7 +27,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.context import SERVICES_KEY
+from bot.context import FORMS_KEY, SERVICES_KEY
+from bot.form_store import FormStore
 from bot.inbox import Handling, Inbox, handling
 from meetings.services import Services
 
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 
 # How long a stop lets the update in flight finish before abandoning it.
 STOP_GRACE_SECONDS = 3.0
-# How often a running bot forgets the marks older than the inbox's retention window.
+# How often a running bot forgets the marks older than the inbox's retention window, and the
+# forms left unfinished longer than theirs.
 FORGET_EVERY_SECONDS = 3600.0
 
 
@@ -44,6 +47,7 @@ class InboxQueue(asyncio.Queue[object]):
     def __init__(self) -> None:
         super().__init__()
         self.inbox: Inbox | None = None
+        self.forms: FormStore | None = None
         self._forgotten_at = time.monotonic()
 
     async def put(self, item: object) -> None:
@@ -59,6 +63,8 @@ class InboxQueue(asyncio.Queue[object]):
         if self.inbox is not None and time.monotonic() - self._forgotten_at > FORGET_EVERY_SECONDS:
             self._forgotten_at = time.monotonic()
             await self.inbox.forget_old()
+            if self.forms is not None:
+                await self.forms.forget_old()
 
     def hand_back(self) -> int:
         """Empty the queue without handling it: what was queued stays in the inbox."""
@@ -74,28 +80,36 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._inbox: Inbox | None = None
+        self._forms: FormStore | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
 
     async def inbox(self) -> Inbox | None:
-        """The inbox in the services' database (None before services are attached)."""
+        """The inbox in the services' database (None before services are attached); the form
+        store opens with it, in the same database."""
         services = self.bot_data.get(SERVICES_KEY)
         if not isinstance(services, Services):
             return None
         if self._inbox is None or self._inbox.database is not services.database:
             inbox = Inbox(services.database)
             await inbox.migrate()
-            self._inbox = inbox
+            forms = FormStore(services.database)
+            await forms.migrate()
+            self._inbox, self._forms = inbox, forms
+            self.bot_data[FORMS_KEY] = forms
             if isinstance(self.update_queue, InboxQueue):
                 self.update_queue.inbox = inbox
+                self.update_queue.forms = forms
         return self._inbox
 
     async def resume(self) -> int:
-        """At start: forget old marks, and queue what the inbox still holds, oldest first."""
+        """At start: forget old marks and forms, and queue what the inbox still holds, oldest
+        first."""
         inbox = await self.inbox()
-        if inbox is None:
+        if inbox is None or self._forms is None:
             raise RuntimeError("the services must be attached before the inbox is resumed")
         await inbox.forget_old()
+        await self._forms.forget_old()
         waiting = await inbox.waiting()
         for item in waiting:
             # Straight into the queue: these are in the inbox already.

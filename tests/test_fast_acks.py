@@ -236,8 +236,8 @@ async def test_updates_run_together_but_each_persons_and_each_groups_in_order() 
 async def test_a_forms_answers_arriving_together_are_read_in_order(
     harness: OfflineHarness, clock: FakeClock
 ) -> None:
-    """A form is a ``ConversationHandler``: PTB warns that concurrent updates can confuse it;
-    a person's updates in order keep it right, while others' updates run beside it."""
+    """A form's step is read when an answer comes and saved before the next question: a
+    person's updates in order keep it right, while others' updates run beside it."""
     clock.now = PLANNING_DAY
     await harness.say(COORDINATOR, "/planifier")
     await press_last(harness, COORDINATOR, "Comité de gouvernance")

@@ -7,18 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.arguments import candidate_names, future_moment
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
 from bot.forms import (
     CANCEL,
+    END,
+    ask,
     button,
     drop,
     form_of,
     is_cancel,
-    keep,
     only,
     pick,
     pressed,
@@ -53,7 +53,6 @@ from voting.tally import MOTION_OPTIONS, Count
 
 INSTANCE, QUESTION, KIND, DEADLINE, CONFIRM, CANDIDATES, RULE = range(7)
 KEY = "ballot_form"
-END = ConversationHandler.END
 
 
 @dataclass
@@ -79,7 +78,7 @@ def _form(context: ScrutinContext) -> BallotForm | None:
 
 
 async def _cancelled(update: Update, context: ScrutinContext) -> int:
-    drop(context, KEY)
+    await drop(context, KEY)
     await reply(update, context.caller._("Cancelled; nothing was opened."))
     return END
 
@@ -104,7 +103,6 @@ async def start(update: Update, context: ScrutinContext) -> int:
         await reply(update, _("None of your groupements has a voting instance."))
         return END
     form = BallotForm(choices)
-    keep(context, KEY, form)
     if len(choices) == 1:
         form.groupement_id, form.instance_id = choices[0]
         return await _ask_question(update, context, form)
@@ -118,8 +116,9 @@ async def start(update: Update, context: ScrutinContext) -> int:
         )
         rows.append((button(label, "instance", str(index)),))
     rows.append((button(_("Cancel"), "bcancel", CANCEL),))
-    await reply(update, _("New ballot. Which instance votes?"), tuple(rows))
-    return INSTANCE
+    return await ask(
+        update, context, KEY, form, INSTANCE, _("New ballot. Which instance votes?"), tuple(rows)
+    )
 
 
 async def _ask_question(update: Update, context: ScrutinContext, form: BallotForm) -> int:
@@ -130,13 +129,12 @@ async def _ask_question(update: Update, context: ScrutinContext, form: BallotFor
     )
     form.motions = [item.motion for item in session.plan.agenda if item.motion] if session else []
     if not form.motions:
-        await reply(update, text)
-        return QUESTION
+        return await ask(update, context, KEY, form, QUESTION, text)
     rows = tuple(
         (button(motion, "motion", str(index)),) for index, motion in enumerate(form.motions)
     )
-    await reply(update, text + "\n" + _("Or choose a motion of the session's agenda:"), rows)
-    return QUESTION
+    text += "\n" + _("Or choose a motion of the session's agenda:")
+    return await ask(update, context, KEY, form, QUESTION, text, rows)
 
 
 async def on_instance(update: Update, context: ScrutinContext) -> int:
@@ -198,12 +196,10 @@ async def _take_question(
     )
     if not form.rules:  # the members, consulted on a proposal, elect nobody
         kinds += ((button(_("Election of a person"), "kind", "election"),),)
-    await reply(
-        update,
-        _("Public or secret ballot? (this instance's default: {default})").format(default=default),
-        kinds,
+    text = _("Public or secret ballot? (this instance's default: {default})").format(
+        default=default
     )
-    return KIND
+    return await ask(update, context, KEY, form, KIND, text, kinds)
 
 
 def _example(context: ScrutinContext, form: BallotForm) -> str:
@@ -235,15 +231,11 @@ async def _ask_rule(update: Update, context: ScrutinContext, form: BallotForm) -
         (button(rule_label(rule, language), "rule", str(index)),)
         for index, rule in enumerate(form.rules)
     )
-    await reply(
-        update,
-        context.caller._(
-            "How is this consultation of all the members decided? A member that does not "
-            "answer never counts for the proposal."
-        ),
-        rows,
+    text = context.caller._(
+        "How is this consultation of all the members decided? A member that does not "
+        "answer never counts for the proposal."
     )
-    return RULE
+    return await ask(update, context, KEY, form, RULE, text, rows)
 
 
 async def on_rule(update: Update, context: ScrutinContext) -> int:
@@ -265,14 +257,11 @@ async def on_kind(update: Update, context: ScrutinContext) -> int:
     form.candidates = ()
     if kind == ELECTION:
         form.kind = BallotKind.SECRET
-        await reply(
-            update,
-            context.caller._(
-                "Election of a person, by secret ballot. Send the candidates' names, one per "
-                "line or separated by commas (e.g. Mme Durand, M. Martin)."
-            ),
+        text = context.caller._(
+            "Election of a person, by secret ballot. Send the candidates' names, one per "
+            "line or separated by commas (e.g. Mme Durand, M. Martin)."
         )
-        return CANDIDATES
+        return await ask(update, context, KEY, form, CANDIDATES, text)
     form.kind = BallotKind(kind)
     if form.rules:
         return await _ask_rule(update, context, form)
@@ -295,15 +284,12 @@ async def on_candidates(update: Update, context: ScrutinContext) -> int:
 
 async def _ask_deadline(update: Update, context: ScrutinContext, form: BallotForm) -> int:
     _ = context.caller._
-    await reply(
-        update,
-        _(
-            "Deadline? Send it as DD/MM/YYYY HH:MM, Paris time (e.g. {example}), "
-            "or press “No deadline” and close it yourself with /clore."
-        ).format(example=_example(context, form)),
-        ((button(_("No deadline"), "deadline", "none"),),),
-    )
-    return DEADLINE
+    text = _(
+        "Deadline? Send it as DD/MM/YYYY HH:MM, Paris time (e.g. {example}), "
+        "or press “No deadline” and close it yourself with /clore."
+    ).format(example=_example(context, form))
+    no_deadline = ((button(_("No deadline"), "deadline", "none"),),)
+    return await ask(update, context, KEY, form, DEADLINE, text, no_deadline)
 
 
 async def on_deadline(update: Update, context: ScrutinContext) -> int:
@@ -342,7 +328,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
             context.services, form.groupement_id, form.instance_id, form.rule
         )
     except Refused as refused:
-        drop(context, KEY)
+        await drop(context, KEY)
         await reply(update, refusal(refused, caller.language))
         return END
     zone = context.services.governance.groupement(form.groupement_id).groupement.tzinfo
@@ -376,8 +362,7 @@ async def _ask_confirmation(update: Update, context: ScrutinContext, form: Ballo
     confirm = (
         (button(_("Open the ballot"), "confirm", "open"), button(_("Cancel"), "bcancel", CANCEL)),
     )
-    await reply(update, "\n".join(summary), confirm)
-    return CONFIRM
+    return await ask(update, context, KEY, form, CONFIRM, "\n".join(summary), confirm)
 
 
 def _electorate_lines(setting: BallotSetting, language: str) -> list[str]:
@@ -417,7 +402,8 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return CONFIRM
     form, _value = found
-    drop(context, KEY)
+    if not await drop(context, KEY):
+        return END  # the same press, handled meanwhile by another replica, opens the ballot
     caller = context.caller
     try:
         opened = await open_ballot(
@@ -488,7 +474,8 @@ COMMANDS = (
         place=Place.PRIVATE,
         wrong_place=N_("Open ballots in your private chat with the bot."),
         form=Form(
-            "ballot_form",
+            KEY,
+            BallotForm,
             {
                 INSTANCE: (Step(on_instance),),
                 QUESTION: (Step(on_question, typed=True), Step(on_motion)),

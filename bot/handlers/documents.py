@@ -3,7 +3,9 @@ caption, or just before it), ``/documents`` for who has received what, and "Reç
 
 Files come as Telegram documents in the coordinator's private chat. The bot downloads them
 through the Bot API (``getFile``), which lets a bot download 20 MB at most: a larger file is
-refused before any download, with the reason.
+refused before any download, with the reason. What ``/document N`` typed alone announces for
+the next file is kept in the database as a form is (:mod:`bot.form_store`), so the file may
+reach another replica of the bot, or the same one after a restart.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -19,6 +20,7 @@ from telegram.error import TelegramError
 from bot.arguments import number
 from bot.commands import Access, ButtonRoute, Command, FileRoute, Place
 from bot.context import ScrutinContext
+from bot.forms import decoded, encoded
 from bot.replies import alert, reply
 from bot.telegram_limits import TEXT_LIMITS
 from meetings.actions.attach_document import attach_document, confirm_received, receipts_of
@@ -76,18 +78,23 @@ def upload_of(command: str, args: Sequence[str]) -> Upload | None:
     return Upload(meeting, DocumentKind.ANNEX, position, confidential)
 
 
-def _store(context: ScrutinContext, upload: Upload | None) -> None:
-    data: dict[Any, Any] = context.user_data if context.user_data is not None else {}
-    if upload is None:
-        data.pop(PENDING_KEY, None)
-    else:
-        data[PENDING_KEY] = upload
+async def _announce(context: ScrutinContext, upload: Upload) -> None:
+    """Keep what the person's next file is for, before asking for it."""
+    await context.form_store.save(context.caller.person_id, PENDING_KEY, 0, encoded(upload))
 
 
-def _pending(context: ScrutinContext) -> Upload | None:
-    data = context.user_data or {}
-    found = data.get(PENDING_KEY)
-    return found if isinstance(found, Upload) else None
+async def _announcement_lost(update: Update, context: ScrutinContext) -> None:
+    """An announcement kept by a version of the bot that wrote it otherwise: dropped, and
+    the person told to send the file with its caption."""
+    await context.form_store.delete(context.caller.person_id, PENDING_KEY)
+    _ = context.caller._
+    await reply(
+        update,
+        _(
+            "The bot was updated since you announced this file. Send it again with the "
+            "caption {usage}."
+        ).format(usage=ATTACH.usage(context.caller.language, with_example=False)),
+    )
 
 
 async def _usage(update: Update, context: ScrutinContext, command: Command) -> None:
@@ -104,7 +111,7 @@ async def upload_command(update: Update, context: ScrutinContext) -> None:
     if upload is None:
         await _usage(update, context, command)
         return
-    _store(context, upload)
+    await _announce(context, upload)
     await reply(update, _send_now(context, upload.meeting_id))
 
 
@@ -157,7 +164,12 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
     if command is not None and upload is None:
         await _usage(update, context, command)
         return
-    upload = upload or _pending(context)
+    if upload is None:
+        saved = await context.form_store.load(context.caller.person_id, PENDING_KEY)
+        upload = decoded(saved.payload, Upload) if saved is not None else None
+        if saved is not None and upload is None:
+            await _announcement_lost(update, context)
+            return
     if upload is None:
         _ = context.caller._
         await reply(
@@ -170,7 +182,7 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
     new = await _download(update, context)
     if new is None:
         return
-    _store(context, None)
+    await context.form_store.delete(context.caller.person_id, PENDING_KEY)
     caller = context.caller
     try:
         attached = await attach_document(
@@ -225,7 +237,9 @@ async def attach_pressed(update: Update, context: ScrutinContext) -> None:
     except Refused as refused:
         await alert(update, refusal(refused, caller.language))
         return
-    _store(context, Upload(meeting.id, DocumentKind.ANNEX, confidential=button.confidential))
+    await _announce(
+        context, Upload(meeting.id, DocumentKind.ANNEX, confidential=button.confidential)
+    )
     await query.answer()
     await reply(update, _send_now(context, meeting.id))
 

@@ -6,18 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
 from bot.forms import (
     CANCEL,
+    END,
+    ask,
     button,
     drop,
     form_of,
     is_cancel,
-    keep,
     only,
     pick,
     pressed,
@@ -38,7 +38,6 @@ from voting.refusal import Refused
 
 (INSTANCE, DATE, PLACE, LINK, AGENDA, CHAIR, CHAIR_NAME, SECRETARY, CONFIRM) = range(10, 19)
 KEY = "meeting_form"
-END = ConversationHandler.END
 
 
 @dataclass
@@ -61,7 +60,7 @@ def _form(context: ScrutinContext) -> MeetingForm | None:
 
 
 async def _cancelled(update: Update, context: ScrutinContext) -> int:
-    drop(context, KEY)
+    await drop(context, KEY)
     await reply(update, context.caller._("Cancelled; no meeting was planned."))
     return END
 
@@ -76,7 +75,6 @@ async def start(update: Update, context: ScrutinContext) -> int:
         for g in caller.coordinated
         for instance in governance.groupement(g).instances
     ]
-    keep(context, KEY, MeetingForm(choices))
     many = len(caller.coordinated) > 1
     rows = []
     for index, (groupement_id, instance_id) in enumerate(choices):
@@ -84,8 +82,8 @@ async def start(update: Update, context: ScrutinContext) -> int:
         label = groupement.instance(instance_id).name + (f" — {groupement.name}" if many else "")
         rows.append((button(label, "minst", str(index)),))
     rows.append((button(_("Cancel"), "mcancel", CANCEL),))
-    await reply(update, _("New meeting. Which instance meets?"), tuple(rows))
-    return INSTANCE
+    text = _("New meeting. Which instance meets?")
+    return await ask(update, context, KEY, MeetingForm(choices), INSTANCE, text, tuple(rows))
 
 
 async def on_instance(update: Update, context: ScrutinContext) -> int:
@@ -98,10 +96,8 @@ async def on_instance(update: Update, context: ScrutinContext) -> int:
         return INSTANCE
     form, (groupement_id, instance_id) = found
     form.groupement_id, form.instance_id = groupement_id, instance_id
-    await reply(
-        update, context.caller._("Date and time? Send them as DD/MM/YYYY HH:MM, Paris time.")
-    )
-    return DATE
+    text = context.caller._("Date and time? Send them as DD/MM/YYYY HH:MM, Paris time.")
+    return await ask(update, context, KEY, form, DATE, text)
 
 
 def _typed(update: Update) -> str:
@@ -119,8 +115,8 @@ async def on_date(update: Update, context: ScrutinContext) -> int:
         await reply(update, _("I could not read a future date. Send it as DD/MM/YYYY HH:MM."))
         return DATE
     form.starts_at = starts_at
-    await reply(update, _("Place? (address, or “-” for a video meeting only)"))
-    return PLACE
+    text = _("Place? (address, or “-” for a video meeting only)")
+    return await ask(update, context, KEY, form, PLACE, text)
 
 
 async def on_place(update: Update, context: ScrutinContext) -> int:
@@ -135,8 +131,8 @@ async def on_place(update: Update, context: ScrutinContext) -> int:
         if place is None:
             return PLACE
         form.place = place
-    await reply(update, context.caller._("Video link? (https://…, or “-” for none)"))
-    return LINK
+    text = context.caller._("Video link? (https://…, or “-” for none)")
+    return await ask(update, context, KEY, form, LINK, text)
 
 
 def _done(context: ScrutinContext) -> Keyboard:
@@ -160,8 +156,8 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
         await reply(update, _("A link starts with https://. Send it again, or “-” for none."))
         return LINK
     if not (form.place or form.video_link):
-        await reply(update, _("A meeting needs a place or a video link. Place?"))
-        return PLACE
+        text = _("A meeting needs a place or a video link. Place?")
+        return await ask(update, context, KEY, form, PLACE, text)
     text = _(
         "Agenda: send one item per message. To put an item to the vote, write "
         "“Title ; vote : question”. Press “Done” when the agenda is complete."
@@ -171,15 +167,14 @@ async def on_link(update: Update, context: ScrutinContext) -> int:
         context.services, form.groupement_id, form.instance_id, form.starts_at
     )
     if approval is None:
-        await reply(update, text, _done(context))
-        return AGENDA
+        return await ask(update, context, KEY, form, AGENDA, text, _done(context))
     form.agenda.append(approval)
     proposed = _(
         "Item 1 is proposed: {title} — vote: {motion}. Keep it, or press “Remove item 1”."
     ).format(title=approval.title, motion=approval.motion)
     drop_it = (button(_("Remove item 1"), "magenda", "omit"),)
-    await reply(update, f"{text}\n\n{proposed}", (*_done(context), drop_it))
-    return AGENDA
+    keyboard = (*_done(context), drop_it)
+    return await ask(update, context, KEY, form, AGENDA, f"{text}\n\n{proposed}", keyboard)
 
 
 async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
@@ -199,12 +194,8 @@ async def on_agenda_item(update: Update, context: ScrutinContext) -> int:
         await reply(update, refusal(refused, context.caller.language), _done(context))
         return AGENDA
     form.agenda.append(item)
-    await reply(
-        update,
-        _("Item {number} noted. Next item, or “Done”.").format(number=len(form.agenda)),
-        _done(context),
-    )
-    return AGENDA
+    text = _("Item {number} noted. Next item, or “Done”.").format(number=len(form.agenda))
+    return await ask(update, context, KEY, form, AGENDA, text, _done(context))
 
 
 def _agenda_button(form: MeetingForm, value: str) -> str | None:
@@ -221,8 +212,7 @@ async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
     if value == "omit":
         form.agenda.pop(0)
         text = context.caller._("Item dropped. Next item, or “Done”.")
-        await reply(update, text, _done(context))
-        return AGENDA
+        return await ask(update, context, KEY, form, AGENDA, text, _done(context))
     assert form.starts_at is not None
     groupement = context.services.governance.groupement(form.groupement_id)
     coordinator = groupement.groupement.coordinator
@@ -234,9 +224,8 @@ async def on_agenda_done(update: Update, context: ScrutinContext) -> int:
         (button(str(name_of(groupement, member)), "mchair", str(index)),)
         for index, member in enumerate(members)
     )
-    _ = context.caller._
-    await reply(update, _("Who chairs? (the chair's representative has the casting vote)"), rows)
-    return CHAIR
+    text = context.caller._("Who chairs? (the chair's representative has the casting vote)")
+    return await ask(update, context, KEY, form, CHAIR, text, rows)
 
 
 async def on_chair(update: Update, context: ScrutinContext) -> int:
@@ -247,8 +236,8 @@ async def on_chair(update: Update, context: ScrutinContext) -> int:
         return CHAIR
     form, (_groupement, chair) = found
     form.chair = chair
-    await reply(update, context.caller._("Name of the chair of the session, as it will be signed?"))
-    return CHAIR_NAME
+    text = context.caller._("Name of the chair of the session, as it will be signed?")
+    return await ask(update, context, KEY, form, CHAIR_NAME, text)
 
 
 async def on_chair_name(update: Update, context: ScrutinContext) -> int:
@@ -259,8 +248,8 @@ async def on_chair_name(update: Update, context: ScrutinContext) -> int:
     if name is None:
         return CHAIR_NAME
     form.chair_name = name
-    await reply(update, context.caller._("Secretary of the session (name, as it will be signed)?"))
-    return SECRETARY
+    text = context.caller._("Secretary of the session (name, as it will be signed)?")
+    return await ask(update, context, KEY, form, SECRETARY, text)
 
 
 def _summary(form: MeetingForm, context: ScrutinContext) -> str:
@@ -300,8 +289,7 @@ async def on_secretary(update: Update, context: ScrutinContext) -> int:
     confirm = (
         (button(_("Plan the meeting"), "mconfirm", "yes"), button(_("Cancel"), "mcancel", CANCEL)),
     )
-    await reply(update, _summary(form, context), confirm)
-    return CONFIRM
+    return await ask(update, context, KEY, form, CONFIRM, _summary(form, context), confirm)
 
 
 async def on_confirm(update: Update, context: ScrutinContext) -> int:
@@ -311,7 +299,8 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return CONFIRM
     form, _value = found
-    drop(context, KEY)
+    if not await drop(context, KEY):
+        return END  # the same press, handled meanwhile by another replica, plans the meeting
     caller = context.caller
     assert form.starts_at is not None
     plan = MeetingPlan(
@@ -344,7 +333,8 @@ COMMANDS = (
         place=Place.PRIVATE,
         wrong_place=N_("Plan meetings in your private chat with the bot."),
         form=Form(
-            "meeting_form",
+            KEY,
+            MeetingForm,
             {
                 INSTANCE: (Step(on_instance),),
                 DATE: (Step(on_date, typed=True),),

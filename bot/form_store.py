@@ -1,0 +1,85 @@
+"""The forms people are filling in, kept in the database between their messages.
+
+A person's next answer may reach another replica of the bot, or the same one after a restart:
+so the form (which step it is at, and what was answered so far, as JSON) is written before the
+bot asks the next question, and read back when the answer comes. It is written in a
+transaction like any other change, so the Telegram update that caused it is marked handled
+with it (:mod:`bot.inbox`): a replay of that update finds the mark and changes nothing.
+
+A form left unfinished is forgotten after :data:`RETENTION`: it is no longer read, and
+:meth:`FormStore.forget_old` deletes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from voting.db import Store, to_db_time
+
+RETENTION = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class SavedForm:
+    """A form as stored: its step (a state of the form), and its answers as JSON."""
+
+    step: int
+    payload: str
+
+
+class FormStore(Store):
+    COMPONENT = "bot_forms"
+    MIGRATIONS = (
+        """
+        CREATE TABLE bot_forms (
+            person_id TEXT NOT NULL,
+            form TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            updated_at_utc TEXT NOT NULL,
+            PRIMARY KEY (person_id, form)
+        );
+        CREATE INDEX bot_forms_updated ON bot_forms (updated_at_utc);
+        """,
+    )
+
+    async def save(self, person_id: str, form: str, step: int, payload: str) -> None:
+        """Keep ``person_id``'s ``form`` at ``step``, replacing what was kept of it."""
+        async with self.database.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO bot_forms (person_id, form, step, payload, updated_at_utc) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, form) DO UPDATE SET "
+                "step = excluded.step, payload = excluded.payload, "
+                "updated_at_utc = excluded.updated_at_utc",
+                (person_id, form, step, payload, to_db_time(self._now)),
+            )
+
+    async def of_person(self, person_id: str) -> dict[str, SavedForm]:
+        """The forms ``person_id`` is filling in, by name; those older than the retention are
+        forgotten already."""
+        cursor = await self._reader.execute(
+            "SELECT form, step, payload FROM bot_forms WHERE person_id = ? AND updated_at_utc >= ?",
+            (person_id, to_db_time(self._now - RETENTION)),
+        )
+        return {row[0]: SavedForm(row[1], row[2]) for row in await cursor.fetchall()}
+
+    async def load(self, person_id: str, form: str) -> SavedForm | None:
+        return (await self.of_person(person_id)).get(form)
+
+    async def delete(self, person_id: str, form: str) -> bool:
+        """Forget the form; False if it was not there (confirmed or cancelled meanwhile)."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM bot_forms WHERE person_id = ? AND form = ?", (person_id, form)
+            )
+            return cursor.rowcount == 1
+
+    async def forget_old(self) -> int:
+        """Delete the forms left unfinished longer than :data:`RETENTION`; how many."""
+        async with self.database.transaction() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM bot_forms WHERE updated_at_utc < ?",
+                (to_db_time(self._now - RETENTION),),
+            )
+            return cursor.rowcount
