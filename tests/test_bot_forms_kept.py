@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import bot.forms
@@ -37,11 +38,13 @@ COORDINATOR_PERSON = f"tg:{COORDINATOR_ID}"
 
 @asynccontextmanager
 async def replica(
-    path: Path, governance: Governance, clock: FakeClock, telegram: OfflineHarness
+    path: Path | str, governance: Governance, clock: FakeClock, telegram: OfflineHarness
 ) -> AsyncIterator[OfflineHarness]:
     """Another process of the bot on the same database, behind the same Telegram as
     ``telegram`` (one bot, one numbering of the updates): beside it, or after it stopped."""
-    services = await Services.open(governance, path, clock)
+    services = await Services.open(
+        governance, path, clock, documents=telegram.services.files.root
+    )
     try:
         async with OfflineHarness(services, clock, bot=(telegram.bot, telegram.request)) as other:
             other.updates = telegram.updates
@@ -50,18 +53,23 @@ async def replica(
         await services.close()
 
 
-def stored_forms(path: Path) -> list[tuple[str, str, int]]:
-    """(person, form, step) of every form kept, as another process reads the file."""
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute("SELECT person_id, form, step FROM bot_forms ORDER BY form")
-        return [(row[0], row[1], row[2]) for row in rows]
+def stored_forms(database: Path | str) -> list[tuple[str, str, int]]:
+    """(person, form, step) of every form kept, as another process reads the database."""
+    query = "SELECT person_id, form, step FROM bot_forms ORDER BY form"
+    if isinstance(database, Path):
+        with closing(sqlite3.connect(database)) as connection:
+            rows = connection.execute(query).fetchall()
+    else:
+        with psycopg.connect(database) as postgres:
+            rows = postgres.execute(query).fetchall()
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def test_a_meeting_form_goes_on_whichever_replica_gets_each_answer(
-    harness: OfflineHarness, governance: Governance, clock: FakeClock, tmp_path: Path
+    harness: OfflineHarness, governance: Governance, clock: FakeClock, database: Path | str
 ) -> None:
     clock.now = PLANNING_DAY
-    async with replica(tmp_path / "scrutin.db", governance, clock, harness) as other:
+    async with replica(database, governance, clock, harness) as other:
         one, two = harness, other
         await one.say(COORDINATOR, "/planifier")
         await press_last(two, COORDINATOR, "Comité de gouvernance")
@@ -85,13 +93,13 @@ async def test_a_meeting_form_goes_on_whichever_replica_gets_each_answer(
     assert (plan.place, plan.video_link, plan.chair) == (PLACE, LINK, "moselle")
     assert (plan.chair_name, plan.secretary) == ("Jean Muller", "Claire Weber")
     assert [item.title for item in plan.agenda][2] == "Questions diverses"
-    assert stored_forms(tmp_path / "scrutin.db") == []
+    assert stored_forms(database) == []
 
 
 async def test_a_ballot_form_goes_on_after_a_restart(
-    services: Services, governance: Governance, clock: FakeClock, tmp_path: Path
+    services: Services, governance: Governance, clock: FakeClock, database: Path | str
 ) -> None:
-    path = tmp_path / "scrutin.db"
+    path = database
     async with OfflineHarness(services, clock) as before:
         await before.say(COORDINATOR, "/scrutin")
         await press_form(before, "Comité de gouvernance")
@@ -111,7 +119,7 @@ async def test_a_ballot_form_goes_on_after_a_restart(
 
 
 async def test_the_file_announced_with_document_may_come_after_a_restart(
-    harness: OfflineHarness, governance: Governance, clock: FakeClock, tmp_path: Path
+    harness: OfflineHarness, governance: Governance, clock: FakeClock, database: Path | str
 ) -> None:
     clock.now = PLANNING_DAY
     await harness.say(COORDINATOR, "/planifier")  # a meeting to attach the file to
@@ -126,7 +134,7 @@ async def test_the_file_announced_with_document_may_come_after_a_restart(
     await harness.say(COORDINATOR, "/document 1 point 1")
     assert last_text(harness, COORDINATOR_ID).startswith("Envoyez maintenant le fichier")
 
-    path = tmp_path / "scrutin.db"
+    path = database
     async with replica(path, governance, clock, harness) as other:
         await other.send_file(COORDINATOR, "budget-2027.csv", BUDGET)
         (document,) = await other.services.documents.of_meeting(1)
@@ -135,9 +143,9 @@ async def test_the_file_announced_with_document_may_come_after_a_restart(
 
 
 async def test_each_question_is_asked_once_the_form_is_saved_at_its_step(
-    services: Services, clock: FakeClock, tmp_path: Path
+    services: Services, clock: FakeClock, database: Path | str
 ) -> None:
-    path = tmp_path / "scrutin.db"
+    path = database
     asked: list[tuple[str, list[tuple[str, str, int]]]] = []
 
     def listen(call: RecordedCall) -> None:
@@ -168,9 +176,9 @@ async def test_each_question_is_asked_once_the_form_is_saved_at_its_step(
 
 
 async def test_confirming_or_cancelling_deletes_the_form(
-    harness: OfflineHarness, tmp_path: Path
+    harness: OfflineHarness, database: Path | str
 ) -> None:
-    path = tmp_path / "scrutin.db"
+    path = database
     await harness.say(COORDINATOR, "/scrutin")
     await harness.say(COORDINATOR, "/planifier")
     assert [form for _p, form, _s in stored_forms(path)] == ["ballot_form", "meeting_form"]
@@ -197,20 +205,18 @@ async def test_confirming_or_cancelling_deletes_the_form(
 
 
 async def test_starting_a_form_again_starts_it_afresh(
-    harness: OfflineHarness, tmp_path: Path
+    harness: OfflineHarness, database: Path | str
 ) -> None:
     """A form left half-filled is kept a day: typing its command again starts a new one."""
     await harness.say(COORDINATOR, "/scrutin")
     await press_form(harness, "Comité de gouvernance")
     await harness.say(COORDINATOR, "/scrutin")
     assert last_text(harness, COORDINATOR_ID) == "Nouveau scrutin. Quelle instance vote ?"
-    assert stored_forms(tmp_path / "scrutin.db") == [
-        (COORDINATOR_PERSON, "ballot_form", ballot_form.INSTANCE)
-    ]
+    assert stored_forms(database) == [(COORDINATOR_PERSON, "ballot_form", ballot_form.INSTANCE)]
 
 
 async def test_a_form_left_unfinished_is_forgotten_after_a_day(
-    harness: OfflineHarness, services: Services, clock: FakeClock, tmp_path: Path
+    harness: OfflineHarness, services: Services, clock: FakeClock, database: Path | str
 ) -> None:
     clock.now = PLANNING_DAY
     await harness.say(COORDINATOR, "/planifier")
@@ -222,15 +228,15 @@ async def test_a_form_left_unfinished_is_forgotten_after_a_day(
     before = len(harness.messages_to(COORDINATOR_ID))
     await harness.say(COORDINATOR, PLACE)
     assert len(harness.messages_to(COORDINATOR_ID)) == before  # no form takes it any more
-    assert len(stored_forms(tmp_path / "scrutin.db")) == 1
+    assert len(stored_forms(database)) == 1
     await harness.application.resume()  # at a start, and every hour, old forms are deleted
-    assert stored_forms(tmp_path / "scrutin.db") == []
+    assert stored_forms(database) == []
 
 
 async def test_a_form_kept_in_an_older_shape_is_dropped_and_the_person_told(
-    harness: OfflineHarness, services: Services, tmp_path: Path
+    harness: OfflineHarness, services: Services, database: Path | str
 ) -> None:
-    path = tmp_path / "scrutin.db"
+    path = database
     store = harness.application.bot_data[FORMS_KEY]
     await store.save(COORDINATOR_PERSON, "ballot_form", ballot_form.QUESTION, '{"choix": 3}')
     await harness.say(COORDINATOR, QUESTION)
@@ -257,7 +263,7 @@ async def test_a_form_kept_in_an_older_shape_is_dropped_and_the_person_told(
 
 
 async def test_a_form_answered_elsewhere_than_in_private_is_left_alone(
-    harness: OfflineHarness, tmp_path: Path
+    harness: OfflineHarness, database: Path | str
 ) -> None:
     """A form is filled in the private chat: the same person typing in a group does not
     answer it."""
@@ -266,9 +272,7 @@ async def test_a_form_answered_elsewhere_than_in_private_is_left_alone(
     group = -100777
     await harness.say(COORDINATOR, QUESTION, chat_id=group, chat_title="Un groupe")
     assert harness.messages_to(group) == []
-    assert stored_forms(tmp_path / "scrutin.db") == [
-        (COORDINATOR_PERSON, "ballot_form", ballot_form.QUESTION)
-    ]
+    assert stored_forms(database) == [(COORDINATOR_PERSON, "ballot_form", ballot_form.QUESTION)]
 
 
 # --- the forms read back as they were saved --------------------------------------------------
@@ -346,11 +350,11 @@ async def test_a_meeting_form_reads_back_equal_at_every_step(
 
 
 async def test_open_pressed_twice_on_two_replicas_opens_one_ballot(
-    harness: OfflineHarness, governance: Governance, clock: FakeClock, tmp_path: Path
+    harness: OfflineHarness, governance: Governance, clock: FakeClock, database: Path | str
 ) -> None:
     """A double tap whose two presses reach two replicas at once: the replica that deletes the
     form opens the ballot; the other finds it gone."""
-    async with replica(tmp_path / "scrutin.db", governance, clock, harness) as other:
+    async with replica(database, governance, clock, harness) as other:
         await harness.say(COORDINATOR, "/scrutin")
         await press_form(harness, "Comité de gouvernance")
         await harness.say(COORDINATOR, QUESTION)
@@ -364,7 +368,7 @@ async def test_open_pressed_twice_on_two_replicas_opens_one_ballot(
             other.application.process_update(presses[1]),
         )
         assert len(await harness.services.ballots.find(state=BallotState.OPEN)) == 1
-    assert stored_forms(tmp_path / "scrutin.db") == []
+    assert stored_forms(database) == []
 
 
 async def test_a_step_that_fails_is_answered_once(
@@ -387,10 +391,10 @@ async def test_a_step_that_fails_is_answered_once(
 
 
 async def test_a_step_its_guard_refuses_ends_the_form(
-    harness: OfflineHarness, tmp_path: Path
+    harness: OfflineHarness, database: Path | str
 ) -> None:
     """As a conversation ended on a refusal: the form is gone too."""
     await harness.say(COORDINATOR, "/planifier")
     await harness.say(COORDINATOR, "/annuler " + "x" * COMMAND_LIMIT)
     assert last_text(harness, COORDINATOR_ID).startswith("Commande trop longue")
-    assert stored_forms(tmp_path / "scrutin.db") == []
+    assert stored_forms(database) == []

@@ -559,7 +559,9 @@ async def test_attendance_reads_the_same_after_a_restart(
     await store.record(meeting.id, "moselle", arrived=True, recorded_by=SECRETARY, by_video=True)
     before = await store.attendance(meeting.id)
 
-    reopened = await Services.open(services.governance, database, clock)
+    reopened = await Services.open(
+        services.governance, database, clock, documents=services.files.root
+    )
     try:
         assert await reopened.meetings.attendance(meeting.id) == before
     finally:
