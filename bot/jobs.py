@@ -12,17 +12,27 @@ from typing import cast
 from telegram.ext import JobQueue
 
 from bot.context import ScrutinContext
+from bot.updates import ScrutinApplication
 from meetings.actions.ballot_close import close_due_ballots
 from meetings.delivery.reminders import send_due_reminders
 from voting.ballot import Ballot
 
 CLOSING_CHECK_INTERVAL = timedelta(seconds=30)
 REMINDER_CHECK_INTERVAL = timedelta(seconds=60)
+LEASE_RENEWALS = 4
+"""How many times per inbox lease a bot renews what it holds and adopts what is orphaned."""
 
 
 async def close_due_job(context: ScrutinContext) -> None:
     """Close the ballots whose deadline has passed (also run periodically, for restarts)."""
     await close_due_ballots(context.services)
+
+
+async def adopt_orphans_job(context: ScrutinContext) -> None:
+    """Keep what this replica holds, and adopt what a replica that died left in the inbox."""
+    application = context.application
+    if isinstance(application, ScrutinApplication):
+        await application.adopt_orphans()
 
 
 async def reminders_job(context: ScrutinContext) -> None:
