@@ -48,6 +48,7 @@ from bot.jobs import (
     REMINDER_CHECK_INTERVAL,
     adopt_orphans_job,
     close_due_job,
+    close_open_ballots_at_their_deadlines,
     reminders_job,
 )
 from bot.ordering import PersonOrder
@@ -184,6 +185,9 @@ async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> No
         )
         application.job_queue.run_repeating(
             reminders_job, interval=REMINDER_CHECK_INTERVAL, first=2, name="reminders"
+        )
+        await close_open_ballots_at_their_deadlines(
+            application.job_queue, application.bot_data[SERVICES_KEY]
         )
         if isinstance(application, ScrutinApplication):
             every = application.inbox_lease / LEASE_RENEWALS

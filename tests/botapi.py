@@ -304,8 +304,10 @@ def child_environment(database: Path, token: str | None = TOKEN, **extra: str) -
 class Bot:
     """``scrutin run ...`` in a subprocess, its output in files (no pipe to fill up)."""
 
-    def __init__(self, tmp_path: Path, args: list[str], environment: dict[str, str]) -> None:
-        self.log_path = tmp_path / "bot.log"
+    def __init__(
+        self, tmp_path: Path, args: list[str], environment: dict[str, str], name: str = "bot"
+    ) -> None:
+        self.log_path = tmp_path / f"{name}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [*scrutin_command(), "run", *args],
