@@ -33,6 +33,8 @@ RETENTION = timedelta(hours=48)
 LEASE = timedelta(seconds=20)
 """How long an admitted update stays with its replica without a renewal."""
 RENEW_BATCH = 500
+ADOPT_BATCH = 100
+"""Updates adopted at once at most: the claims hold every replica's writes back meanwhile."""
 
 
 class AlreadyHandled(Exception):
@@ -139,17 +141,20 @@ class Inbox(Store):
         return renewed
 
     async def adopt(self, every_waiting: bool = False) -> list[Waiting]:
-        """Claim the waiting updates whose lease ran out (``every_waiting``: all of them, for a
-        bot that is the only one to fetch updates), oldest first; each is claimed by one
-        replica only."""
+        """Claim the waiting updates whose lease ran out, :data:`ADOPT_BATCH` at most, oldest
+        first; each is claimed by one replica only. ``every_waiting``: all of them, leases or
+        not, for a bot that is the only one to fetch updates (long polling)."""
         now = to_db_time(self._now)
-        expired = (
-            "" if every_waiting else "AND (claimed_until_utc IS NULL OR claimed_until_utc < ?)"
-        )
+        bounds: tuple[str, ...]
+        if every_waiting:
+            expired, bounds, limit = "", (), ""
+        else:
+            expired = "AND (claimed_until_utc IS NULL OR claimed_until_utc < ?)"
+            bounds, limit = (now,), f"LIMIT {ADOPT_BATCH}"
         cursor = await self._reader.execute(
-            "SELECT update_id, payload FROM bot_updates "
-            f"WHERE handled_at_utc IS NULL AND payload IS NOT NULL {expired} ORDER BY update_id",
-            () if every_waiting else (now,),
+            "SELECT update_id, payload FROM bot_updates WHERE handled_at_utc IS NULL "
+            f"AND payload IS NOT NULL {expired} ORDER BY update_id {limit}",
+            bounds,
         )
         candidates = [Waiting(row[0], row[1]) for row in await cursor.fetchall()]
         claimed: list[Waiting] = []
@@ -158,7 +163,7 @@ class Inbox(Store):
                 cursor = await connection.execute(
                     "UPDATE bot_updates SET claimed_until_utc = ? WHERE update_id = ? "
                     f"AND handled_at_utc IS NULL AND payload IS NOT NULL {expired}",
-                    (self._lease_end(), candidate.update_id, *(() if every_waiting else (now,))),
+                    (self._lease_end(), candidate.update_id, *bounds),
                 )
                 if cursor.rowcount == 1:
                     claimed.append(candidate)

@@ -18,6 +18,7 @@ import itertools
 import json
 import signal
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -59,11 +60,11 @@ SIZE = 300
 SECRET = "replicas_shared-secret-0123456789"
 HOOK_PATH = "telegram-hook"
 WEBHOOK_URL = f"https://scrutin.example.org/{HOOK_PATH}"
-LEASE_SECONDS = 3
+LEASE_SECONDS = 6
 GROUP = -1002000000001
 QUESTION = "Adopter le budget 2027 de l'ENT école"
 RECORDED = "Vote enregistré."
-WAIT = 40.0  # seconds, for anything the replicas must do
+WAIT = 90.0  # seconds at most, for anything the replicas must do (a shared CI machine)
 COORDINATOR = {
     "id": COORDINATOR_USER,
     "is_bot": False,
@@ -81,11 +82,17 @@ class Forwarder(ThreadingHTTPServer):
     (nginx's ``proxy_next_upstream error``); one that dies mid-request gives a 502."""
 
     daemon_threads = True
+    request_queue_size = 128
 
     def __init__(self, ports: Sequence[int]) -> None:
         super().__init__(("127.0.0.1", 0), ForwardOne)
         self.ports = list(ports)
         self._turn = itertools.count()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Telegram gave up waiting (it posts again): not the forwarder's failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def in_turn(self) -> list[int]:
         start = next(self._turn) % len(self.ports)
@@ -217,8 +224,11 @@ async def _open(url: str, tmp_path: Path, deadline: datetime | None) -> Opened:
         if deadline is not None:
             due = datetime.now(UTC) + timedelta(seconds=1)
             subject = ballot_subject(ballot.id)
+            # A reminder found due less than an hour before its event is dropped as useless:
+            # this one says its event is later, so that it is sent.
+            event = deadline + timedelta(hours=2)
             await services.reminders.schedule(
-                ReminderKind.BALLOT_DEADLINE, GROUPEMENT, subject, "test", due, deadline
+                ReminderKind.BALLOT_DEADLINE, GROUPEMENT, subject, "test", due, event
             )
         assert ballot.electorate is not None
         return Opened(url, ballot.id, tuple(ballot.electorate.members))
@@ -382,7 +392,8 @@ def throughput(
     replicas; and how long they took to start."""
     opened = fresh_ballot(server, seated, tmp_path)
     bots, ports, startup = replicas.start(opened.url, count)
-    before = len(acknowledged(replicas.api))
+    with replicas.api.lock:
+        replicas.api.calls.clear()  # the presses' ids are the same from one run to the next
     presses = first_presses(opened)
     with forwarding(ports) as forwarder:
         begun = time.monotonic()
@@ -392,7 +403,7 @@ def throughput(
         sender.start()
         wait_until(
             "acknowledgement of every press",
-            lambda: len(acknowledged(replicas.api)) - before >= len(presses),
+            lambda: len(acknowledged(replicas.api)) >= len(presses),
             bots,
         )
         elapsed = time.monotonic() - begun
@@ -406,12 +417,19 @@ def throughput(
 # --- the database, read after the run ---------------------------------------------------------
 
 
-def pending_updates(url: str) -> int:
+def waiting_and_closed(url: str, ballot_id: int) -> tuple[int, bool]:
+    """How many updates wait in the inbox; whether the ballot is closed."""
     with psycopg.connect(url) as connection:
-        row = connection.execute(
+        waiting = connection.execute(
             "SELECT COUNT(*) FROM bot_updates WHERE handled_at_utc IS NULL"
         ).fetchone()
-    return int(row[0]) if row else 0
+        state = connection.execute("SELECT state FROM ballots WHERE id = %s", (ballot_id,))
+        row = state.fetchone()
+    return (int(waiting[0]) if waiting else -1), bool(row and row[0] == "closed")
+
+
+def charts_to(api: FakeBotApi, chat_id: int) -> int:
+    return sum(1 for c in api.calls_to("sendPhoto") if c.params.get("chat_id") == str(chat_id))
 
 
 @dataclass(frozen=True)
@@ -459,7 +477,8 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
     one, startup_one = throughput(postgres_server, seated, tmp_path, replicas, 1)
     two, startup_two = throughput(postgres_server, seated, tmp_path, replicas, 2)
     print(f"\nthroughput: {one:.0f} acknowledged votes/s with one replica, {two:.0f} with two")
-    api.calls.clear()
+    with api.lock:
+        api.calls.clear()
 
     # The deadline falls in the middle of the burst: the burst is spread around it.
     lead = 2 * max(startup_one, startup_two) + 3
@@ -480,7 +499,8 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
         sender.join()
 
     def settled() -> bool:
-        return pending_updates(opened.url) == 0 and bool(api.messages_to(GROUP)[1:])
+        waiting, closed = waiting_and_closed(opened.url, opened.ballot_id)
+        return waiting == 0 and closed and charts_to(api, GROUP) > 0
 
     wait_until("close with every update handled", settled, [first, second])
     time.sleep(1)  # a second announcement, were there one, would be on its way
@@ -494,6 +514,8 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
     lost = acked - outcome.recorded_presses
     counted_twice = len(outcome.history) - len(outcome.recorded_presses)
     group_texts = [("group", text) for text in api.messages_to(GROUP)]
+    for text in api.messages_to(GROUP):
+        print("group:", plain(text)[:100].replace("\n", " | "))
     reminders = [
         (call.params["chat_id"], call.params["text"])
         for call in api.calls_to("sendMessage")
@@ -503,13 +525,15 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
         f"deliveries: {len(deliveries)} ({len(presses)} presses); acknowledged: {len(acked)};"
         f" lost: {len(lost)}; counted twice: {counted_twice}; refused: {len(refused)};"
         f" both: {len(acked & refused)}; group messages: {len(group_texts)}, repeated:"
-        f" {sent_twice(group_texts)}; reminders: {len(reminders)}, twice: {sent_twice(reminders)}"
+        f" {sent_twice(group_texts)}; charts: {charts_to(api, GROUP)}; reminders:"
+        f" {len(reminders)}, twice: {sent_twice(reminders)}"
     )
     assert outcome.closed
     assert lost == set()
     assert counted_twice == 0
     assert acked & refused == set()
-    assert sent_twice(group_texts) == 0
+    assert sent_twice(group_texts) == 0 and charts_to(api, GROUP) == 1
+    assert reminders
     assert sent_twice(reminders) == 0
     assert set(outcome.counted) <= set(opened.electorate)
     assert {m for m, _ in outcome.history} == set(outcome.counted)

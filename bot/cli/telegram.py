@@ -31,6 +31,8 @@ def run_bot(args: argparse.Namespace) -> int:
         )
         # httpx logs each request's URL at INFO, and the URL holds the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        # Each run of a job is logged at INFO: the inbox's renewal runs every few seconds.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         run(settings, webhook)
     except RunError as error:
         return fail(str(error))
