@@ -47,6 +47,24 @@ TOWNS = (
 )
 
 
+RULES: dict[str, Any] = {
+    "tie": "rejected",
+    "max_proxies_per_holder": 1,
+    "quorum": {
+        "basis": "members",
+        "fraction": "1/2",
+        "comparison": "at_least",
+        "counts": "present_or_represented",
+    },
+    "majority": {
+        "base": "expressed",
+        "fraction": "1/2",
+        "comparison": "more_than",
+        "double": False,
+    },
+}
+
+
 def member_ids(size: int) -> list[str]:
     communes = [f"commune-{index:03}" for index in range(1, size - len(DEPARTEMENTS) + 1)]
     return [member for member, *_ in DEPARTEMENTS] + communes
@@ -74,22 +92,6 @@ def academy_data(size: int) -> dict[str, Any]:
     members += [_commune(index) for index in range(1, size - len(DEPARTEMENTS) + 1)]
     weights = {member: weight for member, _, _, weight in DEPARTEMENTS}
     weights.update({member["id"]: "1" for member in members[len(DEPARTEMENTS) :]})
-    rules = {
-        "tie": "rejected",
-        "max_proxies_per_holder": 1,
-        "quorum": {
-            "basis": "members",
-            "fraction": "1/2",
-            "comparison": "at_least",
-            "counts": "present_or_represented",
-        },
-        "majority": {
-            "base": "expressed",
-            "fraction": "1/2",
-            "comparison": "more_than",
-            "double": False,
-        },
-    }
     return {
         "groupement": {
             "id": GROUPEMENT,
@@ -122,7 +124,7 @@ def academy_data(size: int) -> dict[str, Any]:
                 "notice_clear_days": 5,
                 "urgent_notice_clear_days": 1,
                 "reminder_days_before": [7, 1],
-                "rules": rules,
+                "rules": RULES,
             }
         ],
     }

@@ -438,6 +438,7 @@ class Outcome:
     counted: dict[str, str]  # the effective votes
     history: list[tuple[str, str]]  # every vote recorded, (member, option)
     recorded_presses: set[int]  # update ids whose press is in the ledger
+    presses: set[int]  # every press's update id
 
 
 async def _outcome(opened: Opened, tmp_path: Path, presses: set[int]) -> Outcome:
@@ -454,6 +455,7 @@ async def _outcome(opened: Opened, tmp_path: Path, presses: set[int]) -> Outcome
             counted=await services.ballots.effective_votes(opened.ballot_id),
             history=[(v.member_id, v.option) for v in await services.ballots.history(ballot.id)],
             recorded_presses=recorded,
+            presses=presses,
         )
     finally:
         await services.close()
@@ -466,24 +468,14 @@ def sent_twice(texts: list[tuple[str, str]]) -> int:
 # --- the tests --------------------------------------------------------------------------------
 
 
-@posix_only
-def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
-    tmp_path: Path,
-    postgres_server: PostgresServer,
-    seated: str,
-    api: FakeBotApi,
-    replicas: Replicas,
-) -> None:
-    one, startup_one = throughput(postgres_server, seated, tmp_path, replicas, 1)
-    two, startup_two = throughput(postgres_server, seated, tmp_path, replicas, 2)
-    print(f"\nthroughput: {one:.0f} acknowledged votes/s with one replica, {two:.0f} with two")
-    with api.lock:
-        api.calls.clear()
-
-    # The deadline falls in the middle of the burst: the burst is spread around it.
-    lead = 2 * max(startup_one, startup_two) + 3
+def kill_during_burst(
+    server: PostgresServer, seated: str, tmp_path: Path, replicas: Replicas, startup: float
+) -> tuple[list[dict[str, Any]], Outcome]:
+    """The scenario, spread around the deadline, one replica killed before it; the
+    deliveries, and the closed ballot's outcome once every update is handled."""
+    lead = 2 * startup + 3
     deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=lead + 1)
-    opened = fresh_ballot(postgres_server, seated, tmp_path, deadline)
+    opened = fresh_ballot(server, seated, tmp_path, deadline)
     (first, second), ports, _ = replicas.start(opened.url, 2)
     deliveries = scenario_presses(opened)
     now = time.monotonic()
@@ -500,29 +492,51 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
 
     def settled() -> bool:
         waiting, closed = waiting_and_closed(opened.url, opened.ballot_id)
-        return waiting == 0 and closed and charts_to(api, GROUP) > 0
+        return waiting == 0 and closed and charts_to(replicas.api, GROUP) > 0
 
     wait_until("close with every update handled", settled, [first, second])
     time.sleep(1)  # a second announcement, were there one, would be on its way
     presses = {update["update_id"] for update in deliveries}
     outcome = asyncio.run(_outcome(opened, tmp_path, presses))
     assert first.stop(signal.SIGTERM) == 0, first.output()
+    return deliveries, outcome
+
+
+@posix_only
+def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
+    tmp_path: Path,
+    postgres_server: PostgresServer,
+    seated: str,
+    api: FakeBotApi,
+    replicas: Replicas,
+) -> None:
+    one, startup_one = throughput(postgres_server, seated, tmp_path, replicas, 1)
+    two, startup_two = throughput(postgres_server, seated, tmp_path, replicas, 2)
+    print(f"\nthroughput: {one:.0f} acknowledged votes/s with one replica, {two:.0f} with two")
+    with api.lock:
+        api.calls.clear()
+    startup = max(startup_one, startup_two)
+    deliveries, outcome = kill_during_burst(postgres_server, seated, tmp_path, replicas, startup)
 
     answered = answers(api)
     acked = acknowledged(api)
     refused = {u for u, texts in answered.items() if any(t != RECORDED for t in texts)}
+    refusals = Counter(t for texts in answered.values() for t in texts if t != RECORDED)
     lost = acked - outcome.recorded_presses
     counted_twice = len(outcome.history) - len(outcome.recorded_presses)
     group_texts = [("group", text) for text in api.messages_to(GROUP)]
     for text in api.messages_to(GROUP):
         print("group:", plain(text)[:100].replace("\n", " | "))
+    for text, count in refusals.items():
+        print(f"refused {count} times: {text}")
     reminders = [
         (call.params["chat_id"], call.params["text"])
         for call in api.calls_to("sendMessage")
         if call.params.get("text", "").startswith("⏰")
     ]
     print(
-        f"deliveries: {len(deliveries)} ({len(presses)} presses); acknowledged: {len(acked)};"
+        f"deliveries: {len(deliveries)} ({len(outcome.presses)} presses); acknowledged:"
+        f" {len(acked)};"
         f" lost: {len(lost)}; counted twice: {counted_twice}; refused: {len(refused)};"
         f" both: {len(acked & refused)}; group messages: {len(group_texts)}, repeated:"
         f" {sent_twice(group_texts)}; charts: {charts_to(api, GROUP)}; reminders:"
@@ -532,8 +546,10 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
     assert lost == set()
     assert counted_twice == 0
     assert acked & refused == set()
+    # Refused with the close's message: the deadline passed, or the ballot is closed.
+    assert all("date limite" in text or "clos" in text for text in refusals), refusals
     assert sent_twice(group_texts) == 0 and charts_to(api, GROUP) == 1
     assert reminders
     assert sent_twice(reminders) == 0
-    assert set(outcome.counted) <= set(opened.electorate)
+    assert answered.keys() <= outcome.presses
     assert {m for m, _ in outcome.history} == set(outcome.counted)
