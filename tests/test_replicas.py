@@ -212,7 +212,8 @@ async def _seat(url: str, tmp_path: Path) -> None:
 
 
 async def _open(url: str, tmp_path: Path, deadline: datetime | None) -> Opened:
-    """A written ballot; with a deadline, a reminder of it falls due in a second."""
+    """A written ballot; with a deadline, a reminder of it falls due in a second (its
+    papers come again with it, to the members that have not voted)."""
     services = await _services(url, tmp_path)
     services.connect(RecordingNotifier())
     try:
@@ -385,16 +386,29 @@ def wait_until(what: str, condition: Callable[[], bool], bots: Sequence[Bot]) ->
         time.sleep(0.05)
 
 
+def reminders_sent(api: FakeBotApi) -> list[tuple[str, str]]:
+    """(chat, text) of every deadline reminder sent."""
+    return [
+        (call.params["chat_id"], call.params["text"])
+        for call in api.calls_to("sendMessage")
+        if call.params.get("text", "").startswith("⏰")
+    ]
+
+
 def throughput(
     server: PostgresServer, seated: str, tmp_path: Path, replicas: Replicas, count: int
-) -> tuple[float, float]:
+) -> tuple[float, float, list[tuple[str, str]]]:
     """Acknowledged votes per second on a burst of one press per member, with ``count``
-    replicas; and how long they took to start."""
-    opened = fresh_ballot(server, seated, tmp_path)
+    replicas, while a deadline reminder falls due; how long they took to start; the
+    reminders sent (every replica looks for it at once)."""
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    opened = fresh_ballot(server, seated, tmp_path, deadline)
     bots, ports, startup = replicas.start(opened.url, count)
     with replicas.api.lock:
         replicas.api.calls.clear()  # the presses' ids are the same from one run to the next
     presses = first_presses(opened)
+    # The burst starts once the reminder is on its way, to everyone (nobody voted yet).
+    wait_until("the reminder", lambda: bool(reminders_sent(replicas.api)), bots)
     with forwarding(ports) as forwarder:
         begun = time.monotonic()
         sender = threading.Thread(
@@ -408,10 +422,12 @@ def throughput(
         )
         elapsed = time.monotonic() - begun
         sender.join()
+    # A reminder sent by both would go to the same people first: a second's worth shows it.
+    wait_until("reminders", lambda: len(reminders_sent(replicas.api)) >= 30, bots)
     for bot in bots:
         bot.process.kill()
         bot.process.wait(timeout=5)
-    return len(presses) / elapsed, startup
+    return len(presses) / elapsed, startup, reminders_sent(replicas.api)
 
 
 # --- the database, read after the run ---------------------------------------------------------
@@ -510,9 +526,11 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
     api: FakeBotApi,
     replicas: Replicas,
 ) -> None:
-    one, startup_one = throughput(postgres_server, seated, tmp_path, replicas, 1)
-    two, startup_two = throughput(postgres_server, seated, tmp_path, replicas, 2)
+    one, startup_one, _ = throughput(postgres_server, seated, tmp_path, replicas, 1)
+    two, startup_two, reminded = throughput(postgres_server, seated, tmp_path, replicas, 2)
     print(f"\nthroughput: {one:.0f} acknowledged votes/s with one replica, {two:.0f} with two")
+    print(f"two replicas, no kill: reminders {len(reminded)}, twice: {sent_twice(reminded)}")
+    assert sent_twice(reminded) == 0
     with api.lock:
         api.calls.clear()
     startup = max(startup_one, startup_two)
@@ -529,11 +547,7 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
         print("group:", plain(text)[:100].replace("\n", " | "))
     for text, count in refusals.items():
         print(f"refused {count} times: {text}")
-    reminders = [
-        (call.params["chat_id"], call.params["text"])
-        for call in api.calls_to("sendMessage")
-        if call.params.get("text", "").startswith("⏰")
-    ]
+    reminders = reminders_sent(api)
     print(
         f"deliveries: {len(deliveries)} ({len(outcome.presses)} presses); acknowledged:"
         f" {len(acked)};"
@@ -549,7 +563,6 @@ def test_two_replicas_behind_a_load_balancer_lose_nothing_and_repeat_nothing(
     # Refused with the close's message: the deadline passed, or the ballot is closed.
     assert all("date limite" in text or "clos" in text for text in refusals), refusals
     assert sent_twice(group_texts) == 0 and charts_to(api, GROUP) == 1
-    assert reminders
     assert sent_twice(reminders) == 0
     assert answered.keys() <= outcome.presses
     assert {m for m, _ in outcome.history} == set(outcome.counted)
