@@ -1,5 +1,6 @@
-"""An update admitted by a replica that died before handling it: another replica adopts it
-once its lease ran out, and it is handled once, through the real Application."""
+"""What a replica takes over from another, through the real Application: an update admitted by
+a replica that died before handling it (adopted once its lease ran out, handled once), and the
+deadline of a ballot another replica opened."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 from bot.harness import OfflineHarness, button_data
 from bot.inbox import LEASE, Inbox
+from bot.jobs import close_open_ballots_at_their_deadlines
 from meetings.services import Services
 from tests.clock import FakeClock
 from tests.conftest import enrol
@@ -61,3 +63,19 @@ async def test_what_a_replica_holds_is_renewed_and_not_adopted_by_the_others(
         clock.advance(LEASE / 2)
         assert await application.adopt_orphans() == 0  # renews what it holds
         assert await other.adopt() == []
+
+
+async def test_a_replica_closes_at_the_deadline_a_ballot_another_one_opened(
+    harness: OfflineHarness, services: Services
+) -> None:
+    await bind_group(harness)
+    await enrol(harness, "aube")
+    ballot_id = await open_ballot(harness, deadline="15/12/2026 18:00")
+    jobs = harness.application.job_queue
+    assert jobs is not None
+    name = f"close-ballot-{ballot_id}"
+    for job in jobs.get_jobs_by_name(name):
+        job.schedule_removal()  # what the opening scheduled lives in the replica that opened it
+
+    assert await close_open_ballots_at_their_deadlines(jobs, services) == 1
+    assert len(jobs.get_jobs_by_name(name)) == 1
