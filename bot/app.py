@@ -41,7 +41,15 @@ from bot.handlers import (
     signing,
 )
 from bot.inbox import AlreadyHandled
-from bot.jobs import CLOSING_CHECK_INTERVAL, REMINDER_CHECK_INTERVAL, close_due_job, reminders_job
+from bot.jobs import (
+    CLOSING_CHECK_INTERVAL,
+    LEASE_RENEWALS,
+    REMINDER_CHECK_INTERVAL,
+    adopt_orphans_job,
+    close_due_job,
+    close_open_ballots_at_their_deadlines,
+    reminders_job,
+)
 from bot.ordering import PersonOrder
 from bot.pacing import ChatScopedRateLimiter
 from bot.replies import reply
@@ -177,6 +185,14 @@ async def start_up(application: Application[Any, Any, Any, Any, Any, Any]) -> No
         application.job_queue.run_repeating(
             reminders_job, interval=REMINDER_CHECK_INTERVAL, first=2, name="reminders"
         )
+        await close_open_ballots_at_their_deadlines(
+            application.job_queue, application.bot_data[SERVICES_KEY]
+        )
+        if isinstance(application, ScrutinApplication):
+            every = application.inbox_lease / LEASE_RENEWALS
+            application.job_queue.run_repeating(
+                adopt_orphans_job, interval=every, first=every, name="adopt-orphans"
+            )
 
 
 def attach(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:

@@ -11,19 +11,30 @@ its mark and is ignored.
 
 An update's JSON is kept only while it waits; once handled, only its id and times remain, and
 those are forgotten after :data:`RETENTION` (Telegram itself keeps an update 24 hours).
+
+Several replicas share one inbox. The replica that admits an update holds it for a
+:data:`LEASE`, renewed while it is queued or handled there (:meth:`Inbox.renew`); an update
+whose lease ran out was left by a replica that died, and any replica adopts it
+(:meth:`Inbox.adopt`), each claim a conditional UPDATE that only one replica wins. Should the
+first replica still handle its copy, the mark keeps the change to one of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
-from voting.db import Connection, Store, to_db_time
+from voting.db import Connection, Database, Store, to_db_time
 
 RETENTION = timedelta(hours=48)
+LEASE = timedelta(seconds=20)
+"""How long an admitted update stays with its replica without a renewal."""
+RENEW_BATCH = 500
+ADOPT_BATCH = 100
+"""Updates adopted at once at most: the claims hold every replica's writes back meanwhile."""
 
 
 class AlreadyHandled(Exception):
@@ -74,7 +85,16 @@ class Inbox(Store):
         );
         CREATE INDEX bot_updates_handled ON bot_updates (handled_at_utc);
         """,
+        # Until when the replica that admitted (or adopted) an update holds it.
+        "ALTER TABLE bot_updates ADD COLUMN claimed_until_utc TEXT;",
     )
+
+    def __init__(self, database: Database, lease: timedelta = LEASE) -> None:
+        super().__init__(database)
+        self.lease = lease
+
+    def _lease_end(self) -> str:
+        return to_db_time(self._now + self.lease)
 
     async def migrate(self) -> None:
         await super().migrate()
@@ -84,9 +104,9 @@ class Inbox(Store):
         """Commit an update fetched from Telegram; False if it is already here."""
         async with self.database.transaction() as connection:
             cursor = await connection.execute(
-                "INSERT INTO bot_updates (update_id, payload, received_at_utc) VALUES (?, ?, ?) "
-                "ON CONFLICT (update_id) DO NOTHING",
-                (update_id, payload, to_db_time(self._now)),
+                "INSERT INTO bot_updates (update_id, payload, received_at_utc, claimed_until_utc) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, payload, to_db_time(self._now), self._lease_end()),
             )
             return cursor.rowcount == 1
 
@@ -104,6 +124,50 @@ class Inbox(Store):
             "WHERE handled_at_utc IS NULL AND payload IS NOT NULL ORDER BY update_id"
         )
         return [Waiting(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def renew(self, update_ids: Iterable[int]) -> int:
+        """Extend the lease of the updates this replica still holds; how many were waiting."""
+        ids = sorted(set(update_ids))
+        renewed = 0
+        async with self.database.transaction() as connection:
+            for start in range(0, len(ids), RENEW_BATCH):
+                batch = ids[start : start + RENEW_BATCH]
+                cursor = await connection.execute(
+                    "UPDATE bot_updates SET claimed_until_utc = ? WHERE handled_at_utc IS NULL "
+                    f"AND update_id IN ({', '.join('?' * len(batch))})",
+                    (self._lease_end(), *batch),
+                )
+                renewed += cursor.rowcount
+        return renewed
+
+    async def adopt(self, every_waiting: bool = False) -> list[Waiting]:
+        """Claim the waiting updates whose lease ran out, :data:`ADOPT_BATCH` at most, oldest
+        first; each is claimed by one replica only. ``every_waiting``: all of them, leases or
+        not, for a bot that is the only one to fetch updates (long polling)."""
+        now = to_db_time(self._now)
+        bounds: tuple[str, ...]
+        if every_waiting:
+            expired, bounds, limit = "", (), ""
+        else:
+            expired = "AND (claimed_until_utc IS NULL OR claimed_until_utc < ?)"
+            bounds, limit = (now,), f"LIMIT {ADOPT_BATCH}"
+        cursor = await self._reader.execute(
+            "SELECT update_id, payload FROM bot_updates WHERE handled_at_utc IS NULL "
+            f"AND payload IS NOT NULL {expired} ORDER BY update_id {limit}",
+            bounds,
+        )
+        candidates = [Waiting(row[0], row[1]) for row in await cursor.fetchall()]
+        claimed: list[Waiting] = []
+        async with self.database.transaction() as connection:
+            for candidate in candidates:
+                cursor = await connection.execute(
+                    "UPDATE bot_updates SET claimed_until_utc = ? WHERE update_id = ? "
+                    f"AND handled_at_utc IS NULL AND payload IS NOT NULL {expired}",
+                    (self._lease_end(), candidate.update_id, *bounds),
+                )
+                if cursor.rowcount == 1:
+                    claimed.append(candidate)
+        return claimed
 
     async def next_update_id(self) -> int:
         """An update id above every one this inbox remembers."""

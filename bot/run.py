@@ -8,7 +8,8 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -43,7 +44,7 @@ class WebhookOptions:
     url: str
     listen: str
     port: int
-    secret_token: str
+    secret_token: str = field(repr=False)
 
 
 def check_token(token: str | None) -> str:
@@ -125,16 +126,22 @@ def run(settings: Settings, webhook: WebhookOptions | None = None) -> None:
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     )
     redact_token_in_logs(token)
+    if webhook is not None:
+        # Whoever knows it can post forged updates to the webhook.
+        redact_token_in_logs(webhook.secret_token)
     governance = load_config_dir(settings.config_dir)
     check_api(token, settings.api_base_url)
     application = build_application(None, token=token, base_url=settings.api_base_url)
+    application.inbox_lease = timedelta(seconds=settings.inbox_lease_seconds)
 
     # The database connection must live in the Application's own event loop.
     async def start_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         assert isinstance(app, ScrutinApplication)
         attach(app, await open_services(governance, settings))
         # Before polling starts: what an earlier run fetched but did not handle comes first.
-        await app.resume()
+        # Long polling has one consumer by construction; behind a webhook, other replicas
+        # may be handling what they admitted.
+        await app.resume(alone=webhook is None)
         await start_up(app)
 
     async def close_services(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -14,6 +14,10 @@ what is queued or waiting for its turn is not started (it waits in the inbox for
 start), and what is in flight gets a few seconds to finish, then is abandoned: its
 transaction rolls back, so it too waits in the inbox. Without this, PTB would handle every
 queued update before stopping, each one possibly waiting minutes for a group's flood limit.
+
+Behind one webhook, several replicas share the inbox. Each holds what it admitted, renewing
+its lease while the update is queued or in flight, and adopts, now and then
+(:meth:`ScrutinApplication.adopt_orphans`), what a replica that died left waiting.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from telegram.ext import Application
 
 from bot.context import FORMS_KEY, SERVICES_KEY
 from bot.form_store import FormStore
-from bot.inbox import Handling, Inbox, handling
+from bot.inbox import LEASE, Handling, Inbox, Waiting, handling
 from meetings.services import Services
 
 log = logging.getLogger(__name__)
@@ -48,6 +52,8 @@ class InboxQueue(asyncio.Queue[object]):
         super().__init__()
         self.inbox: Inbox | None = None
         self.forms: FormStore | None = None
+        self.held: set[int] = set()
+        """The updates this process admitted or adopted and has not finished with."""
         self._forgotten_at = time.monotonic()
 
     async def put(self, item: object) -> None:
@@ -59,6 +65,8 @@ class InboxQueue(asyncio.Queue[object]):
         if not fresh:
             log.info("an update fetched again is already in the inbox: not queued twice")
             return
+        if isinstance(item, Update):
+            self.held.add(item.update_id)
         await super().put(item)
         if self.inbox is not None and time.monotonic() - self._forgotten_at > FORGET_EVERY_SECONDS:
             self._forgotten_at = time.monotonic()
@@ -73,6 +81,7 @@ class InboxQueue(asyncio.Queue[object]):
             self.get_nowait()
             self.task_done()
             count += 1
+        self.held.clear()
         return count
 
 
@@ -83,6 +92,8 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         self._forms: FormStore | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self.inbox_lease = LEASE
+        """How long an update admitted here stays with this process without a renewal."""
 
     async def inbox(self) -> Inbox | None:
         """The inbox in the services' database (None before services are attached); the form
@@ -91,7 +102,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not isinstance(services, Services):
             return None
         if self._inbox is None or self._inbox.database is not services.database:
-            inbox = Inbox(services.database)
+            inbox = Inbox(services.database, self.inbox_lease)
             await inbox.migrate()
             forms = FormStore(services.database)
             await forms.migrate()
@@ -102,21 +113,48 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
                 self.update_queue.forms = forms
         return self._inbox
 
-    async def resume(self) -> int:
-        """At start: forget old marks and forms, and queue what the inbox still holds, oldest
-        first."""
-        inbox = await self.inbox()
-        if inbox is None or self._forms is None:
-            raise RuntimeError("the services must be attached before the inbox is resumed")
+    async def resume(self, alone: bool = True) -> int:
+        """At start: forget old marks and forms, and queue what the inbox still holds,
+        oldest first. ``alone``: no other process fetches updates (long polling), so all of
+        it is ours; else only what no live replica holds."""
+        inbox = await self._attached_inbox()
         await inbox.forget_old()
+        if self._forms is None:
+            raise RuntimeError("the services must be attached before the inbox is resumed")
         await self._forms.forget_old()
-        waiting = await inbox.waiting()
+        waiting = self._queue(await inbox.adopt(every_waiting=alone))
+        if waiting:
+            log.info("%d update(s) left in the inbox are handled first", waiting)
+        return waiting
+
+    async def adopt_orphans(self) -> int:
+        """Renew the lease of what this process holds, and queue what a replica that died
+        left waiting in the inbox; how many were adopted."""
+        inbox = await self._attached_inbox()
+        if isinstance(self.update_queue, InboxQueue) and self.update_queue.held:
+            await inbox.renew(self.update_queue.held)
+        adopted = self._queue(await inbox.adopt())
+        if adopted:
+            log.info("adopted %d update(s) left waiting by another replica", adopted)
+        return adopted
+
+    async def _attached_inbox(self) -> Inbox:
+        inbox = await self.inbox()
+        if inbox is None:
+            raise RuntimeError("the services must be attached before the inbox is read")
+        return inbox
+
+    def _queue(self, waiting: list[Waiting]) -> int:
         for item in waiting:
             # Straight into the queue: these are in the inbox already.
+            if isinstance(self.update_queue, InboxQueue):
+                self.update_queue.held.add(item.update_id)
             self.update_queue.put_nowait(Update.de_json(json.loads(item.payload), self.bot))
-        if waiting:
-            log.info("%d update(s) left in the inbox are handled first", len(waiting))
         return len(waiting)
+
+    def _release(self, update: Update) -> None:
+        if isinstance(self.update_queue, InboxQueue):
+            self.update_queue.held.discard(update.update_id)
 
     async def start(self) -> None:
         self._stopping = False
@@ -136,6 +174,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
             return
         if await inbox.is_handled(update.update_id):
             log.info("ignored update %s: it was already handled", update.update_id)
+            self._release(update)
             return
         with handling(update.update_id) as current:
             # A task of its own, that a stop can abandon; it inherits the update's name.
@@ -148,6 +187,7 @@ class ScrutinApplication(Application[Any, Any, Any, Any, Any, Any]):
             raise
         finally:
             self._in_flight.discard(task)
+            self._release(update)
         if not task.cancelled():
             task.result()
         elif current.recorded:

@@ -8,6 +8,7 @@ as in real life, with the Telegram user id ``FIRST_USER + index``.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -46,6 +47,24 @@ TOWNS = (
 )
 
 
+RULES: dict[str, Any] = {
+    "tie": "rejected",
+    "max_proxies_per_holder": 1,
+    "quorum": {
+        "basis": "members",
+        "fraction": "1/2",
+        "comparison": "at_least",
+        "counts": "present_or_represented",
+    },
+    "majority": {
+        "base": "expressed",
+        "fraction": "1/2",
+        "comparison": "more_than",
+        "double": False,
+    },
+}
+
+
 def member_ids(size: int) -> list[str]:
     communes = [f"commune-{index:03}" for index in range(1, size - len(DEPARTEMENTS) + 1)]
     return [member for member, *_ in DEPARTEMENTS] + communes
@@ -61,6 +80,11 @@ def _commune(index: int) -> dict[str, Any]:
 
 def academy_groupement(size: int) -> Groupement:
     """``size`` members (at least four), of which the first three are départements."""
+    return Groupement.model_validate(academy_data(size))
+
+
+def academy_data(size: int) -> dict[str, Any]:
+    """The groupement of :func:`academy_groupement`, as its TOML file would read."""
     members: list[dict[str, Any]] = [
         {"id": member, "name": name, "article": article, "kind": "departement"}
         for member, name, article, _ in DEPARTEMENTS
@@ -68,60 +92,66 @@ def academy_groupement(size: int) -> Groupement:
     members += [_commune(index) for index in range(1, size - len(DEPARTEMENTS) + 1)]
     weights = {member: weight for member, _, _, weight in DEPARTEMENTS}
     weights.update({member["id"]: "1" for member in members[len(DEPARTEMENTS) :]})
-    rules = {
-        "tie": "rejected",
-        "max_proxies_per_holder": 1,
-        "quorum": {
-            "basis": "members",
-            "fraction": "1/2",
-            "comparison": "at_least",
-            "counts": "present_or_represented",
+    return {
+        "groupement": {
+            "id": GROUPEMENT,
+            "name": "Groupement de commandes ENT école de l'académie de Créteil",
+            "coordinator": "val-de-marne",
+            "timezone": "Europe/Paris",
+            "locale": "fr_FR",
+            "coordinator_telegram_ids": [],
         },
-        "majority": {
-            "base": "expressed",
-            "fraction": "1/2",
-            "comparison": "more_than",
-            "double": False,
-        },
+        "members": members,
+        "weight_tables": [
+            {
+                "id": "creteil-2025",
+                "series": "voix",
+                "name": "tableau des voix de la convention",
+                "effective_from": date(2025, 1, 1),
+                "source": "built by the tests at the scale of seed 004",
+                "weights": weights,
+            }
+        ],
+        "instances": [
+            {
+                "id": INSTANCE,
+                "kind": "AG",
+                "name": "Assemblée des membres",
+                "voting": True,
+                "weight_series": "voix",
+                "ballot_kind": "public",
+                "recurrence": "none",
+                "notice_clear_days": 5,
+                "urgent_notice_clear_days": 1,
+                "reminder_days_before": [7, 1],
+                "rules": RULES,
+            }
+        ],
     }
-    return Groupement.model_validate(
-        {
-            "groupement": {
-                "id": GROUPEMENT,
-                "name": "Groupement de commandes ENT école de l'académie de Créteil",
-                "coordinator": "val-de-marne",
-                "timezone": "Europe/Paris",
-                "locale": "fr_FR",
-                "coordinator_telegram_ids": [],
-            },
-            "members": members,
-            "weight_tables": [
-                {
-                    "id": "creteil-2025",
-                    "series": "voix",
-                    "name": "tableau des voix de la convention",
-                    "effective_from": date(2025, 1, 1),
-                    "source": "built by the tests at the scale of seed 004",
-                    "weights": weights,
-                }
-            ],
-            "instances": [
-                {
-                    "id": INSTANCE,
-                    "kind": "AG",
-                    "name": "Assemblée des membres",
-                    "voting": True,
-                    "weight_series": "voix",
-                    "ballot_kind": "public",
-                    "recurrence": "none",
-                    "notice_clear_days": 5,
-                    "urgent_notice_clear_days": 1,
-                    "reminder_days_before": [7, 1],
-                    "rules": rules,
-                }
-            ],
-        }
-    )
+
+
+def academy_toml(size: int) -> str:
+    """The file ``scrutin run`` reads from its configuration directory."""
+    lines: list[str] = []
+    for key, value in academy_data(size).items():
+        if isinstance(value, dict):
+            lines += [f"[{key}]", *(f"{k} = {_toml(v)}" for k, v in value.items())]
+        else:
+            for item in value:
+                lines += [f"[[{key}]]", *(f"{k} = {_toml(v)}" for k, v in item.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, date)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def academy_governance(size: int) -> Governance:

@@ -49,6 +49,7 @@ class FakeBotApi(ThreadingHTTPServer):
     """Answers ``POST /bot<TOKEN>/<method>`` like the Bot API would, and records every call."""
 
     daemon_threads = True
+    request_queue_size = 128  # several bots at once (tests/test_replicas.py)
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), FakeBotApiHandler)
@@ -195,7 +196,10 @@ def _multipart(content_type: str, body: bytes) -> dict[str, str]:
             continue
         filename = part.get_filename()
         payload = part.get_payload(decode=True)
-        text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
+        try:
+            text = payload.decode("utf-8") if isinstance(payload, bytes) else ""
+        except UnicodeDecodeError:  # a file sent without a name (a chart's PNG)
+            filename = filename or name
         fields[name] = json.dumps({"filename": filename}) if filename else text
     return fields
 
@@ -304,8 +308,10 @@ def child_environment(database: Path, token: str | None = TOKEN, **extra: str) -
 class Bot:
     """``scrutin run ...`` in a subprocess, its output in files (no pipe to fill up)."""
 
-    def __init__(self, tmp_path: Path, args: list[str], environment: dict[str, str]) -> None:
-        self.log_path = tmp_path / "bot.log"
+    def __init__(
+        self, tmp_path: Path, args: list[str], environment: dict[str, str], name: str = "bot"
+    ) -> None:
+        self.log_path = tmp_path / f"{name}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [*scrutin_command(), "run", *args],

@@ -3,13 +3,14 @@ transaction as its change, and forgotten after the retention window."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.inbox import RETENTION, AlreadyHandled, Inbox, handling
+from bot.inbox import LEASE, RETENTION, AlreadyHandled, Inbox, handling
 from tests.clock import FakeClock
 from voting.db import Database
 
@@ -121,3 +122,73 @@ async def test_a_handled_press_leaves_no_trace_of_its_payload_on_disk(
     await inbox.database.close()
     assert b"v1:v:4:2:1" not in on_disk
     assert b"97531" not in on_disk
+
+
+# --- several replicas on one inbox, on both engines -------------------------------------------
+
+
+@pytest.fixture
+async def replicas(database: Path | str, clock: FakeClock) -> AsyncIterator[tuple[Inbox, Inbox]]:
+    """Two bots' inboxes on one database, each through its own connections."""
+    opened = [await Database.open(database, clock) for _ in range(2)]
+    stores = tuple(Inbox(each) for each in opened)
+    for store in stores:
+        await store.migrate()
+    yield stores[0], stores[1]
+    for each in opened:
+        await each.close()
+
+
+async def test_an_update_left_by_a_replica_that_died_is_adopted_once_its_lease_ran_out(
+    replicas: tuple[Inbox, Inbox], clock: FakeClock
+) -> None:
+    first, second = replicas
+    assert await first.admit(11, '{"update_id": 11}')
+    # Telegram's retry, landing on the other replica, finds it in the inbox.
+    assert not await second.admit(11, '{"update_id": 11}')
+    assert await second.adopt() == []  # the first replica still holds it
+
+    clock.now += LEASE + timedelta(seconds=1)
+    adopted, too_late = await second.adopt(), await first.adopt()
+    assert [w.update_id for w in adopted] == [11] and too_late == []
+    assert await first.adopt() == []  # the adoption is a lease of its own
+
+    with handling(11) as current:
+        await second.finish(current)
+    clock.now += LEASE * 3
+    assert await first.adopt() == [] and await second.adopt() == []
+
+
+async def test_a_replica_that_renews_its_lease_keeps_its_updates(
+    replicas: tuple[Inbox, Inbox], clock: FakeClock
+) -> None:
+    first, second = replicas
+    for update_id in (21, 22):
+        await first.admit(update_id, "{}")
+    clock.now += LEASE * 3 / 4
+    assert await first.renew([21]) == 1
+    clock.now += LEASE * 3 / 4
+    assert [w.update_id for w in await second.adopt()] == [22]
+    clock.now += LEASE
+    assert [w.update_id for w in await second.adopt()] == [21]
+
+
+async def test_a_lone_bot_at_start_takes_every_waiting_update(
+    replicas: tuple[Inbox, Inbox],
+) -> None:
+    first, _ = replicas
+    await first.admit(31, "{}")
+    await first.admit(32, "{}")
+    assert [w.update_id for w in await first.adopt(every_waiting=True)] == [31, 32]
+
+
+async def test_two_replicas_adopting_together_claim_each_update_once(
+    replicas: tuple[Inbox, Inbox], clock: FakeClock
+) -> None:
+    first, second = replicas
+    for update_id in range(100, 160):
+        await first.admit(update_id, "{}")
+    clock.now += LEASE * 2
+    claims = await asyncio.gather(*(store.adopt() for store in (first, second, first, second)))
+    adopted = [w.update_id for claim in claims for w in claim]
+    assert sorted(adopted) == list(range(100, 160))

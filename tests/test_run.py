@@ -141,6 +141,21 @@ def test_run_with_an_http_webhook_exits_2_with_one_line(
     assert "https://" in one_line_failure(capsys)
 
 
+@pytest.mark.parametrize("secret", ["has spaces", "accentué", "x" * 257])
+def test_a_webhook_secret_telegram_would_refuse_exits_2_without_showing_it(
+    bare_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    secret: str,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SCRUTIN_WEBHOOK_SECRET", secret)
+    assert main(["run", "--webhook", "https://bot.example.org/hook"]) == 2
+    line = one_line_failure(capsys)
+    assert "webhook_secret" in line and "A-Z, a-z, 0-9, _ and -" in line
+    assert secret not in line
+
+
 def test_the_installed_command_reports_a_missing_token_without_traceback(
     bare_environment: Path,
 ) -> None:
@@ -297,6 +312,7 @@ def test_webhook_accepts_telegram_and_refuses_a_wrong_secret(
     status = bot.stop()
 
     assert_stopped_cleanly(bot, status)
+    assert secret not in bot.output()
     # Updates are handled one at a time, in order: the refused ones would have come first.
     assert fake_api.messages_to(STRANGER_ID) == []
     assert not fake_api.calls_to("getUpdates")

@@ -93,3 +93,17 @@ def test_unknown_locale_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCRUTIN_LOCALE", "klingon")
     with pytest.raises(ValidationError, match="unknown locale 'klingon'"):
         Settings()
+
+
+def test_the_webhook_secret_is_shared_by_replicas_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().webhook_secret is None  # each run draws its own
+    monkeypatch.setenv("SCRUTIN_WEBHOOK_SECRET", "shared_Secret-42")
+    settings = Settings()
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.get_secret_value() == "shared_Secret-42"
+    assert "shared_Secret-42" not in repr(settings)
+    monkeypatch.setenv("SCRUTIN_WEBHOOK_SECRET", "not/allowed")
+    with pytest.raises(ValidationError):
+        Settings()

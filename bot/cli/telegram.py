@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 from bot.cli.common import fail, load_settings
 from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
@@ -21,13 +20,19 @@ def run_bot(args: argparse.Namespace) -> int:
                 url=check_webhook_url(args.webhook),
                 listen=args.listen,
                 port=args.port,
-                secret_token=os.environ.get("SCRUTIN_WEBHOOK_SECRET") or new_secret_token(),
+                secret_token=(
+                    settings.webhook_secret.get_secret_value()
+                    if settings.webhook_secret
+                    else new_secret_token()
+                ),
             )
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         # httpx logs each request's URL at INFO, and the URL holds the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        # Each run of a job is logged at INFO: the inbox's renewal runs every few seconds.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         run(settings, webhook)
     except RunError as error:
         return fail(str(error))
