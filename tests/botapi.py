@@ -335,17 +335,20 @@ class Bot:
                 pytest.fail(f"no {what} within {DEADLINE:.0f} s:\n{self.output()}")
             time.sleep(0.05)
 
-    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+    def stop(self, how: signal.Signals = signal.SIGINT, within: float = 10.0) -> int:
         """Ctrl+C (or a service manager's SIGTERM); kill only if the bot does not stop."""
         try:
             if self.process.poll() is None:
                 self.process.send_signal(how)
                 try:
-                    return self.process.wait(timeout=10)
+                    return self.process.wait(timeout=within)
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait(timeout=5)
-                    pytest.fail(f"the bot did not stop within 10 s of {how.name}:\n{self.output()}")
+                    pytest.fail(
+                        f"the bot did not stop within {within:.0f} s of {how.name}:\n"
+                        + self.output()
+                    )
             return self.process.returncode
         finally:
             self._log.close()

@@ -42,9 +42,7 @@ async def replica(
 ) -> AsyncIterator[OfflineHarness]:
     """Another process of the bot on the same database, behind the same Telegram as
     ``telegram`` (one bot, one numbering of the updates): beside it, or after it stopped."""
-    services = await Services.open(
-        governance, path, clock, documents=telegram.services.files.root
-    )
+    services = await Services.open(governance, path, clock, documents=telegram.services.files.root)
     try:
         async with OfflineHarness(services, clock, bot=(telegram.bot, telegram.request)) as other:
             other.updates = telegram.updates

@@ -514,7 +514,8 @@ def kill_during_burst(
     time.sleep(1)  # a second announcement, were there one, would be on its way
     presses = {update["update_id"] for update in deliveries}
     outcome = asyncio.run(_outcome(opened, tmp_path, presses))
-    assert first.stop(signal.SIGTERM) == 0, first.output()
+    # How fast a stop is, test_run_delivery checks; here a loaded machine may be slow.
+    assert first.stop(signal.SIGTERM, within=WAIT) == 0, first.output()
     return deliveries, outcome
 
 
