@@ -8,16 +8,40 @@ with it (:mod:`bot.inbox`): a replay of that update finds the mark and changes n
 
 A form left unfinished is forgotten after :data:`RETENTION`: it is no longer read, and
 :meth:`FormStore.forget_old` deletes it.
+
+A confirmed form ends in the same transaction as the change it confirms
+(:meth:`FormStore.ended_with_next_commit`): both commit, or neither does, and of two presses
+of its confirmation (on two replicas) only one commits its change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
-from voting.db import Store, to_db_time
+from voting.db import Connection, Store, to_db_time
 
 RETENTION = timedelta(hours=24)
+
+
+class FormGone(Exception):
+    """The form was confirmed meanwhile (the same press, on another replica): what this
+    confirmation wrote is rolled back."""
+
+
+@dataclass
+class Ending:
+    """A form to delete in the next transaction that commits, and whether it was."""
+
+    person_id: str
+    form: str
+    done: bool = False
+
+
+_ENDING: ContextVar[Ending | None] = ContextVar("scrutin-form-ending", default=None)
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,33 @@ class FormStore(Store):
         CREATE INDEX bot_forms_updated ON bot_forms (updated_at_utc);
         """,
     )
+
+    async def migrate(self) -> None:
+        await super().migrate()
+        self.database.before_commit(self._end_pending)
+
+    @contextmanager
+    def ended_with_next_commit(self, person_id: str, form: str) -> Iterator[Ending]:
+        """Within this context, the next transaction that commits deletes the form, or rolls
+        back with :class:`FormGone` when it is gone already."""
+        ending = Ending(person_id, form)
+        token = _ENDING.set(ending)
+        try:
+            yield ending
+        finally:
+            _ENDING.reset(token)
+
+    async def _end_pending(self, connection: Connection) -> None:
+        ending = _ENDING.get()
+        if ending is None or ending.done:
+            return
+        cursor = await connection.execute(
+            "DELETE FROM bot_forms WHERE person_id = ? AND form = ?",
+            (ending.person_id, ending.form),
+        )
+        if cursor.rowcount == 0:
+            raise FormGone(f"{ending.form} of {ending.person_id} was confirmed meanwhile")
+        ending.done = True
 
     async def save(self, person_id: str, form: str, step: int, payload: str) -> None:
         """Keep ``person_id``'s ``form`` at ``step``, replacing what was kept of it."""

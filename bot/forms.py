@@ -12,7 +12,8 @@ after :data:`bot.form_store.RETENTION`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -99,6 +100,25 @@ async def drop(context: ScrutinContext, key: str) -> bool:
     another replica): whoever drops it is the one who confirms it."""
     context.forms.pop(key, None)
     return await context.form_store.delete(context.caller.person_id, key)
+
+
+@asynccontextmanager
+async def confirming(context: ScrutinContext, key: str) -> AsyncIterator[None]:
+    """Carry out the form's change inside: the form ends in the change's transaction, so a
+    crash between the two loses neither. Raises :class:`FormGone` when the same press,
+    handled on another replica, confirmed it first (this change is then rolled back). A
+    refusal, or a change that commits nothing, ends the form all the same; a change that
+    fails to commit leaves it, to be confirmed again."""
+    context.forms.pop(key, None)
+    person = context.caller.person_id
+    with context.form_store.ended_with_next_commit(person, key) as ending:
+        try:
+            yield
+        except Refused:
+            await context.form_store.delete(person, key)
+            raise
+        if not ending.done:
+            await context.form_store.delete(person, key)
 
 
 CANCEL = "yes"

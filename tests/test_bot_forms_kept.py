@@ -32,6 +32,7 @@ from tests.test_bot_ballots import QUESTION, press_form
 from tests.test_bot_documents import BUDGET
 from tests.test_bot_meetings import AGENDA, LINK, PLACE, PLANNING_DAY, last_text, press_last
 from voting.ballot import BallotState
+from voting.db import Connection
 
 COORDINATOR_PERSON = f"tg:{COORDINATOR_ID}"
 
@@ -396,3 +397,26 @@ async def test_a_step_its_guard_refuses_ends_the_form(
     await harness.say(COORDINATOR, "/annuler " + "x" * COMMAND_LIMIT)
     assert last_text(harness, COORDINATOR_ID).startswith("Commande trop longue")
     assert stored_forms(database) == []
+
+
+async def test_a_confirmation_whose_change_does_not_commit_keeps_the_form(
+    harness: OfflineHarness, database: Path | str
+) -> None:
+    """The form ends in the transaction of the ballot it opens: when that transaction rolls
+    back (a crash, a lost connection), the form is still there to confirm again."""
+
+    async def fail_on_a_new_ballot(connection: Connection) -> None:
+        cursor = await connection.execute("SELECT count(*) FROM ballots")
+        row = await cursor.fetchone()
+        if row is not None and row[0] > 0:
+            raise RuntimeError("the commit of the new ballot failed")
+
+    await harness.say(COORDINATOR, "/scrutin")
+    await press_form(harness, "Comité de gouvernance")
+    await harness.say(COORDINATOR, QUESTION)
+    await press_form(harness, "Public (appel nominal)")
+    await press_form(harness, "Sans date limite")
+    harness.services.database.before_commit(fail_on_a_new_ballot)
+    await press_form(harness, "Ouvrir le scrutin")
+    assert await harness.services.ballots.find() == []
+    assert stored_forms(database) == [(COORDINATOR_PERSON, "ballot_form", ballot_form.CONFIRM)]

@@ -5,11 +5,14 @@ together; transactions take turns, within a process and between processes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from voting.db import Database, Store
+from voting.engines.base import DatabaseUnavailable
 
 
 class Notes(Store):
@@ -127,3 +130,63 @@ async def test_two_processes_check_and_write_in_turns(database: Path | str) -> N
     assert sorted(await replicas[0].texts(), key=int) == [str(n) for n in range(10)]
     for notes in replicas:
         await notes.database.close()
+
+
+async def test_a_session_the_server_closed_is_opened_again(postgres_url: str) -> None:
+    """A server restart ends every session: the next read and the next write go on."""
+    notes = await notes_on(postgres_url)
+    await notes.add("before")
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    assert await notes.texts() == ["before"]
+    await notes.add("after")
+    assert await notes.texts() == ["before", "after"]
+    await notes.database.close()
+
+
+async def test_a_transaction_abandoned_while_it_waits_leaves_the_next_one_whole(
+    database: Path | str,
+) -> None:
+    """A stop cancels what waits for the write lock: that process's next write still works."""
+    holder, waiter = await notes_on(database), await notes_on(database)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with holder.database.transaction():
+            await holder.add("held")
+            held.set()
+            await release.wait()
+
+    holding = asyncio.create_task(hold())
+    await held.wait()
+    waiting = asyncio.create_task(waiter.add("abandoned"))
+    for _ in range(20):  # let it reach the lock
+        await asyncio.sleep(0)
+    waiting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await waiting
+    release.set()
+    await holding
+    await waiter.add("next")
+    assert await waiter.texts() == ["held", "next"]
+    for notes in (holder, waiter):
+        await notes.database.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://scrutin:hunter2 secret@127.0.0.1:1/scrutin", "hunter2"),
+        ("postgresql://scrutin:pa@ss-word@127.0.0.1:1/scrutin", "ss-word"),
+        ("postgresql://scrutin:s3cr3t@127.0.0.1:1/scrutin", "s3cr3t"),
+    ],
+)
+async def test_a_database_that_cannot_be_reached_is_named_without_its_password(
+    url: str, secret: str
+) -> None:
+    with pytest.raises(DatabaseUnavailable, match="cannot connect to PostgreSQL") as refused:
+        await Database.open(url)
+    assert secret not in str(refused.value)

@@ -318,3 +318,16 @@ def test_webhook_accepts_telegram_and_refuses_a_wrong_secret(
     assert not fake_api.calls_to("getUpdates")
     assert fake_api.calls_to("setMyCommands")
     assert database.is_file() and database.stat().st_size > 0
+
+
+def test_replicas_on_postgresql_must_share_a_webhook_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A replica started without the shared secret would give Telegram one of its own, and
+    every other replica would then refuse every update."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.delenv("SCRUTIN_WEBHOOK_SECRET", raising=False)
+    url = "postgresql://scrutin@127.0.0.1:1/scrutin"
+    arguments = ["--database-url", url, "run", "--webhook", "https://bot.example.fr/hook"]
+    assert main(arguments) == 2
+    assert "set SCRUTIN_WEBHOOK_SECRET" in capsys.readouterr().err

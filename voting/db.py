@@ -27,6 +27,7 @@ Only files that define a :class:`Store` (and the engines) run SQL.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -45,6 +46,8 @@ __all__ = ["INTEGRITY_ERRORS", "Connection", "Cursor", "Database", "Row", "Store
 
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 """What either engine raises for a broken constraint (a unique key, an append-only table)."""
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 CommitHook = Callable[[Connection], Awaitable[None]]
@@ -204,17 +207,25 @@ class Database:
         async with self._writing:
             token = self._current.set(True)
             try:
-                await self.engine.begin()
                 try:
+                    # Inside: a BEGIN that failed or was cancelled half-way is rolled back too.
+                    await self.engine.begin()
                     yield self.engine.writer
                     for hook in self._commit_hooks:
                         await hook(self.engine.writer)
                 except BaseException:
-                    await self.engine.rollback()
+                    await self._roll_back()
                     raise
                 await self.engine.commit()
             finally:
                 self._current.reset(token)
+
+    async def _roll_back(self) -> None:
+        """Roll back; the error being raised is the one to report, not this one's."""
+        try:
+            await self.engine.rollback()
+        except Exception:
+            log.exception("the rollback failed as well")
 
 
 async def inserted_id(connection: Connection, insert: str, parameters: Parameters) -> int:

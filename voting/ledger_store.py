@@ -13,7 +13,8 @@ destroys the link in the closing transaction: the key is dropped, and the partic
 become one row per member (with the person who cast the vote that counts), with no time, no
 press and no box entry, in the order of the member ids. :meth:`checkpoint`, run after the
 commit, makes the deleted rows unrecoverable: on SQLite (``secure_delete``) it empties the
-write-ahead log, which still holds the old pages; on PostgreSQL it vacuums the dead rows.
+write-ahead log, which still holds the old pages; on PostgreSQL it vacuums the dead rows
+(but for any a snapshot still running sees, which a later vacuum takes; README, Storage).
 """
 
 from __future__ import annotations

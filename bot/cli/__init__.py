@@ -18,6 +18,7 @@ from datetime import date
 
 from bot.cli.common import EXIT_INVALID, SettingsProblem, fail
 from config.loader import ConfigError
+from voting.engines.base import DatabaseUnavailable
 
 
 def _sub(
@@ -321,6 +322,8 @@ def _carried_out(args: argparse.Namespace) -> int:
         return _carried_out_by(args.target)(args)
     except SettingsProblem as error:
         return fail(f"settings: {error}")
+    except DatabaseUnavailable as error:
+        return fail(f"database: {error}")
     except ConfigError as error:
         for problem in error.problems:
             print(f"scrutin: {problem}", file=sys.stderr)

@@ -29,6 +29,6 @@ def backup(args: argparse.Namespace) -> int:
         return fail(f"backup: {error}")
     print(f"backup of {database} written to {copy.path} ({copy.size} bytes)")
     target = documents_directory(copy.path)
-    files = copy_documents(documents_directory(database), target)
+    files = copy_documents(settings.documents_path or documents_directory(database), target)
     print(f"documents: {files} file(s) in {target}")
     return 0

@@ -7,6 +7,7 @@ import logging
 
 from bot.cli.common import fail, load_settings
 from bot.run import RunError, WebhookOptions, check_webhook_url, new_secret_token, run
+from voting.engines.postgres import is_postgres_url
 
 
 def run_bot(args: argparse.Namespace) -> int:
@@ -15,6 +16,15 @@ def run_bot(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"api_base_url": args.api_url})
     webhook = None
     try:
+        if (
+            args.webhook
+            and settings.webhook_secret is None
+            and is_postgres_url(str(settings.database))
+        ):
+            # Each start would give Telegram a secret of its own: the others' would be refused.
+            return fail(
+                "--webhook on PostgreSQL: set SCRUTIN_WEBHOOK_SECRET, the same for every replica"
+            )
         if args.webhook:
             webhook = WebhookOptions(
                 url=check_webhook_url(args.webhook),

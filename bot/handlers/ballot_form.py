@@ -11,11 +11,13 @@ from telegram import Update
 from bot.arguments import candidate_names, future_moment
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
+from bot.form_store import FormGone
 from bot.forms import (
     CANCEL,
     END,
     ask,
     button,
+    confirming,
     drop,
     form_of,
     is_cancel,
@@ -402,23 +404,24 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return CONFIRM
     form, _value = found
-    if not await drop(context, KEY):
-        return END  # the same press, handled meanwhile by another replica, opens the ballot
     caller = context.caller
     try:
-        opened = await open_ballot(
-            context.services,
-            caller,
-            form.groupement_id,
-            form.instance_id,
-            form.question,
-            kind=form.kind,
-            deadline=form.deadline,
-            confirmed=form.setting,
-            options=candidate_options(form.candidates) if form.candidates else MOTION_OPTIONS,
-            election_round=1 if form.candidates else None,
-            decision_rule=form.rule,
-        )
+        async with confirming(context, KEY):
+            opened = await open_ballot(
+                context.services,
+                caller,
+                form.groupement_id,
+                form.instance_id,
+                form.question,
+                kind=form.kind,
+                deadline=form.deadline,
+                confirmed=form.setting,
+                options=candidate_options(form.candidates) if form.candidates else MOTION_OPTIONS,
+                election_round=1 if form.candidates else None,
+                decision_rule=form.rule,
+            )
+    except FormGone:
+        return END  # the same press, handled meanwhile by another replica, opened the ballot
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return END

@@ -20,7 +20,8 @@ from telegram.error import TelegramError
 from bot.arguments import number
 from bot.commands import Access, ButtonRoute, Command, FileRoute, Place
 from bot.context import ScrutinContext
-from bot.forms import decoded, encoded
+from bot.form_store import FormGone
+from bot.forms import confirming, decoded, encoded
 from bot.replies import alert, reply
 from bot.telegram_limits import TEXT_LIMITS
 from meetings.actions.attach_document import attach_document, confirm_received, receipts_of
@@ -182,18 +183,20 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
     new = await _download(update, context)
     if new is None:
         return
-    await context.form_store.delete(context.caller.person_id, PENDING_KEY)
     caller = context.caller
     try:
-        attached = await attach_document(
-            context.services,
-            caller,
-            upload.meeting_id,
-            new,
-            kind=upload.kind,
-            agenda_position=upload.agenda_position,
-            confidential=upload.confidential,
-        )
+        async with confirming(context, PENDING_KEY):
+            attached = await attach_document(
+                context.services,
+                caller,
+                upload.meeting_id,
+                new,
+                kind=upload.kind,
+                agenda_position=upload.agenda_position,
+                confidential=upload.confidential,
+            )
+    except FormGone:
+        return  # the same file, handled meanwhile by another replica, was attached
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return

@@ -10,11 +10,13 @@ from telegram import Update
 from bot.arguments import NONE_WORDS, agenda_item, future_moment, words
 from bot.commands import Access, Command, Form, Place, Step
 from bot.context import ScrutinContext
+from bot.form_store import FormGone
 from bot.forms import (
     CANCEL,
     END,
     ask,
     button,
+    confirming,
     drop,
     form_of,
     is_cancel,
@@ -299,8 +301,6 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
     if found is None:
         return CONFIRM
     form, _value = found
-    if not await drop(context, KEY):
-        return END  # the same press, handled meanwhile by another replica, plans the meeting
     caller = context.caller
     assert form.starts_at is not None
     plan = MeetingPlan(
@@ -315,7 +315,10 @@ async def on_confirm(update: Update, context: ScrutinContext) -> int:
         secretary=form.secretary,
     )
     try:
-        planned = await plan_meeting(context.services, caller, plan)
+        async with confirming(context, KEY):
+            planned = await plan_meeting(context.services, caller, plan)
+    except FormGone:
+        return END  # the same press, handled meanwhile by another replica, planned it
     except Refused as refused:
         await reply(update, refusal(refused, caller.language))
         return END

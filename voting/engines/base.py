@@ -14,6 +14,10 @@ from typing import Any, Protocol
 Parameters = Sequence[Any]
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened; the message names why, never a password."""
+
+
 class Row(Protocol):
     def __getitem__(self, key: int | str, /) -> Any: ...
 

@@ -10,21 +10,35 @@ replica's (a vote and the close, two presses of one paper). Reads do not take it
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.adapt import Dumper
 from psycopg.rows import RowMaker
 
-from voting.engines.base import Cursor, Parameters, Row
+from voting.engines.base import Cursor, DatabaseUnavailable, Parameters, Row
+
+log = logging.getLogger(__name__)
 
 DIALECT = "postgresql"
 
 WRITE_LOCK = 0x5C_2017_1E
 """The advisory lock every write transaction holds: one number, the same in every replica."""
+
+LIVENESS: dict[str, Any] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
+"""libpq's settings that notice a server gone silent (a network cut) within about a minute,
+instead of waiting on it for ever, and give up connecting after 10 s."""
 
 IDLE_TRANSACTION_TIMEOUT = "30s"
 """A replica that hangs inside a transaction releases the lock after this, and its
@@ -33,6 +47,17 @@ transaction is rolled back, instead of stopping every other replica's writes."""
 
 def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
+
+
+def without_password(text: str, url: str) -> str:
+    """``text`` with the URL's password taken out, and any part of it libpq may echo from a
+    URL it read otherwise (split at a space, an "@", a ":" or a "/")."""
+    credentials = urlsplit(url).netloc.rpartition("@")[0]
+    password = credentials.partition(":")[2]
+    parts = {password, *re.split(r"[\s@:/]+", password)}
+    for secret in sorted((p for p in parts if len(p) > 1), key=len, reverse=True):
+        text = text.replace(secret, "[password]")
+    return text
 
 
 class NamedRow(tuple[Any, ...]):
@@ -145,9 +170,21 @@ class PostgresCursor:
         return list(await self._cursor.fetchall()) if self._cursor.description else []
 
 
+Connector = Callable[[], Awaitable[psycopg.AsyncConnection[NamedRow]]]
+
+
 class PostgresConnection:
-    def __init__(self, connection: psycopg.AsyncConnection[NamedRow]) -> None:
+    """One session with the server, opened again once the server has closed it (a restart,
+    a failover, a session cut off after idling in a transaction)."""
+
+    def __init__(self, connection: psycopg.AsyncConnection[NamedRow], connect: Connector) -> None:
         self.raw = connection
+        self._connect = connect
+
+    async def reconnect_if_closed(self) -> None:
+        if self.raw.closed:
+            log.warning("the PostgreSQL session was closed: connecting again")
+            self.raw = await self._connect()
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
         # Parameters, even none, make psycopg read the placeholders and the doubled "%".
@@ -162,9 +199,24 @@ class PostgresConnection:
         return await (await self.execute(sql, parameters)).fetchall()
 
 
+class PostgresReader(PostgresConnection):
+    """The read-only session: a read that found the session closed is read again on a new
+    one, since reading twice changes nothing."""
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
+        await self.reconnect_if_closed()
+        try:
+            return await super().execute(sql, parameters)
+        except psycopg.OperationalError:
+            if not self.raw.closed:
+                raise
+        await self.reconnect_if_closed()
+        return await super().execute(sql, parameters)
+
+
 async def _connect(url: str, *settings: str) -> psycopg.AsyncConnection[NamedRow]:
     connection = await psycopg.AsyncConnection.connect(
-        url, autocommit=True, row_factory=_named_rows
+        url, autocommit=True, row_factory=_named_rows, **LIVENESS
     )
     connection.adapters.register_dumper(bool, _BooleanAsInteger)
     for setting in settings:
@@ -176,21 +228,32 @@ class PostgresEngine:
     dialect = DIALECT
     table_exists_sql = "SELECT 1 WHERE to_regclass(?) IS NOT NULL"
 
-    def __init__(
-        self,
-        writer: psycopg.AsyncConnection[NamedRow],
-        reader: psycopg.AsyncConnection[NamedRow],
-    ) -> None:
-        self._writer = PostgresConnection(writer)
-        self._reader = PostgresConnection(reader)
+    def __init__(self, writer: PostgresConnection, reader: PostgresReader) -> None:
+        self._writer = writer
+        self._reader = reader
 
     @classmethod
     async def open(cls, url: str) -> PostgresEngine:
-        writer = await _connect(
-            url, f"SET idle_in_transaction_session_timeout = '{IDLE_TRANSACTION_TIMEOUT}'"
-        )
-        reader = await _connect(url, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-        return cls(writer, reader)
+        async def writing() -> psycopg.AsyncConnection[NamedRow]:
+            return await _connect(
+                url, f"SET idle_in_transaction_session_timeout = '{IDLE_TRANSACTION_TIMEOUT}'"
+            )
+
+        async def reading() -> psycopg.AsyncConnection[NamedRow]:
+            return await _connect(url, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+        try:
+            writer = await writing()
+        except psycopg.Error as error:
+            raise DatabaseUnavailable(
+                f"cannot connect to PostgreSQL: {without_password(str(error), url)}"
+            ) from None
+        try:
+            reader = await reading()
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(PostgresConnection(writer, writing), PostgresReader(reader, reading))
 
     @property
     def writer(self) -> PostgresConnection:
@@ -201,14 +264,28 @@ class PostgresEngine:
         return self._reader
 
     async def begin(self) -> None:
-        await self._writer.raw.execute("BEGIN")
-        await self._writer.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        # Nothing is done before the lock is held: on a session found closed, start again.
+        for attempt in (1, 2):
+            await self._writer.reconnect_if_closed()
+            try:
+                await self._writer.raw.execute("BEGIN")
+                await self._writer.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                return
+            except psycopg.OperationalError:
+                if attempt == 2 or not self._writer.raw.closed:
+                    raise
 
     async def commit(self) -> None:
         await self._writer.raw.execute("COMMIT")
 
     async def rollback(self) -> None:
-        await self._writer.raw.execute("ROLLBACK")
+        if self._writer.raw.closed:
+            return  # the server rolled back what the closed session had begun
+        try:
+            await self._writer.raw.execute("ROLLBACK")
+        except psycopg.Error:
+            # In a state that cannot be trusted: the next transaction starts a new session.
+            await self._writer.raw.close()
 
     async def run_script(self, script: str) -> None:
         # Without parameters psycopg sends the whole script at once, as SQLite's would run.
@@ -216,7 +293,8 @@ class PostgresEngine:
 
     async def forget_deleted(self, tables: Sequence[str]) -> bool:
         # A deleted row stays in its page until VACUUM reclaims it; VACUUM runs outside
-        # any transaction, on tables whose names are ours, never a user's.
+        # any transaction, on tables whose names are ours, never a user's. It cannot say
+        # whether a snapshot still running kept some row: a later VACUUM takes that one.
         for table in tables:
             await self._writer.raw.execute(f"VACUUM {table}".encode())
         return True

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import aiosqlite
 
-from voting.engines.base import Cursor, Parameters, Row
+from voting.engines.base import Cursor, DatabaseUnavailable, Parameters, Row
 
 DIALECT = "sqlite"
+OLDEST_SQLITE = (3, 35, 0)
 
 
 class SqliteCursor:
@@ -76,6 +77,11 @@ class SqliteEngine:
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteEngine:
+        if sqlite3.sqlite_version_info < OLDEST_SQLITE:
+            raise DatabaseUnavailable(
+                f"SQLite {sqlite3.sqlite_version} is too old: Scrutin needs "
+                f"{'.'.join(map(str, OLDEST_SQLITE))} or newer (INSERT … RETURNING)"
+            )
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(str(path))
@@ -106,7 +112,12 @@ class SqliteEngine:
         await self._writer.raw.execute("COMMIT")
 
     async def rollback(self) -> None:
-        await self._writer.raw.execute("ROLLBACK")
+        # Queued behind a BEGIN its caller stopped waiting for: then it ends that one.
+        try:
+            await self._writer.raw.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if "no transaction is active" not in str(error):
+                raise
 
     async def run_script(self, script: str) -> None:
         # executescript would commit the open transaction first.
