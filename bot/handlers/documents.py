@@ -24,7 +24,12 @@ from bot.form_store import FormGone
 from bot.forms import confirming, decoded, encoded
 from bot.replies import alert, reply
 from bot.telegram_limits import TEXT_LIMITS
-from meetings.actions.attach_document import attach_document, confirm_received, receipts_of
+from meetings.actions.attach_document import (
+    Attached,
+    attach_document,
+    confirm_received,
+    receipts_of,
+)
 from meetings.buttons import ATTACH_PATTERN, RECEIVED_PATTERN, decode_attach, decode_received
 from meetings.documents import DOWNLOAD_LIMIT, DocumentKind, NewDocument
 from meetings.wording.formats import weight
@@ -165,6 +170,7 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
     if command is not None and upload is None:
         await _usage(update, context, command)
         return
+    announced = upload is None
     if upload is None:
         saved = await context.form_store.load(context.caller.person_id, PENDING_KEY)
         upload = decoded(saved.payload, Upload) if saved is not None else None
@@ -185,16 +191,13 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
         return
     caller = context.caller
     try:
-        async with confirming(context, PENDING_KEY):
-            attached = await attach_document(
-                context.services,
-                caller,
-                upload.meeting_id,
-                new,
-                kind=upload.kind,
-                agenda_position=upload.agenda_position,
-                confidential=upload.confidential,
-            )
+        if announced:
+            async with confirming(context, PENDING_KEY):
+                attached = await _attach(context, upload, new)
+        else:
+            # The caption says it all: a file announced before it is not awaited any more.
+            await context.form_store.delete(caller.person_id, PENDING_KEY)
+            attached = await _attach(context, upload, new)
     except FormGone:
         return  # the same file, handled meanwhile by another replica, was attached
     except Refused as refused:
@@ -204,6 +207,18 @@ async def file_received(update: Update, context: ScrutinContext) -> None:
         attached.document, attached.meeting, attached.sent, attached.convened, caller.language
     )
     await reply(update, text)
+
+
+async def _attach(context: ScrutinContext, upload: Upload, new: NewDocument) -> Attached:
+    return await attach_document(
+        context.services,
+        context.caller,
+        upload.meeting_id,
+        new,
+        kind=upload.kind,
+        agenda_position=upload.agenda_position,
+        confidential=upload.confidential,
+    )
 
 
 async def documents_command(update: Update, context: ScrutinContext) -> None:
