@@ -101,7 +101,8 @@ async def _votes_on_postgres(directory: Path, sizes: Sizes) -> Row:
         bursts, inserts = await burst(directory, sizes.voters, sizes.burst_rounds, url)
     rate, bare = _rate(bursts, inserts)
     return Row(
-        f"Vote burst on PostgreSQL {server.server_version}: votes/s",
+        f"Vote burst on PostgreSQL {server.server_version // 10000}, {sizes.voters} presses in "
+        "1 s: votes/s",
         f"{rate:.0f}/s",
         f"{bare:.0f} inserts/s",
         rate / bare,
