@@ -39,6 +39,8 @@ class FormInProgress:
 
     form: object
     step: int
+    version: int | None = None
+    """The version read from the database, which the next save expects; None: not kept."""
 
 
 class ScrutinContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -25,7 +25,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler
 
 from bot.context import FormInProgress, ScrutinContext, person_id_of
-from bot.form_store import SavedForm
+from bot.form_store import FormChanged, SavedForm
 from bot.forms import END, decoded, encoded
 from bot.replies import alert, reply
 from meetings.wording.i18n import translator
@@ -130,10 +130,13 @@ async def _took(
     if form is None:
         await _lost(update, context, person_id, route)
         return True
-    context.forms[route.name] = FormInProgress(form, kept.step)
+    context.forms[route.name] = FormInProgress(form, kept.step, kept.version)
     handler, check = taker
     try:
         step = await handler.handle_update(update, application, check, context)
+    except FormChanged:
+        await _crossed(update, context)
+        return True
     except Exception as error:
         # Reported as PTB reports a handler's error; the update must not go on to the other
         # groups' handlers, as PTB would let it after an error.
@@ -141,6 +144,18 @@ async def _took(
         return True
     await _settle(context, person_id, route.name, step)
     return True
+
+
+async def _crossed(update: Update, context: ScrutinContext) -> None:
+    """Two answers of one person handled at once, on two replicas: the first is kept, and
+    this one is not acknowledged."""
+    caller = await context.identify(update)
+    _ = translator(caller.language if caller is not None else "fr")
+    text = _("This answer crossed your previous one, which was kept. Please send it again.")
+    if update.callback_query is not None:
+        await alert(update, text)
+    else:
+        await reply(update, text)
 
 
 async def _lost(update: Update, context: ScrutinContext, person_id: str, route: FormRoute) -> None:
@@ -172,5 +187,5 @@ async def _settle(context: ScrutinContext, person_id: str, name: str, step: obje
             await context.form_store.delete(person_id, name)
     elif isinstance(step, int) and kept is not None and kept.step != step:
         log.warning("form %s reached step %s without being saved at it", name, step)
-        await context.form_store.save(person_id, name, step, encoded(kept.form))
+        await context.form_store.save(person_id, name, step, encoded(kept.form), kept.version)
         kept.step = step

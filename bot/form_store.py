@@ -27,6 +27,11 @@ from voting.db import Connection, Store, to_db_time
 RETENTION = timedelta(hours=24)
 
 
+class FormChanged(Exception):
+    """The form changed since this update read it (the person's other answer, handled at
+    the same time on another replica): this answer is not kept."""
+
+
 class FormGone(Exception):
     """The form was confirmed meanwhile (the same press, on another replica): what this
     confirmation wrote is rolled back."""
@@ -50,6 +55,8 @@ class SavedForm:
 
     step: int
     payload: str
+    version: int
+    """How many times it was saved: a save expects the version it read."""
 
 
 class FormStore(Store):
@@ -66,6 +73,7 @@ class FormStore(Store):
         );
         CREATE INDEX bot_forms_updated ON bot_forms (updated_at_utc);
         """,
+        "ALTER TABLE bot_forms ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
     )
 
     async def migrate(self) -> None:
@@ -95,25 +103,46 @@ class FormStore(Store):
             raise FormGone(f"{ending.form} of {ending.person_id} was confirmed meanwhile")
         ending.done = True
 
-    async def save(self, person_id: str, form: str, step: int, payload: str) -> None:
-        """Keep ``person_id``'s ``form`` at ``step``, replacing what was kept of it."""
+    async def save(
+        self, person_id: str, form: str, step: int, payload: str, read: int | None = None
+    ) -> int:
+        """Keep ``person_id``'s ``form`` at ``step``; its new version.
+
+        ``read``: the version this update read, which must still be the one kept, else
+        :class:`FormChanged`; None starts the form, replacing whatever was kept of it.
+        """
+        now = to_db_time(self._now)
         async with self.database.transaction() as connection:
-            await connection.execute(
-                "INSERT INTO bot_forms (person_id, form, step, payload, updated_at_utc) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, form) DO UPDATE SET "
-                "step = excluded.step, payload = excluded.payload, "
-                "updated_at_utc = excluded.updated_at_utc",
-                (person_id, form, step, payload, to_db_time(self._now)),
+            if read is None:
+                cursor = await connection.execute(
+                    "INSERT INTO bot_forms (person_id, form, step, payload, updated_at_utc) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, form) DO UPDATE SET "
+                    "step = excluded.step, payload = excluded.payload, "
+                    "updated_at_utc = excluded.updated_at_utc, "
+                    "version = bot_forms.version + 1 RETURNING version",
+                    (person_id, form, step, payload, now),
+                )
+                row = await cursor.fetchone()
+                assert row is not None
+                return int(row[0])
+            cursor = await connection.execute(
+                "UPDATE bot_forms SET step = ?, payload = ?, updated_at_utc = ?, "
+                "version = version + 1 WHERE person_id = ? AND form = ? AND version = ?",
+                (step, payload, now, person_id, form, read),
             )
+            if cursor.rowcount != 1:
+                raise FormChanged(f"{form} of {person_id} changed since version {read}")
+            return read + 1
 
     async def of_person(self, person_id: str) -> dict[str, SavedForm]:
         """The forms ``person_id`` is filling in, by name; those older than the retention are
         forgotten already."""
         cursor = await self._reader.execute(
-            "SELECT form, step, payload FROM bot_forms WHERE person_id = ? AND updated_at_utc >= ?",
+            "SELECT form, step, payload, version FROM bot_forms "
+            "WHERE person_id = ? AND updated_at_utc >= ?",
             (person_id, to_db_time(self._now - RETENTION)),
         )
-        return {row[0]: SavedForm(row[1], row[2]) for row in await cursor.fetchall()}
+        return {row[0]: SavedForm(row[1], row[2], row[3]) for row in await cursor.fetchall()}
 
     async def load(self, person_id: str, form: str) -> SavedForm | None:
         return (await self.of_person(person_id)).get(form)

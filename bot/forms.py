@@ -75,8 +75,15 @@ def form_of(context: ScrutinContext, key: str, kind: type[F]) -> F | None:
 async def keep(context: ScrutinContext, key: str, form: object, step: int) -> int:
     """Save ``form`` at ``step``: done before that step's question is sent, so that the
     answer, on whichever replica it lands, finds the form as it was asked."""
-    await context.form_store.save(context.caller.person_id, key, step, encoded(form))
-    context.forms[key] = FormInProgress(form, step)
+    kept = context.forms.get(key)
+    version = await context.form_store.save(
+        context.caller.person_id,
+        key,
+        step,
+        encoded(form),
+        read=kept.version if kept is not None else None,
+    )
+    context.forms[key] = FormInProgress(form, step, version)
     return step
 
 

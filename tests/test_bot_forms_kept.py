@@ -18,7 +18,7 @@ import pytest
 
 import bot.forms
 from bot.context import FORMS_KEY
-from bot.form_store import RETENTION
+from bot.form_store import RETENTION, FormStore
 from bot.handlers import ballot_form, meeting_form
 from bot.harness import OfflineHarness, button_data
 from bot.offline import RecordedCall
@@ -420,3 +420,32 @@ async def test_a_confirmation_whose_change_does_not_commit_keeps_the_form(
     await press_form(harness, "Ouvrir le scrutin")
     assert await harness.services.ballots.find() == []
     assert stored_forms(database) == [(COORDINATOR_PERSON, "ballot_form", ballot_form.CONFIRM)]
+
+
+async def test_two_answers_at_once_on_two_replicas_keep_one_and_say_so_for_the_other(
+    harness: OfflineHarness, governance: Governance, clock: FakeClock, database: Path | str
+) -> None:
+    """Each replica reads the form as it was. Handled one after the other, both answers are
+    kept; crossing, the first save wins and the other answer is not acknowledged but sent
+    back. Either way, every answer acknowledged is in the form, and no other."""
+    clock.now = PLANNING_DAY
+    async with replica(database, governance, clock, harness) as other:
+        await harness.say(COORDINATOR, "/planifier")
+        await press_last(harness, COORDINATOR, "Comité de gouvernance")
+        await harness.say(COORDINATOR, "15/12/2026 14:00")
+        await harness.say(COORDINATOR, PLACE)
+        await harness.say(COORDINATOR, LINK)
+        await asyncio.gather(harness.say(COORDINATOR, "Point A"), other.say(COORDINATOR, "Point B"))
+        answers = {str(m["text"]) for m in harness.messages_to(COORDINATOR_ID)[-2:]}
+    crossed = "Cette réponse a croisé la précédente, qui est enregistrée. Envoyez-la de nouveau."
+    assert answers in (
+        {"Point 1 noté. Point suivant, ou « Terminé ».", crossed},
+        {
+            "Point 1 noté. Point suivant, ou « Terminé ».",
+            "Point 2 noté. Point suivant, ou « Terminé ».",
+        },
+    )
+    kept = await FormStore(harness.services.database).load(COORDINATOR_PERSON, "meeting_form")
+    assert kept is not None
+    noted = [item for item in ("Point A", "Point B") if item in kept.payload]
+    assert len(noted) == (1 if crossed in answers else 2)

@@ -1,4 +1,4 @@
-"""The forms in progress on a real SQLite file: one per person and form, replaced at each step,
+"""The forms in progress on both engines: one per person and form, replaced at each step,
 read back by another connection (another replica, or after a restart), marked handled with
 the update that wrote them, deleted once, and forgotten after the retention.
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.form_store import RETENTION, FormStore, SavedForm
+from bot.form_store import RETENTION, FormChanged, FormStore, SavedForm
 from bot.forms import decoded, encoded
 from bot.handlers.ballot_form import BallotForm
 from bot.handlers.documents import Upload
@@ -32,12 +32,12 @@ ALICE, BRUNO = "tg:1", "tg:2"
 
 
 @pytest.fixture
-async def forms(tmp_path: Path, clock: FakeClock) -> AsyncIterator[FormStore]:
-    database = await Database.open(tmp_path / "forms.db", clock)
-    store = FormStore(database)
+async def forms(database: Path | str, clock: FakeClock) -> AsyncIterator[FormStore]:
+    opened = await Database.open(database, clock)
+    store = FormStore(opened)
     await store.migrate()
     yield store
-    await database.close()
+    await opened.close()
 
 
 async def test_a_form_is_kept_per_person_and_replaced_at_each_step(forms: FormStore) -> None:
@@ -46,22 +46,35 @@ async def test_a_form_is_kept_per_person_and_replaced_at_each_step(forms: FormSt
     await forms.save(BRUNO, "ballot_form", 2, '{"b": 2}')
     await forms.save(ALICE, "ballot_form", 3, '{"a": 3}')
     assert await forms.of_person(ALICE) == {
-        "ballot_form": SavedForm(3, '{"a": 3}'),
-        "meeting_form": SavedForm(10, "{}"),
+        "ballot_form": SavedForm(3, '{"a": 3}', 1),
+        "meeting_form": SavedForm(10, "{}", 0),
     }
-    assert await forms.load(BRUNO, "ballot_form") == SavedForm(2, '{"b": 2}')
+    assert await forms.load(BRUNO, "ballot_form") == SavedForm(2, '{"b": 2}', 0)
     assert await forms.load(BRUNO, "meeting_form") is None
 
 
+async def test_a_save_expects_the_version_it_read(forms: FormStore) -> None:
+    """Two answers of one person, read from the same version on two replicas: the first is
+    kept, the second is refused instead of silently replacing it."""
+    first = await forms.save(ALICE, "meeting_form", 14, '{"agenda": []}')
+    assert await forms.save(ALICE, "meeting_form", 14, '{"agenda": ["A"]}', read=first) == 1
+    with pytest.raises(FormChanged):
+        await forms.save(ALICE, "meeting_form", 14, '{"agenda": ["B"]}', read=first)
+    assert await forms.load(ALICE, "meeting_form") == SavedForm(14, '{"agenda": ["A"]}', 1)
+    await forms.delete(ALICE, "meeting_form")
+    with pytest.raises(FormChanged):
+        await forms.save(ALICE, "meeting_form", 14, '{"agenda": ["C"]}', read=1)
+
+
 async def test_another_process_on_the_same_file_reads_the_form(
-    forms: FormStore, tmp_path: Path, clock: FakeClock
+    forms: FormStore, database: Path | str, clock: FakeClock
 ) -> None:
     await forms.save(ALICE, "meeting_form", 12, '{"place": "Metz"}')
-    other = await Database.open(tmp_path / "forms.db", clock)
+    other = await Database.open(database, clock)
     try:
         store = FormStore(other)
         await store.migrate()  # already done: nothing runs twice
-        assert await store.load(ALICE, "meeting_form") == SavedForm(12, '{"place": "Metz"}')
+        assert await store.load(ALICE, "meeting_form") == SavedForm(12, '{"place": "Metz"}', 0)
         assert await store.delete(ALICE, "meeting_form")
     finally:
         await other.close()
