@@ -87,7 +87,8 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 LARGEST_ROW_ID = 2**63 - 1
-"""SQLite's largest integer: a larger id is no row's, and binding it raises OverflowError."""
+"""The largest 64-bit integer (SQLite's INTEGER, PostgreSQL's BIGINT): a larger id is no
+row's, and binding it raises OverflowError."""
 
 
 def is_row_id(value: int) -> bool:
@@ -126,8 +127,12 @@ class Database:
     @classmethod
     async def open(cls, target: Path | str, clock: Clock = utc_now) -> Database:
         database = cls(await open_engine(target), clock)
-        async with database.transaction() as connection:
-            await connection.execute(_BOOKKEEPING)
+        try:
+            async with database.transaction() as connection:
+                await connection.execute(_BOOKKEEPING)
+        except BaseException:
+            await database.close()
+            raise
         return database
 
     async def close(self) -> None:
