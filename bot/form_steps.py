@@ -28,7 +28,7 @@ from bot.context import FormInProgress, ScrutinContext, person_id_of
 from bot.form_store import FormChanged, SavedForm
 from bot.forms import END, decoded, encoded
 from bot.replies import alert, reply
-from meetings.wording.i18n import translator
+from meetings.wording.i18n import Translator, translator
 
 log = logging.getLogger(__name__)
 
@@ -149,25 +149,32 @@ async def _took(
 async def _crossed(update: Update, context: ScrutinContext) -> None:
     """Two answers of one person handled at once, on two replicas: the first is kept, and
     this one is not acknowledged."""
-    caller = await context.identify(update)
-    _ = translator(caller.language if caller is not None else "fr")
-    text = _("This answer crossed your previous one, which was kept. Please send it again.")
-    if update.callback_query is not None:
-        await alert(update, text)
-    else:
-        await reply(update, text)
+    _language, _ = await _words_for(update, context)
+    await _tell(
+        update, _("This answer crossed your previous one, which was kept. Please send it again.")
+    )
 
 
 async def _lost(update: Update, context: ScrutinContext, person_id: str, route: FormRoute) -> None:
     """A form kept by a version of the bot whose form had another shape: dropped, and said."""
     await context.form_store.delete(person_id, route.name)
-    caller = await context.identify(update)
-    language = caller.language if caller is not None else "fr"
-    _ = translator(language)
+    language, _ = await _words_for(update, context)
     text = _(
         "The form you were filling in could not be resumed after an update of the bot. "
         "Please start again with {command}."
     ).format(command=route.restart(language))
+    await _tell(update, text)
+
+
+async def _words_for(update: Update, context: ScrutinContext) -> tuple[str, Translator]:
+    """The language of the person who sent the update (French for a stranger), and its words."""
+    caller = await context.identify(update)
+    language = caller.language if caller is not None else "fr"
+    return language, translator(language)
+
+
+async def _tell(update: Update, text: str) -> None:
+    """An alert on the button pressed, or a reply to the message sent."""
     if update.callback_query is not None:
         await alert(update, text)
     else:
